@@ -1,0 +1,105 @@
+import Foundation
+
+/// One way of authorizing requests to a connection's server, with its stored (non-secret) status.
+public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
+    /// What kind of credential the scheme holds.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// OAuth with discovery and RFC 7591 dynamic client registration.
+        case oauthDynamic = "oauth-dynamic"
+        /// OAuth with a client the person registered in the provider's dashboard.
+        case oauthManual = "oauth"
+        /// A static bearer token kept in the secret store.
+        case bearer
+        /// No credential at all.
+        case none
+
+        public var isOAuth: Bool { self == .oauthDynamic || self == .oauthManual }
+
+        /// The short label shown in lists.
+        public var label: String {
+            switch self {
+            case .oauthDynamic: "oauth"
+            case .oauthManual: "oauth (manual)"
+            case .bearer: "bearer"
+            case .none: "none"
+            }
+        }
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// For `oauthManual`: the client id the person registered. Never a secret.
+    public var clientID: String?
+    /// Scopes the person asked for; empty means "whatever the server advertises".
+    public var scopes: [String]
+    /// A Client ID Metadata Document URL to use as the client id where the server supports it.
+    public var clientMetadataURL: String?
+    public var status: SchemeStatus
+    /// What the last sign-in or refresh learned, for the detail pane. Never a secret.
+    public var info: SchemeInfo
+
+    public init(id: String = UUID().uuidString.lowercased(), kind: Kind, clientID: String? = nil,
+                scopes: [String] = [], clientMetadataURL: String? = nil,
+                status: SchemeStatus = .notConnected, info: SchemeInfo = SchemeInfo()) {
+        self.id = id
+        self.kind = kind
+        self.clientID = clientID
+        self.scopes = scopes
+        self.clientMetadataURL = clientMetadataURL
+        self.status = status
+        self.info = info
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
+        scopes = try c.decodeIfPresent([String].self, forKey: .scopes) ?? []
+        clientMetadataURL = try c.decodeIfPresent(String.self, forKey: .clientMetadataURL)
+        status = try c.decodeIfPresent(SchemeStatus.self, forKey: .status) ?? .notConnected
+        info = try c.decodeIfPresent(SchemeInfo.self, forKey: .info) ?? SchemeInfo()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, clientID = "clientId", scopes, clientMetadataURL = "clientMetadataUrl", status = "acquired", info
+    }
+}
+
+/// Non-secret facts about a scheme's authorization, shown in the detail pane.
+public struct SchemeInfo: Codable, Equatable, Sendable {
+    public var issuer: String?
+    public var clientID: String?
+    public var grantedScopes: [String]
+    public var lastRefreshAt: Date?
+    public var lastRefreshResult: String?
+    public var lastError: String?
+    public var supportsRevocation: Bool?
+
+    public init(issuer: String? = nil, clientID: String? = nil, grantedScopes: [String] = [],
+                lastRefreshAt: Date? = nil, lastRefreshResult: String? = nil, lastError: String? = nil,
+                supportsRevocation: Bool? = nil) {
+        self.issuer = issuer
+        self.clientID = clientID
+        self.grantedScopes = grantedScopes
+        self.lastRefreshAt = lastRefreshAt
+        self.lastRefreshResult = lastRefreshResult
+        self.lastError = lastError
+        self.supportsRevocation = supportsRevocation
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        issuer = try c.decodeIfPresent(String.self, forKey: .issuer)
+        clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
+        grantedScopes = try c.decodeIfPresent([String].self, forKey: .grantedScopes) ?? []
+        lastRefreshAt = try c.decodeIfPresent(Date.self, forKey: .lastRefreshAt)
+        lastRefreshResult = try c.decodeIfPresent(String.self, forKey: .lastRefreshResult)
+        lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        supportsRevocation = try c.decodeIfPresent(Bool.self, forKey: .supportsRevocation)
+    }
+}

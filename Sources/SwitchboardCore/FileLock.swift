@@ -1,0 +1,28 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on a lock file, so that Switchboard processes take turns at read-modify-write.
+public final class FileLock: @unchecked Sendable {
+    private let path: String
+    // One in-process mutex in front of flock: flock locks are per open file description, so two
+    // threads in one process would otherwise both pass.
+    private let mutex = NSLock()
+
+    public init(url: URL) { self.path = url.path }
+
+    /// Runs `body` while holding the lock.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        mutex.lock()
+        defer { mutex.unlock() }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileSystemError(operation: "open lock file", path: path, code: errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw FileSystemError(operation: "lock", path: path, code: errno) }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

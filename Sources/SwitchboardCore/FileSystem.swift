@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file-system call that failed, with the path and the system's reason.
+public struct FileSystemError: Error, CustomStringConvertible, Sendable {
+    public var operation: String
+    public var path: String
+    public var code: Int32
+    public var description: String { "could not \(operation) \(path): \(String(cString: strerror(code)))" }
+}
+
+/// The few POSIX operations the stores need, each with an error that names the file.
+public enum FileSystem {
+    public static func makeDirectory(_ url: URL, mode: mode_t) throws {
+        let path = url.path
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: Int(mode)])
+        }
+        guard chmod(path, mode) == 0 else { throw FileSystemError(operation: "set permissions on", path: path, code: errno) }
+    }
+
+    /// Reads a whole file; nil when it does not exist.
+    public static func read(_ url: URL) throws -> Data? {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw FileSystemError(operation: "open", path: url.path, code: errno)
+        }
+        defer { close(fd) }
+        var data = Data()
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { data.reserveCapacity(Int(st.st_size)) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(operation: "read", path: url.path, code: errno)
+            }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
+    }
+
+    /// Writes `data` so that readers see either the old file or the new one, never a torn one:
+    /// a temporary file in the same directory, fsynced, renamed over the old file, then the directory fsynced.
+    public static func writeAtomically(_ data: Data, to url: URL, mode: mode_t) throws {
+        let dir = url.deletingLastPathComponent().path
+        let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw FileSystemError(operation: "create", path: tmp, code: errno) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        do {
+            defer { close(fd) }
+            guard fchmod(fd, mode) == 0 else { throw FileSystemError(operation: "set permissions on", path: tmp, code: errno) }
+            try data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw FileSystemError(operation: "write", path: tmp, code: errno)
+                    }
+                    offset += n
+                }
+            }
+            guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: tmp, code: errno) }
+        }
+        guard rename(tmp, url.path) == 0 else { throw FileSystemError(operation: "rename over", path: url.path, code: errno) }
+        ok = true
+        try syncDirectory(dir)
+    }
+
+    public static func syncDirectory(_ path: String) throws {
+        let dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else { throw FileSystemError(operation: "open directory", path: path, code: errno) }
+        defer { close(dfd) }
+        guard fsync(dfd) == 0 else { throw FileSystemError(operation: "fsync directory", path: path, code: errno) }
+    }
+
+    /// Renames a file aside; returns the new URL.
+    public static func moveAside(_ url: URL, suffix: String) throws -> URL {
+        let target = URL(fileURLWithPath: url.path + suffix)
+        guard rename(url.path, target.path) == 0 else { throw FileSystemError(operation: "rename", path: url.path, code: errno) }
+        return target
+    }
+
+    /// The permission bits of a file, or nil when it does not exist.
+    public static func mode(of url: URL) -> mode_t? {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { return nil }
+        return st.st_mode & 0o7777
+    }
+
+    /// Identity of a file's current contents, used to skip re-reading an unchanged file.
+    public struct Stamp: Equatable, Sendable {
+        var device: UInt64, inode: UInt64, size: Int64, mtimeSec: Int, mtimeNsec: Int
+    }
+
+    public static func stamp(of url: URL) -> Stamp? {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { return nil }
+        return Stamp(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                     mtimeSec: Int(st.st_mtim.tv_sec), mtimeNsec: Int(st.st_mtim.tv_nsec))
+    }
+}

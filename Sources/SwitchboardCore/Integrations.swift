@@ -1,0 +1,113 @@
+import Foundation
+
+/// What a person asks for when adding a connection (from the command line or the Add form).
+public struct NewConnection: Sendable, Equatable {
+    public var name: String
+    public var url: String
+    public var kind: AuthScheme.Kind
+    public var clientID: String?
+    public var clientSecret: String?
+    public var scopes: [String]
+    public var bearerToken: String?
+    public var clientMetadataURL: String?
+
+    public init(name: String, url: String, kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil,
+                clientSecret: String? = nil, scopes: [String] = [], bearerToken: String? = nil,
+                clientMetadataURL: String? = nil) {
+        self.name = name
+        self.url = url
+        self.kind = kind
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scopes = scopes
+        self.bearerToken = bearerToken
+        self.clientMetadataURL = clientMetadataURL
+    }
+
+    /// The checks `switchboard add` and the Add form share; the first problem found, worded for a person.
+    public func validate() throws(InvalidInput) -> URL {
+        try Connection.validateName(name)
+        let url = try ServerURL.parse(url)
+        switch kind {
+        case .oauthManual:
+            guard let clientID, !clientID.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw InvalidInput("the `oauth` scheme needs `--client-id`: the id of the client you registered in the provider's dashboard")
+            }
+        case .bearer:
+            guard let bearerToken, !bearerToken.isEmpty else {
+                throw InvalidInput("the `bearer` scheme needs a token on standard input, e.g. `switchboard add NAME URL --scheme bearer < token.txt`")
+            }
+            guard !bearerToken.contains(where: { $0.isNewline || $0 == " " }) else {
+                throw InvalidInput("the bearer token holds spaces or line breaks; give the token alone")
+            }
+        case .oauthDynamic, .none:
+            break
+        }
+        if kind != .oauthManual, clientID != nil { throw InvalidInput("`--client-id` goes with `--scheme oauth` only") }
+        if kind != .oauthManual, clientSecret != nil { throw InvalidInput("a client secret goes with `--scheme oauth` only") }
+        if let clientMetadataURL {
+            guard let u = URL(string: clientMetadataURL), u.scheme == "https", u.path.count > 1 else {
+                throw InvalidInput("the client metadata URL must be an https URL with a path, e.g. https://example.com/switchboard/client.json")
+            }
+        }
+        return url
+    }
+}
+
+/// Adding and removing connections: the rules that keep the two stores consistent.
+public struct Integrations: Sendable {
+    public let connections: IntegrationStore
+    public let secrets: SecretStore
+
+    public init(connections: IntegrationStore, secrets: SecretStore) {
+        self.connections = connections
+        self.secrets = secrets
+    }
+
+    /// Adds a connection with one scheme; a static token or client secret goes to the secret store.
+    @discardableResult
+    public func add(_ request: NewConnection) throws -> Connection {
+        let url = try request.validate()
+        let scheme = AuthScheme(kind: request.kind, clientID: request.clientID?.trimmingCharacters(in: .whitespaces),
+                                scopes: request.scopes, clientMetadataURL: request.clientMetadataURL,
+                                status: request.kind == .bearer ? .connected(expiresAt: nil) : .notConnected)
+        let connection = Connection(name: request.name, serverURL: url, schemes: [scheme])
+        try connections.update { file in
+            if file.connection(named: request.name) != nil { throw IntegrationStoreError.duplicateName(request.name) }
+            file.connections.append(connection)
+        }
+        if request.bearerToken != nil || request.clientSecret != nil {
+            do {
+                try secrets.updateScheme(scheme.id) { entry in
+                    entry.bearerToken = request.bearerToken
+                    entry.manualClientSecret = request.clientSecret
+                }
+            } catch {
+                // A failed add stores nothing: take the connection back out.
+                try? connections.update { $0.connections.removeAll { $0.id == connection.id } }
+                throw error
+            }
+        }
+        return connection
+    }
+
+    /// Removes a connection and every secret of its schemes.
+    @discardableResult
+    public func remove(named name: String) throws -> Connection {
+        let removed: Connection = try connections.update { file in
+            guard let c = file.connection(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
+            file.connections.removeAll { $0.id == c.id }
+            return c
+        }
+        let ids = Set(removed.schemes.map(\.id))
+        try secrets.update { file in
+            for id in ids { file.schemes[id] = nil }
+        }
+        return removed
+    }
+
+    public func connection(named name: String) throws -> Connection {
+        guard let c = try connections.load().connection(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
+        return c
+    }
+}

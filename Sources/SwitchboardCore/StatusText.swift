@@ -1,0 +1,47 @@
+import Foundation
+
+/// The words and glyphs that show a status, shared by the screen and the command line,
+/// so meaning never depends on colour.
+public enum StatusText {
+    /// `● connected`, `◌ refreshing`, `✕ expired`, `○ not connected`, `! error`, `● static`.
+    public static func badge(_ status: SchemeStatus, kind: AuthScheme.Kind) -> String {
+        switch status {
+        case .connected where kind == .bearer: "● static"
+        case .connected where kind == .none: "● no auth"
+        case .connected: "● connected"
+        case .notConnected where kind == .none: "● no auth"
+        case .notConnected: "○ not connected"
+        case .connecting: "◌ connecting"
+        case .refreshing: "◌ refreshing"
+        case .expired: "✕ expired"
+        case .error: "! error"
+        }
+    }
+
+    /// The time part next to a badge: `in 54m`, `2m ago`, or empty.
+    public static func timing(_ status: SchemeStatus, now: Date) -> String {
+        switch status {
+        case .connected(let expiresAt?): expiresAt > now ? "in " + duration(expiresAt.timeIntervalSince(now)) : duration(now.timeIntervalSince(expiresAt)) + " ago"
+        case .expired(_, let since): duration(max(0, now.timeIntervalSince(since))) + " ago"
+        default: ""
+        }
+    }
+
+    /// A short duration: `45s`, `54m`, `3h`, `2d`.
+    public static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded(.down))
+        if s < 60 { return "\(max(0, s))s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 * 2 { return "\(s / 3600)h" + (s % 3600 >= 60 && s < 36000 ? "\((s % 3600) / 60)m" : "") }
+        return "\(s / 86400)d"
+    }
+
+    /// `2026-11-26 18:30 UTC`.
+    public static func clockTime(_ date: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
+        return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!) + zone
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard add NAME URL`.
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a connection.",
+            discussion: """
+                Schemes: oauth-dynamic (default: discovery and dynamic registration), oauth (a client you \
+                registered yourself: --client-id, optionally --client-secret-stdin), bearer (a static token read \
+                from standard input), none.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A short name, e.g. `linear` (letters, digits, `.`, `_`, `-`).") var name: String
+        @Argument(help: "The server URL (https, or http on loopback).") var url: String
+        @Option(help: "oauth-dynamic, oauth, bearer or none.") var scheme: String = AuthScheme.Kind.oauthDynamic.rawValue
+        @Option(name: .customLong("client-id"), help: "The client id registered in the provider's dashboard (with --scheme oauth).") var clientID: String?
+        @Flag(name: .customLong("client-secret-stdin"), help: "Read the client secret from standard input (with --scheme oauth).") var clientSecretStdin = false
+        @Option(name: .customLong("scope"), help: "A scope to request; repeat for more.") var scopes: [String] = []
+        @Option(name: .customLong("client-metadata-url"), help: "An https URL of a Client ID Metadata Document to use as the client id where supported.") var clientMetadataURL: String?
+
+        func run() throws {
+            guard let kind = AuthScheme.Kind(rawValue: scheme) else {
+                throw CLIError.usage("unknown scheme `\(scheme)`; use oauth-dynamic, oauth, bearer or none")
+            }
+            var request = NewConnection(name: name, url: url, kind: kind, clientID: clientID, scopes: scopes,
+                                        clientMetadataURL: clientMetadataURL)
+            // Check the cheap things before asking for a secret.
+            if kind != .bearer { _ = try request.validate() } else {
+                try Connection.validateName(name)
+                _ = try ServerURL.parse(url)
+            }
+            if kind == .bearer { request.bearerToken = SecretInput.read(prompt: "Bearer token for \(name): ") }
+            if clientSecretStdin {
+                guard kind == .oauthManual else { throw CLIError.usage("--client-secret-stdin goes with --scheme oauth only") }
+                request.clientSecret = SecretInput.read(prompt: "Client secret for \(name): ")
+                guard request.clientSecret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
+            }
+            let connection = try global.integrations().add(request)
+            let next = switch kind {
+            case .oauthDynamic, .oauthManual: " Run `switchboard connect \(connection.name)` to sign in."
+            default: ""
+            }
+            print("Added \(connection.name) (\(kind.rawValue)) → \(connection.serverURL.absoluteString).\(next)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The directory for Switchboard's files (default: $SWITCHBOARD_HOME, $XDG_CONFIG_HOME/switchboard, ~/.config/switchboard).")
+    var home: String?
+
+    var resolvedHome: SwitchboardHome { SwitchboardHome.resolve(explicit: home) }
+
+    /// The two stores for this home; warnings go to stderr.
+    func integrations() -> Integrations {
+        let home = resolvedHome
+        return Integrations(
+            connections: IntegrationStore(home: home),
+            secrets: SecretStore(home: home, warn: { Console.warn($0) }))
+    }
+}
+
+/// Writing to the terminal from commands.
+enum Console {
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("switchboard: warning: \(message)\n".utf8))
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let data = try JSONCoding.encoder().encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard list`.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List connections and their status.",
+            discussion: "--json prints {\"version\": 1, \"connections\": [...]}, the same shape as integrations.json; it never holds a secret.")
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let file = try global.integrations().connections.load()
+            if json { return try Console.printJSON(file) }
+            if file.connections.isEmpty {
+                print("No connections yet. Add one with `switchboard add NAME URL`.")
+                return
+            }
+            let now = Date()
+            let nameWidth = max(4, file.connections.map(\.name.count).max() ?? 4)
+            for c in file.connections {
+                let scheme = c.primaryScheme
+                let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
+                let timing = scheme.map { StatusText.timing($0.status, now: now) } ?? ""
+                let kind = scheme?.kind.label ?? "-"
+                print([c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
+                       kind.padding(toLength: 14, withPad: " ", startingAt: 0),
+                       (badge + (timing.isEmpty ? "" : "  " + timing)).padding(toLength: 26, withPad: " ", startingAt: 0),
+                       c.serverURL.absoluteString].joined(separator: "  "))
+            }
+        }
+    }
+}

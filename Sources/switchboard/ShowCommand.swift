@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard show NAME`.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one connection in detail (never a secret).",
+            discussion: "--json prints the connection object as stored in integrations.json.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let connection = try global.integrations().connection(named: name)
+            if json { return try Console.printJSON(connection) }
+            print(ConnectionReport.lines(connection, now: Date()).joined(separator: "\n"))
+        }
+    }
+}
+
+/// The human-readable description of a connection, shared by `show` and `status`.
+enum ConnectionReport {
+    static func lines(_ c: Connection, now: Date) -> [String] {
+        var out = ["\(c.name)  \(c.serverURL.absoluteString)", "  transport   \(c.transport.rawValue)"]
+        for s in c.schemes {
+            let timing = StatusText.timing(s.status, now: now)
+            out.append("  scheme      \(s.kind.rawValue)  \(StatusText.badge(s.status, kind: s.kind))\(timing.isEmpty ? "" : "  " + timing)")
+            if case .connected(let exp?) = s.status { out.append("  expires     \(StatusText.clockTime(exp))") }
+            if case .expired(let reason, _) = s.status { out.append("  reason      \(reason)") }
+            if case .error(let message, let remedy) = s.status {
+                out.append("  error       \(message)")
+                if let remedy { out.append("  remedy      \(remedy)") }
+            }
+            if let issuer = s.info.issuer { out.append("  issuer      \(issuer)") }
+            if let id = s.info.clientID ?? s.clientID { out.append("  client id   \(id)") }
+            let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
+            if !scopes.isEmpty { out.append("  scopes      \(scopes.joined(separator: " "))") }
+            if let at = s.info.lastRefreshAt {
+                out.append("  refreshed   \(StatusText.clockTime(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+/// The `switchboard` command: the screen when run bare, subcommands for scripts.
+@main
+struct Switchboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Keeps your MCP servers and other HTTP APIs authorized.",
+        discussion: """
+            Exit codes:
+              0  success
+              1  failure (the message says what failed and what to do)
+              2  usage error: a bad argument, URL or name
+              3  needs reconnect: the credential can no longer be refreshed; run `switchboard reconnect NAME`
+
+            Files live in --home, else $SWITCHBOARD_HOME, else $XDG_CONFIG_HOME/switchboard,
+            else ~/.config/switchboard. Set SWITCHBOARD_ENCRYPT_SECRETS=1 to seal the secret store with AES-GCM.
+            """,
+        subcommands: [Add.self, List.self, Show.self, Remove.self])
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            Foundation.exit(error.code.rawValue)
+        } catch let error as InvalidInput {
+            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        } catch let error as IntegrationStoreError {
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            switch error {
+            case .duplicateName, .unknownConnection: Foundation.exit(ExitStatus.usage.rawValue)
+            case .corrupt: Foundation.exit(ExitStatus.failure.rawValue)
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            if let e = error as? ExitCode { Foundation.exit(e.rawValue) }
+            FileHandle.standardError.write(Data("switchboard: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(ExitStatus.failure.rawValue)
+        }
+    }
+}

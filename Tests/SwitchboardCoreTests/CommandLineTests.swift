@@ -1,0 +1,95 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardTestSupport
+import Testing
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func addListShowRemove() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.url.path]
+        #expect(try BinaryRunner.run(["add", "linear", "https://mcp.linear.app/mcp"] + home).status == 0)
+        let bearer = try BinaryRunner.run(["add", "gh", "https://api.example.com/mcp", "--scheme", "bearer"] + home, stdin: "tok-canary-789\n")
+        #expect(bearer.status == 0)
+        let list = try BinaryRunner.run(["list", "--json"] + home)
+        #expect(list.status == 0)
+        let file = try JSONCoding.decoder().decode(IntegrationsFile.self, from: Data(list.stdout.utf8))
+        #expect(file.connections.map(\.name) == ["linear", "gh"])
+        #expect(!list.stdout.contains("tok-canary"))
+        let show = try BinaryRunner.run(["show", "gh"] + home)
+        #expect(show.stdout.contains("● static"))
+        #expect(!show.stdout.contains("tok-canary"))
+        let secrets = try String(contentsOf: tmp.path("integration-secrets.json"), encoding: .utf8)
+        #expect(secrets.contains("tok-canary-789"))
+        #expect(try BinaryRunner.run(["remove", "gh"] + home).status == 0)
+        #expect(!(try String(contentsOf: tmp.path("integration-secrets.json"), encoding: .utf8)).contains("tok-canary"))
+    }
+
+    @Test(arguments: [
+        (["add", "x", "not a url"], "is not a URL"),
+        (["add", "x", "http://example.com/mcp"], "https"),
+        (["add", "bad name", "https://example.com"], "letters, digits"),
+        (["add", "x", "https://example.com", "--scheme", "oauth"], "--client-id"),
+        (["add", "x", "https://example.com", "--scheme", "weird"], "unknown scheme"),
+        (["add", "--bogus"], "Missing expected argument"),
+    ])
+    func usageErrorsExit2WithOneLine(_ args: [String], _ phrase: String) throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let r = try BinaryRunner.run(args + ["--home", tmp.url.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(phrase))
+        if !args.contains("--bogus") { #expect(r.stderr.split(separator: "\n").count == 1) }
+    }
+
+    @Test func duplicateNameExits2() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.url.path]
+        try BinaryRunner.run(["add", "a", "https://a.example"] + home)
+        let r = try BinaryRunner.run(["add", "A", "https://b.example"] + home)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("exists already"))
+    }
+
+    @Test func corruptIntegrationsFileExits1AndIsKept() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let bytes = Data("{\"version\":1,\n\"connections\": [,]}".utf8)
+        try bytes.write(to: tmp.path("integrations.json"))
+        let r = try BinaryRunner.run(["add", "a", "https://a.example", "--home", tmp.url.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("integrations.json: line 2"))
+        #expect(try Data(contentsOf: tmp.path("integrations.json")) == bytes)
+    }
+
+    @Test func helpDocumentsExitCodes() throws {
+        let r = try BinaryRunner.run(["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("3  needs reconnect"))
+    }
+
+    @Test func twoProcessesAdding200EachLoseNothing() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = tmp.url.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in ["p", "q"] {
+                group.addTask {
+                    // Each "process" is a shell loop running the real binary 200 times.
+                    let script = "for i in $(seq 1 200); do \"$0\" add \(writer)$i http://127.0.0.1:9/$i --home \"$1\" >/dev/null || exit 1; done"
+                    let p = Process()
+                    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+                    p.arguments = ["-c", script, BinaryRunner.binary.path, home]
+                    try p.run()
+                    p.waitUntilExit()
+                    #expect(p.terminationStatus == 0)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let file = try IntegrationStore(home: SwitchboardHome(directory: tmp.url)).load()
+        #expect(file.connections.count == 400)
+        #expect(Set(file.connections.map(\.name)).count == 400)
+    }
+}

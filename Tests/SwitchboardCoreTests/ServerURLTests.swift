@@ -1,0 +1,41 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@Suite struct ServerURLTests {
+    @Test(arguments: ["https://mcp.example.com/mcp", "http://127.0.0.1:8080/mcp", "http://localhost:3000", "http://[::1]:9/x", "http://127.5.6.7/"])
+    func accepts(_ text: String) throws {
+        #expect(try ServerURL.parse(text).absoluteString == text)
+    }
+
+    @Test(arguments: [
+        ("http://example.com/mcp", "https"),
+        ("ftp://example.com", "only https"),
+        ("not a url", "is not a URL"),
+        ("https://user:pw@example.com", "password"),
+        ("https://example.com/#frag", "fragment"),
+        ("http://128.0.0.1/", "https"),
+        ("http://127.0.0.1.evil.com/", "https"),
+    ])
+    func refuses(_ text: String, _ phrase: String) {
+        #expect {
+            _ = try ServerURL.parse(text)
+        } throws: { error in
+            "\(error)".contains(phrase)
+        }
+    }
+
+    @Test func canonicalResource() {
+        #expect(ServerURL.canonicalResource(URL(string: "HTTPS://MCP.Example.com:443/mcp/")!) == "https://mcp.example.com/mcp")
+        #expect(ServerURL.canonicalResource(URL(string: "https://mcp.example.com/")!) == "https://mcp.example.com")
+        #expect(ServerURL.canonicalResource(URL(string: "http://127.0.0.1:8080/a/b?x=1#f")!) == "http://127.0.0.1:8080/a/b")
+    }
+
+    @Test func names() throws {
+        try Connection.validateName("linear-2.prod_x")
+        #expect(throws: InvalidInput.self) { try Connection.validateName("") }
+        #expect(throws: InvalidInput.self) { try Connection.validateName("-x") }
+        #expect(throws: InvalidInput.self) { try Connection.validateName("has space") }
+        #expect(throws: InvalidInput.self) { try Connection.validateName(String(repeating: "a", count: 65)) }
+    }
+}
