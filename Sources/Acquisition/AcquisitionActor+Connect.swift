@@ -1,0 +1,246 @@
+import Foundation
+import SwitchboardCore
+
+/// How a connect should go.
+public struct ConnectOptions: Sendable, Equatable {
+    /// Register a new client even when one is stored (e.g. on a new callback port).
+    public var forceRegistration: Bool
+    public init(forceRegistration: Bool = false) { self.forceRegistration = forceRegistration }
+}
+
+extension AcquisitionActor {
+    /// Runs the authorization flow for a scheme; the stream ends with `.connected` or `.failed`.
+    public func connect(schemeID: String, options: ConnectOptions = ConnectOptions()) -> AsyncStream<AcquisitionEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)
+        flows[schemeID]?.cancel()
+        let task = Task {
+            await self.runConnect(schemeID: schemeID, options: options) { event in
+                continuation.yield(event)
+                await self.broadcast(schemeID, event)
+            }
+            continuation.finish()
+        }
+        flows[schemeID] = task
+        continuation.onTermination = { reason in
+            if case .cancelled = reason { task.cancel() }
+        }
+        return stream
+    }
+
+    /// Cancels a connect in progress (closes its listener).
+    public func cancelConnect(schemeID: String) {
+        flows[schemeID]?.cancel()
+    }
+
+    /// Delivers a pasted redirect URL to a flow waiting for the browser. It is checked like a real callback;
+    /// a wrong one is refused and the flow keeps waiting.
+    public func deliverPastedCallback(schemeID: String, url text: String) -> Result<Void, AcquisitionError> {
+        guard let (listener, validator) = listeners[schemeID] else {
+            return .failure(AcquisitionError(.notConnected, "No sign-in is waiting for a browser.", remedy: "Start Connect first."))
+        }
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              components.path.hasSuffix("/callback"), let items = components.queryItems, !items.isEmpty else {
+            return .failure(AcquisitionError(.authorizationFailed, "That is not the address the browser ended on.",
+                                             remedy: "Copy the whole address from the browser's address bar (it starts with \(listener.redirectURI))."))
+        }
+        let query = items.map { ($0.name, $0.value ?? "") }
+        switch validator.validate(query) {
+        case .success(let code):
+            listener.deliver(.accept(code: code))
+            return .success(())
+        case .failure(let e) where e.code == .stateMismatch:
+            return .failure(e)
+        case .failure(let e):
+            listener.deliver(.reject(e))
+            return .failure(e)
+        }
+    }
+
+    func runConnect(schemeID: String, options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
+        let previous: SchemeStatus
+        do {
+            previous = try scheme(schemeID).1.status
+        } catch {
+            await emit(.failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)")))
+            return
+        }
+        setStatus(schemeID, .connecting)
+        do {
+            var forceRegistration = options.forceRegistration
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let tokens = try await authorize(schemeID: schemeID, forceRegistration: forceRegistration, emit: emit)
+                    cache[schemeID] = tokens
+                    await emit(.connected(expiresAt: tokens.expiresAt))
+                    wakeScheduler()
+                    break
+                } catch let e as RetryWithNewRegistration where attempt == 1 {
+                    _ = e
+                    forceRegistration = true
+                }
+            }
+        } catch {
+            let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
+                ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
+            if e.code == .cancelled {
+                setStatus(schemeID, previous)
+            } else {
+                setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
+            }
+            await emit(.failed(e))
+        }
+        flows[schemeID] = nil
+    }
+
+    /// The stored registration was rejected (`invalid_client`): register again, once.
+    struct RetryWithNewRegistration: Error {}
+
+    func authorize(schemeID: String, forceRegistration: Bool, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+        let (connection, scheme) = try scheme(schemeID)
+        guard scheme.kind.isOAuth else {
+            throw AcquisitionError(.notConnected, "\(connection.name) uses `\(scheme.kind.rawValue)`, which needs no sign-in.")
+        }
+        let stored = try loadSecrets(schemeID)
+        let found = try await Discovery(http: env.http, emit: emit).run(serverURL: connection.serverURL, cachedIssuer: stored.tokens?.issuer)
+        let meta = found.authorizationServer
+
+        // Which client: the person's, a stored registration for this issuer, or a new one.
+        var registration: ClientRegistration?
+        if scheme.kind == .oauthManual, let clientID = scheme.clientID {
+            let secret = stored.manualClientSecret
+            registration = ClientRegistration(
+                issuer: meta.issuer, clientID: clientID, clientSecret: secret,
+                authMethod: secret == nil ? "none" : (meta.tokenEndpointAuthMethodsSupported?.contains("client_secret_basic") == false
+                    && meta.tokenEndpointAuthMethodsSupported?.contains("client_secret_post") == true ? "client_secret_post" : "client_secret_basic"),
+                redirectURI: stored.registrations[meta.issuer]?.redirectURI ?? "", registeredAt: env.now())
+            await emit(.clientPreregistered(clientID: clientID))
+        } else if !forceRegistration, let existing = stored.registrations[meta.issuer],
+                  existing.clientSecretExpiresAt.map({ $0 > env.now() }) ?? true {
+            registration = existing
+            await emit(.clientReused(clientID: existing.clientID))
+        }
+
+        // The listener reuses the registered port so strict servers accept the redirect URI.
+        let port = registration.flatMap { URL(string: $0.redirectURI)?.port } ?? 0
+        let state = PKCE.state(random: env.random)
+        let validator = CallbackValidator(expectedState: state, issuer: meta.issuer,
+                                          issRequired: meta.authorizationResponseIssParameterSupported == true)
+        let listener = try await LoopbackListener.start(port: port) { query in
+            switch validator.validate(query) {
+            case .success(let code): .accept(code: code)
+            case .failure(let e): .reject(e)
+            }
+        }
+        defer { Task { await listener.close() } }
+        listeners[schemeID] = (listener, validator)
+        defer { listeners[schemeID] = nil }
+
+        if registration == nil {
+            await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))
+            let reg = try await DynamicRegistration(http: env.http, clientName: env.clientName)
+                .register(at: meta, redirectURI: listener.redirectURI, now: env.now(), connectionName: connection.name)
+            registration = reg
+            await emit(.clientRegistered(clientID: reg.clientID))
+        } else if registration!.redirectURI.isEmpty {
+            registration!.redirectURI = listener.redirectURI
+        }
+        let client = registration!
+
+        // PKCE authorization request.
+        let pkce = PKCE(random: env.random)
+        let scopes = Self.scopes(requested: scheme.scopes, discovery: found)
+        var items = [URLQueryItem(name: "response_type", value: "code"),
+                     URLQueryItem(name: "client_id", value: client.clientID),
+                     URLQueryItem(name: "redirect_uri", value: client.redirectURI),
+                     URLQueryItem(name: "state", value: state),
+                     URLQueryItem(name: "code_challenge", value: pkce.challenge),
+                     URLQueryItem(name: "code_challenge_method", value: "S256"),
+                     URLQueryItem(name: "resource", value: found.resource)]
+        if let scopes { items.append(URLQueryItem(name: "scope", value: scopes.joined(separator: " "))) }
+        guard var components = URLComponents(string: meta.authorizationEndpoint ?? "") else {
+            throw AcquisitionError(.discoveryFailed, "The authorization endpoint is not a valid URL.")
+        }
+        components.percentEncodedQuery = ((components.percentEncodedQuery.map { [$0] } ?? [])
+            + [FormEncoding.encode(items.map { ($0.name, $0.value ?? "") })]).joined(separator: "&")
+        guard let authorizationURL = components.url else { throw AcquisitionError(.discoveryFailed, "The authorization endpoint is not a valid URL.") }
+
+        let opened = await env.browser.open(authorizationURL)
+        await emit(.waitingForBrowser(url: authorizationURL, redirectURI: client.redirectURI, browserOpened: opened))
+
+        let code = try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask { try await listener.waitForCode() }
+            let timeout = env.callbackTimeout
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw AcquisitionError(.callbackTimedOut, "No sign-in arrived within \(timeout.components.seconds / 60) minutes.",
+                                       remedy: "Connect again and finish signing in in the browser.")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+        await emit(.callbackReceived)
+        await emit(.exchangingCode)
+        guard let tokenEndpoint = meta.tokenEndpoint.flatMap(URL.init(string:)) else { throw AcquisitionError(.discoveryFailed, "No token endpoint.") }
+        let grant: TokenClient.Grant
+        do {
+            grant = try await TokenClient(http: env.http).exchange(code: code, verifier: pkce.verifier, redirectURI: client.redirectURI,
+                                                                   resource: found.resource, registration: client, endpoint: tokenEndpoint)
+        } catch {
+            switch error {
+            case .rejected(let code, _) where code == "invalid_client" && scheme.kind == .oauthDynamic && !forceRegistration:
+                throw RetryWithNewRegistration()
+            case .rejected(_, let detail), .invalid(let detail):
+                throw AcquisitionError(.invalidTokenResponse, "The token endpoint did not issue tokens: \(detail).",
+                                       remedy: "Connect again; if it keeps failing, the server's OAuth setup is broken.")
+            case .transient(let detail):
+                throw AcquisitionError(.network, "The token request failed: \(detail).", remedy: "Check the network and connect again.")
+            }
+        }
+        let now = env.now()
+        let tokens = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
+                              expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
+                              scopes: grant.scope ?? scopes ?? [], resource: found.resource, issuer: meta.issuer, clientID: client.clientID,
+                              tokenEndpoint: tokenEndpoint.absoluteString, revocationEndpoint: meta.revocationEndpoint, obtainedAt: now)
+        // Only a complete flow stores anything.
+        do {
+            try env.secrets.updateScheme(schemeID) { entry in
+                if scheme.kind == .oauthDynamic { entry.registrations[meta.issuer] = client } else { entry.registrations[meta.issuer] = client.withoutSecret }
+                entry.tokens = tokens
+            }
+        } catch {
+            throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
+        }
+        setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+            info.issuer = meta.issuer
+            info.clientID = client.clientID
+            info.grantedScopes = tokens.scopes
+            info.lastError = nil
+            info.supportsRevocation = meta.revocationEndpoint != nil
+        }
+        return tokens
+    }
+
+    /// The person's scopes; else the challenge's; else the resource's `scopes_supported`; else none.
+    /// `offline_access` is added only when the authorization server lists it.
+    static func scopes(requested: [String], discovery: DiscoveryResult) -> [String]? {
+        var scopes: [String]? = requested.isEmpty ? nil : requested
+        if scopes == nil, let s = discovery.challenge?.scopes, !s.isEmpty { scopes = s }
+        if scopes == nil, let s = discovery.resourceMetadata?.scopesSupported, !s.isEmpty { scopes = s }
+        if var list = scopes, discovery.authorizationServer.scopesSupported?.contains("offline_access") == true, !list.contains("offline_access") {
+            list.append("offline_access")
+            scopes = list
+        }
+        return scopes
+    }
+}
+
+extension ClientRegistration {
+    /// A person's client secret lives in `manualClientSecret`; the issuer record keeps the rest.
+    var withoutSecret: ClientRegistration {
+        var copy = self
+        copy.clientSecret = nil
+        return copy
+    }
+}

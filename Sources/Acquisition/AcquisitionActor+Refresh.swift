@@ -1,0 +1,163 @@
+import Foundation
+import SwitchboardCore
+
+extension AcquisitionActor {
+    /// A valid access token for an OAuth scheme: the cached one while fresh (no file read), else a refresh.
+    /// With no way to refresh, an expired token is never returned: the scheme flips to expired and this
+    /// throws `needsReconnect`.
+    public func validToken(for schemeID: String) async throws -> String {
+        let now = env.now()
+        if let t = cache[schemeID], Freshness.isFresh(t, now: now) { return t.accessToken }
+        let secrets = try loadSecrets(schemeID)
+        guard let tokens = secrets.tokens else {
+            throw AcquisitionError(.needsReconnect, "Not signed in.", remedy: "Run `switchboard connect` for this connection.")
+        }
+        cache[schemeID] = tokens
+        if Freshness.isFresh(tokens, now: now) { return tokens.accessToken }
+        return try await refresh(schemeID: schemeID).accessToken
+    }
+
+    /// Refreshes now. Concurrent callers in this process share one refresh; across processes the
+    /// refresh runs under the scheme's lock and adopts a token another process already refreshed.
+    /// `rejected` is an access token the server just refused: anything else stored is adopted as new.
+    @discardableResult
+    public func refresh(schemeID: String, force: Bool = false, rejected: String? = nil) async throws -> TokenSet {
+        if let running = refreshes[schemeID] { return try await running.value }
+        let task = Task { try await self.performRefresh(schemeID: schemeID, force: force, rejected: rejected) }
+        refreshes[schemeID] = task
+        defer { refreshes[schemeID] = nil }
+        return try await task.value
+    }
+
+    func performRefresh(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
+        try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID) {
+            // Re-read under the lock: another process may have refreshed (and rotated) meanwhile.
+            let secrets = try loadSecrets(schemeID)
+            guard let tokens = secrets.tokens else {
+                cache[schemeID] = nil
+                throw AcquisitionError(.needsReconnect, "Not signed in.", remedy: "Run `switchboard connect` for this connection.")
+            }
+            let now = env.now()
+            let adoptable = rejected.map { tokens.accessToken != $0 } ?? (!force && cache[schemeID]?.accessToken != tokens.accessToken)
+            if Freshness.isFresh(tokens, now: now), !force || adoptable {
+                cache[schemeID] = tokens
+                return tokens
+            }
+            guard let refreshToken = tokens.refreshToken else {
+                if let exp = tokens.expiresAt, exp > now, !force {
+                    cache[schemeID] = tokens
+                    return tokens
+                }
+                try expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+                throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: "Reconnect to sign in again.")
+            }
+            let (_, scheme) = try self.scheme(schemeID)
+            var registration = secrets.registrations[tokens.issuer]
+                ?? ClientRegistration(issuer: tokens.issuer, clientID: tokens.clientID, authMethod: "none", redirectURI: "", registeredAt: now)
+            if scheme.kind == .oauthManual, let secret = secrets.manualClientSecret {
+                registration.clientSecret = secret
+                if registration.authMethod == "none" { registration.authMethod = "client_secret_basic" }
+            }
+            broadcast(schemeID, .refreshing)
+            setStatus(schemeID, .refreshing)
+            guard let endpoint = URL(string: tokens.tokenEndpoint) else {
+                throw AcquisitionError(.storage, "The stored token endpoint is not a URL.", remedy: "Reconnect.")
+            }
+            let grant: TokenClient.Grant
+            do {
+                grant = try await TokenClient(http: env.http).refresh(refreshToken, resource: tokens.resource,
+                                                                      registration: registration, endpoint: endpoint)
+            } catch let error as TokenClient.Failure {
+                switch error {
+                case .rejected(let code, let detail):
+                    try expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
+                               dropRegistration: code == "invalid_client" ? tokens.issuer : nil)
+                    throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: "Reconnect to sign in again.")
+                case .transient(let detail), .invalid(let detail):
+                    // Keep the status; the scheduler retries with backoff.
+                    let message = "Refresh failed: \(detail)."
+                    setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+                        info.lastRefreshAt = now
+                        info.lastRefreshResult = "failed"
+                        info.lastError = message
+                    }
+                    broadcast(schemeID, .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")))
+                    throw AcquisitionError(.network, message, remedy: "Switchboard will retry; check the network.")
+                }
+            } catch {
+                throw error
+            }
+            let fresh = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? refreshToken,
+                                 expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
+                                 scopes: grant.scope ?? tokens.scopes, resource: tokens.resource, issuer: tokens.issuer,
+                                 clientID: tokens.clientID, tokenEndpoint: tokens.tokenEndpoint,
+                                 revocationEndpoint: tokens.revocationEndpoint, obtainedAt: now)
+            // Durable before use: a rotated refresh token must survive a crash right after this.
+            do {
+                try env.secrets.updateScheme(schemeID) { $0.tokens = fresh }
+            } catch {
+                throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: "Check the permissions of the Switchboard home.")
+            }
+            cache[schemeID] = fresh
+            setStatus(schemeID, .connected(expiresAt: fresh.expiresAt)) { info in
+                info.lastRefreshAt = now
+                info.lastRefreshResult = "ok"
+                info.lastError = nil
+                info.grantedScopes = fresh.scopes
+            }
+            broadcast(schemeID, .refreshed(expiresAt: fresh.expiresAt))
+            return fresh
+        }
+    }
+
+    func expire(_ schemeID: String, reason: String, dropTokens: Bool, dropRegistration issuer: String? = nil) throws {
+        cache[schemeID] = nil
+        if dropTokens || issuer != nil {
+            try? env.secrets.updateScheme(schemeID) { entry in
+                if dropTokens { entry.tokens = nil }
+                if let issuer { entry.registrations[issuer] = nil }
+            }
+        }
+        setStatus(schemeID, .expired(reason: reason, since: env.now())) { $0.lastError = reason }
+        broadcast(schemeID, .expired(reason: reason))
+    }
+
+    /// Revokes (best effort, refresh token first) and deletes the tokens; keeps the client registration.
+    public func disconnect(schemeID: String) -> AsyncStream<AcquisitionEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)
+        Task {
+            let event = await self.runDisconnect(schemeID: schemeID) { continuation.yield($0) }
+            continuation.yield(event)
+            continuation.finish()
+        }
+        return stream
+    }
+
+    func runDisconnect(schemeID: String, emit: @Sendable (AcquisitionEvent) -> Void) async -> AcquisitionEvent {
+        flows[schemeID]?.cancel()
+        cache[schemeID] = nil
+        let secrets: SchemeSecrets
+        do { secrets = try loadSecrets(schemeID) } catch { return .failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)")) }
+        var revoked = false
+        if let tokens = secrets.tokens, let endpoint = tokens.revocationEndpoint.flatMap(URL.init(string:)),
+           var registration = secrets.registrations[tokens.issuer] {
+            if let secret = secrets.manualClientSecret { registration.clientSecret = secret }
+            emit(.revoking)
+            broadcast(schemeID, .revoking)
+            let client = TokenClient(http: env.http)
+            var ok = true
+            if let rt = tokens.refreshToken { ok = await client.revoke(rt, hint: "refresh_token", registration: registration, endpoint: endpoint) }
+            ok = await client.revoke(tokens.accessToken, hint: "access_token", registration: registration, endpoint: endpoint) && ok
+            revoked = ok
+        }
+        do {
+            try env.secrets.updateScheme(schemeID) { $0.tokens = nil }
+        } catch {
+            return .failed(AcquisitionError(.storage, "Could not delete the tokens: \(error)"))
+        }
+        setStatus(schemeID, .notConnected) { $0.lastError = nil }
+        let event = AcquisitionEvent.disconnected(revoked: revoked)
+        broadcast(schemeID, event)
+        return event
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SwitchboardCore
+
+extension AcquisitionActor {
+    /// Starts the proactive refresher: each scheme is refreshed shortly before it expires; a scheme that
+    /// cannot be refreshed flips to expired when its token runs out. Reports what it does as events.
+    public func startScheduler() {
+        guard scheduler == nil else { return }
+        scheduler = Task { await self.schedulerLoop() }
+    }
+
+    public func stopScheduler() {
+        scheduler?.cancel()
+        scheduler = nil
+        sleeper?.cancel()
+    }
+
+    /// Re-plans now (after a connect, or when another process changed the stores).
+    public func wakeScheduler() { sleeper?.cancel() }
+
+    struct Plan {
+        var due: [String] = []
+        var lapsed: [String] = []
+        var next: Date?
+    }
+
+    func plan(now: Date) -> Plan {
+        var plan = Plan()
+        guard let file = try? env.integrations.load(), let secrets = try? env.secrets.load() else { return plan }
+        for connection in file.connections {
+            for scheme in connection.schemes where scheme.kind.isOAuth {
+                guard case .connected = scheme.status, let tokens = secrets.schemes[scheme.id]?.tokens,
+                      let expiresAt = tokens.expiresAt else { continue }
+                if tokens.refreshToken == nil {
+                    if expiresAt <= now { plan.lapsed.append(scheme.id) } else { plan.next = min(plan.next ?? expiresAt, expiresAt) }
+                    continue
+                }
+                var due = Freshness.refreshDue(tokens) ?? expiresAt
+                if let retry = retryAt[scheme.id], retry > due { due = retry }
+                if due <= now { plan.due.append(scheme.id) } else { plan.next = min(plan.next ?? due, due) }
+            }
+        }
+        return plan
+    }
+
+    func schedulerLoop() async {
+        while !Task.isCancelled {
+            let now = env.now()
+            let plan = plan(now: now)
+            for id in plan.lapsed {
+                try? expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+            }
+            if !plan.due.isEmpty { await refreshAll(plan.due) }
+            if !plan.due.isEmpty || !plan.lapsed.isEmpty { continue }
+            // Sleep until the next due time; at most 30 s, so changes by other processes are noticed.
+            let wait = min(30, max(0.01, (plan.next ?? now.addingTimeInterval(30)).timeIntervalSince(now)))
+            let s = Task { _ = try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            sleeper = s
+            await s.value
+            sleeper = nil
+        }
+    }
+
+    /// Refreshes with bounded concurrency; failures back off exponentially.
+    func refreshAll(_ ids: [String]) async {
+        await withTaskGroup(of: (String, Bool).self) { group in
+            var iterator = ids.makeIterator()
+            func addNext() -> Bool {
+                guard let id = iterator.next() else { return false }
+                group.addTask {
+                    do {
+                        _ = try await self.refresh(schemeID: id)
+                        return (id, true)
+                    } catch {
+                        return (id, (error as? AcquisitionError)?.needsReconnect ?? false)
+                    }
+                }
+                return true
+            }
+            for _ in 0..<max(1, env.refreshConcurrency) where addNext() {}
+            for await (id, settled) in group {
+                if settled {
+                    retryAt[id] = nil
+                    failures[id] = nil
+                } else {
+                    let n = (failures[id] ?? 0) + 1
+                    failures[id] = n
+                    retryAt[id] = env.now().addingTimeInterval(min(300, 5 * pow(2, Double(n - 1))))
+                }
+                _ = addNext()
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// Owns all OAuth state of this process: connect flows, the token cache, single-flight refreshes and
+/// the proactive refresh scheduler. Streams progress as `AcquisitionEvent`s.
+public actor AcquisitionActor {
+    let env: AcquisitionEnvironment
+    /// Tokens known to this process, so a fresh token is returned without reading a file.
+    var cache: [String: TokenSet] = [:]
+    /// Refreshes in flight, shared by concurrent callers.
+    var refreshes: [String: Task<TokenSet, any Error>] = [:]
+    /// Connect flows in flight, so they can be cancelled.
+    var flows: [String: Task<Void, Never>] = [:]
+    /// The listener of each flow waiting for the browser, so a pasted URL can be delivered.
+    var listeners: [String: (listener: LoopbackListener, validator: CallbackValidator)] = [:]
+    var subscribers: [UUID: AsyncStream<SchemeUpdate>.Continuation] = [:]
+    var scheduler: Task<Void, Never>?
+    var sleeper: Task<Void, Never>?
+    /// Backoff of the scheduler after failed refreshes.
+    var retryAt: [String: Date] = [:]
+    var failures: [String: Int] = [:]
+
+    public init(environment: AcquisitionEnvironment) {
+        self.env = environment
+    }
+
+    // MARK: - Subscriptions
+
+    /// Every event about every scheme, for the screen.
+    public func updates() -> AsyncStream<SchemeUpdate> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SchemeUpdate.self, bufferingPolicy: .bufferingNewest(256))
+        let id = UUID()
+        subscribers[id] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.unsubscribe(id) } }
+        return stream
+    }
+
+    func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    func broadcast(_ schemeID: String, _ event: AcquisitionEvent) {
+        env.logger.debug("\(schemeID.prefix(8)) \(event.summary)")
+        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event)) }
+    }
+
+    // MARK: - Store helpers
+
+    func scheme(_ schemeID: String) throws -> (Connection, AuthScheme) {
+        let file: IntegrationsFile
+        do { file = try env.integrations.load() } catch { throw AcquisitionError(.storage, "\(error)") }
+        guard let (ci, si) = file.index(ofScheme: schemeID) else {
+            throw AcquisitionError(.notConnected, "That connection no longer exists.", remedy: "`switchboard list` shows the connections.")
+        }
+        return (file.connections[ci], file.connections[ci].schemes[si])
+    }
+
+    func setStatus(_ schemeID: String, _ status: SchemeStatus, info: ((inout SchemeInfo) -> Void)? = nil) {
+        do {
+            try env.integrations.updateScheme(schemeID) { s in
+                s.status = status
+                info?(&s.info)
+            }
+        } catch {
+            env.logger.error("could not record the status: \(error)")
+        }
+    }
+
+    func loadSecrets(_ schemeID: String) throws -> SchemeSecrets {
+        do { return try env.secrets.secrets(for: schemeID) } catch { throw AcquisitionError(.storage, "\(error)") }
+    }
+
+    /// Forgets what this process cached (after another process changed the stores).
+    public func invalidate(_ schemeID: String) { cache[schemeID] = nil }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// Everything the engine touches outside itself, injected: network, browser, stores, clock, randomness.
+public struct AcquisitionEnvironment: Sendable {
+    public var http: any HTTPTransport
+    public var browser: any BrowserOpener
+    public var integrations: IntegrationStore
+    public var secrets: SecretStore
+    public var now: @Sendable () -> Date
+    public var random: any RandomSource
+    /// How long the loopback listener waits for the browser.
+    public var callbackTimeout: Duration
+    public var clientName: String
+    public var logger: Logger
+    /// How many refreshes the scheduler runs at once.
+    public var refreshConcurrency: Int
+
+    public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: IntegrationStore, secrets: SecretStore,
+                now: @escaping @Sendable () -> Date = Date.init, random: any RandomSource = SystemRandom(),
+                callbackTimeout: Duration = .seconds(300), clientName: String = "Switchboard",
+                logger: Logger = Logger(label: "switchboard.acquisition", factory: { _ in SwiftLogNoOpLogHandler() }),
+                refreshConcurrency: Int = 8) {
+        self.http = http
+        self.browser = browser
+        self.integrations = integrations
+        self.secrets = secrets
+        self.now = now
+        self.random = random
+        self.callbackTimeout = callbackTimeout
+        self.clientName = clientName
+        self.logger = logger
+        self.refreshConcurrency = refreshConcurrency
+    }
+
+    /// Per-scheme lock files live next to the stores.
+    var locksDirectory: URL { integrations.home.directory.appendingPathComponent("locks") }
+}
+
+/// When a token counts as fresh: more than 60 s from expiry, or a quarter of its lifetime for
+/// short-lived tokens (so a 40-second token is not refreshed on every use).
+public enum Freshness {
+    public static func margin(for t: TokenSet) -> TimeInterval {
+        guard let exp = t.expiresAt else { return 0 }
+        return min(60, max(1, exp.timeIntervalSince(t.obtainedAt) / 4))
+    }
+
+    public static func isFresh(_ t: TokenSet, now: Date) -> Bool {
+        guard let exp = t.expiresAt else { return true }
+        return exp.timeIntervalSince(now) > margin(for: t)
+    }
+
+    /// When the scheduler should refresh.
+    public static func refreshDue(_ t: TokenSet) -> Date? {
+        t.expiresAt.map { $0.addingTimeInterval(-margin(for: t)) }
+    }
+}

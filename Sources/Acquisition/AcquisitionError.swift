@@ -1,0 +1,32 @@
+import Foundation
+
+/// A failure of the engine, worded for a person: what failed, and what to do next.
+public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case discoveryFailed, insecureEndpoint, issuerMismatch, resourceMismatch, pkceUnsupported
+        case registrationRefused, registrationFailed, portInUse
+        case stateMismatch, issuerParameterMismatch, accessDenied, authorizationFailed, callbackTimedOut, cancelled
+        case tokenRequestFailed, invalidTokenResponse, needsReconnect, network, notConnected, storage
+    }
+
+    public var code: Code
+    public var message: String
+    public var remedy: String?
+
+    public init(_ code: Code, _ message: String, remedy: String? = nil) {
+        self.code = code
+        self.message = message
+        self.remedy = remedy
+    }
+
+    /// Whether the person must sign in again.
+    public var needsReconnect: Bool { code == .needsReconnect }
+
+    public var description: String { remedy.map { "\(message) \($0)" } ?? message }
+
+    static func network(_ error: any Error, doing what: String) -> AcquisitionError {
+        if let e = error as? AcquisitionError { return e }
+        if error is CancellationError { return AcquisitionError(.cancelled, "Cancelled.") }
+        return AcquisitionError(.network, "\(what) failed: \(error)", remedy: "Check the network and try again.")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Progress of a connect, refresh or disconnect, streamed as it happens. Never carries a secret.
+public enum AcquisitionEvent: Equatable, Sendable {
+    case probing(server: String)
+    case resourceMetadataFound(url: String)
+    /// No protected-resource metadata: the server's origin is taken as the authorization server.
+    case resourceMetadataMissing
+    case authorizationServerFound(issuer: String)
+    case registeringClient(endpoint: String)
+    case clientRegistered(clientID: String)
+    case clientReused(clientID: String)
+    case clientPreregistered(clientID: String)
+    case waitingForBrowser(url: URL, redirectURI: String, browserOpened: Bool)
+    case callbackReceived
+    case exchangingCode
+    case connected(expiresAt: Date?)
+    case refreshing
+    case refreshed(expiresAt: Date?)
+    case expired(reason: String)
+    case revoking
+    case disconnected(revoked: Bool)
+    case failed(AcquisitionError)
+
+    /// Whether this event ends the stream it is in.
+    public var isTerminal: Bool {
+        switch self {
+        case .connected, .refreshed, .expired, .disconnected, .failed: true
+        default: false
+        }
+    }
+
+    /// One line for the command line and logs.
+    public var summary: String {
+        switch self {
+        case .probing(let s): "Probing \(s)"
+        case .resourceMetadataFound(let u): "Found protected-resource metadata at \(u)"
+        case .resourceMetadataMissing: "No protected-resource metadata; using the server's origin as the authorization server"
+        case .authorizationServerFound(let i): "Authorization server \(i)"
+        case .registeringClient(let e): "Registering a client at \(e)"
+        case .clientRegistered(let id): "Client registered (\(id))"
+        case .clientReused(let id): "Reusing the registered client (\(id))"
+        case .clientPreregistered(let id): "Using your client (\(id))"
+        case .waitingForBrowser(let url, _, let opened):
+            (opened ? "Waiting for you to sign in in the browser. If it did not open, visit:\n  " : "Open this address in a browser to sign in:\n  ") + url.absoluteString
+        case .callbackReceived: "Callback received"
+        case .exchangingCode: "Exchanging the code for tokens"
+        case .connected(let e): "Connected" + (e.map { ", token valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+        case .refreshing: "Refreshing"
+        case .refreshed(let e): "Refreshed" + (e.map { ", token valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+        case .expired(let r): "Expired: \(r)"
+        case .revoking: "Revoking tokens at the authorization server"
+        case .disconnected(let revoked): revoked ? "Disconnected; tokens revoked and deleted" : "Disconnected; tokens deleted"
+        case .failed(let e): "Failed: \(e)"
+        }
+    }
+}
+
+/// An event about one scheme, for subscribers that watch every scheme (the screen).
+public struct SchemeUpdate: Equatable, Sendable {
+    public var schemeID: String
+    public var event: AcquisitionEvent
+    public init(schemeID: String, event: AcquisitionEvent) {
+        self.schemeID = schemeID
+        self.event = event
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Opens the authorization URL for the person. Returns whether something was launched.
+public protocol BrowserOpener: Sendable {
+    func open(_ url: URL) async -> Bool
+}
+
+/// `$BROWSER` if set, else `xdg-open` (or `open` on macOS) if present, else nothing.
+public struct SystemBrowser: BrowserOpener {
+    let environment: [String: String]
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) { self.environment = environment }
+
+    public func open(_ url: URL) async -> Bool {
+        var command: [String]?
+        if let browser = environment["BROWSER"], !browser.isEmpty {
+            command = browser.split(separator: " ").map(String.init) + [url.absoluteString]
+        } else {
+            for candidate in ["/usr/bin/xdg-open", "/usr/local/bin/xdg-open", "/usr/bin/open"] where FileManager.default.isExecutableFile(atPath: candidate) {
+                command = [candidate, url.absoluteString]
+                break
+            }
+        }
+        guard let command else { return false }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = command
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return false }
+        return true
+    }
+}
+
+/// Opens nothing: the URL is shown for the person to copy.
+public struct NoBrowser: BrowserOpener {
+    public init() {}
+    public func open(_ url: URL) async -> Bool { false }
+}
+
+/// A browser made of a closure (the fixtures' headless browser, tests).
+public struct ClosureBrowser: BrowserOpener {
+    let body: @Sendable (URL) async -> Bool
+    public init(_ body: @escaping @Sendable (URL) async -> Bool) { self.body = body }
+    public func open(_ url: URL) async -> Bool { await body(url) }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import SwitchboardCore
+
+/// How the client proves itself at the token and revocation endpoints.
+enum ClientAuthentication {
+    /// Adds the client's credentials per its registered method to a form and headers.
+    static func apply(_ registration: ClientRegistration, form: inout [(String, String)], headers: inout [(String, String)]) {
+        switch registration.authMethod {
+        case "client_secret_basic" where registration.clientSecret != nil:
+            // RFC 6749 §2.3.1: form-encode id and secret before base64.
+            let pair = FormEncoding.escape(registration.clientID) + ":" + FormEncoding.escape(registration.clientSecret!)
+            headers.append(("Authorization", "Basic " + Data(pair.utf8).base64EncodedString()))
+        case "client_secret_post" where registration.clientSecret != nil:
+            form.append(("client_id", registration.clientID))
+            form.append(("client_secret", registration.clientSecret!))
+        default:
+            form.append(("client_id", registration.clientID))
+        }
+    }
+
+    /// `none` if offered, else `client_secret_basic`, else `client_secret_post` (MCP / RFC 7591).
+    static func choose(from supported: [String]?) -> String {
+        guard let supported else { return "client_secret_basic" } // RFC 8414 default
+        if supported.contains("none") { return "none" }
+        if supported.contains("client_secret_basic") { return "client_secret_basic" }
+        if supported.contains("client_secret_post") { return "client_secret_post" }
+        return "none"
+    }
+}
+
+/// An OAuth error body (RFC 6749 §5.2).
+struct OAuthErrorBody: Decodable {
+    var error: String?
+    var errorDescription: String?
+    enum CodingKeys: String, CodingKey { case error, errorDescription = "error_description" }
+
+    static func from(_ data: Data) -> OAuthErrorBody? { try? JSONDecoder().decode(OAuthErrorBody.self, from: data) }
+
+    var text: String {
+        [error.map { Redact.serverText($0, limit: 60) }, errorDescription.map { Redact.serverText($0) }].compactMap { $0 }.joined(separator: ": ")
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import SwitchboardCore
+
+/// What discovery learned about a server: where to authorize, for which resource, with which scopes.
+public struct DiscoveryResult: Equatable, Sendable {
+    public var serverURL: URL
+    /// The RFC 8707 resource indicator to send.
+    public var resource: String
+    public var resourceMetadataURL: String?
+    public var resourceMetadata: ProtectedResourceMetadata?
+    public var challenge: AuthChallenge?
+    public var authorizationServer: AuthorizationServerMetadata
+    /// True when no metadata was found and the 2025-03-26 default endpoints at the origin are used.
+    public var usesDefaultEndpoints: Bool
+    /// Every URL requested and what came back, for the doctor view.
+    public var trace: [DiscoveryStep]
+}
+
+/// One request discovery made.
+public struct DiscoveryStep: Equatable, Sendable {
+    public var url: String
+    public var outcome: String
+}
+
+/// RFC 9728 + RFC 8414 / OIDC discovery, with the MCP specification's candidate order.
+public struct Discovery: Sendable {
+    let http: any HTTPTransport
+    let emit: @Sendable (AcquisitionEvent) async -> Void
+
+    public init(http: any HTTPTransport, emit: @escaping @Sendable (AcquisitionEvent) async -> Void = { _ in }) {
+        self.http = http
+        self.emit = emit
+    }
+
+    public func run(serverURL: URL, cachedIssuer: String? = nil) async throws -> DiscoveryResult {
+        var trace: [DiscoveryStep] = []
+        await emit(.probing(server: serverURL.absoluteString))
+        let challenge = try await probe(serverURL, trace: &trace)
+
+        // 1. Protected-resource metadata.
+        var prmCandidates: [URL] = []
+        if let u = challenge?.resourceMetadata { prmCandidates.append(u) }
+        prmCandidates += Discovery.resourceMetadataCandidates(for: serverURL).filter { !prmCandidates.contains($0) }
+        var prm: (URL, ProtectedResourceMetadata)?
+        for url in prmCandidates {
+            if let doc: ProtectedResourceMetadata = try await fetchJSON(url, trace: &trace) {
+                prm = (url, doc)
+                break
+            }
+        }
+
+        var resource = ServerURL.canonicalResource(serverURL)
+        let issuers: [String]
+        if let (url, doc) = prm {
+            guard Discovery.resource(doc.resource, matches: serverURL) else {
+                throw AcquisitionError(.resourceMismatch,
+                    "The protected-resource metadata at \(Redact.url(url)) is for `\(Redact.serverText(doc.resource))`, not for \(resource).",
+                    remedy: "Check the server URL; Switchboard will not send tokens to a server that does not claim them.")
+            }
+            resource = ServerURL.canonicalResource(URL(string: doc.resource) ?? serverURL)
+            await emit(.resourceMetadataFound(url: Redact.url(url)))
+            issuers = doc.authorizationServers ?? []
+            guard !issuers.isEmpty else {
+                throw AcquisitionError(.discoveryFailed, "The protected-resource metadata at \(Redact.url(url)) lists no authorization server.",
+                                       remedy: "The server is misconfigured; contact its operator.")
+            }
+        } else {
+            await emit(.resourceMetadataMissing)
+            issuers = [ServerURL.origin(serverURL)?.absoluteString ?? serverURL.absoluteString]
+        }
+
+        // 2. Authorization-server metadata: the first listed server (the cached one on reconnect if still listed).
+        let issuer = cachedIssuer.flatMap { issuers.contains($0) ? $0 : nil } ?? issuers[0]
+        var (metadata, usesDefaults) = try await authorizationServer(issuer: issuer, legacy: prm == nil, trace: &trace)
+        try Discovery.check(metadata, usesDefaults: usesDefaults)
+        if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
+        await emit(.authorizationServerFound(issuer: metadata.issuer))
+        return DiscoveryResult(serverURL: serverURL, resource: resource, resourceMetadataURL: prm.map { Redact.url($0.0) },
+                               resourceMetadata: prm?.1, challenge: challenge, authorizationServer: metadata,
+                               usesDefaultEndpoints: usesDefaults, trace: trace)
+    }
+
+    /// POST `initialize` without a token; a 401 carries the challenge.
+    func probe(_ serverURL: URL, trace: inout [DiscoveryStep]) async throws -> AuthChallenge? {
+        let body = Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard","version":"0.1"}}}"#.utf8)
+        let request = HTTPRequestSpec(method: "POST", url: serverURL,
+                                      headers: [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")],
+                                      body: body)
+        do {
+            let response = try await http.send(request)
+            trace.append(DiscoveryStep(url: "POST " + Redact.url(serverURL), outcome: "\(response.status)"))
+            guard response.status == 401 || response.status == 403 else { return nil }
+            return WWWAuthenticate.bearer(in: response.values("WWW-Authenticate"))
+        } catch {
+            throw AcquisitionError.network(error, doing: "Reaching \(Redact.url(serverURL))")
+        }
+    }
+
+    /// Fetches a JSON document; nil for 404 and other non-success answers (the caller tries the next candidate).
+    func fetchJSON<T: Decodable>(_ url: URL, trace: inout [DiscoveryStep]) async throws -> T? {
+        let response: HTTPResponseSpec
+        do {
+            response = try await http.send(HTTPRequestSpec(url: url, headers: [("Accept", "application/json")]))
+        } catch let error as HTTPTransportError {
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "\(error)"))
+            switch error {
+            case .refusedInsecure:
+                throw AcquisitionError(.insecureEndpoint, "\(error).", remedy: "The server advertises an insecure address; contact its operator.")
+            default:
+                throw AcquisitionError(.network, "Fetching metadata failed: \(error).", remedy: "Check the network and try again.")
+            }
+        } catch {
+            throw AcquisitionError.network(error, doing: "Fetching \(Redact.url(url))")
+        }
+        guard (200..<300).contains(response.status) else {
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "\(response.status)"))
+            return nil
+        }
+        if let type = response.value("Content-Type"), !type.lowercased().contains("json") {
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "200, but \(Redact.serverText(type, limit: 40))"))
+            throw AcquisitionError(.discoveryFailed, "\(Redact.url(url)) answered with `\(Redact.serverText(type, limit: 40))`, not JSON.",
+                                   remedy: "The server's metadata is misconfigured; contact its operator.")
+        }
+        do {
+            let doc = try JSONDecoder().decode(T.self, from: response.body)
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "200"))
+            return doc
+        } catch {
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "200, but not valid metadata"))
+            throw AcquisitionError(.discoveryFailed, "The metadata at \(Redact.url(url)) is not valid JSON metadata.",
+                                   remedy: "The server's metadata is malformed; contact its operator.")
+        }
+    }
+
+    func authorizationServer(issuer: String, legacy: Bool, trace: inout [DiscoveryStep]) async throws -> (AuthorizationServerMetadata, Bool) {
+        guard let issuerURL = URL(string: issuer), ServerURL.isAllowedEndpoint(issuerURL) else {
+            throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` is not an https address.",
+                                   remedy: "Switchboard only talks to https authorization servers (or loopback).")
+        }
+        var rejection: AcquisitionError?
+        for url in Discovery.authorizationServerCandidates(issuer: issuerURL) {
+            guard let doc: AuthorizationServerMetadata = try await fetchJSON(url, trace: &trace) else { continue }
+            guard doc.issuer == issuer else {
+                trace[trace.count - 1].outcome = "200, but issuer is `\(Redact.serverText(doc.issuer, limit: 80))`"
+                rejection = AcquisitionError(.issuerMismatch,
+                    "The metadata at \(Redact.url(url)) names the issuer `\(Redact.serverText(doc.issuer, limit: 80))`, not `\(issuer)`.",
+                    remedy: "Switchboard will not use it (RFC 8414 §3.3); the server is misconfigured or being impersonated.")
+                continue
+            }
+            return (doc, false)
+        }
+        if let rejection { throw rejection }
+        if legacy, let origin = ServerURL.origin(issuerURL) {
+            // 2025-03-26 servers without any metadata: default endpoints at the origin.
+            let base = origin.absoluteString
+            return (AuthorizationServerMetadata(issuer: issuer, authorizationEndpoint: base + "/authorize", tokenEndpoint: base + "/token",
+                                                registrationEndpoint: base + "/register", codeChallengeMethodsSupported: nil), true)
+        }
+        throw AcquisitionError(.discoveryFailed, "No authorization-server metadata was found for `\(issuer)`.",
+                               remedy: "The server's OAuth setup is incomplete; contact its operator.")
+    }
+
+    static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool) throws {
+        if !usesDefaults {
+            guard m.codeChallengeMethodsSupported?.contains("S256") == true else {
+                throw AcquisitionError(.pkceUnsupported,
+                    "The authorization server \(m.issuer) does not advertise PKCE with S256 (code_challenge_methods_supported).",
+                    remedy: "Switchboard requires PKCE, as the MCP specification does; ask the provider to enable it.")
+            }
+        }
+        guard let auth = m.authorizationEndpoint, let token = m.tokenEndpoint else {
+            throw AcquisitionError(.discoveryFailed, "The authorization server \(m.issuer) does not list its authorization and token endpoints.",
+                                   remedy: "The server's metadata is incomplete; contact its operator.")
+        }
+        for endpoint in [auth, token] + [m.registrationEndpoint, m.revocationEndpoint, m.deviceAuthorizationEndpoint].compactMap({ $0 }) {
+            guard let u = URL(string: endpoint), ServerURL.isAllowedEndpoint(u) else {
+                throw AcquisitionError(.insecureEndpoint, "The authorization server advertises `\(Redact.serverText(endpoint, limit: 80))`, which is not https.",
+                                       remedy: "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
+            }
+        }
+    }
+
+    /// `/.well-known/oauth-protected-resource/<path>` then the root form.
+    public static func resourceMetadataCandidates(for server: URL) -> [URL] {
+        guard let origin = ServerURL.origin(server)?.absoluteString else { return [] }
+        var path = server.path
+        while path.hasSuffix("/") { path.removeLast() }
+        var out: [URL] = []
+        if !path.isEmpty, let u = URL(string: origin + "/.well-known/oauth-protected-resource" + path) { out.append(u) }
+        if let u = URL(string: origin + "/.well-known/oauth-protected-resource") { out.append(u) }
+        return out
+    }
+
+    /// RFC 8414 §3.1 path insertion, then OIDC path insertion and path appending.
+    public static func authorizationServerCandidates(issuer: URL) -> [URL] {
+        guard let origin = ServerURL.origin(issuer)?.absoluteString else { return [] }
+        var path = issuer.path
+        while path.hasSuffix("/") { path.removeLast() }
+        let list = path.isEmpty
+            ? ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]
+            : ["/.well-known/oauth-authorization-server" + path, "/.well-known/openid-configuration" + path, path + "/.well-known/openid-configuration"]
+        return list.compactMap { URL(string: origin + $0) }
+    }
+
+    /// The metadata's `resource` must be the server, or a same-origin path prefix of it.
+    static func resource(_ claimed: String, matches server: URL) -> Bool {
+        guard let claimedURL = URL(string: claimed) else { return false }
+        let a = ServerURL.canonicalResource(claimedURL), b = ServerURL.canonicalResource(server)
+        if a == b { return true }
+        guard ServerURL.origin(claimedURL)?.absoluteString.lowercased() == ServerURL.origin(server)?.absoluteString.lowercased() else { return false }
+        let prefix = claimedURL.path.hasSuffix("/") ? String(claimedURL.path.dropLast()) : claimedURL.path
+        return prefix.isEmpty || server.path == prefix || server.path.hasPrefix(prefix + "/")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// One outbound HTTP request, as the engine describes it.
+public struct HTTPRequestSpec: Sendable, Equatable {
+    public var method: String
+    public var url: URL
+    public var headers: [(String, String)]
+    public var body: Data?
+    /// Whether a 3xx may be followed (never for token and registration endpoints).
+    public var followRedirects: Bool
+
+    public init(method: String = "GET", url: URL, headers: [(String, String)] = [], body: Data? = nil, followRedirects: Bool = false) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.followRedirects = followRedirects
+    }
+
+    public static func == (a: HTTPRequestSpec, b: HTTPRequestSpec) -> Bool {
+        a.method == b.method && a.url == b.url && a.body == b.body && a.followRedirects == b.followRedirects
+            && a.headers.map { "\($0.0):\($0.1)" } == b.headers.map { "\($0.0):\($0.1)" }
+    }
+}
+
+/// A response with its body read (and capped).
+public struct HTTPResponseSpec: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// All values of a header, case-insensitively.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.0.caseInsensitiveCompare(name) == .orderedSame }.map(\.1)
+    }
+
+    public func value(_ name: String) -> String? { values(name).first }
+}
+
+/// Why an HTTP call did not produce a response.
+public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConvertible {
+    case timedOut(URL)
+    case bodyTooLarge(URL, limit: Int)
+    case connectionFailed(URL, String)
+    case refusedInsecure(URL)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let u): "\(Redact.url(u)) did not answer in time"
+        case .bodyTooLarge(let u, let limit): "\(Redact.url(u)) sent more than \(limit / 1024) KiB"
+        case .connectionFailed(let u, let why): "could not reach \(Redact.url(u)): \(why)"
+        case .refusedInsecure(let u): "\(Redact.url(u)) is not https (only loopback may use http)"
+        }
+    }
+}
+
+/// The engine's only way to the network; live over AsyncHTTPClient, replaceable in tests.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequestSpec) async throws -> HTTPResponseSpec
+}

@@ -1,0 +1,151 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The RFC 8252 loopback redirect listener: 127.0.0.1 only, path `/callback`, one valid callback.
+///
+/// Unrelated requests (favicon, scanners, junk) get a 404 and do not end the wait. The first callback
+/// that carries an answer — a code or a definite error — ends it.
+public final class LoopbackListener: Sendable {
+    public let port: Int
+    private let channel: any Channel
+    private let outcome: Outcome
+
+    /// What a `/callback` request meant.
+    public enum Verdict: Sendable {
+        case accept(code: String)
+        case reject(AcquisitionError)
+    }
+
+    final class Outcome: Sendable {
+        let state = Mutex<(result: Result<String, AcquisitionError>?, waiter: CheckedContinuation<String, any Error>?)>((nil, nil))
+
+        func resolve(_ result: Result<String, AcquisitionError>) {
+            let waiter: CheckedContinuation<String, any Error>? = state.withLock { s in
+                guard s.result == nil else { return nil }
+                s.result = result
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(with: result.mapError { $0 as any Error })
+        }
+
+        var isResolved: Bool { state.withLock { $0.result != nil } }
+    }
+
+    /// Binds 127.0.0.1:`port` (0 lets the kernel choose). Throws `portInUse` when taken.
+    public static func start(port: Int = 0, validate: @escaping @Sendable ([(String, String)]) -> Verdict) async throws -> LoopbackListener {
+        let outcome = Outcome()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(CallbackHandler(outcome: outcome, validate: validate))
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+            return LoopbackListener(port: channel.localAddress?.port ?? port, channel: channel, outcome: outcome)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw AcquisitionError(.portInUse, "The callback port \(port) on 127.0.0.1 is in use by another program.",
+                                   remedy: "Close the program using it, or reconnect with `--new-port` to register again on a free port.")
+        }
+    }
+
+    private init(port: Int, channel: any Channel, outcome: Outcome) {
+        self.port = port
+        self.channel = channel
+        self.outcome = outcome
+    }
+
+    public var redirectURI: String { "http://127.0.0.1:\(port)/callback" }
+
+    /// Waits for the callback; cancellation ends the wait.
+    public func waitForCode() async throws -> String {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, any Error>) in
+                let ready: Result<String, AcquisitionError>? = outcome.state.withLock { s in
+                    if let r = s.result { return r }
+                    s.waiter = c
+                    return nil
+                }
+                if let ready { c.resume(with: ready.mapError { $0 as any Error }) }
+            }
+        } onCancel: {
+            outcome.resolve(.failure(AcquisitionError(.cancelled, "The sign-in was cancelled.")))
+        }
+    }
+
+    /// Feeds a callback that arrived another way (a pasted URL): checked exactly like a real one.
+    public func deliver(_ verdict: Verdict) {
+        switch verdict {
+        case .accept(let code): outcome.resolve(.success(code))
+        case .reject(let e): outcome.resolve(.failure(e))
+        }
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// Answers each request on the loopback listener.
+final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let outcome: LoopbackListener.Outcome
+    let validate: @Sendable ([(String, String)]) -> LoopbackListener.Verdict
+    var head: HTTPRequestHead?
+
+    init(outcome: LoopbackListener.Outcome, validate: @escaping @Sendable ([(String, String)]) -> LoopbackListener.Verdict) {
+        self.outcome = outcome
+        self.validate = validate
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h): head = h
+        case .body: break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let (status, text) = answer(head)
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
+            headers.add(name: "Cache-Control", value: "no-store")
+            headers.add(name: "Connection", value: "close")
+            let body = "<!doctype html><meta charset=utf-8><title>Switchboard</title><body style=\"font-family:sans-serif\"><h1>\(text)</h1></body>"
+            headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String) {
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard head.method == .GET, parts.first == "/callback" else { return (.notFound, "Not found") }
+        if outcome.isResolved { return (.gone, "This sign-in has already finished. You can close this tab.") }
+        let query = parts.count > 1 ? FormEncoding.decode(String(parts[1])) : []
+        // A bare /callback with nothing in it is noise, not an answer.
+        if query.isEmpty { return (.badRequest, "Nothing to see here.") }
+        switch validate(query) {
+        case .accept(let code):
+            outcome.resolve(.success(code))
+            return (.ok, "Signed in. You can close this tab and return to Switchboard.")
+        case .reject(let error):
+            outcome.resolve(.failure(error))
+            return (.badRequest, "Sign-in failed. Return to Switchboard for details.")
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

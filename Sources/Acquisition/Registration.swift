@@ -1,0 +1,66 @@
+import Foundation
+import SwitchboardCore
+
+/// RFC 7591 dynamic client registration.
+struct DynamicRegistration {
+    let http: any HTTPTransport
+    let clientName: String
+
+    struct Response: Decodable {
+        var clientID: String?
+        var clientSecret: String?
+        var clientSecretExpiresAt: Double?
+        var tokenEndpointAuthMethod: String?
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id", clientSecret = "client_secret"
+            case clientSecretExpiresAt = "client_secret_expires_at", tokenEndpointAuthMethod = "token_endpoint_auth_method"
+        }
+    }
+
+    func register(at metadata: AuthorizationServerMetadata, redirectURI: String, now: Date, connectionName: String) async throws -> ClientRegistration {
+        guard let endpoint = metadata.registrationEndpoint.flatMap(URL.init(string:)) else {
+            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, why: "does not offer dynamic client registration")
+        }
+        let method = ClientAuthentication.choose(from: metadata.tokenEndpointAuthMethodsSupported)
+        let body: [String: Any] = [
+            "client_name": clientName,
+            "redirect_uris": [redirectURI],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "application_type": "native",
+            "token_endpoint_auth_method": method,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let response: HTTPResponseSpec
+        do {
+            response = try await http.send(HTTPRequestSpec(method: "POST", url: endpoint,
+                headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: data))
+        } catch {
+            throw AcquisitionError.network(error, doing: "Registering a client at \(Redact.url(endpoint))")
+        }
+        if response.status == 401 || response.status == 403 {
+            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName,
+                                              why: "refused to register a client (HTTP \(response.status))")
+        }
+        guard (200..<300).contains(response.status) else {
+            let detail = OAuthErrorBody.from(response.body)?.text ?? "HTTP \(response.status)"
+            throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) failed: \(detail).",
+                                   remedy: (300..<400).contains(response.status) ? "The registration endpoint redirected; Switchboard does not follow redirects there." : "Try again later, or register a client by hand and use `--scheme oauth --client-id`.")
+        }
+        guard let r = try? JSONDecoder().decode(Response.self, from: response.body), let clientID = r.clientID, !clientID.isEmpty else {
+            throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) returned no client_id.",
+                                   remedy: "The server's registration is broken; register a client by hand and use `--scheme oauth --client-id`.")
+        }
+        var chosen = r.tokenEndpointAuthMethod ?? method
+        if r.clientSecret == nil { chosen = "none" }
+        return ClientRegistration(issuer: metadata.issuer, clientID: clientID, clientSecret: r.clientSecret,
+                                  clientSecretExpiresAt: r.clientSecretExpiresAt.flatMap { $0 > 0 ? Date(timeIntervalSince1970: $0) : nil },
+                                  authMethod: chosen, redirectURI: redirectURI, registeredAt: now)
+    }
+
+    static func refused(_ issuer: String, redirectURI: String, connectionName: String, why: String) -> AcquisitionError {
+        AcquisitionError(.registrationRefused,
+            "The authorization server \(issuer) \(why); it does not allow self-registration.",
+            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then add it with `switchboard remove \(connectionName)` and `switchboard add \(connectionName) URL --scheme oauth --client-id ID [--client-secret-stdin]`.")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import SwitchboardCore
+
+/// Token endpoint and revocation endpoint calls (RFC 6749 §4.1.3, §6; RFC 7009).
+struct TokenClient {
+    let http: any HTTPTransport
+
+    struct Grant {
+        var accessToken: String
+        var refreshToken: String?
+        var tokenType: String
+        var expiresIn: TimeInterval?
+        var scope: [String]?
+    }
+
+    /// Why a token request failed.
+    enum Failure: Error {
+        /// The grant or client is no longer valid: `invalid_grant`, `invalid_client`, 401.
+        case rejected(code: String, detail: String)
+        /// The server or network failed; worth retrying.
+        case transient(String)
+        /// The server answered, but not with a usable token.
+        case invalid(String)
+    }
+
+    func exchange(code: String, verifier: String, redirectURI: String, resource: String,
+                  registration: ClientRegistration, endpoint: URL) async throws(Failure) -> Grant {
+        try await request(endpoint, registration: registration, form: [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+            ("code_verifier", verifier), ("resource", resource),
+        ])
+    }
+
+    func refresh(_ refreshToken: String, resource: String, registration: ClientRegistration, endpoint: URL) async throws(Failure) -> Grant {
+        try await request(endpoint, registration: registration, form: [
+            ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("resource", resource),
+        ])
+    }
+
+    /// Best effort: returns whether the server accepted.
+    func revoke(_ token: String, hint: String, registration: ClientRegistration, endpoint: URL) async -> Bool {
+        var form = [("token", token), ("token_type_hint", hint)]
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        ClientAuthentication.apply(registration, form: &form, headers: &headers)
+        let r = try? await http.send(HTTPRequestSpec(method: "POST", url: endpoint, headers: headers, body: Data(FormEncoding.encode(form).utf8)))
+        return r.map { $0.status == 200 } ?? false
+    }
+
+    private func request(_ endpoint: URL, registration: ClientRegistration, form base: [(String, String)]) async throws(Failure) -> Grant {
+        var form = base
+        var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+        ClientAuthentication.apply(registration, form: &form, headers: &headers)
+        let response: HTTPResponseSpec
+        do {
+            response = try await http.send(HTTPRequestSpec(method: "POST", url: endpoint, headers: headers, body: Data(FormEncoding.encode(form).utf8)))
+        } catch is CancellationError {
+            throw .transient("cancelled")
+        } catch {
+            throw .transient("\(error)")
+        }
+        if (300..<400).contains(response.status) {
+            throw .invalid("the token endpoint redirected (HTTP \(response.status)); Switchboard does not follow redirects there")
+        }
+        guard response.status == 200 else {
+            let body = OAuthErrorBody.from(response.body)
+            let code = body?.error ?? ""
+            if response.status == 401 || ["invalid_grant", "invalid_client", "unauthorized_client"].contains(code) {
+                throw .rejected(code: code.isEmpty ? "HTTP \(response.status)" : code, detail: body?.text ?? "HTTP \(response.status)")
+            }
+            if response.status >= 500 || response.status == 429 { throw .transient("HTTP \(response.status)") }
+            throw .invalid(body?.text ?? "HTTP \(response.status)")
+        }
+        if let type = response.value("Content-Type"), !type.lowercased().contains("json") {
+            throw .invalid("the token endpoint answered with `\(Redact.serverText(type, limit: 40))`, not JSON")
+        }
+        return try TokenClient.parse(response.body)
+    }
+
+    /// Validates a token response: `access_token` and a Bearer `token_type` are required; `expires_in` must be sane.
+    static func parse(_ data: Data) throws(Failure) -> Grant {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .invalid("the token response is not a JSON object")
+        }
+        guard let access = object["access_token"] as? String, !access.isEmpty else { throw .invalid("the token response has no access_token") }
+        guard let type = object["token_type"] as? String else { throw .invalid("the token response has no token_type") }
+        guard type.caseInsensitiveCompare("Bearer") == .orderedSame else {
+            throw .invalid("the token type is `\(Redact.serverText(type, limit: 30))`, not Bearer")
+        }
+        var expiresIn: TimeInterval?
+        if let raw = object["expires_in"] {
+            let value: Double? = (raw as? NSNumber)?.doubleValue ?? (raw as? String).flatMap(Double.init)
+            guard let value, value.isFinite else { throw .invalid("expires_in is not a number") }
+            guard value > 0 else { throw .invalid("expires_in is \(Int(value)), not a positive number of seconds") }
+            guard value <= 10 * 365 * 86400 else { throw .invalid("expires_in is \(Int(value)) seconds, which is absurd") }
+            expiresIn = value
+        }
+        let refresh = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let scope = (object["scope"] as? String).map { $0.split(separator: " ").map(String.init) }
+        return Grant(accessToken: access, refreshToken: refresh, tokenType: "Bearer", expiresIn: expiresIn, scope: scope)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The switchable behaviours of the fixture servers; each mirrors something real servers do.
+public struct FixtureOptions: Sendable, Equatable {
+    /// Where metadata is published.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Resource and authorization server on one origin, metadata at the root well-known URLs; the 401 names no metadata URL.
+        case origin
+        /// The authorization server on another port; the resource metadata only at the URL named in the 401.
+        case chain
+        /// Resource metadata only at `/.well-known/oauth-protected-resource/<mcp path>`.
+        case resourcePathSuffixed
+        /// Issuer `…/tenant1`, metadata only at `/.well-known/oauth-authorization-server/tenant1`.
+        case asPathInsertion
+        /// Issuer `…/tenant1`, metadata only at `/.well-known/openid-configuration/tenant1`.
+        case oidcPathInsertion
+        /// Issuer `…/tenant1`, metadata only at `/tenant1/.well-known/openid-configuration`.
+        case oidcPathAppended
+        /// Issuer at the root, metadata only at `/.well-known/openid-configuration`.
+        case oidcRoot
+        /// No resource metadata (2025-03-26 era); authorization-server metadata at the origin.
+        case legacyOriginMetadata
+        /// No metadata at all; `/authorize`, `/token`, `/register` at the origin.
+        case legacyNoMetadata
+    }
+
+    public enum Registration: String, Sendable, CaseIterable {
+        case open, closed, absent, basicOnly, postOnly
+    }
+
+    public enum Hostile: String, Sendable, CaseIterable {
+        case issuerMismatch, noPKCEMethods, wrongState, wrongIss, hugeMetadata, silentMetadata, resourceMismatch
+        case tokenRedirect, tokenWithoutAccessToken, tokenWithoutType, negativeExpiresIn, absurdExpiresIn
+        case malformedMetadata, htmlMetadata, registrationWithoutClientID, insecureEndpoints, silentToken
+    }
+
+    public var layout: Layout = .origin
+    public var registration: Registration = .open
+    public var issueRefreshTokens = true
+    public var rotateRefreshTokens = false
+    public var refreshFails = false
+    /// Seconds an access token lives; nil issues no `expires_in`.
+    public var accessTokenLifetime: Int? = 3600
+    public var revocation = false
+    public var issParameter = false
+    public var denyAccess = false
+    public var hostile: Hostile?
+    public var sse = false
+    public var mcpPath = "/mcp"
+    /// The scope named in the 401 challenge.
+    public var challengeScope: String? = "mcp:tools"
+    public var scopesSupported: [String] = ["mcp:tools", "mcp:read", "offline_access"]
+    /// How long a silent server waits before giving up on its own (so tests end).
+    public var silenceSeconds: Int = 30
+
+    public init() {}
+
+    public init(_ configure: (inout FixtureOptions) -> Void) {
+        configure(&self)
+    }
+}

@@ -1,0 +1,25 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Stands in for a person: GETs the authorization URL and follows its redirects into the loopback callback.
+public enum HeadlessBrowser {
+    /// Visits `url`; returns the final status code (200 when the callback accepted the sign-in).
+    @discardableResult
+    public static func visit(_ url: URL, maxRedirects: Int = 5) async -> Int? {
+        var current = url
+        for _ in 0...maxRedirects {
+            guard let host = current.host, host == "127.0.0.1" || host == "localhost" || host == "::1" else { return nil }
+            var request = HTTPClientRequest(url: current.absoluteString)
+            request.method = .GET
+            guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)) else { return nil }
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            guard (300..<400).contains(Int(response.status.code)), let location = response.headers.first(name: "Location"),
+                  let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+                return Int(response.status.code)
+            }
+            current = next
+        }
+        return nil
+    }
+}

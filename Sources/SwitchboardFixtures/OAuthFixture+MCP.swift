@@ -1,0 +1,59 @@
+import Foundation
+
+extension OAuthFixture {
+    /// The MCP endpoint: JSON-RPC over Streamable HTTP, answered as JSON or as an SSE stream.
+    func mcp(_ request: FixtureRequest) -> FixtureResponse {
+        guard request.method == "POST" else { return .text("method not allowed", status: 405) }
+        let bearer = request.header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let bearer, accepts(bearer) else {
+            var params: [String] = []
+            if bearer != nil { params.append("error=\"invalid_token\"") }
+            if options.layout == .chain, let url = resourceMetadataURL { params.append("resource_metadata=\"\(url)\"") }
+            if let scope = options.challengeScope { params.append("scope=\"\(scope)\"") }
+            let challenge = "Bearer" + (params.isEmpty ? "" : " " + params.joined(separator: ", "))
+            return FixtureResponse(status: 401, headers: [("WWW-Authenticate", challenge), ("Content-Type", "application/json")],
+                                   body: Data(#"{"error":"unauthorized"}"#.utf8))
+        }
+        state.withLock { $0.counters.mcpCalls += 1 }
+        guard let message = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
+              let method = message["method"] as? String else {
+            return .json(["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32700, "message": "parse error"]], status: 400)
+        }
+        guard let id = message["id"] else { return FixtureResponse(status: 202) } // a notification
+        let result: [String: Any]
+        switch method {
+        case "initialize":
+            let asked = (message["params"] as? [String: Any])?["protocolVersion"] as? String ?? "2025-06-18"
+            result = ["protocolVersion": asked, "capabilities": ["tools": ["listChanged": false]],
+                      "serverInfo": ["name": "switchboard-fixture", "version": "1.0.0"]]
+        case "tools/list":
+            result = ["tools": [["name": "echo", "description": "Echoes its text", "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
+                                ["name": "add", "description": "Adds two numbers", "inputSchema": ["type": "object"]]]]
+        case "tools/call":
+            let params = message["params"] as? [String: Any] ?? [:]
+            let args = params["arguments"] as? [String: Any] ?? [:]
+            if params["name"] as? String == "echo" {
+                result = ["content": [["type": "text", "text": args["text"] as? String ?? ""]], "isError": false]
+            } else {
+                result = ["content": [["type": "text", "text": "unknown tool"]], "isError": true]
+            }
+        case "ping":
+            result = [:]
+        default:
+            return reply(["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "method not found"]])
+        }
+        return reply(["jsonrpc": "2.0", "id": id, "result": result], session: method == "initialize")
+    }
+
+    func reply(_ object: [String: Any], session: Bool = false) -> FixtureResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        var headers: [(String, String)] = session ? [("Mcp-Session-Id", nextID("session"))] : []
+        if options.sse {
+            headers.append(("Content-Type", "text/event-stream"))
+            let body = ": fixture\nevent: message\nid: 1\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"
+            return FixtureResponse(status: 200, headers: headers, body: Data(body.utf8))
+        }
+        headers.append(("Content-Type", "application/json"))
+        return FixtureResponse(status: 200, headers: headers, body: data)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+extension OAuthFixture {
+    /// The URL of the resource metadata this layout publishes.
+    var resourceMetadataURL: String? {
+        switch options.layout {
+        case .chain: origin + "/meta/protected-resource.json"
+        case .resourcePathSuffixed: origin + "/.well-known/oauth-protected-resource" + options.mcpPath
+        case .legacyOriginMetadata, .legacyNoMetadata: nil
+        default: origin + "/.well-known/oauth-protected-resource"
+        }
+    }
+
+    func resourceMetadata(_ request: FixtureRequest) -> FixtureResponse? {
+        guard request.method == "GET", let url = resourceMetadataURL, origin + request.path == url else { return nil }
+        let resource = options.hostile == .resourceMismatch ? "https://other.example/mcp" : serverURL.absoluteString
+        return .json(["resource": resource, "authorization_servers": [issuer], "scopes_supported": options.scopesSupported,
+                      "resource_name": "Switchboard fixture"])
+    }
+
+    /// The path at which this layout publishes authorization-server metadata.
+    var authorizationMetadataPath: String? {
+        switch options.layout {
+        case .origin, .chain, .resourcePathSuffixed, .legacyOriginMetadata: "/.well-known/oauth-authorization-server"
+        case .asPathInsertion: "/.well-known/oauth-authorization-server/tenant1"
+        case .oidcPathInsertion: "/.well-known/openid-configuration/tenant1"
+        case .oidcPathAppended: "/tenant1/.well-known/openid-configuration"
+        case .oidcRoot: "/.well-known/openid-configuration"
+        case .legacyNoMetadata: nil
+        }
+    }
+
+    func authorizationServerMetadata(_ request: FixtureRequest) async -> FixtureResponse? {
+        guard request.method == "GET", let path = authorizationMetadataPath, request.path == path else { return nil }
+        switch options.hostile {
+        case .silentMetadata:
+            try? await Task.sleep(for: .seconds(options.silenceSeconds))
+            return nil
+        case .hugeMetadata:
+            return FixtureResponse(status: 200, headers: [("Content-Type", "application/json")], body: OAuthFixture.hugeBody)
+        case .malformedMetadata:
+            return FixtureResponse(status: 200, headers: [("Content-Type", "application/json")], body: Data("{\"issuer\": ".utf8))
+        case .htmlMetadata:
+            return FixtureResponse(status: 200, headers: [("Content-Type", "text/html")], body: Data("<html>hello</html>".utf8))
+        default: break
+        }
+        return .json(authorizationMetadata)
+    }
+
+    static let hugeBody: Data = {
+        var d = Data("{\"issuer\":\"".utf8)
+        d.append(Data(repeating: UInt8(ascii: "a"), count: 50 << 20))
+        d.append(Data("\"}".utf8))
+        return d
+    }()
+
+    var authorizationMetadata: [String: Any] {
+        let base = authOrigin
+        let endpointBase = options.hostile == .insecureEndpoints ? "http://auth.example.com" : base
+        var m: [String: Any] = [
+            "issuer": options.hostile == .issuerMismatch ? "https://evil.example" : issuer,
+            "authorization_endpoint": endpointBase + "/authorize",
+            "token_endpoint": base + "/token",
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "scopes_supported": options.scopesSupported,
+        ]
+        if options.hostile != .noPKCEMethods { m["code_challenge_methods_supported"] = ["S256"] }
+        switch options.registration {
+        case .absent: break
+        default: m["registration_endpoint"] = base + "/register"
+        }
+        switch options.registration {
+        case .basicOnly: m["token_endpoint_auth_methods_supported"] = ["client_secret_basic"]
+        case .postOnly: m["token_endpoint_auth_methods_supported"] = ["client_secret_post"]
+        default: m["token_endpoint_auth_methods_supported"] = ["none", "client_secret_basic", "client_secret_post"]
+        }
+        if options.revocation { m["revocation_endpoint"] = base + "/revoke" }
+        if options.issParameter { m["authorization_response_iss_parameter_supported"] = true }
+        return m
+    }
+}

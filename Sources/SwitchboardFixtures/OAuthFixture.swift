@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// A real OAuth authorization server and MCP resource server on loopback, with switchable behaviours.
+/// Used by the tests, the benchmark and `switchboard demo`.
+public final class OAuthFixture: Sendable {
+    public let options: FixtureOptions
+    let resourceServer: FixtureHTTPServer
+    let authServer: FixtureHTTPServer?
+    let state = Mutex(FixtureState())
+
+    /// What the fixture saw, for assertions.
+    public struct Counters: Sendable, Equatable {
+        public var registrations = 0
+        public var authorizations = 0
+        public var codeExchanges = 0
+        public var refreshes = 0
+        public var refreshTokenReuse = 0
+        public var revocations: [String] = []
+        public var requests: [String] = []
+        public var lastAuthorizationQuery: [String: String] = [:]
+        public var lastRegistrationBody: [String: String] = [:]
+        public var lastTokenForm: [String: String] = [:]
+        public var lastTokenAuthorizationHeader: String?
+        public var mcpCalls = 0
+    }
+
+    struct Client { var secret: String?; var method: String; var redirectURIs: [String] }
+    struct Code { var clientID: String; var redirectURI: String; var challenge: String; var resource: String?; var scope: String? }
+    struct Access { var expiresAt: Date?; var scope: String?; var resource: String?; var revoked = false }
+    struct Refresh { var clientID: String; var scope: String?; var resource: String?; var valid = true }
+
+    struct FixtureState {
+        var counters = Counters()
+        var clients: [String: Client] = [:]
+        var codes: [String: Code] = [:]
+        var usedCodes: Set<String> = []
+        var access: [String: Access] = [:]
+        var refresh: [String: Refresh] = [:]
+        var serial = 0
+        var sessions: Set<String> = []
+    }
+
+    public static func start(_ options: FixtureOptions = FixtureOptions()) async throws -> OAuthFixture {
+        let box = Box()
+        let resource = try await FixtureHTTPServer.start { request in await box.fixture?.handle(request, role: .resource) }
+        var auth: FixtureHTTPServer?
+        if options.layout == .chain {
+            auth = try await FixtureHTTPServer.start { request in await box.fixture?.handle(request, role: .auth) }
+        }
+        let fixture = OAuthFixture(options: options, resourceServer: resource, authServer: auth)
+        box.set(fixture)
+        return fixture
+    }
+
+    final class Box: Sendable {
+        let value = Mutex<OAuthFixture?>(nil)
+        var fixture: OAuthFixture? { value.withLock { $0 } }
+        func set(_ f: OAuthFixture) { value.withLock { $0 = f } }
+    }
+
+    init(options: FixtureOptions, resourceServer: FixtureHTTPServer, authServer: FixtureHTTPServer?) {
+        self.options = options
+        self.resourceServer = resourceServer
+        self.authServer = authServer
+    }
+
+    public func stop() async {
+        await resourceServer.stop()
+        await authServer?.stop()
+    }
+
+    // MARK: - Addresses
+
+    public var origin: String { resourceServer.baseURL }
+    /// The MCP server URL to add as a connection.
+    public var serverURL: URL { URL(string: origin + options.mcpPath)! }
+    var authOrigin: String { authServer?.baseURL ?? origin }
+
+    /// The issuer this fixture's metadata names.
+    public var issuer: String {
+        switch options.layout {
+        case .asPathInsertion, .oidcPathInsertion, .oidcPathAppended: authOrigin + "/tenant1"
+        default: authOrigin
+        }
+    }
+
+    public var counters: Counters { state.withLock { $0.counters } }
+
+    /// Registers a client by hand (for the `oauth` preset and closed registration).
+    public func preregister(clientID: String, secret: String? = nil, method: String = "none", redirectURIs: [String] = []) {
+        state.withLock { $0.clients[clientID] = Client(secret: secret, method: method, redirectURIs: redirectURIs) }
+    }
+
+    /// Revokes every token (the "revoked on the server" case).
+    public func revokeAll() {
+        state.withLock { s in
+            for k in s.access.keys { s.access[k]!.revoked = true }
+            for k in s.refresh.keys { s.refresh[k]!.valid = false }
+        }
+    }
+
+    /// Whether the server accepts this access token now.
+    public func accepts(_ token: String) -> Bool {
+        state.withLock { s in
+            guard let a = s.access[token], !a.revoked else { return false }
+            return a.expiresAt.map { $0 > Date() } ?? true
+        }
+    }
+
+    enum Role { case resource, auth }
+
+    func nextID(_ prefix: String) -> String {
+        let n = state.withLock { s in s.serial += 1; return s.serial }
+        var g = SystemRandomNumberGenerator()
+        return "\(prefix)-\(n)-\(String(UInt64.random(in: 0...UInt64.max, using: &g), radix: 36))"
+    }
+
+    func handle(_ request: FixtureRequest, role: Role) async -> FixtureResponse? {
+        state.withLock { $0.counters.requests.append("\(request.method) \(request.path)") }
+        let servesAuth = role == .auth || options.layout != .chain
+        if role == .resource {
+            if request.path == options.mcpPath { return mcp(request) }
+            if let r = resourceMetadata(request) { return r }
+        }
+        if servesAuth {
+            if let r = await authorizationServerMetadata(request) { return r }
+            if let r = authorizationServer(request) { return r }
+        }
+        return .notFound
+    }
+
+    static func s256(_ verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

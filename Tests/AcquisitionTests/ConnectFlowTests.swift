@@ -1,0 +1,205 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import Testing
+
+@Suite struct ConnectFlowTests {
+    @Test(arguments: FixtureOptions.Layout.allCases)
+    func connectsWithEveryMetadataLayout(_ layout: FixtureOptions.Layout) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.layout = layout })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let events = await h.connect(id)
+        #expect(events.failure == nil, "\(events.failure.map { "\($0)" } ?? "")")
+        #expect(events.connected)
+        guard case .connected(let exp?) = try h.status(id) else { Issue.record("not connected: \(try h.status(id))"); return }
+        #expect(abs(exp.timeIntervalSinceNow - 3600) < 30)
+        let secrets = try h.secrets(id)
+        #expect(secrets.tokens != nil)
+        #expect(secrets.registrations[h.fixture.issuer] != nil)
+        let token = try await h.actor.validToken(for: id)
+        #expect(h.fixture.accepts(token))
+
+        let requests = h.fixture.counters.requests.filter { $0.contains("/.well-known/") }
+        switch layout {
+        case .origin:
+            #expect(events.contains(.resourceMetadataFound(url: h.fixture.origin + "/.well-known/oauth-protected-resource")))
+        case .chain:
+            #expect(events.contains(.resourceMetadataFound(url: h.fixture.origin + "/meta/protected-resource.json")))
+            #expect(!requests.contains { $0.contains("oauth-protected-resource") }, "the 401's URL is used, not the well-known ones")
+        case .asPathInsertion:
+            #expect(requests == ["GET /.well-known/oauth-protected-resource/mcp", "GET /.well-known/oauth-protected-resource",
+                                 "GET /.well-known/oauth-authorization-server/tenant1"])
+        case .oidcPathAppended:
+            #expect(requests.suffix(3) == ["GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1",
+                                           "GET /tenant1/.well-known/openid-configuration"])
+        case .oidcRoot:
+            #expect(requests.suffix(2) == ["GET /.well-known/oauth-authorization-server", "GET /.well-known/openid-configuration"])
+        case .legacyNoMetadata, .legacyOriginMetadata:
+            #expect(events.contains(.resourceMetadataMissing))
+        default: break
+        }
+    }
+
+    @Test func authorizationRequestFollowsTheSpec() async throws {
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        _ = await h.connect(id)
+        let q = h.fixture.counters.lastAuthorizationQuery
+        #expect(q["response_type"] == "code")
+        #expect(q["code_challenge_method"] == "S256")
+        #expect(q["code_challenge"]?.count == 43)
+        #expect(q["resource"] == h.fixture.serverURL.absoluteString)
+        #expect(q["scope"] == "mcp:tools offline_access", "the challenge's scope, plus offline_access because the server lists it")
+        #expect(q["redirect_uri"]?.hasPrefix("http://127.0.0.1:") == true)
+        #expect(q["redirect_uri"]?.hasSuffix("/callback") == true)
+        #expect((q["state"]?.count ?? 0) >= 32)
+        let reg = h.fixture.counters.lastRegistrationBody
+        #expect(reg["application_type"] == "native")
+        #expect(reg["token_endpoint_auth_method"] == "none")
+        #expect(reg["grant_types"]?.contains("refresh_token") == true)
+        let form = h.fixture.counters.lastTokenForm
+        #expect(form["grant_type"] == "authorization_code")
+        #expect(form["resource"] == h.fixture.serverURL.absoluteString)
+        #expect(form["code_verifier"] != nil)
+    }
+
+    @Test func reconnectReusesTheRegistrationAndPort() async throws {
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let first = await h.connect(id)
+        #expect(first.contains { if case .clientRegistered = $0 { true } else { false } })
+        let redirect = try h.secrets(id).registrations.values.first!.redirectURI
+        _ = await h.disconnect(id)
+        let second = await h.connect(id)
+        #expect(second.connected)
+        #expect(second.contains { if case .clientReused = $0 { true } else { false } })
+        #expect(h.fixture.counters.registrations == 1)
+        #expect(h.fixture.counters.lastAuthorizationQuery["redirect_uri"] == redirect)
+    }
+
+    @Test(arguments: [FixtureOptions.Registration.basicOnly, .postOnly])
+    func confidentialClientAuthentication(_ mode: FixtureOptions.Registration) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.registration = mode; $0.accessTokenLifetime = 2 })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let events = await h.connect(id)
+        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+        let reg = try h.secrets(id).registrations.values.first!
+        #expect(reg.authMethod == (mode == .basicOnly ? "client_secret_basic" : "client_secret_post"))
+        #expect(reg.clientSecret != nil)
+        if mode == .basicOnly {
+            #expect(h.fixture.counters.lastTokenAuthorizationHeader?.hasPrefix("Basic ") == true)
+        } else {
+            #expect(h.fixture.counters.lastTokenForm["client_secret"] != nil)
+        }
+        // The refresh uses the same client authentication and keeps the secret.
+        try await Task.sleep(for: .seconds(2))
+        let token = try await h.actor.validToken(for: id)
+        #expect(h.fixture.accepts(token))
+        #expect(h.fixture.counters.refreshes == 1)
+        #expect(try h.secrets(id).registrations.values.first!.clientSecret == reg.clientSecret)
+    }
+
+    @Test(arguments: [FixtureOptions.Registration.closed, .absent])
+    func closedRegistrationPointsToTheManualPath(_ mode: FixtureOptions.Registration) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.registration = mode })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add("figma")
+        let events = await h.connect(id)
+        let failure = try #require(events.failure)
+        #expect(failure.code == .registrationRefused)
+        #expect(failure.message.contains("does not allow self-registration"))
+        #expect(failure.remedy?.contains("developer dashboard") == true)
+        #expect(failure.remedy?.contains("--client-id") == true)
+        #expect(failure.remedy?.contains("http://127.0.0.1:") == true)
+        #expect(h.secretsFileBytes() == nil, "a failed flow stores nothing")
+        guard case .error(let message, let remedy) = try h.status(id) else { Issue.record("status"); return }
+        #expect(message.contains("self-registration"))
+        #expect(remedy?.contains("--client-id") == true)
+    }
+
+    @Test func manualClientSkipsRegistration() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.registration = .closed })
+        defer { Task { await h.shutdown() } }
+        h.fixture.preregister(clientID: "my-client", secret: "my-secret", method: "client_secret_basic")
+        let id = try h.add("figma", kind: .oauthManual, clientID: "my-client", secret: "my-secret", scopes: ["mcp:read"])
+        let events = await h.connect(id)
+        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+        #expect(events.contains(.clientPreregistered(clientID: "my-client")))
+        #expect(h.fixture.counters.registrations == 0)
+        #expect(h.fixture.counters.lastAuthorizationQuery["scope"] == "mcp:read offline_access")
+    }
+
+    @Test func accessDeniedIsClear() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.denyAccess = true })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let failure = try #require(await h.connect(id).failure)
+        #expect(failure.code == .accessDenied)
+        #expect(h.secretsFileBytes() == nil)
+    }
+
+    @Test func issParameterIsChecked() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.issParameter = true })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+    }
+
+    @Test func cancellingClosesTheListener() async throws {
+        let h = try await Harness.make(browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        var redirect: String?
+        var events: [AcquisitionEvent] = []
+        for await e in await h.actor.connect(schemeID: id) {
+            events.append(e)
+            if case .waitingForBrowser(_, let r, let opened) = e {
+                #expect(!opened)
+                redirect = r
+                await h.actor.cancelConnect(schemeID: id)
+            }
+        }
+        #expect(events.failure?.code == .cancelled)
+        #expect(try h.status(id) == .notConnected, "cancel restores the previous status")
+        // The listener is gone.
+        try await Task.sleep(for: .milliseconds(100))
+        let status = await HeadlessBrowser.visit(URL(string: redirect! + "?code=x&state=y")!)
+        #expect(status == nil)
+    }
+
+    @Test func callbackTimesOut() async throws {
+        let h = try await Harness.make(browser: NoBrowser(), callbackTimeout: .milliseconds(300))
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).failure?.code == .callbackTimedOut)
+    }
+
+    @Test func listenerIgnoresJunkAndAcceptsTheRealCallback() async throws {
+        let h = try await Harness.make(browser: ClosureBrowser { url in
+            // Junk first: favicon, other paths, an empty callback. None of them ends the wait.
+            let base = "http://127.0.0.1"
+            _ = url
+            _ = base
+            return false
+        })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        var events: [AcquisitionEvent] = []
+        for await e in await h.actor.connect(schemeID: id) {
+            events.append(e)
+            if case .waitingForBrowser(let url, let redirect, _) = e {
+                let origin = String(redirect.dropLast("/callback".count))
+                #expect(await HeadlessBrowser.visit(URL(string: origin + "/favicon.ico")!) == 404)
+                #expect(await HeadlessBrowser.visit(URL(string: origin + "/")!) == 404)
+                #expect(await HeadlessBrowser.visit(URL(string: redirect)!) == 400)
+                #expect(await HeadlessBrowser.visit(url) == 200)
+            }
+        }
+        #expect(events.connected)
+    }
+}
