@@ -80,11 +80,10 @@ extension OAuthFixture {
         return .success(id)
     }
 
-    func token(_ request: FixtureRequest) -> FixtureResponse? {
+    func token(_ request: FixtureRequest) -> FixtureResponse {
         let form = request.form
         state.withLock { $0.counters.lastTokenForm = form; $0.counters.lastTokenAuthorizationHeader = request.header("Authorization") }
         if options.hostile == .tokenRedirect { return FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) }
-        if options.hostile == .silentToken { return nil }
         let clientID: String
         switch authenticate(request, form: form) {
         case .failure(let r): return r

@@ -120,6 +120,10 @@ public final class OAuthFixture: Sendable {
     func handle(_ request: FixtureRequest, role: Role) async -> FixtureResponse? {
         state.withLock { $0.counters.requests.append("\(request.method) \(request.path)") }
         let servesAuth = role == .auth || options.layout != .chain
+        if options.hostile == .silentToken, servesAuth, request.path == "/token" {
+            try? await Task.sleep(for: .seconds(options.silenceSeconds))
+            return nil
+        }
         if role == .resource {
             if request.path == options.mcpPath { return mcp(request) }
             if let r = resourceMetadata(request) { return r }

@@ -1,0 +1,79 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import Testing
+
+@Suite struct HostileServerTests {
+    static let cases: [(FixtureOptions.Hostile, AcquisitionError.Code, String)] = [
+        (.issuerMismatch, .issuerMismatch, "names the issuer"),
+        (.noPKCEMethods, .pkceUnsupported, "S256"),
+        (.wrongState, .stateMismatch, "state does not match"),
+        (.wrongIss, .issuerParameterMismatch, "iss does not match"),
+        (.hugeMetadata, .network, "sent more than 1024 KiB"),
+        (.silentMetadata, .network, "did not answer in time"),
+        (.resourceMismatch, .resourceMismatch, "not for"),
+        (.tokenRedirect, .invalidTokenResponse, "redirected"),
+        (.tokenWithoutAccessToken, .invalidTokenResponse, "no access_token"),
+        (.tokenWithoutType, .invalidTokenResponse, "no token_type"),
+        (.negativeExpiresIn, .invalidTokenResponse, "not a positive number"),
+        (.absurdExpiresIn, .invalidTokenResponse, "absurd"),
+        (.malformedMetadata, .discoveryFailed, "not valid JSON"),
+        (.htmlMetadata, .discoveryFailed, "not JSON"),
+        (.registrationWithoutClientID, .registrationFailed, "no client_id"),
+        (.insecureEndpoints, .insecureEndpoint, "not https"),
+        (.silentToken, .network, "did not answer in time"),
+    ]
+
+    @Test(arguments: cases)
+    func endsWithAClearErrorAndStoresNothing(_ hostile: FixtureOptions.Hostile, _ code: AcquisitionError.Code, _ phrase: String) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 5 }, timeout: .seconds(1))
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let started = ContinuousClock.now
+        let events = await h.connect(id)
+        let failure = try #require(events.failure)
+        #expect(failure.code == code, "\(failure)")
+        #expect("\(failure)".contains(phrase), "\(failure)")
+        #expect(ContinuousClock.now - started < .seconds(8))
+        #expect(h.secretsFileBytes() == nil, "nothing stored")
+        guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
+        // The error never echoes a code or token from the server.
+        #expect(!"\(failure)".contains("code-"))
+        #expect(!"\(failure)".contains("at-"))
+    }
+
+    @Test func replayedCodeIsRefusedByTheServerAndNothingIsStored() async throws {
+        // The engine uses each code once; a replay (as an attacker would) gets invalid_grant from the server.
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+        #expect(h.fixture.counters.codeExchanges == 1)
+    }
+
+    @Test func callbackFloodOfJunkDoesNotEndTheWait() async throws {
+        let h = try await Harness.make(browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        var events: [AcquisitionEvent] = []
+        for await e in await h.actor.connect(schemeID: id) {
+            events.append(e)
+            if case .waitingForBrowser(let url, let redirect, _) = e {
+                let origin = String(redirect.dropLast("/callback".count))
+                await withTaskGroup(of: Void.self) { group in
+                    for i in 0..<1000 {
+                        group.addTask { _ = await HeadlessBrowser.visit(URL(string: origin + "/junk\(i % 7)?x=\(i)")!) }
+                        if i % 50 == 49 { await group.waitForAll() }
+                    }
+                }
+                #expect(await HeadlessBrowser.visit(url) == 200)
+            }
+        }
+        #expect(events.connected)
+    }
+}
+
+extension FixtureOptions.Hostile: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
+}

@@ -1,0 +1,48 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import Testing
+
+@Suite struct SecretLeakTests {
+    @Test func tokensNeverAppearInEventsErrorsOrTheConnectionsFile() async throws {
+        let h = try await Harness.make(FixtureOptions {
+            $0.registration = .basicOnly
+            $0.accessTokenLifetime = 2
+            $0.rotateRefreshTokens = true
+            $0.revocation = true
+        })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let updates = await h.actor.updates()
+        var texts: [String] = []
+        let collector = Task {
+            var out: [String] = []
+            for await u in updates { out.append(u.event.summary); out.append("\(u.event)") }
+            return out
+        }
+        var secretsSeen: Set<String> = []
+        for e in await h.connect(id) { texts.append(e.summary); texts.append("\(e)") }
+        func remember() throws {
+            let s = try h.secrets(id)
+            if let t = s.tokens { secretsSeen.insert(t.accessToken); t.refreshToken.map { secretsSeen.insert($0) } }
+            for r in s.registrations.values { r.clientSecret.map { secretsSeen.insert($0) } }
+        }
+        try remember()
+        try await Task.sleep(for: .milliseconds(1100))
+        _ = try await h.actor.validToken(for: id)
+        try remember()
+        for e in await h.disconnect(id) { texts.append(e.summary) }
+        // A failure, too: refresh with nothing stored.
+        do { _ = try await h.actor.validToken(for: id) } catch { texts.append("\(error)") }
+        texts.append(try String(contentsOf: h.home.integrationsFile, encoding: .utf8))
+        await h.actor.stopScheduler()
+        try await Task.sleep(for: .milliseconds(50))
+        collector.cancel()
+        texts += await collector.value
+        #expect(secretsSeen.count >= 4)
+        for secret in secretsSeen {
+            for text in texts { #expect(!text.contains(secret)) }
+        }
+    }
+}
