@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "SwitchboardTestSupport", path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport"],
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
             swiftSettings: strict),
         .testTarget(
             name: "SwitchboardCoreTests",

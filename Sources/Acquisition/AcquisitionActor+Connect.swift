@@ -140,7 +140,8 @@ extension AcquisitionActor {
         if registration == nil {
             await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))
             let reg = try await DynamicRegistration(http: env.http, clientName: env.clientName)
-                .register(at: meta, redirectURI: listener.redirectURI, now: env.now(), connectionName: connection.name)
+                .register(at: meta, redirectURI: listener.redirectURI, now: env.now(), connectionName: connection.name,
+                          serverURL: connection.serverURL.absoluteString)
             registration = reg
             await emit(.clientRegistered(clientID: reg.clientID))
         } else if registration!.redirectURI.isEmpty {

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SwitchboardCore
+import Synchronization
 
 /// `HTTPTransport` over AsyncHTTPClient: a deadline per request, no automatic redirects, capped bodies,
 /// keep-alive connections, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (never for loopback).
@@ -14,35 +15,37 @@ public final class AsyncHTTPTransport: HTTPTransport {
         public init() {}
     }
 
-    private let direct: HTTPClient
-    private let proxied: (client: HTTPClient, settings: ProxySettings)?
     private let options: Options
 
-    public init(options: Options = Options()) {
-        self.options = options
-        let timeout = HTTPClient.Configuration.Timeout(connect: .seconds(Int64(options.timeout.components.seconds)),
-                                                       read: .seconds(Int64(options.timeout.components.seconds)))
-        var config = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: timeout)
+    /// Clients live for the whole process (AsyncHTTPClient must be shut down before it is released, and a
+    /// command ends by exiting): one direct, and one per proxy. Per-request deadlines carry the timeout.
+    private static let baseConfiguration: HTTPClient.Configuration = {
+        var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                              timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(60)))
         config.connectionPool = .init(idleTimeout: .seconds(30))
-        direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-        if let server = options.proxy.server {
-            var pc = config
-            pc.proxy = .server(host: server.host, port: server.port)
-            proxied = (HTTPClient(eventLoopGroupProvider: .singleton, configuration: pc), options.proxy)
-        } else {
-            proxied = nil
+        return config
+    }()
+    private static let direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: baseConfiguration)
+    private static let proxied = Mutex<[String: HTTPClient]>([:])
+
+    private static func client(proxy: (host: String, port: Int)) -> HTTPClient {
+        proxied.withLock { clients in
+            let key = "\(proxy.host):\(proxy.port)"
+            if let c = clients[key] { return c }
+            var config = baseConfiguration
+            config.proxy = .server(host: proxy.host, port: proxy.port)
+            let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            clients[key] = c
+            return c
         }
     }
 
-    deinit {
-        try? direct.syncShutdown()
-        try? proxied?.client.syncShutdown()
+    public init(options: Options = Options()) {
+        self.options = options
     }
 
-    public func shutdown() async {
-        try? await direct.shutdown()
-        try? await proxied?.client.shutdown()
-    }
+    /// Nothing to release: the clients are shared for the life of the process.
+    public func shutdown() async {}
 
     public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseSpec {
         guard ServerURL.isAllowedEndpoint(spec.url) else { throw HTTPTransportError.refusedInsecure(spec.url) }
@@ -51,10 +54,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for (k, v) in spec.headers { request.headers.add(name: k, value: v) }
         if request.headers["User-Agent"].isEmpty { request.headers.add(name: "User-Agent", value: "Switchboard/0.1") }
         if let body = spec.body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let client = (proxied.flatMap { $0.settings.shouldProxy(spec.url) ? $0.client : nil }) ?? direct
-        let seconds = Int64(options.timeout.components.seconds)
+        let client = options.proxy.shouldProxy(spec.url) ? Self.client(proxy: options.proxy.server!) : Self.direct
+        let (seconds, attos) = options.timeout.components
+        let deadline = NIODeadline.now() + .milliseconds(seconds * 1000 + attos / 1_000_000_000_000_000)
         do {
-            let response = try await client.execute(request, timeout: .seconds(seconds))
+            let response = try await client.execute(request, deadline: deadline)
             let buffer = try await response.body.collect(upTo: options.maxBodyBytes)
             let body = Data(buffer.readableBytesView)
             return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)

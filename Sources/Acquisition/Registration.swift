@@ -17,9 +17,9 @@ struct DynamicRegistration {
         }
     }
 
-    func register(at metadata: AuthorizationServerMetadata, redirectURI: String, now: Date, connectionName: String) async throws -> ClientRegistration {
+    func register(at metadata: AuthorizationServerMetadata, redirectURI: String, now: Date, connectionName: String, serverURL: String) async throws -> ClientRegistration {
         guard let endpoint = metadata.registrationEndpoint.flatMap(URL.init(string:)) else {
-            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, why: "does not offer dynamic client registration")
+            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, serverURL: serverURL, why: "does not offer dynamic client registration")
         }
         let method = ClientAuthentication.choose(from: metadata.tokenEndpointAuthMethodsSupported)
         let body: [String: Any] = [
@@ -39,7 +39,7 @@ struct DynamicRegistration {
             throw AcquisitionError.network(error, doing: "Registering a client at \(Redact.url(endpoint))")
         }
         if response.status == 401 || response.status == 403 {
-            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName,
+            throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, serverURL: serverURL,
                                               why: "refused to register a client (HTTP \(response.status))")
         }
         guard (200..<300).contains(response.status) else {
@@ -58,9 +58,9 @@ struct DynamicRegistration {
                                   authMethod: chosen, redirectURI: redirectURI, registeredAt: now)
     }
 
-    static func refused(_ issuer: String, redirectURI: String, connectionName: String, why: String) -> AcquisitionError {
+    static func refused(_ issuer: String, redirectURI: String, connectionName: String, serverURL: String, why: String) -> AcquisitionError {
         AcquisitionError(.registrationRefused,
             "The authorization server \(issuer) \(why); it does not allow self-registration.",
-            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then add it with `switchboard remove \(connectionName)` and `switchboard add \(connectionName) URL --scheme oauth --client-id ID [--client-secret-stdin]`.")
+            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then run `switchboard remove \(connectionName)` and `switchboard add \(connectionName) \(serverURL) --scheme oauth --client-id ID` (add `--client-secret-stdin` if it has a secret).")
     }
 }

@@ -18,7 +18,7 @@ struct Switchboard: AsyncParsableCommand {
             Files live in --home, else $SWITCHBOARD_HOME, else $XDG_CONFIG_HOME/switchboard,
             else ~/.config/switchboard. Set SWITCHBOARD_ENCRYPT_SECRETS=1 to seal the secret store with AES-GCM.
             """,
-        subcommands: [Add.self, List.self, Show.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Remove.self, Connect.self, Disconnect.self, Status.self, Token.self, Demo.self, HeadlessBrowserCommand.self])
 
     static func main() async {
         do {

@@ -203,3 +203,24 @@ import Testing
         #expect(events.connected)
     }
 }
+
+@Suite struct CallbackPortTests {
+    @Test func takenPortIsReportedAndNewPortReRegisters() async throws {
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+        _ = await h.disconnect(id)
+        let port = URL(string: try h.secrets(id).registrations.values.first!.redirectURI)!.port!
+        // Another program takes the registered port.
+        let squatter = try await FixtureHTTPServer.start(port: port) { _ in .notFound }
+        let failure = try #require(await h.connect(id).failure)
+        #expect(failure.code == .portInUse)
+        #expect(failure.message.contains("\(port)"))
+        #expect(failure.remedy?.contains("--new-port") == true)
+        let again = await h.connect(id, options: ConnectOptions(forceRegistration: true))
+        #expect(again.connected)
+        #expect(h.fixture.counters.registrations == 2)
+        await squatter.stop()
+    }
+}

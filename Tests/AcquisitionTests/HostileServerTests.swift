@@ -35,7 +35,7 @@ import Testing
         let failure = try #require(events.failure)
         #expect(failure.code == code, "\(failure)")
         #expect("\(failure)".contains(phrase), "\(failure)")
-        #expect(ContinuousClock.now - started < .seconds(8))
+        #expect(ContinuousClock.now - started < .seconds(15), "no hang past the timeouts")
         #expect(h.secretsFileBytes() == nil, "nothing stored")
         guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
         // The error never echoes a code or token from the server.

@@ -56,3 +56,14 @@ public enum BinaryRunner {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+extension BinaryRunner {
+    /// Runs the binary on a dispatch thread, so in-process servers keep the cooperative pool to themselves.
+    public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
+}

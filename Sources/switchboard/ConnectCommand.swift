@@ -1,0 +1,93 @@
+import Acquisition
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard connect NAME` / `reconnect NAME`.
+    struct Connect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in to a connection: discovery, client registration (first time only), browser sign-in, tokens.",
+            aliases: ["reconnect"])
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Flag(name: .customLong("new-port"), help: "Register a new client on a fresh callback port (when the registered port is taken).")
+        var newPort = false
+        @Flag(name: .customLong("no-browser"), help: "Do not open a browser; print the address to open instead.")
+        var noBrowser = false
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: noBrowser ? NoBrowser() : SystemBrowser())
+            defer { Task { await engine.shutdown() } }
+            let (_, scheme) = try engine.oauthScheme(named: name)
+            let last = await Engine.follow(await engine.actor.connect(schemeID: scheme.id, options: ConnectOptions(forceRegistration: newPort)))
+            guard case .connected = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+        }
+    }
+
+    /// `switchboard disconnect NAME`.
+    struct Disconnect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke (where the server supports it) and delete a connection's tokens; the client registration is kept.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: NoBrowser())
+            defer { Task { await engine.shutdown() } }
+            let (_, scheme) = try engine.oauthScheme(named: name)
+            let last = await Engine.follow(await engine.actor.disconnect(schemeID: scheme.id))
+            guard case .disconnected = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+        }
+    }
+
+    /// `switchboard status [NAME]`.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each connection's authorization status.",
+            discussion: """
+                --json prints [{"name", "url", "scheme", "kind", "state", "expiresAt", "needsAttention", "issuer", \
+                "message", "remedy"}]. The exit code is 3 when a named connection needs a reconnect.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A connection's name (default: all).") var name: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Row: Encodable {
+            var name: String, url: String, scheme: String, kind: String, state: String
+            var expiresAt: Date?, needsAttention: Bool, issuer: String?, message: String?, remedy: String?
+        }
+
+        func run() async throws {
+            let integrations = global.integrations()
+            let all = try integrations.connections.load().connections
+            let chosen = try name.map { [try integrations.connection(named: $0)] } ?? all
+            var rows: [Row] = []
+            for c in chosen {
+                for s in c.schemes {
+                    var row = Row(name: c.name, url: c.serverURL.absoluteString, scheme: s.id, kind: s.kind.rawValue, state: s.status.state,
+                                  expiresAt: nil, needsAttention: s.status.needsAttention, issuer: s.info.issuer, message: nil, remedy: nil)
+                    switch s.status {
+                    case .connected(let e): row.expiresAt = e
+                    case .expired(let reason, _): row.message = reason; row.remedy = "switchboard reconnect \(c.name)"
+                    case .error(let m, let r): row.message = m; row.remedy = r
+                    default: break
+                    }
+                    rows.append(row)
+                }
+            }
+            if json {
+                try Console.printJSON(rows)
+            } else if chosen.isEmpty {
+                print("No connections yet. Add one with `switchboard add NAME URL`.")
+            } else {
+                let now = Date()
+                for c in chosen { print(ConnectionReport.lines(c, now: now).joined(separator: "\n")) }
+            }
+            if name != nil, rows.contains(where: { $0.state == "expired" }) { throw ExitCode(ExitStatus.needsReconnect.rawValue) }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Acquisition
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// Wires the engine for a command: live HTTP, the chosen browser, the home's stores.
+struct Engine {
+    let actor: AcquisitionActor
+    let integrations: Integrations
+    let http: AsyncHTTPTransport
+
+    init(global: GlobalOptions, browser: any BrowserOpener = SystemBrowser()) {
+        integrations = global.integrations()
+        http = AsyncHTTPTransport()
+        var logger = Logger(label: "switchboard")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        actor = AcquisitionActor(environment: AcquisitionEnvironment(
+            http: http, browser: browser, integrations: integrations.connections, secrets: integrations.secrets, logger: logger))
+    }
+
+    func shutdown() async { await http.shutdown() }
+
+    /// The OAuth scheme of a connection, or a usage error.
+    func oauthScheme(named name: String) throws -> (Connection, AuthScheme) {
+        let c = try integrations.connection(named: name)
+        guard let s = c.primaryScheme, s.kind.isOAuth else {
+            throw CLIError.usage("`\(name)` uses `\(c.primaryScheme?.kind.rawValue ?? "no")` authorization; there is nothing to sign in to")
+        }
+        return (c, s)
+    }
+
+    /// Prints events as they arrive; returns the last one.
+    static func follow(_ stream: AsyncStream<AcquisitionEvent>) async -> AcquisitionEvent? {
+        var last: AcquisitionEvent?
+        for await event in stream {
+            last = event
+            if case .failed(let e) = event {
+                FileHandle.standardError.write(Data("✕ \(e.message)\n".utf8))
+                if let remedy = e.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
+            } else {
+                print((event.isTerminal ? "● " : "· ") + event.summary)
+            }
+        }
+        return last
+    }
+}

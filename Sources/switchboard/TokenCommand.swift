@@ -1,0 +1,39 @@
+import Acquisition
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+
+extension Switchboard {
+    /// `switchboard token NAME`: a credential helper for other programs.
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a valid access token (refreshing if needed) and nothing else.",
+            discussion: "When the connection needs a reconnect, prints nothing on stdout, one line on stderr, and exits 3.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: NoBrowser())
+            defer { Task { await engine.shutdown() } }
+            let (_, scheme) = try engine.oauthScheme(named: name)
+            do {
+                let token = try await engine.actor.validToken(for: scheme.id)
+                FileHandle.standardOutput.write(Data((token + "\n").utf8))
+            } catch let e as AcquisitionError {
+                throw CLIError(message: "\(name): \(e.message) Run `switchboard reconnect \(name)`.",
+                               code: e.needsReconnect ? .needsReconnect : .failure)
+            }
+        }
+    }
+
+    /// A built-in headless browser, for `$BROWSER` in tests and the demo: follows redirects into the loopback callback.
+    struct HeadlessBrowserCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "headless-browser", abstract: "Visit an authorization URL without a desktop (for tests and demos).", shouldDisplay: false)
+        @Argument var url: String
+        func run() async throws {
+            guard let u = URL(string: url), await HeadlessBrowser.visit(u) == 200 else { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import SwitchboardTestSupport
+import Testing
+
+/// The real binary against the fixture: connect, status, token from several processes, disconnect.
+@Suite(.serialized) struct CommandLineFlowTests {
+    var browserEnv: [String: String] { ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""] }
+
+    @Test func connectStatusTokenDisconnect() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true; $0.revocation = true })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let home = ["--home", tmp.url.path]
+        var outputs: [String] = []
+        func run(_ args: [String]) async throws -> BinaryRunner.Result {
+            let r = try await BinaryRunner.runDetached(args + home, environment: browserEnv)
+            outputs += [r.stdout, r.stderr]
+            return r
+        }
+        #expect(try await run(["add", "fx", fixture.serverURL.absoluteString]).status == 0)
+        let connect = try await run(["connect", "fx"])
+        #expect(connect.status == 0, "\(connect.stderr)")
+        #expect(connect.stdout.contains("Probing"))
+        #expect(connect.stdout.contains("Client registered"))
+        #expect(connect.stdout.contains("● Connected"))
+        let status = try await run(["status", "fx", "--json"])
+        #expect(status.stdout.contains("\"state\" : \"connected\""))
+
+        // Credential helper from two processes at once, across a rotation.
+        var tokens: [String] = []
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(1100))
+            let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
+                for _ in 0..<2 { group.addTask { try await BinaryRunner.runDetached(["token", "fx"] + home) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for r in results {
+                #expect(r.status == 0, "\(r.stderr)")
+                let t = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(fixture.accepts(t))
+                tokens.append(t)
+                outputs.append(r.stderr)
+            }
+        }
+        #expect(fixture.counters.refreshTokenReuse == 0)
+        // Each round both processes find an expired token; they share one refresh unless the second starts
+        // after the new token is already due again (the 2-second tokens leave little room).
+        #expect((3...6).contains(fixture.counters.refreshes))
+
+        let disconnect = try await run(["disconnect", "fx"])
+        #expect(disconnect.status == 0)
+        #expect(disconnect.stdout.contains("revoked"))
+        let after = try await BinaryRunner.runDetached(["token", "fx"] + home)
+        #expect(after.status == 3)
+        #expect(after.stdout.isEmpty)
+        #expect(after.stderr.contains("reconnect"))
+
+        // No token or secret ever reached anything but `token`'s stdout.
+        let secrets = Set(tokens)
+        for text in outputs { for s in secrets { #expect(!text.contains(s)) } }
+        #expect(!(try String(contentsOf: tmp.path("integrations.json"), encoding: .utf8)).contains("at-"))
+    }
+
+    @Test func closedRegistrationExplainsTheManualPath() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.registration = .closed })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let home = ["--home", tmp.url.path]
+        _ = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString] + home)
+        let r = try await BinaryRunner.runDetached(["connect", "figma"] + home, environment: browserEnv)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("does not allow self-registration"))
+        #expect(r.stderr.contains("--scheme oauth --client-id"))
+        let status = try await BinaryRunner.runDetached(["status", "figma"] + home)
+        #expect(status.stdout.contains("! error"))
+        #expect(status.stdout.contains("remedy"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.path("integration-secrets.json").path))
+    }
+}
