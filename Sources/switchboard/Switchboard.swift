@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import SwitchboardCore
 
@@ -21,6 +22,8 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Show.self, Remove.self, Connect.self, Disconnect.self, Status.self, Token.self, Demo.self, HeadlessBrowserCommand.self])
 
     static func main() async {
+        // Logs go to stderr, so `token` and `--json` output stay clean.
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         do {
             var command = try parseAsRoot()
             if var async = command as? any AsyncParsableCommand {

@@ -224,3 +224,26 @@ import Testing
         await squatter.stop()
     }
 }
+
+@Suite struct FixtureMCPTests {
+    @Test(arguments: [false, true])
+    func mcpEndpointAnswersWithTheBearerAsJSONOrSSE(_ sse: Bool) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.sse = sse })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+        let token = try await h.actor.validToken(for: id)
+        let body = Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8)
+        let ok = try await h.http.send(HTTPRequestSpec(method: "POST", url: h.fixture.serverURL,
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: body))
+        #expect(ok.status == 200)
+        #expect(ok.value("Content-Type") == (sse ? "text/event-stream" : "application/json"))
+        let text = String(decoding: ok.body, as: UTF8.self)
+        #expect(text.contains("\"echo\""))
+        if sse { #expect(text.contains("data: {")) }
+        let denied = try await h.http.send(HTTPRequestSpec(method: "POST", url: h.fixture.serverURL,
+            headers: [("Authorization", "Bearer nope")], body: body))
+        #expect(denied.status == 401)
+        #expect(denied.value("WWW-Authenticate")?.contains("invalid_token") == true)
+    }
+}
