@@ -133,9 +133,28 @@ extension AcquisitionActor {
             case .failure(let e): .reject(e)
             }
         }
-        defer { Task { await listener.close() } }
         listeners[schemeID] = (listener, validator)
-        defer { listeners[schemeID] = nil }
+        do {
+            let tokens = try await completeAuthorization(connection: connection, scheme: scheme, stored: stored, found: found,
+                                                         registration: registration, listener: listener, state: state,
+                                                         forceRegistration: forceRegistration, emit: emit)
+            listeners[schemeID] = nil
+            await listener.close()
+            return tokens
+        } catch {
+            listeners[schemeID] = nil
+            await listener.close()
+            throw error
+        }
+    }
+
+    /// Registration (if needed), the browser, the callback and the token exchange, with the listener running.
+    func completeAuthorization(connection: Connection, scheme: AuthScheme, stored: SchemeSecrets, found: DiscoveryResult,
+                               registration: ClientRegistration?, listener: LoopbackListener, state: String,
+                               forceRegistration: Bool, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+        let schemeID = scheme.id
+        let meta = found.authorizationServer
+        var registration = registration
 
         if registration == nil {
             await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Opens the authorization URL for the person. Returns whether something was launched.
 public protocol BrowserOpener: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Checks an authorization response (the redirect to our callback) — from the listener or pasted by a person.
 public struct CallbackValidator: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// One outbound HTTP request, as the engine describes it.
 public struct HTTPRequestSpec: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// RFC 9728 protected-resource metadata (the fields Switchboard uses).
 public struct ProtectedResourceMetadata: Codable, Equatable, Sendable {

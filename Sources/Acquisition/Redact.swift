@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Keeps secrets out of messages: query strings can carry codes and tokens, so they are dropped.
 public enum Redact {

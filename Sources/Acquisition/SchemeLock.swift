@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 #if canImport(Glibc)
 import Glibc
 #endif

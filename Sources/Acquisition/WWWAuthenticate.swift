@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// One challenge of a `WWW-Authenticate` header (RFC 7235 §4.1): a scheme and its parameters.
 public struct AuthChallenge: Equatable, Sendable {

@@ -1,5 +1,6 @@
 @testable import Acquisition
 import Foundation
+import SwitchboardCore
 import Testing
 
 @Suite struct WWWAuthenticateTests {

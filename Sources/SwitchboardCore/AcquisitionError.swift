@@ -24,7 +24,7 @@ public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConverti
 
     public var description: String { remedy.map { "\(message) \($0)" } ?? message }
 
-    static func network(_ error: any Error, doing what: String) -> AcquisitionError {
+    public static func network(_ error: any Error, doing what: String) -> AcquisitionError {
         if let e = error as? AcquisitionError { return e }
         if error is CancellationError { return AcquisitionError(.cancelled, "Cancelled.") }
         return AcquisitionError(.network, "\(what) failed: \(error)", remedy: "Check the network and try again.")
