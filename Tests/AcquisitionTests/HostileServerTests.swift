@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: cases)
     func endsWithAClearErrorAndStoresNothing(_ hostile: FixtureOptions.Hostile, _ code: AcquisitionError.Code, _ phrase: String) async throws {
-        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 5 }, timeout: .seconds(1))
+        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 8 }, timeout: .seconds(3))
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let started = ContinuousClock.now
