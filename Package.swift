@@ -64,6 +64,10 @@ let package = Package(
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
             swiftSettings: strict),
         .testTarget(
+            name: "SwitchboardAppTests",
+            dependencies: ["SwitchboardApp", "Canvas", "SwitchboardCore"],
+            swiftSettings: strict),
+        .testTarget(
             name: "SwitchboardCoreTests",
             dependencies: ["SwitchboardCore", "SwitchboardTestSupport", "switchboard"],
             swiftSettings: strict),

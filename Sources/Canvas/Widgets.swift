@@ -1,0 +1,63 @@
+/// A key press, from any backend.
+public enum Key: Sendable, Equatable, Hashable {
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, backspace, tab, delete
+    case char(Character)
+    case ctrl(Character)
+    case resize(width: Int, height: Int)
+}
+
+/// Where frames go and keys come from; ncurses in the program, nothing in tests.
+public protocol Terminal: AnyObject {
+    var size: (width: Int, height: Int) { get }
+    func draw(_ buffer: CellBuffer)
+    /// Waits up to `timeoutMilliseconds` (negative: forever) for a key.
+    func readKey(timeoutMilliseconds: Int) -> Key?
+    func restore()
+}
+
+/// Small drawing helpers shared by views.
+public enum Draw {
+    /// A single-line box with a title in its top border.
+    public static func box(_ buffer: inout CellBuffer, _ rect: Rect, title: String? = nil, style: Style = .plain) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        buffer.fill(rect)
+        let top = rect.y, bottom = rect.maxY - 1, left = rect.x, right = rect.maxX - 1
+        for x in (left + 1)..<right {
+            buffer[x, top] = Cell("─", style: style)
+            buffer[x, bottom] = Cell("─", style: style)
+        }
+        for y in (top + 1)..<bottom {
+            buffer[left, y] = Cell("│", style: style)
+            buffer[right, y] = Cell("│", style: style)
+        }
+        buffer[left, top] = Cell("┌", style: style)
+        buffer[right, top] = Cell("┐", style: style)
+        buffer[left, bottom] = Cell("└", style: style)
+        buffer[right, bottom] = Cell("┘", style: style)
+        if let title { buffer.put(" \(title) ", x: left + 2, y: top, style: .bold, maxWidth: rect.width - 4) }
+    }
+
+    /// Wraps text into lines of at most `width` columns, breaking at spaces.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                var w = String(word)
+                while w.count > width {
+                    if !line.isEmpty { lines.append(line); line = "" }
+                    lines.append(String(w.prefix(width)))
+                    w = String(w.dropFirst(width))
+                }
+                if line.isEmpty { line = w } else if line.count + 1 + w.count <= width { line += " " + w } else {
+                    lines.append(line)
+                    line = w
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}

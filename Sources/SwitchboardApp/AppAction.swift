@@ -1,0 +1,22 @@
+import Foundation
+import SwitchboardCore
+
+/// Something that happened, named for what happened.
+public enum AppAction: Equatable, Sendable {
+    case tick(Date)
+    case keyPressed(Key)
+    case connectionsLoaded([Connection])
+    case acquisition(SchemeUpdate)
+}
+
+/// Something for the runtime to do; reducer tests compare arrays of these.
+public enum AppEffect: Equatable, Sendable {
+    case startConnect(schemeID: String)
+    case cancelConnect(schemeID: String)
+    case disconnect(schemeID: String)
+    case openURL(String)
+    case reload
+    case quit
+}
+
+import Canvas

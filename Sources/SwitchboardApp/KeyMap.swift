@@ -1,0 +1,68 @@
+import Canvas
+
+/// What a key does in a panel. One table per panel drives both dispatch and the footer hints.
+public enum Command: Equatable, Sendable {
+    case up, down, pageUp, pageDown, top, bottom
+    case open, connect, reconnect, disconnect, filter, help, quit
+    case close, openBrowserAgain, cancel, confirm, decline
+}
+
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    /// The hint in the footer; nil keeps the binding out of the footer.
+    public var hint: (key: String, label: String)?
+    public var command: Command
+}
+
+public enum KeyMap {
+    public static let main: [KeyBinding] = [
+        KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "move"), command: .up),
+        KeyBinding(keys: [.down, .char("j")], hint: nil, command: .down),
+        KeyBinding(keys: [.pageUp], hint: nil, command: .pageUp),
+        KeyBinding(keys: [.pageDown], hint: nil, command: .pageDown),
+        KeyBinding(keys: [.home, .char("g")], hint: nil, command: .top),
+        KeyBinding(keys: [.end, .char("G")], hint: nil, command: .bottom),
+        KeyBinding(keys: [.enter], hint: ("⏎", "open"), command: .open),
+        KeyBinding(keys: [.char("c")], hint: ("c", "connect"), command: .connect),
+        KeyBinding(keys: [.char("r")], hint: ("r", "reconnect"), command: .reconnect),
+        KeyBinding(keys: [.char("d")], hint: ("d", "disconnect"), command: .disconnect),
+        KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
+        KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
+        KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
+    ]
+
+    public static let connect: [KeyBinding] = [
+        KeyBinding(keys: [.char("o")], hint: ("o", "open browser again"), command: .openBrowserAgain),
+        KeyBinding(keys: [.escape], hint: ("Esc", "cancel / close"), command: .cancel),
+        KeyBinding(keys: [.enter], hint: ("⏎", "close when done"), command: .close),
+    ]
+
+    public static let disconnect: [KeyBinding] = [
+        KeyBinding(keys: [.char("y"), .char("Y")], hint: ("y", "disconnect"), command: .confirm),
+        KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
+        KeyBinding(keys: [.enter], hint: nil, command: .close),
+    ]
+
+    public static let help: [KeyBinding] = [
+        KeyBinding(keys: [.escape, .char("?"), .char("q"), .enter], hint: ("Esc", "close"), command: .close),
+    ]
+
+    public static let filter: [KeyBinding] = [
+        KeyBinding(keys: [.enter], hint: ("⏎", "keep filter"), command: .close),
+        KeyBinding(keys: [.escape], hint: ("Esc", "clear"), command: .cancel),
+    ]
+
+    public static func table(for state: AppState) -> [KeyBinding] {
+        if state.filtering { return filter }
+        switch state.panel {
+        case .connect: return connect
+        case .disconnect: return disconnect
+        case .help: return help
+        case nil: return main
+        }
+    }
+
+    public static func command(for key: Key, in table: [KeyBinding]) -> Command? {
+        table.first { $0.keys.contains(key) }?.command
+    }
+}

@@ -1,0 +1,158 @@
+import Canvas
+import Foundation
+import SwitchboardCore
+
+/// `(state, size) -> CellBuffer`: the whole screen. Draws only the visible rows, so the cost follows the
+/// terminal size, not the number of connections.
+public enum MainView {
+    public static func render(_ state: AppState, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height)
+        let layout = Layout(width: state.width, height: state.height)
+        if layout.tooSmall {
+            let lines = ["Terminal too small", "Switchboard needs at least \(Layout.minWidth)×\(Layout.minHeight);", "this one is \(state.width)×\(state.height).", "Enlarge the window, or press q to quit."]
+            for (i, line) in lines.enumerated() {
+                buffer.put(line, x: max(0, (state.width - line.count) / 2), y: max(0, state.height / 2 - 2 + i), style: i == 0 ? .bold : .plain)
+            }
+            return buffer
+        }
+        header(&buffer, state, layout)
+        list(&buffer, state, layout)
+        detail(&buffer, state, layout, timeZone: timeZone)
+        footer(&buffer, state, layout)
+        switch state.panel {
+        case .connect(let p): ConnectPanelView.render(&buffer, p, state: state)
+        case .disconnect(let p): DisconnectPanelView.render(&buffer, p)
+        case .help: HelpView.render(&buffer)
+        case nil: break
+        }
+        return buffer
+    }
+
+    static func columns(_ width: Int) -> (name: Int, url: Int, auth: Int, status: Int) {
+        let name = 12, auth = 8, status = 24
+        return (name, max(10, width - name - auth - status - 5), auth, status)
+    }
+
+    static func header(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
+        let n = state.connections.count
+        let attention = state.needingAttention
+        var title = " Switchboard ─ \(n) connection\(n == 1 ? "" : "s")"
+        if attention > 0 { title += " · \(attention) need\(attention == 1 ? "s" : "") attention" }
+        b.put(title, x: 0, y: 0, style: .bold)
+        if state.filtering || !state.filter.isEmpty {
+            let f = "filter: \(state.filter)\(state.filtering ? "▏" : "")"
+            b.put(f, x: max(0, state.width - f.count - 1), y: 0)
+        }
+        let c = columns(state.width)
+        let head = " " + "NAME".fitted(to: c.name) + " " + "SERVER".fitted(to: c.url) + " " + "AUTH".fitted(to: c.auth) + " " + "STATUS"
+        b.put(head, x: 0, y: 1, style: Style(dim: true))
+    }
+
+    static func list(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
+        let visible = state.visible
+        let r = layout.list
+        if visible.isEmpty {
+            let text = state.connections.isEmpty
+                ? ["No connections yet.", "", "Add one from the command line:", "  switchboard add NAME https://server.example/mcp", "or try `switchboard demo`."]
+                : ["Nothing matches the filter “\(state.filter)”."]
+            for (i, line) in text.enumerated() where i < r.height { b.put(line, x: 2, y: r.y + i + (r.height > 6 ? 1 : 0)) }
+            return
+        }
+        let c = columns(state.width)
+        let end = min(visible.count, state.scroll + r.height)
+        guard state.scroll < end else { return }
+        for index in state.scroll..<end {
+            let conn = visible[index]
+            let y = r.y + index - state.scroll
+            let scheme = conn.primaryScheme
+            let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
+            let timing = scheme.map { StatusText.timing($0.status, now: state.now) } ?? ""
+            let line = " " + conn.name.fitted(to: c.name) + " " + shorten(conn.serverURL.absoluteString, to: c.url).fitted(to: c.url) + " "
+                + (scheme?.kind.label.components(separatedBy: " ").first ?? "-").fitted(to: c.auth) + " "
+                + (badge.fitted(to: 16) + timing).fitted(to: c.status)
+            let selected = index == state.selected
+            b.put(line.fitted(to: state.width), x: 0, y: y, style: selected ? .selected : .plain)
+            let badgeX = 1 + c.name + 1 + c.url + 1 + c.auth + 1
+            b.restyle(Rect(x: badgeX, y: y, width: 1, height: 1)) { $0.color = color(scheme?.status) }
+        }
+    }
+
+    static func color(_ status: SchemeStatus?) -> Color {
+        switch status {
+        case .connected?: .green
+        case .refreshing?, .connecting?: .yellow
+        case .expired?, .error?: .red
+        default: .gray
+        }
+    }
+
+    /// Keeps the host and the end of the path: `https://api.example.com/…/mcp`.
+    static func shorten(_ url: String, to width: Int) -> String {
+        guard url.count > width else { return url }
+        let parts = url.components(separatedBy: "/")
+        if parts.count > 4 {
+            let candidate = parts[0...2].joined(separator: "/") + "/…/" + parts.last!
+            if candidate.count <= width { return candidate }
+        }
+        return url.truncated(to: width)
+    }
+
+    static func detail(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout, timeZone: TimeZone) {
+        let r = layout.detail
+        guard let c = state.selectedConnection else {
+            Draw.box(&b, r, title: "Details")
+            return
+        }
+        Draw.box(&b, r, title: c.name)
+        guard let s = c.primaryScheme else { return }
+        var rows: [(String, String)] = []
+        let badge = StatusText.badge(s.status, kind: s.kind)
+        let timing = StatusText.timing(s.status, now: state.now)
+        rows.append(("status", badge + (timing.isEmpty ? "" : "  " + timing)))
+        rows.append(("server", c.serverURL.absoluteString))
+        if s.kind.isOAuth {
+            rows.append(("issuer", s.info.issuer ?? "—"))
+            let client = s.info.clientID ?? s.clientID
+            rows.append(("client", client.map { $0.truncated(to: 28) } ?? "—"))
+            let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
+            rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
+        }
+        if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
+        if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
+        switch s.status {
+        case .error(let m, let remedy):
+            rows.append(("error", m))
+            if let remedy { rows.append(("remedy", remedy)) }
+        case .expired(let reason, _):
+            rows.append(("expired", reason))
+            rows.append(("remedy", "press r to reconnect"))
+        default: break
+        }
+        let width = r.width - 4 - 11
+        var y = r.y + 1
+        for (label, value) in rows {
+            for (i, line) in Draw.wrap(value, width: width).enumerated() {
+                guard y < r.maxY - 1 else { return }
+                if i == 0 { b.put(label, x: r.x + 2, y: y, style: Style(dim: true)) }
+                b.put(line, x: r.x + 13, y: y, style: label == "error" ? Style(color: .red) : .plain)
+                y += 1
+            }
+        }
+    }
+
+    static func footer(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
+        if let message = state.message {
+            b.put(" " + message, x: 0, y: layout.footer.y, maxWidth: state.width)
+            return
+        }
+        var x = 1
+        for binding in KeyMap.table(for: state) {
+            guard let hint = binding.hint else { continue }
+            let text = "\(hint.key) \(hint.label)"
+            guard x + text.count <= state.width else { break }
+            b.put(hint.key, x: x, y: layout.footer.y, style: .bold)
+            b.put(" " + hint.label, x: x + hint.key.count, y: layout.footer.y)
+            x += text.count + 2
+        }
+    }
+}

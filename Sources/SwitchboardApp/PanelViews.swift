@@ -1,0 +1,82 @@
+import Canvas
+import Foundation
+import SwitchboardCore
+
+/// The Connect / Reconnect panel: a checklist that fills in as events arrive.
+enum ConnectPanelView {
+    static func render(_ b: inout CellBuffer, _ p: ConnectPanel, state: AppState) {
+        let width = min(b.width - 4, 76), height = min(b.height - 2, 18)
+        let r = Rect(x: (b.width - width) / 2, y: 1, width: width, height: height)
+        Draw.box(&b, r, title: (p.reconnect ? "Reconnect " : "Connect ") + p.name)
+        var y = r.y + 1
+        let inner = r.width - 4
+        for step in ConnectPanel.Step.allCases {
+            guard y < r.maxY - 1 else { break }
+            let mark: String
+            if let note = p.done[step] {
+                mark = "✓ " + step.label + (note.isEmpty ? "" : "  " + note)
+            } else if p.failure != nil && step == p.current {
+                mark = "✕ " + step.label
+            } else if step == p.current && !p.finished {
+                mark = "◌ " + step.label + (step == .browser ? " (waiting)" : "…")
+            } else {
+                mark = "  " + step.label
+            }
+            b.put(mark.truncated(to: inner), x: r.x + 2, y: y, style: p.done[step] != nil ? .plain : Style(dim: step != p.current))
+            y += 1
+        }
+        y += 1
+        if let failure = p.failure {
+            for line in Draw.wrap("! " + failure.message, width: inner) where y < r.maxY - 1 {
+                b.put(line, x: r.x + 2, y: y, style: Style(color: .red, bold: true)); y += 1
+            }
+            if let remedy = failure.remedy {
+                for line in Draw.wrap(remedy, width: inner) where y < r.maxY - 1 { b.put(line, x: r.x + 2, y: y); y += 1 }
+            }
+        } else if let url = p.authorizationURL, p.done[.browser] == nil {
+            b.put("Sign in in your browser. If it did not open, visit:", x: r.x + 2, y: y); y += 1
+            for line in Draw.wrap(url, width: inner) where y < r.maxY - 1 { b.put(line, x: r.x + 2, y: y, style: Style(color: .cyan)); y += 1 }
+        }
+    }
+}
+
+/// Disconnect: what will happen, y/N, then the result.
+enum DisconnectPanelView {
+    static func render(_ b: inout CellBuffer, _ p: DisconnectPanel) {
+        let width = min(b.width - 4, 64)
+        let r = Rect(x: (b.width - width) / 2, y: 4, width: width, height: 10)
+        Draw.box(&b, r, title: "Disconnect \(p.name)")
+        let inner = r.width - 4
+        var lines: [String]
+        switch p.phase {
+        case .confirm:
+            lines = [p.revokes ? "• revoke the tokens at the authorization server" : "• the server offers no revocation; tokens simply stop being used",
+                     "• delete the tokens from this machine",
+                     "• keep the client registration, so Reconnect skips registering", "", "Disconnect? y / N"]
+        case .running: lines = ["Disconnecting…"]
+        case .done(let result): lines = Draw.wrap(result, width: inner) + ["", "Press Enter to close."]
+        }
+        for (i, line) in lines.enumerated() where r.y + 1 + i < r.maxY - 1 {
+            b.put(line.truncated(to: inner), x: r.x + 2, y: r.y + 1 + i, style: line.hasPrefix("Disconnect?") ? .bold : .plain)
+        }
+    }
+}
+
+/// Every key, drawn from the same tables that dispatch them.
+enum HelpView {
+    static func render(_ b: inout CellBuffer) {
+        let width = min(b.width - 4, 60)
+        let r = Rect(x: (b.width - width) / 2, y: 2, width: width, height: min(b.height - 4, 18))
+        Draw.box(&b, r, title: "Help")
+        var y = r.y + 1
+        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Disconnect panel", KeyMap.disconnect)]
+        for (title, table) in sections {
+            guard y < r.maxY - 1 else { break }
+            b.put(title, x: r.x + 2, y: y, style: .bold); y += 1
+            for binding in table {
+                guard y < r.maxY - 1, let hint = binding.hint else { continue }
+                b.put(hint.key.fitted(to: 8) + hint.label, x: r.x + 4, y: y); y += 1
+            }
+        }
+    }
+}

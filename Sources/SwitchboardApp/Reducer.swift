@@ -1,0 +1,220 @@
+import Canvas
+import Foundation
+import SwitchboardCore
+
+/// The only code that changes `AppState`. Pure: time arrives as `.tick`, results as actions.
+public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+    switch action {
+    case .tick(let now):
+        state.now = now
+        return []
+    case .connectionsLoaded(let list):
+        state.connections = list
+        clampSelection(&state)
+        return []
+    case .acquisition(let update):
+        return apply(update, to: &state)
+    case .keyPressed(let key):
+        if case .resize(let w, let h) = key {
+            state.width = w
+            state.height = h
+            clampSelection(&state)
+            return []
+        }
+        if state.filtering { return filterKey(key, &state) }
+        guard let command = KeyMap.command(for: key, in: KeyMap.table(for: state)) else { return [] }
+        return run(command, &state)
+    }
+}
+
+func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    state.message = nil
+    switch state.panel {
+    case .connect(let p):
+        switch command {
+        case .openBrowserAgain:
+            return p.authorizationURL.map { [.openURL($0)] } ?? []
+        case .cancel:
+            state.panel = nil
+            return p.finished ? [] : [.cancelConnect(schemeID: p.schemeID)]
+        case .close where p.finished:
+            state.panel = nil
+            return [.reload]
+        default:
+            return []
+        }
+    case .disconnect(var p):
+        switch (command, p.phase) {
+        case (.confirm, .confirm):
+            p.phase = .running
+            state.panel = .disconnect(p)
+            return [.disconnect(schemeID: p.schemeID)]
+        case (.decline, .confirm), (.decline, .done), (.close, .done):
+            state.panel = nil
+            return []
+        default:
+            return []
+        }
+    case .help:
+        state.panel = nil
+        return []
+    case nil:
+        return mainCommand(command, &state)
+    }
+}
+
+func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    let count = state.visible.count
+    let page = max(1, listHeight(state))
+    switch command {
+    case .up: state.selected = max(0, state.selected - 1)
+    case .down: state.selected = min(max(0, count - 1), state.selected + 1)
+    case .pageUp: state.selected = max(0, state.selected - page)
+    case .pageDown: state.selected = min(max(0, count - 1), state.selected + page)
+    case .top: state.selected = 0
+    case .bottom: state.selected = max(0, count - 1)
+    case .filter: state.filtering = true
+    case .help: state.panel = .help
+    case .quit:
+        state.quitting = true
+        return [.quit]
+    case .open, .connect, .reconnect, .disconnect:
+        return openPanel(command, &state)
+    default: break
+    }
+    clampSelection(&state)
+    return []
+}
+
+/// Enter opens the panel that fits the status; c/r/d ask for one explicitly.
+func openPanel(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    guard let c = state.selectedConnection, let s = c.primaryScheme else { return [] }
+    guard s.kind.isOAuth else {
+        state.message = "\(c.name) uses \(s.kind.label) authorization; there is nothing to sign in to."
+        return []
+    }
+    var wanted = command
+    if command == .open {
+        switch s.status {
+        case .connected, .refreshing: wanted = .disconnect
+        case .expired, .error: wanted = .reconnect
+        default: wanted = .connect
+        }
+    }
+    switch wanted {
+    case .connect, .reconnect:
+        let reconnect = wanted == .reconnect || s.status.needsAttention
+        state.panel = .connect(ConnectPanel(schemeID: s.id, name: c.name, reconnect: reconnect))
+        return [.startConnect(schemeID: s.id)]
+    case .disconnect:
+        guard s.status != .notConnected else {
+            state.message = "\(c.name) is not connected."
+            return []
+        }
+        state.panel = .disconnect(DisconnectPanel(schemeID: s.id, name: c.name, revokes: s.info.supportsRevocation == true))
+        return []
+    default:
+        return []
+    }
+}
+
+func filterKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
+    switch key {
+    case .enter: state.filtering = false
+    case .escape:
+        state.filtering = false
+        state.filter = ""
+    case .backspace, .delete: if !state.filter.isEmpty { state.filter.removeLast() }
+    case .char(let ch): state.filter.append(ch)
+    case .up, .down:
+        _ = mainCommand(key == .up ? .up : .down, &state)
+    default: break
+    }
+    state.selected = min(state.selected, max(0, state.visible.count - 1))
+    clampSelection(&state)
+    return []
+}
+
+/// Applies an engine event: the row's badge, and the open Connect or Disconnect panel.
+func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
+    let event = update.event
+    if let status = status(after: event) {
+        for ci in state.connections.indices {
+            for si in state.connections[ci].schemes.indices where state.connections[ci].schemes[si].id == update.schemeID {
+                state.connections[ci].schemes[si].status = status
+                if case .failed(let e) = event { state.connections[ci].schemes[si].info.lastError = e.message }
+            }
+        }
+    }
+    switch state.panel {
+    case .connect(var p) where p.schemeID == update.schemeID:
+        progress(&p, event)
+        state.panel = .connect(p)
+        return event.isTerminal ? [.reload] : []
+    case .disconnect(var p) where p.schemeID == update.schemeID:
+        switch event {
+        case .disconnected(let revoked):
+            p.phase = .done(revoked ? "Tokens revoked at the server and deleted. The client registration is kept." : "Tokens deleted. The client registration is kept.")
+        case .failed(let e): p.phase = .done("Failed: \(e.message)")
+        default: break
+        }
+        state.panel = .disconnect(p)
+        return event.isTerminal ? [.reload] : []
+    default:
+        return event.isTerminal ? [.reload] : []
+    }
+}
+
+func status(after event: AcquisitionEvent) -> SchemeStatus? {
+    switch event {
+    case .probing: .connecting
+    case .refreshing: .refreshing
+    case .connected(let e), .refreshed(let e): .connected(expiresAt: e)
+    case .disconnected: .notConnected
+    default: nil
+    }
+}
+
+func progress(_ p: inout ConnectPanel, _ event: AcquisitionEvent) {
+    func finish(_ step: ConnectPanel.Step, _ note: String = "") {
+        p.done[step] = note
+        p.current = ConnectPanel.Step(rawValue: step.rawValue + 1) ?? .connected
+    }
+    switch event {
+    case .probing(let server): p.current = .probe; p.done[.probe] = nil; _ = server
+    case .resourceMetadataFound(let url): finish(.probe); finish(.resourceMetadata, url)
+    case .resourceMetadataMissing: finish(.probe); finish(.resourceMetadata, "none; using the server's origin")
+    case .authorizationServerFound(let issuer): finish(.authorizationServer, issuer)
+    case .registeringClient: p.current = .client
+    case .clientRegistered(let id): finish(.client, "registered " + id.truncated(to: 24))
+    case .clientReused(let id): finish(.client, "reused " + id.truncated(to: 24))
+    case .clientPreregistered(let id): finish(.client, "yours " + id.truncated(to: 24))
+    case .waitingForBrowser(let url, _, let opened):
+        p.current = .browser
+        p.authorizationURL = url.absoluteString
+        p.done[.browser] = nil
+        _ = opened
+    case .callbackReceived: finish(.browser); finish(.callback)
+    case .exchangingCode: p.current = .exchange
+    case .connected(let e):
+        finish(.exchange)
+        p.done[.connected] = e.map { "until " + StatusText.clockTime($0) } ?? ""
+        p.finished = true
+    case .failed(let e):
+        p.failure = e
+        p.finished = true
+    default: break
+    }
+}
+
+/// Rows available to the list at the current size.
+func listHeight(_ state: AppState) -> Int { Layout(width: state.width, height: state.height).list.height }
+
+func clampSelection(_ state: inout AppState) {
+    let count = state.visible.count
+    state.selected = min(max(0, state.selected), max(0, count - 1))
+    let h = max(1, listHeight(state))
+    if state.selected < state.scroll { state.scroll = state.selected }
+    if state.selected >= state.scroll + h { state.scroll = state.selected - h + 1 }
+    state.scroll = max(0, min(state.scroll, max(0, count - h)))
+}

@@ -1,0 +1,155 @@
+import Canvas
+import Foundation
+import SwitchboardApp
+import SwitchboardCore
+import Testing
+
+@Suite struct ReducerTests {
+    @Test func movingClampsToTheList() {
+        var s = Sample.state()
+        #expect(reduce(&s, .keyPressed(.up)) == [])
+        #expect(s.selected == 0)
+        _ = reduce(&s, .keyPressed(.char("j")))
+        _ = reduce(&s, .keyPressed(.down))
+        #expect(s.selected == 2)
+        _ = reduce(&s, .keyPressed(.char("G")))
+        #expect(s.selected == 6)
+        _ = reduce(&s, .keyPressed(.down))
+        #expect(s.selected == 6)
+        _ = reduce(&s, .keyPressed(.char("g")))
+        #expect(s.selected == 0)
+        _ = reduce(&s, .keyPressed(.char("k")))
+        #expect(s.selected == 0)
+    }
+
+    @Test func enterOpensThePanelThatFitsTheStatus() {
+        var s = Sample.state { $0.selected = 5 } // not connected
+        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-local")])
+        guard case .connect(let p) = s.panel else { Issue.record("no connect panel"); return }
+        #expect(!p.reconnect)
+
+        s = Sample.state { $0.selected = 2 } // expired
+        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-notion")])
+        guard case .connect(let r) = s.panel else { Issue.record("no reconnect panel"); return }
+        #expect(r.reconnect)
+
+        s = Sample.state { $0.selected = 0 } // connected
+        #expect(reduce(&s, .keyPressed(.enter)) == [])
+        guard case .disconnect(let d) = s.panel else { Issue.record("no disconnect panel"); return }
+        #expect(d.revokes)
+
+        s = Sample.state { $0.selected = 1 } // bearer
+        #expect(reduce(&s, .keyPressed(.enter)) == [])
+        #expect(s.panel == nil)
+        #expect(s.message?.contains("nothing to sign in") == true)
+    }
+
+    @Test func connectPanelFollowsEventsAndEscCancels() {
+        var s = Sample.state { $0.selected = 5 }
+        _ = reduce(&s, .keyPressed(.char("c")))
+        let id = "s-local"
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .probing(server: "x"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .resourceMetadataFound(url: "u"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .authorizationServerFound(issuer: "i"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .clientRegistered(clientID: "c1"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .waitingForBrowser(url: URL(string: "http://127.0.0.1/authorize")!, redirectURI: "r", browserOpened: true))))
+        guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
+        #expect(p.current == .browser)
+        #expect(p.done[.client] == "registered c1")
+        #expect(s.connections[5].schemes[0].status == .connecting)
+        #expect(reduce(&s, .keyPressed(.char("o"))) == [.openURL("http://127.0.0.1/authorize")])
+        #expect(reduce(&s, .keyPressed(.escape)) == [.cancelConnect(schemeID: id)])
+        #expect(s.panel == nil)
+    }
+
+    @Test func finishedConnectClosesOnEnterAndReloads() {
+        var s = Sample.state { $0.selected = 5 }
+        _ = reduce(&s, .keyPressed(.char("c")))
+        let exp = Sample.now.addingTimeInterval(3600)
+        #expect(reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .connected(expiresAt: exp)))) == [.reload])
+        #expect(s.connections[5].schemes[0].status == .connected(expiresAt: exp))
+        #expect(reduce(&s, .keyPressed(.enter)) == [.reload])
+        #expect(s.panel == nil)
+    }
+
+    @Test func failureStaysUntilDismissed() {
+        var s = Sample.state { $0.selected = 5 }
+        _ = reduce(&s, .keyPressed(.char("c")))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .failed(AcquisitionError(.accessDenied, "Denied.", remedy: "Try again.")))))
+        guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
+        #expect(p.failure?.code == .accessDenied)
+        _ = reduce(&s, .keyPressed(.char("j")))
+        #expect(s.panel != nil)
+        #expect(reduce(&s, .keyPressed(.escape)) == [])
+        #expect(s.panel == nil)
+    }
+
+    @Test func disconnectAsksFirst() {
+        var s = Sample.state { $0.selected = 0 }
+        _ = reduce(&s, .keyPressed(.char("d")))
+        #expect(reduce(&s, .keyPressed(.char("x"))) == [])
+        #expect(reduce(&s, .keyPressed(.char("N"))) == [])
+        #expect(s.panel == nil)
+        _ = reduce(&s, .keyPressed(.char("d")))
+        #expect(reduce(&s, .keyPressed(.char("y"))) == [.disconnect(schemeID: "s-linear")])
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .disconnected(revoked: true))))
+        guard case .disconnect(let p) = s.panel, case .done(let text) = p.phase else { Issue.record("panel"); return }
+        #expect(text.contains("revoked"))
+        _ = reduce(&s, .keyPressed(.enter))
+        #expect(s.panel == nil)
+        #expect(s.connections[0].schemes[0].status == .notConnected)
+    }
+
+    @Test func liveRefreshChangesTheBadge() {
+        var s = Sample.state()
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .refreshing)))
+        #expect(MainView.render(s).rows[2].contains("◌ refreshing"))
+        let exp = Sample.now.addingTimeInterval(7200)
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .refreshed(expiresAt: exp))))
+        #expect(MainView.render(s).rows[2].contains("● connected     in 2h"))
+        _ = reduce(&s, .tick(Sample.now.addingTimeInterval(3600)))
+        #expect(MainView.render(s).rows[2].contains("in 1h"))
+    }
+
+    @Test func filterNarrowsAndEscClears() {
+        var s = Sample.state()
+        _ = reduce(&s, .keyPressed(.char("/")))
+        #expect(s.filtering)
+        for ch in "fig" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        #expect(s.visible.map(\.name) == ["figma"])
+        _ = reduce(&s, .keyPressed(.backspace))
+        #expect(s.filter == "fi")
+        _ = reduce(&s, .keyPressed(.enter))
+        #expect(!s.filtering && s.filter == "fi")
+        _ = reduce(&s, .keyPressed(.char("/")))
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(s.filter.isEmpty && s.visible.count == 7)
+    }
+
+    @Test func helpAndQuit() {
+        var s = Sample.state()
+        _ = reduce(&s, .keyPressed(.char("?")))
+        #expect(s.panel == .help)
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(s.panel == nil)
+        #expect(reduce(&s, .keyPressed(.char("q"))) == [.quit])
+        #expect(s.quitting)
+    }
+
+    @Test func footerIsDrawnFromTheKeyTable() {
+        let footer = MainView.render(Sample.state()).rows[23]
+        for binding in KeyMap.main { if let hint = binding.hint { #expect(footer.contains(hint.label)) } }
+    }
+
+    @Test func renderCostFollowsTheScreenNotTheList() {
+        // 10,000 rows render the same 24 lines as 7.
+        var s = AppState(now: Sample.now)
+        s.connections = (0..<10_000).map { i in
+            Connection(id: "c\(i)", name: "conn\(i)", serverURL: URL(string: "https://s\(i).example/mcp")!, schemes: [AuthScheme(id: "s\(i)", kind: .oauthDynamic)])
+        }
+        _ = reduce(&s, .keyPressed(.end))
+        let rows = MainView.render(s).rows
+        #expect(rows.count == 24)
+        #expect(rows.contains { $0.contains("conn9999") })
+    }
+}
