@@ -7,6 +7,8 @@ public enum AppAction: Equatable, Sendable {
     case keyPressed(Key)
     case connectionsLoaded([Connection])
     case acquisition(SchemeUpdate)
+    /// The runtime tried to add a connection; nil means it worked.
+    case addFinished(error: String?)
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
@@ -15,6 +17,8 @@ public enum AppEffect: Equatable, Sendable {
     case cancelConnect(schemeID: String)
     case disconnect(schemeID: String)
     case openURL(String)
+    case addConnection(NewConnection)
+    case removeConnection(name: String)
     case reload
     case quit
 }

@@ -38,6 +38,9 @@ public struct AppState: Equatable, Sendable {
 public enum Panel: Equatable, Sendable {
     case connect(ConnectPanel)
     case disconnect(DisconnectPanel)
+    case add(AddForm)
+    /// Remove: the connection's name, waiting for y/N.
+    case remove(name: String)
     case help
 }
 

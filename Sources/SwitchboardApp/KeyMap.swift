@@ -5,6 +5,7 @@ public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
+    case add, remove, nextField, previousField, submit
 }
 
 public struct KeyBinding: Sendable {
@@ -26,6 +27,8 @@ public enum KeyMap {
         KeyBinding(keys: [.char("c")], hint: ("c", "connect"), command: .connect),
         KeyBinding(keys: [.char("r")], hint: ("r", "reconnect"), command: .reconnect),
         KeyBinding(keys: [.char("d")], hint: ("d", "disconnect"), command: .disconnect),
+        KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
+        KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
         KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
@@ -43,6 +46,19 @@ public enum KeyMap {
         KeyBinding(keys: [.enter], hint: nil, command: .close),
     ]
 
+    /// Typing goes into the focused field; these keys move and act.
+    public static let add: [KeyBinding] = [
+        KeyBinding(keys: [.tab, .down], hint: ("Tab/↓", "next field"), command: .nextField),
+        KeyBinding(keys: [.up], hint: ("↑", "previous"), command: .previousField),
+        KeyBinding(keys: [.enter, .ctrl("s")], hint: ("⏎", "add"), command: .submit),
+        KeyBinding(keys: [.escape], hint: ("Esc", "cancel"), command: .cancel),
+    ]
+
+    public static let remove: [KeyBinding] = [
+        KeyBinding(keys: [.char("y"), .char("Y")], hint: ("y", "remove"), command: .confirm),
+        KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
+    ]
+
     public static let help: [KeyBinding] = [
         KeyBinding(keys: [.escape, .char("?"), .char("q"), .enter], hint: ("Esc", "close"), command: .close),
     ]
@@ -57,6 +73,8 @@ public enum KeyMap {
         switch state.panel {
         case .connect: return connect
         case .disconnect: return disconnect
+        case .add: return add
+        case .remove: return remove
         case .help: return help
         case nil: return main
         }

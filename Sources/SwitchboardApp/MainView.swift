@@ -22,6 +22,8 @@ public enum MainView {
         switch state.panel {
         case .connect(let p): ConnectPanelView.render(&buffer, p, state: state)
         case .disconnect(let p): DisconnectPanelView.render(&buffer, p)
+        case .add(let form): AddFormView.render(&buffer, form)
+        case .remove(let name): RemoveView.render(&buffer, name)
         case .help: HelpView.render(&buffer)
         case nil: break
         }
@@ -145,14 +147,23 @@ public enum MainView {
             b.put(" " + message, x: 0, y: layout.footer.y, maxWidth: state.width)
             return
         }
+        // The table's hints in order; the last two (help, quit) always keep their place.
+        let hints = KeyMap.table(for: state).compactMap(\.hint)
+        let pinned = hints.count > 3 ? Array(hints.suffix(2)) : []
+        let pinnedWidth = pinned.reduce(0) { $0 + $1.key.count + $1.label.count + 3 }
+        var shown: [(key: String, label: String)] = []
+        var used = 1
+        for hint in hints.dropLast(pinned.count) {
+            let w = hint.key.count + hint.label.count + 3
+            guard used + w + pinnedWidth <= state.width + 2 else { continue }
+            shown.append(hint)
+            used += w
+        }
         var x = 1
-        for binding in KeyMap.table(for: state) {
-            guard let hint = binding.hint else { continue }
-            let text = "\(hint.key) \(hint.label)"
-            guard x + text.count <= state.width else { break }
+        for hint in shown + pinned {
             b.put(hint.key, x: x, y: layout.footer.y, style: .bold)
             b.put(" " + hint.label, x: x + hint.key.count, y: layout.footer.y)
-            x += text.count + 2
+            x += hint.key.count + hint.label.count + 3
         }
     }
 }

@@ -50,9 +50,9 @@ enum DisconnectPanelView {
         var lines: [String]
         switch p.phase {
         case .confirm:
-            lines = [p.revokes ? "• revoke the tokens at the authorization server" : "• the server offers no revocation; tokens simply stop being used",
+            lines = [p.revokes ? "• revoke the tokens at the authorization server" : "• the server offers no revocation: nothing to revoke",
                      "• delete the tokens from this machine",
-                     "• keep the client registration, so Reconnect skips registering", "", "Disconnect? y / N"]
+                     "• keep the client registration (Reconnect skips registering)", "", "Disconnect? y / N"]
         case .running: lines = ["Disconnecting…"]
         case .done(let result): lines = Draw.wrap(result, width: inner) + ["", "Press Enter to close."]
         }
@@ -66,10 +66,10 @@ enum DisconnectPanelView {
 enum HelpView {
     static func render(_ b: inout CellBuffer) {
         let width = min(b.width - 4, 60)
-        let r = Rect(x: (b.width - width) / 2, y: 2, width: width, height: min(b.height - 4, 18))
+        let r = Rect(x: (b.width - width) / 2, y: 1, width: width, height: min(b.height - 2, 22))
         Draw.box(&b, r, title: "Help")
         var y = r.y + 1
-        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Disconnect panel", KeyMap.disconnect)]
+        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Add form", KeyMap.add)]
         for (title, table) in sections {
             guard y < r.maxY - 1 else { break }
             b.put(title, x: r.x + 2, y: y, style: .bold); y += 1
@@ -78,5 +78,53 @@ enum HelpView {
                 b.put(hint.key.fitted(to: 8) + hint.label, x: r.x + 4, y: y); y += 1
             }
         }
+    }
+}
+
+/// The Add form.
+enum AddFormView {
+    static func render(_ b: inout CellBuffer, _ form: AddForm) {
+        let width = min(b.width - 4, 70)
+        let r = Rect(x: (b.width - width) / 2, y: 3, width: width, height: 13)
+        Draw.box(&b, r, title: "Add a connection")
+        let inner = r.width - 4
+        var y = r.y + 2
+        for field in form.fields {
+            let (label, value): (String, String) = switch field {
+            case .name: ("Name", form.name)
+            case .url: ("Server URL", form.url)
+            case .kind: ("Scheme", "‹ \(form.kind.rawValue) ›")
+            case .clientID: ("Client id", form.clientID)
+            case .token: ("Token", String(repeating: "•", count: min(form.token.count, 40)))
+            }
+            let focused = field == form.focus
+            b.put((focused ? "▸ " : "  ") + label.fitted(to: 12), x: r.x + 2, y: y, style: focused ? .bold : .plain)
+            let shown = value + (focused && field != .kind ? "▏" : "")
+            b.put(String(shown.suffix(inner - 14)), x: r.x + 16, y: y, style: focused ? Style(reverse: false, dim: false) : .plain)
+            y += 1
+        }
+        y += 1
+        let hint: String = switch form.kind {
+        case .oauthDynamic: "Discovery and dynamic registration; press c on the new row to sign in."
+        case .oauthManual: "A client you registered in the provider's dashboard."
+        case .bearer: "A static token, stored 0600; it is never shown."
+        case .none: "No authorization."
+        }
+        for line in Draw.wrap(hint, width: inner) where y < r.maxY - 2 { b.put(line, x: r.x + 2, y: y, style: Style(dim: true)); y += 1 }
+        if let error = form.error {
+            for line in Draw.wrap("! " + error, width: inner) where y < r.maxY - 1 { b.put(line, x: r.x + 2, y: y, style: Style(color: .red)); y += 1 }
+        }
+    }
+}
+
+/// Remove: y/N.
+enum RemoveView {
+    static func render(_ b: inout CellBuffer, _ name: String) {
+        let width = min(b.width - 4, 60)
+        let r = Rect(x: (b.width - width) / 2, y: 6, width: width, height: 6)
+        Draw.box(&b, r, title: "Remove \(name)")
+        b.put("Remove the connection and delete its stored secrets?", x: r.x + 2, y: r.y + 1, maxWidth: r.width - 4)
+        b.put("(Disconnect first to revoke the tokens at the server.)", x: r.x + 2, y: r.y + 2, style: Style(dim: true), maxWidth: r.width - 4)
+        b.put("Remove? y / N", x: r.x + 2, y: r.y + 4, style: .bold)
     }
 }

@@ -14,6 +14,18 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         return []
     case .acquisition(let update):
         return apply(update, to: &state)
+    case .addFinished(let error):
+        if case .add(var form) = state.panel {
+            if let error {
+                form.error = error
+                state.panel = .add(form)
+            } else {
+                state.panel = nil
+                state.message = "Added \(form.name). Press c to connect."
+                return [.reload]
+            }
+        }
+        return []
     case .keyPressed(let key):
         if case .resize(let w, let h) = key {
             state.width = w
@@ -22,6 +34,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             return []
         }
         if state.filtering { return filterKey(key, &state) }
+        if case .add(var form) = state.panel, KeyMap.command(for: key, in: KeyMap.add) == nil {
+            return formKey(key, &form, &state)
+        }
         guard let command = KeyMap.command(for: key, in: KeyMap.table(for: state)) else { return [] }
         return run(command, &state)
     }
@@ -55,6 +70,31 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         default:
             return []
         }
+    case .add(var form):
+        switch command {
+        case .nextField: form.move(1)
+        case .previousField: form.move(-1)
+        case .cancel:
+            state.panel = nil
+            return []
+        case .submit:
+            do throws(InvalidInput) {
+                _ = try form.request.validate()
+                if state.connections.contains(where: { $0.name.caseInsensitiveCompare(form.request.name) == .orderedSame }) {
+                    throw InvalidInput("a connection named `\(form.request.name)` exists already; choose another name")
+                }
+                state.panel = .add(form)
+                return [.addConnection(form.request)]
+            } catch {
+                form.error = error.message
+            }
+        default: break
+        }
+        state.panel = .add(form)
+        return []
+    case .remove(let name):
+        state.panel = nil
+        return command == .confirm ? [.removeConnection(name: name), .reload] : []
     case .help:
         state.panel = nil
         return []
@@ -74,6 +114,9 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     case .top: state.selected = 0
     case .bottom: state.selected = max(0, count - 1)
     case .filter: state.filtering = true
+    case .add: state.panel = .add(AddForm())
+    case .remove:
+        if let c = state.selectedConnection { state.panel = .remove(name: c.name) }
     case .help: state.panel = .help
     case .quit:
         state.quitting = true
@@ -116,6 +159,19 @@ func openPanel(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     default:
         return []
     }
+}
+
+/// Typing in the Add form: characters go to the focused field; ←/→ or space change the kind.
+func formKey(_ key: Key, _ form: inout AddForm, _ state: inout AppState) -> [AppEffect] {
+    switch (key, form.focus) {
+    case (.left, .kind): form.cycleKind(-1)
+    case (.right, .kind), (.char(" "), .kind): form.cycleKind(1)
+    case (.backspace, _), (.delete, _): form.edit { if !$0.isEmpty { $0.removeLast() } }
+    case (.char(let ch), _) where form.focus != .kind: form.edit { $0.append(ch) }
+    default: break
+    }
+    state.panel = .add(form)
+    return []
 }
 
 func filterKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {

@@ -12,6 +12,7 @@ extension Switchboard {
 
         @Option(help: "Use this home instead of a temporary one.") var home: String?
         @Option(help: "A browser command to sign in with instead of the built-in headless browser.") var browser: String?
+        @Flag(help: "Print the connect flows as text instead of opening the screen.") var script = false
 
         func run() async throws {
             let dir = home ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-demo-\(getpid())").path
@@ -22,17 +23,20 @@ extension Switchboard {
             var global = GlobalOptions()
             global.home = dir
             let engine = Engine(global: global, browser: browserOpener)
-            print("Demo home: \(dir)")
-            print("Servers: \(demo.fixtures.map { "\($0.0) \($0.1.serverURL.absoluteString)" }.joined(separator: ", "))\n")
-            for name in ["notes", "shortlived", "once", "figma"] {
-                let (_, scheme) = try engine.oauthScheme(named: name)
-                print("$ switchboard connect \(name)")
-                _ = await Engine.follow(await engine.actor.connect(schemeID: scheme.id))
-                print("")
+            if script || isatty(STDOUT_FILENO) == 0 {
+                print("Demo home: \(dir)")
+                for name in ["notes", "shortlived", "once", "figma"] {
+                    let (_, scheme) = try engine.oauthScheme(named: name)
+                    print("$ switchboard connect \(name)")
+                    _ = await Engine.follow(await engine.actor.connect(schemeID: scheme.id))
+                    print("")
+                }
+                print("$ switchboard list")
+                try List.parse(["--home", dir]).run()
+                return
             }
-            print("$ switchboard list")
-            try List.parse(["--home", dir]).run()
-            await engine.shutdown()
+            try await ScreenRuntime(engine: engine, browser: browserOpener).run()
+            await engine.actor.stopScheduler()
         }
     }
 }

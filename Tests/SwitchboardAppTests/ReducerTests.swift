@@ -137,8 +137,68 @@ import Testing
     }
 
     @Test func footerIsDrawnFromTheKeyTable() {
-        let footer = MainView.render(Sample.state()).rows[23]
-        for binding in KeyMap.main { if let hint = binding.hint { #expect(footer.contains(hint.label)) } }
+        let wide = MainView.render(Sample.state { $0.width = 120; $0.height = 30 }).rows[29]
+        for binding in KeyMap.main { if let hint = binding.hint { #expect(wide.contains("\(hint.key) \(hint.label)")) } }
+        let narrow = MainView.render(Sample.state()).rows[23]
+        #expect(narrow.hasSuffix("? help  q quit"), "help and quit always stay")
+        let panel = MainView.render(Sample.state { $0.panel = .disconnect(DisconnectPanel(schemeID: "s", name: "n", revokes: false)) }).rows[23]
+        for binding in KeyMap.disconnect { if let hint = binding.hint { #expect(panel.contains(hint.label)) } }
+    }
+
+    @Test func addFormValidatesLikeTheCommandLine() {
+        var s = Sample.state()
+        #expect(reduce(&s, .keyPressed(.char("a"))) == [])
+        for ch in "new" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        _ = reduce(&s, .keyPressed(.tab))
+        for ch in "http://example.com" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        #expect(reduce(&s, .keyPressed(.enter)) == [])
+        guard case .add(var form) = s.panel else { Issue.record("form"); return }
+        #expect(form.error?.contains("https") == true)
+        // Fix the URL: backspace over "http://example.com", type an https one.
+        for _ in 0..<18 { _ = reduce(&s, .keyPressed(.backspace)) }
+        for ch in "https://example.com/mcp" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        _ = reduce(&s, .keyPressed(.tab))
+        _ = reduce(&s, .keyPressed(.right)) // oauth (manual)
+        guard case .add(let f2) = s.panel else { return }
+        form = f2
+        #expect(form.kind == .oauthManual)
+        #expect(reduce(&s, .keyPressed(.enter)) == [], "the oauth preset needs a client id")
+        _ = reduce(&s, .keyPressed(.tab))
+        for ch in "cid" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        #expect(reduce(&s, .keyPressed(.enter)) == [.addConnection(NewConnection(name: "new", url: "https://example.com/mcp", kind: .oauthManual, clientID: "cid"))])
+        #expect(reduce(&s, .addFinished(error: nil)) == [.reload])
+        #expect(s.panel == nil)
+        #expect(s.message?.contains("Added new") == true)
+    }
+
+    @Test func addFormRefusesADuplicateAndEscCancels() {
+        var s = Sample.state()
+        _ = reduce(&s, .keyPressed(.char("a")))
+        for ch in "LINEAR" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        _ = reduce(&s, .keyPressed(.down))
+        for ch in "https://x.example" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        #expect(reduce(&s, .keyPressed(.enter)) == [])
+        guard case .add(let form) = s.panel else { Issue.record("form"); return }
+        #expect(form.error?.contains("exists already") == true)
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(s.panel == nil)
+    }
+
+    @Test func removeAsksFirst() {
+        var s = Sample.state { $0.selected = 6 }
+        _ = reduce(&s, .keyPressed(.char("x")))
+        #expect(s.panel == .remove(name: "internal"))
+        #expect(reduce(&s, .keyPressed(.escape)) == [])
+        _ = reduce(&s, .keyPressed(.char("x")))
+        #expect(reduce(&s, .keyPressed(.char("y"))) == [.removeConnection(name: "internal"), .reload])
+    }
+
+    @Test func resizeAndTooSmall() {
+        var s = Sample.state()
+        _ = reduce(&s, .keyPressed(.resize(width: 50, height: 10)))
+        #expect(MainView.render(s).text.contains("Terminal too small"))
+        _ = reduce(&s, .keyPressed(.resize(width: 100, height: 30)))
+        #expect(MainView.render(s).rows.count == 30)
     }
 
     @Test func renderCostFollowsTheScreenNotTheList() {

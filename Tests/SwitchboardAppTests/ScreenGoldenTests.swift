@@ -111,6 +111,21 @@ enum Sample {
         Self.check("closed-registration-error", Sample.state { $0.selected = 4; $0.panel = .connect(p) })
     }
 
+    @Test func addForm() {
+        var form = AddForm()
+        form.name = "internal"
+        form.url = "http://tools.example.com/mcp"
+        form.kind = .bearer
+        form.token = "sk-canary-secret"
+        form.focus = .token
+        form.error = "`http://tools.example.com/mcp` uses http to a host that is not loopback; use https"
+        let state = Sample.state { $0.panel = .add(form) }
+        Self.check("add-form", state)
+        #expect(!MainView.render(state).text.contains("canary"), "the token is never drawn")
+    }
+
+    @Test func removeConfirmation() { Self.check("remove-confirm", Sample.state { $0.selected = 6; $0.panel = .remove(name: "internal") }) }
+
     @Test func help() { Self.check("help", Sample.state { $0.panel = .help }) }
     @Test func filter() { Self.check("filter", Sample.state { $0.filter = "no"; $0.filtering = true }) }
     @Test func tooSmall() { Self.check("too-small", Sample.state { $0.width = 50; $0.height = 12 }) }

@@ -1,0 +1,135 @@
+import Acquisition
+import Canvas
+import Foundation
+import NcursesTerminal
+import SwitchboardApp
+import SwitchboardCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The loop around the pure reducer: keys, engine events and ticks become actions; effects become engine calls.
+/// It sleeps when nothing happens: input is awaited with poll(2), ticks only as fine as the countdowns shown.
+final class ScreenRuntime: @unchecked Sendable {
+    enum Input: Sendable { case inputReady, action(AppAction), terminate }
+
+    let engine: Engine
+    let browser: any BrowserOpener
+    var state: AppState
+    let inputs: AsyncStream<Input>
+    let feed: AsyncStream<Input>.Continuation
+    let consumed = DispatchSemaphore(value: 0)
+
+    init(engine: Engine, browser: any BrowserOpener) {
+        self.engine = engine
+        self.browser = browser
+        state = AppState(now: Date())
+        (inputs, feed) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    func run() async throws {
+        let terminal = NcursesTerminal()
+        defer { terminal.restore() }
+        let signals = installSignalHandlers()
+        defer { signals.forEach { $0.cancel() } }
+        (state.width, state.height) = terminal.size
+        state.connections = (try? engine.integrations.connections.load().connections) ?? []
+        await engine.actor.startScheduler()
+        let updates = await engine.actor.updates()
+        let feed = self.feed
+        let forward = Task { for await u in updates { feed.yield(.action(.acquisition(u))) } }
+        let ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                let interval = self?.tickInterval() ?? 1
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                feed.yield(.action(.tick(Date())))
+            }
+        }
+        let watcher = Thread { [consumed] in
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            while true {
+                let r = poll(&fds, 1, -1)
+                if r < 0 && errno != EINTR { break }
+                feed.yield(.inputReady)
+                consumed.wait()
+            }
+        }
+        watcher.start()
+        defer {
+            forward.cancel()
+            ticker.cancel()
+        }
+        var stamp = FileSystem.stamp(of: engine.integrations.connections.fileURL)
+        terminal.draw(MainView.render(state, timeZone: .current))
+        for await input in inputs {
+            switch input {
+            case .terminate:
+                return
+            case .inputReady:
+                while let key = terminal.readKey(timeoutMilliseconds: 0) {
+                    if try await dispatch(.keyPressed(key)) { consumed.signal(); return }
+                }
+                consumed.signal()
+            case .action(let action):
+                if case .tick = action {
+                    // Changes made by another Switchboard process show up within a tick.
+                    let now = FileSystem.stamp(of: engine.integrations.connections.fileURL)
+                    if now != stamp {
+                        stamp = now
+                        _ = try await dispatch(.connectionsLoaded((try? engine.integrations.connections.load().connections) ?? state.connections))
+                    }
+                }
+                if try await dispatch(action) { return }
+            }
+            terminal.draw(MainView.render(state, timeZone: .current))
+        }
+    }
+
+    /// Returns true when the screen should close.
+    func dispatch(_ action: AppAction) async throws -> Bool {
+        for effect in reduce(&state, action) {
+            switch effect {
+            case .quit: return true
+            case .startConnect(let id):
+                let stream = await engine.actor.connect(schemeID: id)
+                Task { for await _ in stream {} }
+            case .cancelConnect(let id): await engine.actor.cancelConnect(schemeID: id)
+            case .disconnect(let id):
+                let stream = await engine.actor.disconnect(schemeID: id)
+                Task { for await _ in stream {} }
+            case .openURL(let text):
+                if let url = URL(string: text) { let b = browser; Task { _ = await b.open(url) } }
+            case .addConnection(let request):
+                let failure: String?
+                do { try engine.integrations.add(request); failure = nil } catch { failure = "\(error)" }
+                _ = try await dispatch(.addFinished(error: failure))
+            case .removeConnection(let name):
+                _ = try? engine.integrations.remove(named: name)
+            case .reload:
+                if let list = try? engine.integrations.connections.load().connections { _ = reduce(&state, .connectionsLoaded(list)) }
+            }
+        }
+        return false
+    }
+
+    /// Seconds between ticks: 1 while a countdown shows seconds, else 10 (minutes and "ago" texts).
+    func tickInterval() -> Double {
+        let soon = state.connections.contains { c in
+            guard case .connected(let exp?) = c.primaryScheme?.status else { return false }
+            return abs(exp.timeIntervalSince(Date())) < 120
+        }
+        return soon ? 1 : 10
+    }
+
+    func installSignalHandlers() -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT, SIGHUP].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let feed = self.feed
+            source.setEventHandler { feed.yield(.terminate) }
+            source.resume()
+            return source
+        }
+    }
+}
