@@ -12,7 +12,7 @@ public struct Layout: Equatable, Sendable {
     public var footer: Rect
 
     public init(width: Int, height: Int) {
-        let detailHeight = height >= 28 ? 9 : 8
+        let detailHeight = height >= 28 ? 10 : 9
         header = Rect(x: 0, y: 0, width: width, height: 1)
         columns = Rect(x: 0, y: 1, width: width, height: 1)
         list = Rect(x: 0, y: 2, width: width, height: max(0, height - 3 - detailHeight))

@@ -113,13 +113,14 @@ final class ScreenRuntime: @unchecked Sendable {
         return false
     }
 
-    /// Seconds between ticks: 1 while a countdown shows seconds, else 10 (minutes and "ago" texts).
+    /// Seconds between ticks: 1 while a countdown shows seconds, else 3 (minutes, "ago" texts, and noticing
+    /// changes by other processes with one stat(2) call).
     func tickInterval() -> Double {
         let soon = state.connections.contains { c in
             guard case .connected(let exp?) = c.primaryScheme?.status else { return false }
             return abs(exp.timeIntervalSince(Date())) < 120
         }
-        return soon ? 1 : 10
+        return soon ? 1 : 3
     }
 
     func installSignalHandlers() -> [any DispatchSourceSignal] {
