@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(name: "Canvas", swiftSettings: strict),
@@ -31,6 +32,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "MCPSession",
+            dependencies: [
+                "Acquisition", "SwitchboardCore",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -52,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "NcursesTerminal",
+                "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal",
                 "SwitchboardFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "MCPSessionTests",
+            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
             swiftSettings: strict),
         .testTarget(
             name: "SwitchboardAppTests",

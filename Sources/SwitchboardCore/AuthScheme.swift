@@ -75,6 +75,9 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     public var lastRefreshResult: String?
     public var lastError: String?
     public var supportsRevocation: Bool?
+    /// The last `switchboard check`: when, and what it found (or why it failed).
+    public var lastCheckAt: Date?
+    public var lastCheck: String?
 
     public init(issuer: String? = nil, clientID: String? = nil, grantedScopes: [String] = [],
                 lastRefreshAt: Date? = nil, lastRefreshResult: String? = nil, lastError: String? = nil,
@@ -89,7 +92,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation
+        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,5 +104,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         lastRefreshResult = try c.decodeIfPresent(String.self, forKey: .lastRefreshResult)
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
         supportsRevocation = try c.decodeIfPresent(Bool.self, forKey: .supportsRevocation)
+        lastCheckAt = try c.decodeIfPresent(Date.self, forKey: .lastCheckAt)
+        lastCheck = try c.decodeIfPresent(String.self, forKey: .lastCheck)
     }
 }

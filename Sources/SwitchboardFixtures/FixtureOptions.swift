@@ -50,6 +50,8 @@ public struct FixtureOptions: Sendable, Equatable {
     /// The scope named in the 401 challenge.
     public var challengeScope: String? = "mcp:tools"
     public var scopesSupported: [String] = ["mcp:tools", "mcp:read", "offline_access"]
+    /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
+    public var requiredScope: String?
     /// How long a silent server waits before giving up on its own (so tests end).
     public var silenceSeconds: Int = 30
 

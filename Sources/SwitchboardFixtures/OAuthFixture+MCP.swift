@@ -20,6 +20,10 @@ extension OAuthFixture {
             return .json(["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32700, "message": "parse error"]], status: 400)
         }
         guard let id = message["id"] else { return FixtureResponse(status: 202) } // a notification
+        if let required = options.requiredScope, method.hasPrefix("tools/"), !scope(of: bearer).contains(required) {
+            let wanted = (options.challengeScope.map { [$0] } ?? []) + [required]
+            return FixtureResponse(status: 403, headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"\(wanted.joined(separator: " "))\"")])
+        }
         let result: [String: Any]
         switch method {
         case "initialize":

@@ -101,6 +101,15 @@ public final class OAuthFixture: Sendable {
         }
     }
 
+    /// Revokes the access tokens only (refresh tokens stay good): the next request gets 401 and a refresh fixes it.
+    public func revokeAccessTokens() {
+        state.withLock { s in for k in s.access.keys { s.access[k]!.revoked = true } }
+    }
+
+    func scope(of token: String) -> [String] {
+        state.withLock { $0.access[token]?.scope?.split(separator: " ").map(String.init) ?? [] }
+    }
+
     /// Whether the server accepts this access token now.
     public func accepts(_ token: String) -> Bool {
         state.withLock { s in

@@ -38,6 +38,7 @@ enum ConnectionReport {
             if let id = s.info.clientID ?? s.clientID { out.append("  client id   \(id)") }
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             if !scopes.isEmpty { out.append("  scopes      \(scopes.joined(separator: " "))") }
+            if let check = s.info.lastCheck, let at = s.info.lastCheckAt { out.append("  checked     \(StatusText.clockTime(at)): \(check)") }
             if let at = s.info.lastRefreshAt {
                 out.append("  refreshed   \(StatusText.clockTime(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
             }

@@ -1,0 +1,48 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+
+/// The one place that resolves a connection's credential for an outbound request:
+/// OAuth schemes through `validToken(for:)`, bearer schemes from the secret store, nothing for `none`.
+public struct ConnectionAuthorizer: Sendable {
+    public let connection: Connection
+    let actor: AcquisitionActor
+    let secrets: SecretStore
+
+    public init(connection: Connection, actor: AcquisitionActor, secrets: SecretStore) {
+        self.connection = connection
+        self.actor = actor
+        self.secrets = secrets
+    }
+
+    /// The bearer token for the next request, or nil when the scheme needs none.
+    public func bearer() async throws -> String? {
+        guard let scheme = connection.primaryScheme else { return nil }
+        switch scheme.kind {
+        case .none: return nil
+        case .bearer:
+            guard let token = try secrets.secrets(for: scheme.id).bearerToken else {
+                throw AcquisitionError(.needsReconnect, "No token is stored for \(connection.name).",
+                                       remedy: "Add it again: `switchboard remove \(connection.name)` then `switchboard add … --scheme bearer`.")
+            }
+            return token
+        case .oauthDynamic, .oauthManual:
+            return try await actor.validToken(for: scheme.id)
+        }
+    }
+
+    /// The server refused `token`: refresh once (an OAuth scheme), else the person must reconnect.
+    public func afterRejection(of token: String) async throws -> String {
+        guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
+            throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+        }
+        do {
+            return try await actor.refresh(schemeID: scheme.id, force: true, rejected: token).accessToken
+        } catch let e as AcquisitionError where !e.needsReconnect {
+            throw e
+        } catch {
+            throw AcquisitionError(.needsReconnect, "\(connection.name) refused the token and it could not be refreshed.",
+                                   remedy: "Run `switchboard reconnect \(connection.name)`.")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Acquisition
+import ArgumentParser
+import Foundation
+import MCPSession
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard check NAME`: talk MCP to the server with the token Switchboard holds.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Talk MCP to a connection's server: initialize and list its tools, with Switchboard's token.",
+            discussion: "--json prints {\"serverName\", \"serverVersion\", \"protocolVersion\", \"tools\": [{\"name\", \"description\"}]}.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: SystemBrowser())
+            let connection = try engine.integrations.connection(named: name)
+            let report: CheckReport
+            do {
+                report = try await engine.withStepUp(connection) { runner in try await runner.check() }
+            } catch {
+                engine.recordCheck(connection, "failed: \(describe(error))")
+                throw engine.cliError(error, name: name)
+            }
+            engine.recordCheck(connection, "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools")
+            if json { return try Console.printJSON(report) }
+            print("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)")
+            print("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
+            for t in report.tools { print("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
+        }
+    }
+
+    /// `switchboard call NAME TOOL [JSON]`.
+    struct Call: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Call one tool on a connection's server and print its result (a tool error exits 1).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Argument(help: "The tool's name.") var tool: String
+        @Argument(help: "The arguments as a JSON object.") var arguments: String?
+        @Flag(help: "Print the whole result as JSON.") var json = false
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: SystemBrowser())
+            let connection = try engine.integrations.connection(named: name)
+            let result: (text: String, json: String, isError: Bool)
+            do {
+                result = try await engine.withStepUp(connection) { runner in try await runner.call(tool: tool, argumentsJSON: arguments) }
+            } catch let e as InvalidInput {
+                throw CLIError.usage(e.message)
+            } catch {
+                throw engine.cliError(error, name: name)
+            }
+            if result.isError { throw CLIError.failure("the tool `\(tool)` failed: \(result.text)") }
+            print(json ? result.json : result.text)
+        }
+    }
+
+    /// `switchboard headers NAME`: for MCP clients with a headers-helper option.
+    struct Headers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print {\"Authorization\": \"Bearer …\"} with a valid token (for an MCP client's headers helper).",
+            discussion: "Exits 3 with nothing on stdout when the connection needs a reconnect.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: NoBrowser())
+            let connection = try engine.integrations.connection(named: name)
+            do {
+                let token = try await engine.authorizer(connection).bearer()
+                let object: [String: String] = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            } catch {
+                throw engine.cliError(error, name: name)
+            }
+        }
+    }
+}
+
+func describe(_ error: any Error) -> String {
+    if let e = error as? AcquisitionError { return e.message }
+    if let e = error as? StreamableHTTPTransport.InsufficientScope { return "the server wants more scopes: \(e.scopes.joined(separator: " "))" }
+    return "\(error)"
+}
+
+extension Engine {
+    func authorizer(_ connection: Connection) -> ConnectionAuthorizer {
+        ConnectionAuthorizer(connection: connection, actor: actor, secrets: integrations.secrets)
+    }
+
+    /// Runs an MCP operation; a 403 `insufficient_scope` re-authorizes with the union of the scopes held and
+    /// asked for, at most twice.
+    func withStepUp<T: Sendable>(_ start: Connection, _ body: (MCPSessionRunner) async throws -> T) async throws -> T {
+        var connection = start
+        var attempts = 0
+        while true {
+            do {
+                return try await body(MCPSessionRunner(http: http, authorizer: authorizer(connection)))
+            } catch let e as StreamableHTTPTransport.InsufficientScope {
+                guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
+                    throw CLIError.failure("\(connection.name) needs the scopes \(e.scopes.joined(separator: " ")), and stepping up did not get them.")
+                }
+                attempts += 1
+                let held = (try integrations.secrets.secrets(for: scheme.id)).tokens?.scopes ?? scheme.scopes
+                var union = held.filter { $0 != "offline_access" }
+                for s in e.scopes where !union.contains(s) { union.append(s) }
+                try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
+                FileHandle.standardError.write(Data("switchboard: \(connection.name) asks for more access (\(e.scopes.joined(separator: " "))); signing in again.\n".utf8))
+                let last = await Engine.follow(await actor.connect(schemeID: scheme.id))
+                guard case .connected = last else { throw CLIError.failure("stepping up \(connection.name) failed") }
+                connection = try integrations.connection(named: connection.name)
+            }
+        }
+    }
+
+    func recordCheck(_ connection: Connection, _ summary: String) {
+        guard let id = connection.primaryScheme?.id else { return }
+        try? integrations.connections.updateScheme(id) { s in
+            s.info.lastCheckAt = Date()
+            s.info.lastCheck = summary
+        }
+    }
+
+    func cliError(_ error: any Error, name: String) -> any Error {
+        if let e = error as? AcquisitionError {
+            return CLIError(message: "\(name): \(e.message)" + (e.remedy.map { " \($0)" } ?? ""), code: e.needsReconnect ? .needsReconnect : .failure)
+        }
+        if error is CLIError { return error }
+        return CLIError.failure("\(name): \(describe(error))")
+    }
+}
