@@ -113,7 +113,7 @@ extension Engine {
                 for s in e.scopes where !union.contains(s) { union.append(s) }
                 try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
                 FileHandle.standardError.write(Data("switchboard: \(connection.name) asks for more access (\(e.scopes.joined(separator: " "))); signing in again.\n".utf8))
-                let last = await Engine.follow(await actor.connect(schemeID: scheme.id))
+                let last = await Engine.follow(await actor.connect(schemeID: scheme.id), toStandardError: true)
                 guard case .connected = last else { throw CLIError.failure("stepping up \(connection.name) failed") }
                 connection = try integrations.connection(named: connection.name)
             }

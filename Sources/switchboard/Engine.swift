@@ -30,7 +30,8 @@ struct Engine {
     }
 
     /// Prints events as they arrive; returns the last one.
-    static func follow(_ stream: AsyncStream<AcquisitionEvent>) async -> AcquisitionEvent? {
+    /// `toStandardError` keeps stdout clean for commands whose output is data (`call`, `check --json`).
+    static func follow(_ stream: AsyncStream<AcquisitionEvent>, toStandardError: Bool = false) async -> AcquisitionEvent? {
         var last: AcquisitionEvent?
         for await event in stream {
             last = event
@@ -38,7 +39,8 @@ struct Engine {
                 FileHandle.standardError.write(Data("✕ \(e.message)\n".utf8))
                 if let remedy = e.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
             } else {
-                print((event.isTerminal ? "● " : "· ") + event.summary)
+                let line = (event.isTerminal ? "● " : "· ") + event.summary
+                if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
             }
         }
         return last

@@ -67,3 +67,25 @@ extension BinaryRunner {
         }
     }
 }
+
+extension BinaryRunner {
+    /// Runs `sh -c script` on a dispatch thread; returns its standard output.
+    public static func runShellDetached(_ script: String, arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/bin/sh")
+                p.arguments = ["-c", script] + arguments
+                let out = Pipe()
+                p.standardOutput = out
+                p.standardError = FileHandle.nullDevice
+                do {
+                    try p.run()
+                    let data = out.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
