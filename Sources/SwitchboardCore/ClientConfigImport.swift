@@ -1,0 +1,199 @@
+import Foundation
+
+/// Remote MCP server definitions read from other MCP clients' configuration files.
+public enum ClientConfigImport {
+    /// The clients Switchboard reads.
+    public enum Source: String, CaseIterable, Sendable {
+        case claudeDesktop = "claude-desktop", claudeCode = "claude-code", cursor, vscode, codex
+
+        /// Where each client keeps its configuration.
+        public func defaultFiles(home: String, workingDirectory: String) -> [String] {
+            switch self {
+            case .claudeDesktop: [home + "/.config/Claude/claude_desktop_config.json", home + "/Library/Application Support/Claude/claude_desktop_config.json"]
+            case .claudeCode: [home + "/.claude.json", workingDirectory + "/.mcp.json"]
+            case .cursor: [home + "/.cursor/mcp.json", workingDirectory + "/.cursor/mcp.json"]
+            case .vscode: [workingDirectory + "/.vscode/mcp.json", home + "/.config/Code/User/mcp.json", home + "/.config/Code/User/settings.json"]
+            case .codex: [home + "/.codex/config.toml"]
+            }
+        }
+    }
+
+    /// One server found in a file.
+    public struct Entry: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable {
+            case remote(url: String, bearerToken: String?)
+            /// A local (stdio) server: Switchboard does not run programs.
+            case stdio(command: String)
+            case unusable(String)
+        }
+        public var name: String
+        public var kind: Kind
+        public var note: String?
+    }
+
+    public struct ImportError: Error, CustomStringConvertible, Sendable {
+        public var file: String
+        public var reason: String
+        public var description: String { "\(file): \(reason). The file was not changed." }
+    }
+
+    /// Reads a file of the given client (or guesses the format from the content).
+    public static func read(file: String, as source: Source?) throws -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ImportError(file: file, reason: "cannot be read")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if source == .codex || (source == nil && file.hasSuffix(".toml")) {
+            return try codex(text, file: file)
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            // VS Code's settings allow comments and trailing commas.
+            guard let relaxed = try? JSONSerialization.jsonObject(with: Data(stripJSONC(text).utf8)) else {
+                throw ImportError(file: file, reason: JSONCoding.syntaxError(in: data, file: "", fallback: "not valid JSON").description.trimmingCharacters(in: CharacterSet(charactersIn: ": ")))
+            }
+            object = relaxed
+        }
+        guard let root = object as? [String: Any] else { throw ImportError(file: file, reason: "the top level is not a JSON object") }
+        var tables: [[String: Any]] = []
+        if let m = root["mcpServers"] as? [String: Any] { tables.append(m) }
+        if let s = root["servers"] as? [String: Any] { tables.append(s) }
+        if let s = (root["mcp"] as? [String: Any])?["servers"] as? [String: Any] { tables.append(s) }
+        if let s = root["mcp.servers"] as? [String: Any] { tables.append(s) }
+        if let projects = root["projects"] as? [String: Any] {
+            for case let p as [String: Any] in projects.values { if let m = p["mcpServers"] as? [String: Any] { tables.append(m) } }
+        }
+        var out: [Entry] = []
+        for table in tables {
+            for name in table.keys.sorted() {
+                guard let server = table[name] as? [String: Any] else {
+                    out.append(Entry(name: name, kind: .unusable("not an object")))
+                    continue
+                }
+                out.append(entry(name: name, server))
+            }
+        }
+        return out
+    }
+
+    static func entry(name: String, _ server: [String: Any]) -> Entry {
+        let headers = server["headers"] as? [String: String] ?? server["http_headers"] as? [String: String] ?? [:]
+        var bearer: String?
+        var note: String?
+        if let auth = headers.first(where: { $0.key.lowercased() == "authorization" })?.value {
+            if auth.lowercased().hasPrefix("bearer "), !auth.contains("${"), !auth.contains("{env:") {
+                bearer = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            } else {
+                note = "its Authorization header refers to a variable; imported for OAuth sign-in instead"
+            }
+        }
+        if let url = (server["url"] as? String) ?? (server["serverUrl"] as? String) {
+            return Entry(name: name, kind: .remote(url: url, bearerToken: bearer), note: note)
+        }
+        if let command = server["command"] as? String {
+            let args = server["args"] as? [String] ?? []
+            // `npx mcp-remote URL` bridges a remote server to stdio: import the URL itself.
+            if args.contains(where: { $0.hasPrefix("mcp-remote") }), let url = args.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
+                return Entry(name: name, kind: .remote(url: url, bearerToken: nil), note: "was bridged through mcp-remote")
+            }
+            return Entry(name: name, kind: .stdio(command: ([command] + args).joined(separator: " ")))
+        }
+        return Entry(name: name, kind: .unusable("neither a url nor a command"))
+    }
+
+    /// Codex's `[mcp_servers.NAME]` tables: just the keys Switchboard needs (`url`, `command`, `args`,
+    /// `bearer_token`, `http_headers`).
+    static func codex(_ text: String, file: String) throws -> [Entry] {
+        var servers: [(String, [String: Any])] = []
+        var current: Int?
+        for (number, rawLine) in text.components(separatedBy: .newlines).enumerated() {
+            let line = stripTOMLComment(rawLine).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]") else { throw ImportError(file: file, reason: "line \(number + 1): a table header without `]`") }
+                let header = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if header.hasPrefix("mcp_servers.") {
+                    var name = String(header.dropFirst("mcp_servers.".count))
+                    if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+                    servers.append((name, [:]))
+                    current = servers.count - 1
+                } else {
+                    current = nil
+                }
+                continue
+            }
+            guard let eq = line.firstIndex(of: "=") else { throw ImportError(file: file, reason: "line \(number + 1): expected `key = value`") }
+            guard let index = current else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            let rawValue = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard let value = tomlValue(rawValue) else { throw ImportError(file: file, reason: "line \(number + 1): cannot read the value of `\(key)`") }
+            servers[index].1[key] = value
+        }
+        return servers.map { name, table in
+            var t = table
+            if let token = table["bearer_token"] as? String { t["headers"] = ["Authorization": "Bearer " + token] }
+            return entry(name: name, t)
+        }
+    }
+
+    static func tomlValue(_ raw: String) -> Any? {
+        if raw.hasPrefix("\""), raw.hasSuffix("\""), raw.count >= 2 {
+            return (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: .fragmentsAllowed)) as? String ?? String(raw.dropFirst().dropLast())
+        }
+        if raw.hasPrefix("'"), raw.hasSuffix("'"), raw.count >= 2 { return String(raw.dropFirst().dropLast()) }
+        if raw.hasPrefix("[") || raw.hasPrefix("{") {
+            // Arrays of strings and inline tables of strings, as JSON once `key = ` becomes `"key": `.
+            let json = raw.replacingOccurrences(of: #"(\w+)\s*=\s*"#, with: "\"$1\": ", options: .regularExpression)
+            return try? JSONSerialization.jsonObject(with: Data(json.utf8))
+        }
+        if raw == "true" || raw == "false" { return raw == "true" }
+        return Double(raw)
+    }
+
+    static func stripTOMLComment(_ line: String) -> String {
+        var inString: Character?
+        for (i, ch) in line.enumerated() {
+            if let q = inString { if ch == q { inString = nil } } else if ch == "\"" || ch == "'" { inString = ch } else if ch == "#" { return String(line.prefix(i)) }
+        }
+        return line
+    }
+
+    /// Removes `//` and `/* */` comments and trailing commas, outside strings.
+    static func stripJSONC(_ text: String) -> String {
+        var out = ""
+        var chars = Array(text)
+        var i = 0
+        var inString = false
+        while i < chars.count {
+            let c = chars[i]
+            if inString {
+                out.append(c)
+                if c == "\\", i + 1 < chars.count { out.append(chars[i + 1]); i += 2; continue }
+                if c == "\"" { inString = false }
+                i += 1
+                continue
+            }
+            if c == "\"" { inString = true; out.append(c); i += 1; continue }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "/" { while i < chars.count, chars[i] != "\n" { i += 1 }; continue }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
+                i += 2
+                while i + 1 < chars.count, !(chars[i] == "*" && chars[i + 1] == "/") { i += 1 }
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        chars = Array(out)
+        return out.replacingOccurrences(of: #",(\s*[}\]])"#, with: "$1", options: .regularExpression)
+    }
+
+    /// A name Switchboard accepts, made from another client's key.
+    public static func slug(_ name: String) -> String {
+        var s = String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" ? $0 : "-" }.prefix(64))
+        while let f = s.first, !(f.isLetter || f.isNumber) { s.removeFirst() }
+        return s.isEmpty ? "server" : s
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+extension Switchboard {
+    /// `switchboard import`: remote MCP servers from other clients' configuration files.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the remote MCP servers configured in other MCP clients (their files are only read).",
+            discussion: """
+                --from claude-desktop|claude-code|cursor|vscode|codex picks a client (default: every client whose \
+                file exists). Servers with a url become oauth-dynamic connections, or bearer ones when a static \
+                Authorization header is configured; stdio servers are skipped with a note; servers already present \
+                (same name or URL) are left alone, so running it twice changes nothing.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "claude-desktop, claude-code, cursor, vscode or codex.") var from: String?
+        @Argument(help: "A configuration file (default: the client's usual locations).") var file: String?
+        @Flag(name: .customLong("dry-run"), help: "Show what would be added, and add nothing.") var dryRun = false
+
+        func run() throws {
+            let source: ClientConfigImport.Source?
+            if let from {
+                guard let s = ClientConfigImport.Source(rawValue: from) else {
+                    throw CLIError.usage("unknown client `\(from)`; use claude-desktop, claude-code, cursor, vscode or codex")
+                }
+                source = s
+            } else { source = nil }
+            let env = ProcessInfo.processInfo.environment
+            let home = env["HOME"] ?? NSHomeDirectory()
+            let cwd = FileManager.default.currentDirectoryPath
+            var files: [(String, ClientConfigImport.Source?)] = []
+            if let file {
+                guard FileManager.default.fileExists(atPath: file) else { throw CLIError.usage("\(file) does not exist") }
+                files = [(file, source)]
+            } else {
+                for s in source.map({ [$0] }) ?? ClientConfigImport.Source.allCases {
+                    for f in s.defaultFiles(home: home, workingDirectory: cwd) where FileManager.default.fileExists(atPath: f) { files.append((f, s)) }
+                }
+                if files.isEmpty { print("No configuration files found\(source.map { " for \($0.rawValue)" } ?? ""). Name one: `switchboard import FILE`."); return }
+            }
+            let integrations = global.integrations()
+            var added = 0
+            for (path, s) in files {
+                let entries: [ClientConfigImport.Entry]
+                do { entries = try ClientConfigImport.read(file: path, as: s) } catch let e as ClientConfigImport.ImportError {
+                    throw CLIError.failure(e.description)
+                }
+                print("\(path):")
+                if entries.isEmpty { print("  no MCP servers") }
+                for entry in entries {
+                    let name = ClientConfigImport.slug(entry.name)
+                    switch entry.kind {
+                    case .stdio(let command):
+                        print("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
+                    case .unusable(let why):
+                        print("  skip    \(name): \(why)")
+                    case .remote(let url, let token):
+                        let existing = try integrations.connections.load().connections
+                        let canonical = URL(string: url).map(ServerURL.canonicalResource)
+                        if existing.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame || ServerURL.canonicalResource($0.serverURL) == canonical }) {
+                            print("  exists  \(name)")
+                            continue
+                        }
+                        let request = NewConnection(name: name, url: url, kind: token == nil ? .oauthDynamic : .bearer, bearerToken: token)
+                        do {
+                            _ = try request.validate()
+                        } catch {
+                            print("  skip    \(name): \(error.message)")
+                            continue
+                        }
+                        let note = entry.note.map { " (\($0))" } ?? ""
+                        if dryRun {
+                            print("  would add \(name) (\(request.kind.rawValue)) → \(url)\(note)")
+                        } else {
+                            try integrations.add(request)
+                            print("  added   \(name) (\(request.kind.rawValue)) → \(url)\(note)")
+                        }
+                        added += 1
+                    }
+                }
+            }
+            if !dryRun && added > 0 { print("Run `switchboard connect NAME` (or open the screen) to sign in.") }
+        }
+    }
+
+    /// `switchboard export --for claude-code NAME...`.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a .mcp.json fragment whose servers get their Authorization header from `switchboard headers`.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("for"), help: "claude-code") var target: String = "claude-code"
+        @Argument(help: "Connection names (default: all).") var names: [String] = []
+
+        func run() throws {
+            guard target == "claude-code" else { throw CLIError.usage("only `--for claude-code` is supported") }
+            let integrations = global.integrations()
+            let all = try integrations.connections.load().connections
+            let chosen = try names.isEmpty ? all : names.map { try integrations.connection(named: $0) }
+            let homeFlag = global.home.map { " --home '\($0)'" } ?? ""
+            var servers: [String: Any] = [:]
+            for c in chosen {
+                var entry: [String: Any] = ["type": "http", "url": c.serverURL.absoluteString]
+                if c.primaryScheme?.kind != AuthScheme.Kind.none { entry["headersHelper"] = "switchboard headers \(c.name)\(homeFlag)" }
+                servers[c.name] = entry
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["mcpServers": servers], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardTestSupport
+import Testing
+
+@Suite(.serialized) struct ImportTests {
+    static let samples: [(String, String, String)] = [
+        ("claude-desktop", "claude_desktop_config.json", #"""
+        {"mcpServers": {
+          "linear": {"command": "npx", "args": ["-y", "mcp-remote", "https://mcp.linear.app/sse"]},
+          "files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"]}
+        }}
+        """#),
+        ("claude-code", "claude.json", #"""
+        {"numStartups": 3, "mcpServers": {"sentry": {"type": "http", "url": "https://mcp.sentry.dev/mcp"}},
+         "projects": {"/src/app": {"mcpServers": {"internal": {"type": "http", "url": "https://tools.example.com/mcp",
+                                                               "headers": {"Authorization": "Bearer sk-import-canary"}}}}}}
+        """#),
+        ("cursor", "mcp.json", #"""
+        {"mcpServers": {"notion": {"url": "https://mcp.notion.com/mcp"},
+                        "env-token": {"url": "https://api.example.org/mcp", "headers": {"Authorization": "Bearer ${API_TOKEN}"}},
+                        "local": {"command": "python", "args": ["server.py"]}}}
+        """#),
+        ("vscode", "mcp.json", #"""
+        {
+          // VS Code allows comments
+          "servers": {
+            "github": {"type": "http", "url": "https://api.githubcopilot.com/mcp/"},
+            "insecure": {"type": "http", "url": "http://example.com/mcp"},
+          }
+        }
+        """#),
+        ("codex", "config.toml", #"""
+        model = "o3"
+        # remote and local servers
+        [mcp_servers.figma]
+        url = "https://mcp.figma.com/mcp"
+
+        [mcp_servers.shell]
+        command = "npx"
+        args = ["-y", "some-server"]  # a stdio one
+
+        [mcp_servers."with-token"]
+        url = "https://api.example.net/mcp"
+        bearer_token = "tok-codex-canary"
+        """#),
+    ]
+
+    func write(_ tmp: TemporaryDirectory, _ name: String, _ text: String) throws -> String {
+        let url = tmp.path(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func everyFormatImportsRemoteServersAndSkipsStdio() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.path("home").path]
+        var outputs = ""
+        for (client, file, text) in Self.samples {
+            let path = try write(tmp, client + "-" + file, text)
+            let r = try await BinaryRunner.runDetached(["import", "--from", client, path] + home)
+            #expect(r.status == 0, "\(client): \(r.stderr)")
+            outputs += r.stdout
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "the client's file is never written")
+        }
+        let list = try await BinaryRunner.runDetached(["list", "--json"] + home)
+        let file = try JSONCoding.decoder().decode(IntegrationsFile.self, from: Data(list.stdout.utf8))
+        let byName = Dictionary(uniqueKeysWithValues: file.connections.map { ($0.name, $0) })
+        #expect(Set(byName.keys) == ["linear", "sentry", "internal", "notion", "env-token", "github", "figma", "with-token"])
+        #expect(byName["linear"]?.serverURL.absoluteString == "https://mcp.linear.app/sse")
+        #expect(byName["internal"]?.primaryScheme?.kind == .bearer)
+        #expect(byName["with-token"]?.primaryScheme?.kind == .bearer)
+        #expect(byName["env-token"]?.primaryScheme?.kind == .oauthDynamic)
+        #expect(byName["notion"]?.primaryScheme?.kind == .oauthDynamic)
+        #expect(outputs.contains("skip    files: a local (stdio) server"))
+        #expect(outputs.contains("skip    shell: a local (stdio) server"))
+        #expect(outputs.contains("skip    local: a local (stdio) server"))
+        #expect(outputs.contains("skip    insecure"))
+        #expect(!outputs.contains("canary"))
+        let secrets = try String(contentsOf: tmp.path("home/integration-secrets.json"), encoding: .utf8)
+        #expect(secrets.contains("sk-import-canary") && secrets.contains("tok-codex-canary"))
+
+        // Idempotent: a second run adds nothing.
+        for (client, file, _) in Self.samples {
+            let r = try await BinaryRunner.runDetached(["import", "--from", client, tmp.path(client + "-" + file).path] + home)
+            #expect(!r.stdout.contains("added"))
+        }
+        let again = try await BinaryRunner.runDetached(["list", "--json"] + home)
+        #expect(again.stdout == list.stdout)
+    }
+
+    @Test func dryRunAddsNothing() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let path = try write(tmp, "mcp.json", Self.samples[2].2)
+        let r = try await BinaryRunner.runDetached(["import", path, "--dry-run", "--home", tmp.path("home").path])
+        #expect(r.stdout.contains("would add notion"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.path("home/integrations.json").path))
+    }
+
+    @Test(arguments: [("broken.json", "{\"mcpServers\": {\"a\": }"), ("broken.toml", "[mcp_servers.a\nurl = 1")])
+    func malformedFilesGetAClearErrorAndAreKept(_ name: String, _ text: String) async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let path = try write(tmp, name, text)
+        let r = try await BinaryRunner.runDetached(["import", path, "--home", tmp.path("home").path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(name))
+        #expect(r.stderr.contains("line"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func exportUsesTheHeadersHelper() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.url.path]
+        _ = try await BinaryRunner.runDetached(["add", "linear", "https://mcp.linear.app/mcp"] + home)
+        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code", "linear"] + home)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: [String: String]]]
+        let entry = try #require(object?["mcpServers"]?["linear"])
+        #expect(entry["url"] == "https://mcp.linear.app/mcp")
+        #expect(entry["type"] == "http")
+        #expect(entry["headersHelper"]?.hasPrefix("switchboard headers linear") == true)
+    }
+}
