@@ -9,6 +9,8 @@ public enum AppAction: Equatable, Sendable {
     case acquisition(SchemeUpdate)
     /// The runtime tried to add a connection; nil means it worked.
     case addFinished(error: String?)
+    /// A `t` check finished with this one-line summary.
+    case checkFinished(name: String, summary: String)
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
@@ -19,6 +21,8 @@ public enum AppEffect: Equatable, Sendable {
     case openURL(String)
     case addConnection(NewConnection)
     case removeConnection(name: String)
+    /// Talk MCP to the server (initialize, list tools) and record the result for the detail pane.
+    case check(name: String)
     case reload
     case quit
 }

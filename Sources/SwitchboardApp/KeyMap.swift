@@ -5,7 +5,7 @@ public enum Command: Equatable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
-    case add, remove, nextField, previousField, submit
+    case add, remove, nextField, previousField, submit, check
 }
 
 public struct KeyBinding: Sendable {
@@ -27,6 +27,7 @@ public enum KeyMap {
         KeyBinding(keys: [.char("c")], hint: ("c", "connect"), command: .connect),
         KeyBinding(keys: [.char("r")], hint: ("r", "reconnect"), command: .reconnect),
         KeyBinding(keys: [.char("d")], hint: ("d", "disconnect"), command: .disconnect),
+        KeyBinding(keys: [.char("t")], hint: ("t", "test"), command: .check),
         KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
         KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),

@@ -120,6 +120,7 @@ public enum MainView {
             rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
         }
         if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
+        if let check = s.info.lastCheck { rows.append(("tested", check)) }
         if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {
         case .error(let m, let remedy):

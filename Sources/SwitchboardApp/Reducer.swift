@@ -14,6 +14,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         return []
     case .acquisition(let update):
         return apply(update, to: &state)
+    case .checkFinished(let name, let summary):
+        state.message = "\(name): \(summary)"
+        return [.reload]
     case .addFinished(let error):
         if case .add(var form) = state.panel {
             if let error {
@@ -113,6 +116,11 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     case .pageDown: state.selected = min(max(0, count - 1), state.selected + page)
     case .top: state.selected = 0
     case .bottom: state.selected = max(0, count - 1)
+    case .check:
+        if let c = state.selectedConnection {
+            state.message = "Testing \(c.name)…"
+            return [.check(name: c.name)]
+        }
     case .filter: state.filtering = true
     case .add: state.panel = .add(AddForm())
     case .remove:

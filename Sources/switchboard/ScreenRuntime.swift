@@ -1,6 +1,7 @@
 import Acquisition
 import Canvas
 import Foundation
+import MCPSession
 import NcursesTerminal
 import SwitchboardApp
 import SwitchboardCore
@@ -106,6 +107,22 @@ final class ScreenRuntime: @unchecked Sendable {
                 _ = try await dispatch(.addFinished(error: failure))
             case .removeConnection(let name):
                 _ = try? engine.integrations.remove(named: name)
+            case .check(let name):
+                let engine = self.engine
+                let feed = self.feed
+                Task {
+                    let summary: String
+                    do {
+                        let connection = try engine.integrations.connection(named: name)
+                        let report = try await MCPSessionRunner(http: engine.http, authorizer: engine.authorizer(connection)).check()
+                        summary = "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools"
+                        engine.recordCheck(connection, summary)
+                    } catch {
+                        summary = "failed: \(describe(error))"
+                        if let connection = try? engine.integrations.connection(named: name) { engine.recordCheck(connection, summary) }
+                    }
+                    feed.yield(.action(.checkFinished(name: name, summary: summary)))
+                }
             case .reload:
                 if let list = try? engine.integrations.connections.load().connections { _ = reduce(&state, .connectionsLoaded(list)) }
             }
