@@ -5,7 +5,15 @@ import SwitchboardCore
 public struct ConnectOptions: Sendable, Equatable {
     /// Register a new client even when one is stored (e.g. on a new callback port).
     public var forceRegistration: Bool
-    public init(forceRegistration: Bool = false) { self.forceRegistration = forceRegistration }
+    /// Use the device authorization grant (RFC 8628) when the server offers it.
+    public var preferDevice: Bool
+    /// Do not try to open a browser (remote sessions): the URL is shown and a pasted redirect is accepted.
+    public var noBrowser: Bool
+    public init(forceRegistration: Bool = false, preferDevice: Bool = false, noBrowser: Bool = false) {
+        self.forceRegistration = forceRegistration
+        self.preferDevice = preferDevice
+        self.noBrowser = noBrowser
+    }
 }
 
 extension AcquisitionActor {
@@ -71,7 +79,9 @@ extension AcquisitionActor {
             while true {
                 attempt += 1
                 do {
-                    let tokens = try await authorize(schemeID: schemeID, forceRegistration: forceRegistration, emit: emit)
+                    var attemptOptions = options
+                    attemptOptions.forceRegistration = forceRegistration
+                    let tokens = try await authorize(schemeID: schemeID, options: attemptOptions, emit: emit)
                     cache[schemeID] = tokens
                     await emit(.connected(expiresAt: tokens.expiresAt))
                     wakeScheduler()
@@ -97,7 +107,8 @@ extension AcquisitionActor {
     /// The stored registration was rejected (`invalid_client`): register again, once.
     struct RetryWithNewRegistration: Error {}
 
-    func authorize(schemeID: String, forceRegistration: Bool, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+    func authorize(schemeID: String, options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+        let forceRegistration = options.forceRegistration
         let (connection, scheme) = try scheme(schemeID)
         guard scheme.kind.isOAuth else {
             throw AcquisitionError(.notConnected, "\(connection.name) uses `\(scheme.kind.rawValue)`, which needs no sign-in.")
@@ -116,10 +127,20 @@ extension AcquisitionActor {
                     && meta.tokenEndpointAuthMethodsSupported?.contains("client_secret_post") == true ? "client_secret_post" : "client_secret_basic"),
                 redirectURI: stored.registrations[meta.issuer]?.redirectURI ?? "", registeredAt: env.now())
             await emit(.clientPreregistered(clientID: clientID))
+        } else if let document = scheme.clientMetadataURL ?? env.clientMetadataURL,
+                  meta.clientIDMetadataDocumentSupported == true {
+            // The MCP specification's preferred identification: the document's URL is the client id.
+            registration = ClientRegistration(issuer: meta.issuer, clientID: document, authMethod: "none", redirectURI: "", registeredAt: env.now())
+            await emit(.clientMetadataDocument(url: document))
         } else if !forceRegistration, let existing = stored.registrations[meta.issuer],
                   existing.clientSecretExpiresAt.map({ $0 > env.now() }) ?? true {
             registration = existing
             await emit(.clientReused(clientID: existing.clientID))
+        }
+
+        if options.preferDevice, meta.deviceAuthorizationEndpoint != nil {
+            return try await authorizeWithDeviceCode(connection: connection, scheme: scheme, stored: stored, found: found,
+                                                     registration: registration, emit: emit)
         }
 
         // The listener reuses the registered port so strict servers accept the redirect URI.
@@ -137,7 +158,7 @@ extension AcquisitionActor {
         do {
             let tokens = try await completeAuthorization(connection: connection, scheme: scheme, stored: stored, found: found,
                                                          registration: registration, listener: listener, state: state,
-                                                         forceRegistration: forceRegistration, emit: emit)
+                                                         options: options, emit: emit)
             listeners[schemeID] = nil
             await listener.close()
             return tokens
@@ -151,7 +172,8 @@ extension AcquisitionActor {
     /// Registration (if needed), the browser, the callback and the token exchange, with the listener running.
     func completeAuthorization(connection: Connection, scheme: AuthScheme, stored: SchemeSecrets, found: DiscoveryResult,
                                registration: ClientRegistration?, listener: LoopbackListener, state: String,
-                               forceRegistration: Bool, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+                               options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
+        let forceRegistration = options.forceRegistration
         let schemeID = scheme.id
         let meta = found.authorizationServer
         var registration = registration
@@ -186,7 +208,7 @@ extension AcquisitionActor {
             + [FormEncoding.encode(items.map { ($0.name, $0.value ?? "") })]).joined(separator: "&")
         guard let authorizationURL = components.url else { throw AcquisitionError(.discoveryFailed, "The authorization endpoint is not a valid URL.") }
 
-        let opened = await env.browser.open(authorizationURL)
+        let opened = options.noBrowser ? false : await env.browser.open(authorizationURL)
         await emit(.waitingForBrowser(url: authorizationURL, redirectURI: client.redirectURI, browserOpened: opened))
 
         let code = try await withThrowingTaskGroup(of: String.self) { group in
@@ -218,12 +240,18 @@ extension AcquisitionActor {
                 throw AcquisitionError(.network, "The token request failed: \(detail).", remedy: "Check the network and connect again.")
             }
         }
+        return try store(grant: grant, schemeID: schemeID, scheme: scheme, meta: meta, found: found, client: client,
+                         requestedScopes: scopes, tokenEndpoint: tokenEndpoint)
+    }
+
+    /// Saves a completed flow's client and tokens (only a complete flow stores anything) and marks it connected.
+    func store(grant: TokenClient.Grant, schemeID: String, scheme: AuthScheme, meta: AuthorizationServerMetadata, found: DiscoveryResult,
+               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) throws -> TokenSet {
         let now = env.now()
         let tokens = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
                               expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
-                              scopes: grant.scope ?? scopes ?? [], resource: found.resource, issuer: meta.issuer, clientID: client.clientID,
+                              scopes: grant.scope ?? requestedScopes ?? [], resource: found.resource, issuer: meta.issuer, clientID: client.clientID,
                               tokenEndpoint: tokenEndpoint.absoluteString, revocationEndpoint: meta.revocationEndpoint, obtainedAt: now)
-        // Only a complete flow stores anything.
         do {
             try env.secrets.updateScheme(schemeID) { entry in
                 if scheme.kind == .oauthDynamic { entry.registrations[meta.issuer] = client } else { entry.registrations[meta.issuer] = client.withoutSecret }

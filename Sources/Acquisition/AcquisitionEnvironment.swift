@@ -16,6 +16,10 @@ public struct AcquisitionEnvironment: Sendable {
     public var logger: Logger
     /// How many refreshes the scheduler runs at once.
     public var refreshConcurrency: Int
+    /// A Client ID Metadata Document URL for every scheme that has none of its own (a global setting).
+    public var clientMetadataURL: String?
+    /// Multiplies device-flow polling intervals (1 in real use; tests shrink the seconds RFC 8628 asks for).
+    public var devicePollingScale: Double = 1
 
     public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: IntegrationStore, secrets: SecretStore,
                 now: @escaping @Sendable () -> Date = Date.init, random: any RandomSource = SystemRandom(),
@@ -32,6 +36,7 @@ public struct AcquisitionEnvironment: Sendable {
         self.clientName = clientName
         self.logger = logger
         self.refreshConcurrency = refreshConcurrency
+        self.clientMetadataURL = ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Per-scheme lock files live next to the stores.

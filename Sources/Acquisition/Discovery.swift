@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardCore
 
 /// What discovery learned about a server: where to authorize, for which resource, with which scopes.
@@ -26,14 +27,24 @@ public struct DiscoveryStep: Equatable, Sendable {
 public struct Discovery: Sendable {
     let http: any HTTPTransport
     let emit: @Sendable (AcquisitionEvent) async -> Void
+    /// Receives the steps taken even when discovery fails (the doctor view shows them).
+    let sink: TraceSink?
 
-    public init(http: any HTTPTransport, emit: @escaping @Sendable (AcquisitionEvent) async -> Void = { _ in }) {
+    public init(http: any HTTPTransport, sink: TraceSink? = nil, emit: @escaping @Sendable (AcquisitionEvent) async -> Void = { _ in }) {
         self.http = http
+        self.sink = sink
         self.emit = emit
+    }
+
+    /// Collects discovery's steps.
+    public final class TraceSink: Sendable {
+        public let steps = Mutex<[DiscoveryStep]>([])
+        public init() {}
     }
 
     public func run(serverURL: URL, cachedIssuer: String? = nil) async throws -> DiscoveryResult {
         var trace: [DiscoveryStep] = []
+        defer { sink?.steps.withLock { $0 = trace } }
         await emit(.probing(server: serverURL.absoluteString))
         let challenge = try await probe(serverURL, trace: &trace)
 

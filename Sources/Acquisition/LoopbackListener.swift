@@ -134,8 +134,12 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
         guard head.method == .GET, parts.first == "/callback" else { return (.notFound, "Not found") }
         if outcome.isResolved { return (.gone, "This sign-in has already finished. You can close this tab.") }
         let query = parts.count > 1 ? FormEncoding.decode(String(parts[1])) : []
-        // A bare /callback with nothing in it is noise, not an answer.
-        if query.isEmpty { return (.badRequest, "Nothing to see here.") }
+        // Only an authorization response (a `state` with a `code` or an `error`) can end the wait; anything
+        // else on /callback is noise, and must not let a local process abort the sign-in.
+        let names = Set(query.map(\.0))
+        guard names.contains("state"), names.contains("code") || names.contains("error") else {
+            return (.badRequest, "This is not a sign-in response.")
+        }
         switch validate(query) {
         case .accept(let code):
             outcome.resolve(.success(code))

@@ -17,7 +17,8 @@ struct DynamicRegistration {
         }
     }
 
-    func register(at metadata: AuthorizationServerMetadata, redirectURI: String, now: Date, connectionName: String, serverURL: String) async throws -> ClientRegistration {
+    func register(at metadata: AuthorizationServerMetadata, redirectURI: String, now: Date, connectionName: String, serverURL: String,
+                  extraGrantTypes: [String] = []) async throws -> ClientRegistration {
         guard let endpoint = metadata.registrationEndpoint.flatMap(URL.init(string:)) else {
             throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, serverURL: serverURL, why: "does not offer dynamic client registration")
         }
@@ -25,7 +26,7 @@ struct DynamicRegistration {
         let body: [String: Any] = [
             "client_name": clientName,
             "redirect_uris": [redirectURI],
-            "grant_types": ["authorization_code", "refresh_token"],
+            "grant_types": ["authorization_code", "refresh_token"] + extraGrantTypes,
             "response_types": ["code"],
             "application_type": "native",
             "token_endpoint_auth_method": method,

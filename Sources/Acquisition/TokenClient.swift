@@ -37,6 +37,34 @@ struct TokenClient {
         ])
     }
 
+    /// One poll of the token endpoint in the device flow (RFC 8628 §3.4–3.5).
+    enum DevicePoll {
+        case granted(Grant), pending, slowDown, denied, expired, failed(String)
+    }
+
+    func pollDevice(_ deviceCode: String, resource: String, registration: ClientRegistration, endpoint: URL) async -> DevicePoll {
+        var form = [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode), ("resource", resource)]
+        var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+        ClientAuthentication.apply(registration, form: &form, headers: &headers)
+        guard let response = try? await http.send(HTTPRequestSpec(method: "POST", url: endpoint, headers: headers, body: Data(FormEncoding.encode(form).utf8))) else {
+            return .pending // a network hiccup: keep polling until the code expires
+        }
+        if response.status == 200 {
+            do { return .granted(try TokenClient.parse(response.body)) } catch {
+                if case .invalid(let why) = error { return .failed(why) }
+                return .failed("the token response is not usable")
+            }
+        }
+        let body = OAuthErrorBody.from(response.body)
+        switch body?.error {
+        case "authorization_pending": return .pending
+        case "slow_down": return .slowDown
+        case "access_denied": return .denied
+        case "expired_token": return .expired
+        default: return .failed(body?.text ?? "HTTP \(response.status)")
+        }
+    }
+
     /// Best effort: returns whether the server accepted.
     func revoke(_ token: String, hint: String, registration: ClientRegistration, endpoint: URL) async -> Bool {
         var form = [("token", token), ("token_type_hint", hint)]

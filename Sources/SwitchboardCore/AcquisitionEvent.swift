@@ -11,6 +11,10 @@ public enum AcquisitionEvent: Equatable, Sendable {
     case clientRegistered(clientID: String)
     case clientReused(clientID: String)
     case clientPreregistered(clientID: String)
+    /// The client is identified by a Client ID Metadata Document URL; nothing is registered.
+    case clientMetadataDocument(url: String)
+    /// RFC 8628: the person enters `userCode` at `verificationURI` (or opens the complete form) on any device.
+    case deviceCode(userCode: String, verificationURI: String, verificationURIComplete: String?, expiresAt: Date)
     case waitingForBrowser(url: URL, redirectURI: String, browserOpened: Bool)
     case callbackReceived
     case exchangingCode
@@ -41,6 +45,9 @@ public enum AcquisitionEvent: Equatable, Sendable {
         case .clientRegistered(let id): "Client registered (\(id))"
         case .clientReused(let id): "Reusing the registered client (\(id))"
         case .clientPreregistered(let id): "Using your client (\(id))"
+        case .clientMetadataDocument(let url): "Using the client metadata document \(url) as the client id"
+        case .deviceCode(let code, let uri, let complete, _):
+            "On any device, open \(uri) and enter the code \(code)" + (complete.map { "\n  (or open \($0))" } ?? "") + "\n  Waiting for approval…"
         case .waitingForBrowser(let url, _, let opened):
             (opened ? "Waiting for you to sign in in the browser. If it did not open, visit:\n  " : "Open this address in a browser to sign in:\n  ") + url.absoluteString
         case .callbackReceived: "Callback received"

@@ -50,6 +50,20 @@ public struct FixtureOptions: Sendable, Equatable {
     /// The scope named in the 401 challenge.
     public var challengeScope: String? = "mcp:tools"
     public var scopesSupported: [String] = ["mcp:tools", "mcp:read", "offline_access"]
+    /// RFC 8628 behaviour of the device authorization endpoint; nil: not offered.
+    public enum DeviceFlow: String, Sendable, CaseIterable {
+        /// authorization_pending twice, then tokens.
+        case approve
+        /// slow_down first, then pending, then tokens.
+        case slowDownThenApprove
+        /// expired_token on the second poll.
+        case expire
+        /// access_denied.
+        case deny
+    }
+    public var deviceFlow: DeviceFlow?
+    /// Advertise `client_id_metadata_document_supported` and accept https URL client ids without registration.
+    public var clientIDMetadataDocuments = false
     /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
     public var requiredScope: String?
     /// How long a silent server waits before giving up on its own (so tests end).

@@ -4,6 +4,26 @@ import NIOCore
 
 /// Stands in for a person: GETs the authorization URL and follows its redirects into the loopback callback.
 public enum HeadlessBrowser {
+    /// A client that shows each redirect instead of following it (a process-long singleton).
+    static let noRedirects = HTTPClient(eventLoopGroupProvider: .singleton,
+                                        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    /// Signs in at `url` like a browser on another machine: follows redirects until the one that points at a
+    /// loopback `/callback`, and returns that address without visiting it (the address a person would paste).
+    public static func addressOfCallback(_ url: URL) async -> String? {
+        var current = url
+        for _ in 0..<5 {
+            var request = HTTPClientRequest(url: current.absoluteString)
+            request.method = .GET
+            guard let response = try? await noRedirects.execute(request, timeout: .seconds(10)) else { return nil }
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            guard let location = response.headers.first(name: "Location"), let next = URL(string: location, relativeTo: current)?.absoluteURL else { return nil }
+            if next.path == "/callback" { return next.absoluteString }
+            current = next
+        }
+        return nil
+    }
+
     /// Visits `url`; returns the final status code (200 when the callback accepted the sign-in).
     @discardableResult
     public static func visit(_ url: URL, maxRedirects: Int = 5) async -> Int? {
@@ -12,7 +32,7 @@ public enum HeadlessBrowser {
             guard let host = current.host, host == "127.0.0.1" || host == "localhost" || host == "::1" else { return nil }
             var request = HTTPClientRequest(url: current.absoluteString)
             request.method = .GET
-            guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)) else { return nil }
+            guard let response = try? await noRedirects.execute(request, timeout: .seconds(10)) else { return nil }
             _ = try? await response.body.collect(upTo: 1 << 20)
             guard (300..<400).contains(Int(response.status.code)), let location = response.headers.first(name: "Location"),
                   let next = URL(string: location, relativeTo: current)?.absoluteURL else {

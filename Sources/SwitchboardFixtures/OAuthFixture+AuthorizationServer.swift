@@ -7,6 +7,7 @@ extension OAuthFixture {
         case ("GET", "/authorize"): return authorize(request)
         case ("POST", "/token"): return token(request)
         case ("POST", "/revoke") where options.revocation: return revoke(request)
+        case ("POST", "/device") where options.deviceFlow != nil: return device(request)
         default: return nil
         }
     }
@@ -42,8 +43,7 @@ extension OAuthFixture {
         let q = Dictionary(request.query, uniquingKeysWith: { a, _ in a })
         state.withLock { $0.counters.authorizations += 1; $0.counters.lastAuthorizationQuery = q }
         guard let clientID = q["client_id"], let redirect = q["redirect_uri"] else { return .text("missing client_id or redirect_uri", status: 400) }
-        let client = state.withLock { $0.clients[clientID] }
-        guard let client else { return .text("unknown client", status: 400) }
+        guard let client = client(clientID) else { return .text("unknown client", status: 400) }
         guard client.redirectURIs.isEmpty || client.redirectURIs.contains(redirect) else { return .text("redirect_uri not registered", status: 400) }
         guard q["response_type"] == "code", q["code_challenge_method"] == "S256", let challenge = q["code_challenge"] else {
             return .text("PKCE S256 required", status: 400)
@@ -71,7 +71,7 @@ extension OAuthFixture {
             let parts = decoded.split(separator: ":", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
             if parts.count == 2 { id = parts[0]; secret = parts[1]; via = "client_secret_basic" }
         }
-        guard let id, let client = state.withLock({ $0.clients[id] }) else {
+        guard let id, let client = client(id) else {
             return .failure(.json(["error": "invalid_client"], status: 401))
         }
         if client.method != "none" && (client.method != via || client.secret != secret) {
@@ -118,9 +118,39 @@ extension OAuthFixture {
             guard found.resource == form["resource"] else { return .json(["error": "invalid_target"], status: 400) }
             let newRT = options.rotateRefreshTokens ? nextID("rt") : nil
             return issue(clientID: clientID, scope: found.scope, resource: found.resource, refresh: newRT, keepRefresh: !options.rotateRefreshTokens)
+        case "urn:ietf:params:oauth:grant-type:device_code":
+            guard let code = form["device_code"] else { return .json(["error": "invalid_request"], status: 400) }
+            let record: (clientID: String, polls: Int, resource: String?, scope: String?)? = state.withLock { s in
+                s.counters.devicePolls.append(Date())
+                s.devices[code]?.polls += 1
+                return s.devices[code]
+            }
+            guard let record, record.clientID == clientID else { return .json(["error": "invalid_grant"], status: 400) }
+            let answer: String? = switch (options.deviceFlow, record.polls) {
+            case (.approve, 1...2): "authorization_pending"
+            case (.slowDownThenApprove, 1): "slow_down"
+            case (.slowDownThenApprove, 2): "authorization_pending"
+            case (.expire, 1): "authorization_pending"
+            case (.expire, _): "expired_token"
+            case (.deny, _): "access_denied"
+            default: nil
+            }
+            if let answer { return .json(["error": answer], status: 400) }
+            state.withLock { _ = $0.devices.removeValue(forKey: code) }
+            return issue(clientID: clientID, scope: record.scope, resource: record.resource, refresh: options.issueRefreshTokens ? nextID("rt") : nil)
         default:
             return .json(["error": "unsupported_grant_type"], status: 400)
         }
+    }
+
+    func device(_ request: FixtureRequest) -> FixtureResponse {
+        let form = request.form
+        guard case .success(let clientID) = authenticate(request, form: form) else { return .json(["error": "invalid_client"], status: 401) }
+        let code = nextID("device")
+        let user = String(nextID("U").suffix(8)).uppercased()
+        state.withLock { $0.devices[code] = (clientID, 0, form["resource"], form["scope"]) }
+        return .json(["device_code": code, "user_code": user, "verification_uri": authOrigin + "/activate",
+                      "verification_uri_complete": authOrigin + "/activate?user_code=" + user, "expires_in": 600, "interval": 1])
     }
 
     func issue(clientID: String, scope: String?, resource: String?, refresh: String?, keepRefresh: Bool = false) -> FixtureResponse {

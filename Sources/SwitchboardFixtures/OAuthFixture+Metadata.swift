@@ -77,6 +77,11 @@ extension OAuthFixture {
         }
         if options.revocation { m["revocation_endpoint"] = base + "/revoke" }
         if options.issParameter { m["authorization_response_iss_parameter_supported"] = true }
+        if options.deviceFlow != nil {
+            m["device_authorization_endpoint"] = base + "/device"
+            m["grant_types_supported"] = ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"]
+        }
+        if options.clientIDMetadataDocuments { m["client_id_metadata_document_supported"] = true }
         return m
     }
 }

@@ -24,6 +24,8 @@ public final class OAuthFixture: Sendable {
         public var lastTokenForm: [String: String] = [:]
         public var lastTokenAuthorizationHeader: String?
         public var mcpCalls = 0
+        public var devicePolls: [Date] = []
+        public var metadataDocumentClientIDs: [String] = []
     }
 
     struct Client { var secret: String?; var method: String; var redirectURIs: [String] }
@@ -40,6 +42,7 @@ public final class OAuthFixture: Sendable {
         var refresh: [String: Refresh] = [:]
         var serial = 0
         var sessions: Set<String> = []
+        var devices: [String: (clientID: String, polls: Int, resource: String?, scope: String?)] = [:]
     }
 
     public static func start(_ options: FixtureOptions = FixtureOptions()) async throws -> OAuthFixture {
@@ -119,6 +122,16 @@ public final class OAuthFixture: Sendable {
     }
 
     enum Role { case resource, auth }
+
+    /// A registered client, or (with CIMD on) a public client identified by its metadata document URL.
+    func client(_ id: String) -> Client? {
+        if let c = state.withLock({ $0.clients[id] }) { return c }
+        if options.clientIDMetadataDocuments, id.hasPrefix("https://") {
+            state.withLock { $0.counters.metadataDocumentClientIDs.append(id) }
+            return Client(secret: nil, method: "none", redirectURIs: [])
+        }
+        return nil
+    }
 
     func nextID(_ prefix: String) -> String {
         let n = state.withLock { s in s.serial += 1; return s.serial }

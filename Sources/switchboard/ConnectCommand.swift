@@ -14,15 +14,62 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
         @Flag(name: .customLong("new-port"), help: "Register a new client on a fresh callback port (when the registered port is taken).")
         var newPort = false
-        @Flag(name: .customLong("no-browser"), help: "Do not open a browser; print the address to open instead.")
+        @Flag(name: .customLong("no-browser"), help: "Do not open a browser: print the address, and accept the address the browser ended on, pasted here.")
         var noBrowser = false
+        @Flag(help: "Use the device code flow (RFC 8628) when the server offers it (the default in remote sessions).")
+        var device = false
+        @Flag(name: .customLong("no-device"), help: "Never use the device code flow.")
+        var noDevice = false
 
         func run() async throws {
-            let engine = Engine(global: global, browser: noBrowser ? NoBrowser() : SystemBrowser())
-            defer { Task { await engine.shutdown() } }
+            let remoteReason = noBrowser ? "--no-browser was given" : RemoteSession.reason()
+            let engine = Engine(global: global, browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
             let (_, scheme) = try engine.oauthScheme(named: name)
-            let last = await Engine.follow(await engine.actor.connect(schemeID: scheme.id, options: ConnectOptions(forceRegistration: newPort)))
+            if let remoteReason {
+                FileHandle.standardError.write(Data("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.\n".utf8))
+            }
+            let options = ConnectOptions(forceRegistration: newPort, preferDevice: !noDevice && (device || remoteReason != nil),
+                                         noBrowser: remoteReason != nil)
+            let actor = engine.actor
+            let schemeID = scheme.id
+            var last: AcquisitionEvent?
+            for await event in await actor.connect(schemeID: schemeID, options: options) {
+                last = event
+                Engine.print(event)
+                if case .waitingForBrowser(_, let redirect, _) = event, remoteReason != nil {
+                    print("""
+                          When you have signed in, the browser ends on an address that does not load
+                          (\(redirect)?code=…). Paste that whole address here and press Enter.
+                          Or forward the port from your machine first: \(RemoteSession.tunnel(redirectURI: redirect) ?? "")
+                          """)
+                    PasteReader.start { line in
+                        switch await actor.deliverPastedCallback(schemeID: schemeID, url: line) {
+                        case .success: return true
+                        case .failure(let e):
+                            FileHandle.standardError.write(Data("✕ \(e.message) \(e.remedy ?? "") Still waiting.\n".utf8))
+                            return false
+                        }
+                    }
+                }
+            }
             guard case .connected = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+        }
+    }
+
+    /// `switchboard doctor NAME`.
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay discovery without signing in and report every step, and what Switchboard would do.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: NoBrowser())
+            let connection = try engine.integrations.connection(named: name)
+            let lines = await Acquisition.Doctor(http: engine.http, secrets: engine.integrations.secrets,
+                                                 clientMetadataURL: ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"])
+                .report(for: connection)
+            print(lines.joined(separator: "\n"))
         }
     }
 

@@ -29,19 +29,23 @@ struct Engine {
         return (c, s)
     }
 
+    static func print(_ event: AcquisitionEvent, toStandardError: Bool = false) {
+        if case .failed(let e) = event {
+            FileHandle.standardError.write(Data("✕ \(e.message)\n".utf8))
+            if let remedy = e.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
+            return
+        }
+        let line = (event.isTerminal ? "● " : "· ") + event.summary
+        if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { Swift.print(line) }
+    }
+
     /// Prints events as they arrive; returns the last one.
     /// `toStandardError` keeps stdout clean for commands whose output is data (`call`, `check --json`).
     static func follow(_ stream: AsyncStream<AcquisitionEvent>, toStandardError: Bool = false) async -> AcquisitionEvent? {
         var last: AcquisitionEvent?
         for await event in stream {
             last = event
-            if case .failed(let e) = event {
-                FileHandle.standardError.write(Data("✕ \(e.message)\n".utf8))
-                if let remedy = e.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
-            } else {
-                let line = (event.isTerminal ? "● " : "· ") + event.summary
-                if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
-            }
+            print(event, toStandardError: toStandardError)
         }
         return last
     }

@@ -22,7 +22,7 @@ struct Harness {
     }
 
     static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
-                     timeout: Duration = .seconds(3), callbackTimeout: Duration = .seconds(10),
+                     timeout: Duration = .seconds(3), callbackTimeout: Duration = .seconds(10), devicePollingScale: Double = 1,
                      now: @escaping @Sendable () -> Date = Date.init) async throws -> Harness {
         let tmp = TemporaryDirectory()
         let fixture = try await OAuthFixture.start(options)
@@ -34,9 +34,10 @@ struct Harness {
         httpOptions.timeout = timeout
         httpOptions.proxy = ProxySettings(server: nil, noProxy: [])
         let http = AsyncHTTPTransport(options: httpOptions)
-        let env = AcquisitionEnvironment(http: http, browser: browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
+        var env = AcquisitionEnvironment(http: http, browser: browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
                                          integrations: integrations.connections, secrets: integrations.secrets, now: now,
                                          callbackTimeout: callbackTimeout)
+        env.devicePollingScale = devicePollingScale
         return Harness(tmp: tmp, fixture: fixture, integrations: integrations, http: http, actor: AcquisitionActor(environment: env), home: home)
     }
 

@@ -1,0 +1,76 @@
+import Foundation
+import SwitchboardCore
+
+/// Replays discovery without signing in and says, step by step, what Switchboard sees and would do.
+public struct Doctor: Sendable {
+    let http: any HTTPTransport
+    let secrets: SecretStore
+    let clientMetadataURL: String?
+
+    public init(http: any HTTPTransport, secrets: SecretStore, clientMetadataURL: String? = nil) {
+        self.http = http
+        self.secrets = secrets
+        self.clientMetadataURL = clientMetadataURL
+    }
+
+    /// The report as lines of text. Never holds a secret.
+    public func report(for connection: Connection) async -> [String] {
+        var lines = ["Doctor: \(connection.name) (\(connection.serverURL.absoluteString))", ""]
+        guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
+            lines.append("Scheme \(connection.primaryScheme?.kind.rawValue ?? "none"): nothing to discover.")
+            return lines
+        }
+        let sink = Discovery.TraceSink()
+        let result: Result<DiscoveryResult, AcquisitionError>
+        do {
+            result = .success(try await Discovery(http: http, sink: sink).run(serverURL: connection.serverURL))
+        } catch {
+            result = .failure(error as? AcquisitionError ?? AcquisitionError(.network, "\(error)"))
+        }
+        lines.append("Requests")
+        for step in sink.steps.withLock({ $0 }) { lines.append("  \(step.outcome.padding(toLength: 5, withPad: " ", startingAt: 0)) \(step.url)") }
+        lines.append("")
+        switch result {
+        case .failure(let e):
+            lines.append("✕ \(e.message)")
+            if let remedy = e.remedy { lines.append("  \(remedy)") }
+            return lines
+        case .success(let found):
+            let m = found.authorizationServer
+            func yes(_ b: Bool) -> String { b ? "yes" : "no" }
+            lines.append("Resource")
+            lines.append("  metadata          \(found.resourceMetadataURL ?? "none (2025-03-26 fallback: the origin is the authorization server)")")
+            lines.append("  resource          \(found.resource)")
+            lines.append("  scope to request  \(AcquisitionActor.scopes(requested: scheme.scopes, discovery: found)?.joined(separator: " ") ?? "(none: the server's default)")")
+            lines.append("Authorization server")
+            lines.append("  issuer            \(m.issuer)" + (found.usesDefaultEndpoints ? " (no metadata; default endpoints)" : " (matches the metadata URL)"))
+            lines.append("  PKCE S256         \(found.usesDefaultEndpoints ? "assumed" : yes(m.codeChallengeMethodsSupported?.contains("S256") == true))")
+            lines.append("  iss in response   \(yes(m.authorizationResponseIssParameterSupported == true))")
+            lines.append("  revocation        \(m.revocationEndpoint ?? "no")")
+            lines.append("  device flow       \(m.deviceAuthorizationEndpoint ?? "no")")
+            lines.append("Client identification")
+            let stored = (try? secrets.secrets(for: scheme.id))?.registrations[m.issuer]
+            lines.append("  pre-registered    \(scheme.kind == .oauthManual ? "yes (\(scheme.clientID ?? ""))" : "not configured")")
+            let cimd = scheme.clientMetadataURL ?? clientMetadataURL
+            lines.append("  metadata document \(m.clientIDMetadataDocumentSupported == true ? "supported" : "not supported")" + (cimd.map { ", configured: \($0)" } ?? ", none configured"))
+            lines.append("  registration      \(m.registrationEndpoint ?? "not offered")" + (m.tokenEndpointAuthMethodsSupported.map { " (auth: \($0.joined(separator: ", ")))" } ?? ""))
+            lines.append("  stored client     \(stored.map { "\($0.clientID) (\($0.authMethod))" } ?? "none")")
+            lines.append("  redirect URI      \(stored?.redirectURI.isEmpty == false ? stored!.redirectURI : "http://127.0.0.1:<free port>/callback")")
+            lines.append("")
+            let plan: String
+            if scheme.kind == .oauthManual {
+                plan = "Sign in with your client \(scheme.clientID ?? "") in the browser."
+            } else if m.clientIDMetadataDocumentSupported == true, let cimd {
+                plan = "Use \(cimd) as the client id (no registration) and sign in in the browser."
+            } else if stored != nil {
+                plan = "Reuse the stored client and sign in in the browser."
+            } else if m.registrationEndpoint != nil {
+                plan = "Register a client, then sign in in the browser."
+            } else {
+                plan = "Stop: the server offers no registration. Register a client in its dashboard and use --scheme oauth --client-id."
+            }
+            lines.append("Switchboard would: \(plan)" + (m.deviceAuthorizationEndpoint != nil ? " (On a remote machine: the device code flow.)" : ""))
+            return lines
+        }
+    }
+}

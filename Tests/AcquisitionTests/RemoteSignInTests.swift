@@ -1,0 +1,112 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import Testing
+
+@Suite struct RemoteSignInTests {
+    @Test func pasteBackRefusesWrongAddressesAndKeepsWaitingThenConnects() async throws {
+        let h = try await Harness.make(browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        var events: [AcquisitionEvent] = []
+        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+            events.append(e)
+            guard case .waitingForBrowser(let url, let redirect, let opened) = e else { continue }
+            #expect(!opened)
+            #expect(RemoteSession.tunnel(redirectURI: redirect) == "ssh -L \(URL(string: redirect)!.port!):127.0.0.1:\(URL(string: redirect)!.port!) <this host>")
+            let address = try #require(await HeadlessBrowser.addressOfCallback(url))
+            #expect(address.hasPrefix(redirect))
+            // Wrong state, a foreign address, garbage: each refused, and the flow keeps waiting.
+            let wrongState = address.replacingOccurrences(of: #"state=[^&]+"#, with: "state=forged", options: .regularExpression)
+            for bad in [wrongState, "https://example.com/somewhere?code=1&state=x", "garbage", ""] {
+                guard case .failure(let e) = await h.actor.deliverPastedCallback(schemeID: id, url: bad) else {
+                    Issue.record("accepted \(bad)"); continue
+                }
+                #expect(e.code == .stateMismatch || e.code == .authorizationFailed)
+            }
+            guard case .success = await h.actor.deliverPastedCallback(schemeID: id, url: "  " + address + "\n") else {
+                Issue.record("the right address was refused"); continue
+            }
+        }
+        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+        #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
+    }
+
+    @Test func pasteBackChecksTheErrorLikeARealCallback() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.denyAccess = true }, browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        var events: [AcquisitionEvent] = []
+        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+            events.append(e)
+            if case .waitingForBrowser(let url, _, _) = e, let address = await HeadlessBrowser.addressOfCallback(url) {
+                _ = await h.actor.deliverPastedCallback(schemeID: id, url: address)
+            }
+        }
+        #expect(events.failure?.code == .accessDenied)
+    }
+
+    static func deviceHarness(_ flow: FixtureOptions.DeviceFlow) async throws -> Harness {
+        try await Harness.make(FixtureOptions { $0.deviceFlow = flow }, browser: NoBrowser(), devicePollingScale: 0.05)
+    }
+
+    @Test func deviceFlowConnects() async throws {
+        let h = try await Self.deviceHarness(.approve)
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let events = await h.connect(id, options: ConnectOptions(preferDevice: true))
+        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+        guard let code = events.first(where: { if case .deviceCode = $0 { true } else { false } }),
+              case .deviceCode(let user, let uri, let complete, _) = code else { Issue.record("no device code"); return }
+        #expect(!user.isEmpty)
+        #expect(uri.hasSuffix("/activate"))
+        #expect(complete?.contains(user) == true)
+        #expect(h.fixture.counters.devicePolls.count == 3)
+        #expect(!events.contains { if case .waitingForBrowser = $0 { true } else { false } })
+        #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
+    }
+
+    @Test func deviceFlowHonoursSlowDown() async throws {
+        let h = try await Self.deviceHarness(.slowDownThenApprove)
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id, options: ConnectOptions(preferDevice: true)).connected)
+        let polls = h.fixture.counters.devicePolls
+        #expect(polls.count == 3)
+        // interval 1 s, then 1 + 5 s after slow_down; scaled by 0.05: 0.05 s, then 0.3 s.
+        #expect(polls[1].timeIntervalSince(polls[0]) >= 0.28)
+    }
+
+    @Test(arguments: [(FixtureOptions.DeviceFlow.expire, AcquisitionError.Code.callbackTimedOut, "expired"),
+                      (.deny, .accessDenied, "denied")])
+    func deviceFlowStopsWithAMessage(_ flow: FixtureOptions.DeviceFlow, _ code: AcquisitionError.Code, _ phrase: String) async throws {
+        let h = try await Self.deviceHarness(flow)
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let failure = try #require(await h.connect(id, options: ConnectOptions(preferDevice: true)).failure)
+        #expect(failure.code == code)
+        #expect(failure.message.contains(phrase))
+        #expect(try h.secrets(id).tokens == nil)
+    }
+
+    @Test func clientMetadataDocumentIsTheClientIDAndNothingRegisters() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.clientIDMetadataDocuments = true })
+        defer { Task { await h.shutdown() } }
+        let doc = "https://switchboard.example.org/client.json"
+        let id = try h.integrations.add(NewConnection(name: "cimd", url: h.fixture.serverURL.absoluteString, clientMetadataURL: doc)).schemes[0].id
+        let events = await h.connect(id)
+        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+        #expect(events.contains(.clientMetadataDocument(url: doc)))
+        #expect(h.fixture.counters.registrations == 0)
+        #expect(h.fixture.counters.lastAuthorizationQuery["client_id"] == doc)
+        #expect(h.fixture.counters.lastTokenForm["client_id"] == doc)
+    }
+
+    @Test func remoteDetection() {
+        #expect(RemoteSession.reason(["SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22", "DISPLAY": ":0"]) != nil)
+        #expect(RemoteSession.reason(["DISPLAY": ":0"]) == nil)
+        #expect(RemoteSession.reason(["BROWSER": "firefox"]) == nil)
+        #expect(RemoteSession.reason([:])?.contains("no display") == true)
+    }
+}
