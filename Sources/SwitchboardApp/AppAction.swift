@@ -9,13 +9,17 @@ public enum AppAction: Equatable, Sendable {
     case acquisition(SchemeUpdate)
     /// The runtime tried to add a connection; nil means it worked.
     case addFinished(error: String?)
+    /// A pasted address was refused (the flow keeps waiting); nil: accepted.
+    case pasteFinished(error: String?)
     /// A `t` check finished with this one-line summary.
     case checkFinished(name: String, summary: String)
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
 public enum AppEffect: Equatable, Sendable {
-    case startConnect(schemeID: String)
+    case startConnect(schemeID: String, device: Bool)
+    /// Hand a pasted redirect address to the waiting flow.
+    case pasteCallback(schemeID: String, text: String)
     case cancelConnect(schemeID: String)
     case disconnect(schemeID: String)
     case openURL(String)

@@ -14,6 +14,8 @@ public struct AppState: Equatable, Sendable {
     public var height = 24
     public var message: String?
     public var quitting = false
+    /// Why the browser may be on another machine (SSH, no display), or nil when a local browser works.
+    public var remote: String?
 
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
@@ -72,6 +74,19 @@ public struct ConnectPanel: Equatable, Sendable {
     public var authorizationURL: String?
     public var failure: AcquisitionError?
     public var finished = false
+    public var redirectURI: String?
+    public var deviceCode: (user: String, uri: String, complete: String?)? {
+        get { deviceUser.map { ($0, deviceURI ?? "", deviceComplete) } }
+        set { deviceUser = newValue?.user; deviceURI = newValue?.uri; deviceComplete = newValue?.complete }
+    }
+    var deviceUser: String?
+    var deviceURI: String?
+    var deviceComplete: String?
+    /// Typing the address the browser ended on (paste-back).
+    public var pasting = false
+    public var pasteText = ""
+    public var pasteError: String?
+    public var usesDevice = false
 
     public init(schemeID: String, name: String, reconnect: Bool) {
         self.schemeID = schemeID

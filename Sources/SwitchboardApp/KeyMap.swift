@@ -6,6 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
     case add, remove, nextField, previousField, submit, check
+    case paste, useDevice, useBrowser
 }
 
 public struct KeyBinding: Sendable {
@@ -36,7 +37,10 @@ public enum KeyMap {
     ]
 
     public static let connect: [KeyBinding] = [
-        KeyBinding(keys: [.char("o")], hint: ("o", "open browser again"), command: .openBrowserAgain),
+        KeyBinding(keys: [.char("o")], hint: ("o", "open browser"), command: .openBrowserAgain),
+        KeyBinding(keys: [.char("p")], hint: ("p", "paste address"), command: .paste),
+        KeyBinding(keys: [.char("v")], hint: ("v", "device code"), command: .useDevice),
+        KeyBinding(keys: [.char("b")], hint: ("b", "browser"), command: .useBrowser),
         KeyBinding(keys: [.escape], hint: ("Esc", "cancel / close"), command: .cancel),
         KeyBinding(keys: [.enter], hint: ("⏎", "close when done"), command: .close),
     ]
@@ -60,6 +64,11 @@ public enum KeyMap {
         KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
     ]
 
+    public static let paste: [KeyBinding] = [
+        KeyBinding(keys: [.enter], hint: ("⏎", "use this address"), command: .submit),
+        KeyBinding(keys: [.escape], hint: ("Esc", "stop pasting"), command: .cancel),
+    ]
+
     public static let help: [KeyBinding] = [
         KeyBinding(keys: [.escape, .char("?"), .char("q"), .enter], hint: ("Esc", "close"), command: .close),
     ]
@@ -71,6 +80,7 @@ public enum KeyMap {
 
     public static func table(for state: AppState) -> [KeyBinding] {
         if state.filtering { return filter }
+        if case .connect(let p) = state.panel, p.pasting { return paste }
         switch state.panel {
         case .connect: return connect
         case .disconnect: return disconnect

@@ -14,6 +14,13 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         return []
     case .acquisition(let update):
         return apply(update, to: &state)
+    case .pasteFinished(let error):
+        if case .connect(var p) = state.panel {
+            p.pasteError = error
+            if error == nil { p.pasting = false; p.pasteText = "" }
+            state.panel = .connect(p)
+        }
+        return []
     case .checkFinished(let name, let summary):
         state.message = "\(name): \(summary)"
         return [.reload]
@@ -37,6 +44,16 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             return []
         }
         if state.filtering { return filterKey(key, &state) }
+        if case .connect(var p) = state.panel, p.pasting, KeyMap.command(for: key, in: KeyMap.paste) == nil {
+            switch key {
+            case .char(let ch): p.pasteText.append(ch)
+            case .backspace, .delete: if !p.pasteText.isEmpty { p.pasteText.removeLast() }
+            default: break
+            }
+            p.pasteError = nil
+            state.panel = .connect(p)
+            return []
+        }
         if case .add(var form) = state.panel, KeyMap.command(for: key, in: KeyMap.add) == nil {
             return formKey(key, &form, &state)
         }
@@ -48,10 +65,26 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     state.message = nil
     switch state.panel {
-    case .connect(let p):
+    case .connect(var p):
         switch command {
         case .openBrowserAgain:
             return p.authorizationURL.map { [.openURL($0)] } ?? []
+        case .paste where p.authorizationURL != nil && !p.finished:
+            p.pasting = true
+            state.panel = .connect(p)
+            return []
+        case .submit where p.pasting:
+            return [.pasteCallback(schemeID: p.schemeID, text: p.pasteText)]
+        case .cancel where p.pasting:
+            p.pasting = false
+            state.panel = .connect(p)
+            return []
+        case .useDevice where !p.finished && !p.usesDevice, .useBrowser where !p.finished && p.usesDevice:
+            // Start over with the other way of signing in.
+            var fresh = ConnectPanel(schemeID: p.schemeID, name: p.name, reconnect: p.reconnect)
+            fresh.usesDevice = command == .useDevice
+            state.panel = .connect(fresh)
+            return [.cancelConnect(schemeID: p.schemeID), .startConnect(schemeID: p.schemeID, device: fresh.usesDevice)]
         case .cancel:
             state.panel = nil
             return p.finished ? [] : [.cancelConnect(schemeID: p.schemeID)]
@@ -155,8 +188,11 @@ func openPanel(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     switch wanted {
     case .connect, .reconnect:
         let reconnect = wanted == .reconnect || s.status.needsAttention
-        state.panel = .connect(ConnectPanel(schemeID: s.id, name: c.name, reconnect: reconnect))
-        return [.startConnect(schemeID: s.id)]
+        var panel = ConnectPanel(schemeID: s.id, name: c.name, reconnect: reconnect)
+        // Remote sessions default to the device code flow (the engine falls back to the browser when it is not offered).
+        panel.usesDevice = state.remote != nil
+        state.panel = .connect(panel)
+        return [.startConnect(schemeID: s.id, device: panel.usesDevice)]
     case .disconnect:
         guard s.status != .notConnected else {
             state.message = "\(c.name) is not connected."
@@ -253,13 +289,22 @@ func progress(_ p: inout ConnectPanel, _ event: AcquisitionEvent) {
     case .clientRegistered(let id): finish(.client, "registered " + id.truncated(to: 24))
     case .clientReused(let id): finish(.client, "reused " + id.truncated(to: 24))
     case .clientPreregistered(let id): finish(.client, "yours " + id.truncated(to: 24))
-    case .waitingForBrowser(let url, _, let opened):
+    case .waitingForBrowser(let url, let redirect, let opened):
         p.current = .browser
         p.authorizationURL = url.absoluteString
+        p.redirectURI = redirect
+        p.usesDevice = false
         p.done[.browser] = nil
         _ = opened
+    case .deviceCode(let user, let uri, let complete, _):
+        p.current = .browser
+        p.usesDevice = true
+        p.deviceCode = (user, uri, complete)
+    case .clientMetadataDocument(let url): finish(.client, "metadata document " + url.truncated(to: 40))
     case .callbackReceived: finish(.browser); finish(.callback)
-    case .exchangingCode: p.current = .exchange
+    case .exchangingCode:
+        if p.deviceCode != nil { finish(.browser, "approved"); finish(.callback, "not needed (device code)") }
+        p.current = .exchange
     case .connected(let e):
         finish(.exchange)
         p.done[.connected] = e.map { "until " + StatusText.clockTime($0) } ?? ""

@@ -35,7 +35,8 @@ extension Switchboard {
                 try List.parse(["--home", dir]).run()
                 return
             }
-            try await ScreenRuntime(engine: engine, browser: browserOpener).run()
+            // The built-in headless browser reaches 127.0.0.1 wherever the demo runs: not a remote sign-in.
+            try await ScreenRuntime(engine: engine, browser: browserOpener, remote: browser == nil ? nil : RemoteSession.reason()).run()
             await engine.actor.stopScheduler()
         }
     }

@@ -1,6 +1,7 @@
 import Acquisition
 import ArgumentParser
 import Foundation
+import SwitchboardCore
 
 extension Switchboard {
     /// `switchboard` with no arguments: the screen.
@@ -9,8 +10,10 @@ extension Switchboard {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let engine = Engine(global: global, browser: SystemBrowser())
-            try await ScreenRuntime(engine: engine, browser: SystemBrowser()).run()
+            let remote = RemoteSession.reason()
+            let browser: any BrowserOpener = remote == nil ? SystemBrowser() : NoBrowser()
+            let engine = Engine(global: global, browser: browser)
+            try await ScreenRuntime(engine: engine, browser: browser, remote: remote).run()
             await engine.actor.stopScheduler()
         }
     }

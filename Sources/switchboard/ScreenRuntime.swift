@@ -22,10 +22,12 @@ final class ScreenRuntime: @unchecked Sendable {
     let feed: AsyncStream<Input>.Continuation
     let consumed = DispatchSemaphore(value: 0)
 
-    init(engine: Engine, browser: any BrowserOpener) {
+    /// `remote`: why the browser may be elsewhere (nil for a local browser, or the demo's built-in one).
+    init(engine: Engine, browser: any BrowserOpener, remote: String?) {
         self.engine = engine
         self.browser = browser
         state = AppState(now: Date())
+        state.remote = remote
         (inputs, feed) = AsyncStream.makeStream(of: Input.self)
     }
 
@@ -92,9 +94,15 @@ final class ScreenRuntime: @unchecked Sendable {
         for effect in reduce(&state, action) {
             switch effect {
             case .quit: return true
-            case .startConnect(let id):
-                let stream = await engine.actor.connect(schemeID: id)
+            case .startConnect(let id, let device):
+                let options = ConnectOptions(preferDevice: device, noBrowser: state.remote != nil)
+                let stream = await engine.actor.connect(schemeID: id, options: options)
                 Task { for await _ in stream {} }
+            case .pasteCallback(let id, let text):
+                let result = await engine.actor.deliverPastedCallback(schemeID: id, url: text)
+                if case .failure(let e) = result { _ = try await dispatch(.pasteFinished(error: e.message)) } else {
+                    _ = try await dispatch(.pasteFinished(error: nil))
+                }
             case .cancelConnect(let id): await engine.actor.cancelConnect(schemeID: id)
             case .disconnect(let id):
                 let stream = await engine.actor.disconnect(schemeID: id)

@@ -44,3 +44,56 @@ import Testing
         #expect(!after.contains("Switchboard ─"), "the terminal was restored")
     }
 }
+
+@Suite(.serialized) struct ScreenPasteBackTests {
+    /// The URL shown in the Connect panel, read back off the screen.
+    static func authorizationURL(in screen: String) -> String? {
+        var collecting = false
+        var url = ""
+        for line in screen.components(separatedBy: "\n") {
+            // At 80 columns the panel is 76 wide from column 2: its text runs from column 4 to 76.
+            let chars = Array(line)
+            guard chars.count > 4 else { continue }
+            let content = String(chars[4..<min(chars.count, 76)]).trimmingCharacters(in: .whitespaces)
+            if content.hasPrefix("Remote session") { collecting = true; continue }
+            if collecting {
+                if content.hasPrefix("Then press p") || content.isEmpty { break }
+                url += content
+            }
+        }
+        return url.isEmpty ? nil : url
+    }
+
+    @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
+    func pasteBackSignInWithKeys() async throws {
+        let fixture = try await OAuthFixture.start()
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let bin = BinaryRunner.binary.path
+        _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+        // An SSH session: no browser opens on this machine.
+        let command = "env -u DISPLAY -u BROWSER SSH_CONNECTION='10.0.0.1 5 10.0.0.2 22' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+        let tmux = try await TmuxSession(command: command)
+        defer { Task { await tmux.kill() } }
+        try await tmux.waitFor("○ not connected")
+        try await tmux.send("c")
+        let waiting = try await tmux.waitFor("ssh -L")
+        let url = try #require(Self.authorizationURL(in: waiting).flatMap(URL.init(string:)), "\(waiting)")
+        // The person signs in on their laptop; the browser ends on an address that does not load there.
+        let address = try #require(await HeadlessBrowser.addressOfCallback(url))
+        try await tmux.send("p")
+        try await tmux.waitFor("Address the browser ended on")
+        // First a wrong one: refused, and the flow keeps waiting.
+        try await tmux.send("-l", "http://127.0.0.1:1/callback?code=x&state=forged")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("does not belong to this sign-in")
+        for _ in 0..<60 { try await tmux.send("BSpace") }
+        try await tmux.send("-l", address)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("✓ Connected")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("● connected")
+        try await tmux.send("q")
+        try await tmux.waitFor("SCREEN-EXITED-0")
+    }
+}

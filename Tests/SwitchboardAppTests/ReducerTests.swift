@@ -24,12 +24,12 @@ import Testing
 
     @Test func enterOpensThePanelThatFitsTheStatus() {
         var s = Sample.state { $0.selected = 5 } // not connected
-        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-local")])
+        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-local", device: false)])
         guard case .connect(let p) = s.panel else { Issue.record("no connect panel"); return }
         #expect(!p.reconnect)
 
         s = Sample.state { $0.selected = 2 } // expired
-        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-notion")])
+        #expect(reduce(&s, .keyPressed(.enter)) == [.startConnect(schemeID: "s-notion", device: false)])
         guard case .connect(let r) = s.panel else { Issue.record("no reconnect panel"); return }
         #expect(r.reconnect)
 
@@ -124,6 +124,42 @@ import Testing
         _ = reduce(&s, .keyPressed(.char("/")))
         _ = reduce(&s, .keyPressed(.escape))
         #expect(s.filter.isEmpty && s.visible.count == 7)
+    }
+
+    @Test func remoteSessionsDefaultToTheDeviceCodeAndCanSwitch() {
+        var s = Sample.state { $0.selected = 5; $0.remote = "this is an SSH session" }
+        #expect(reduce(&s, .keyPressed(.char("c"))) == [.startConnect(schemeID: "s-local", device: true)])
+        #expect(reduce(&s, .keyPressed(.char("b"))) == [.cancelConnect(schemeID: "s-local"), .startConnect(schemeID: "s-local", device: false)])
+        #expect(reduce(&s, .keyPressed(.char("v"))) == [.cancelConnect(schemeID: "s-local"), .startConnect(schemeID: "s-local", device: true)])
+    }
+
+    @Test func pasteBackTypingAndResult() {
+        var s = Sample.state { $0.selected = 5; $0.remote = "no display" }
+        _ = reduce(&s, .keyPressed(.char("c")))
+        #expect(reduce(&s, .keyPressed(.char("p"))) == [], "nothing to paste before the URL is known")
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .waitingForBrowser(url: URL(string: "http://127.0.0.1:1/authorize")!, redirectURI: "http://127.0.0.1:5/callback", browserOpened: false))))
+        _ = reduce(&s, .keyPressed(.char("p")))
+        for ch in "http://x?code=1&state=q" { _ = reduce(&s, .keyPressed(.char(ch))) }
+        _ = reduce(&s, .keyPressed(.backspace))
+        #expect(reduce(&s, .keyPressed(.enter)) == [.pasteCallback(schemeID: "s-local", text: "http://x?code=1&state=")])
+        _ = reduce(&s, .pasteFinished(error: "wrong state"))
+        guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
+        #expect(p.pasting && p.pasteError == "wrong state")
+        #expect(MainView.render(s).text.contains("wrong state"))
+        _ = reduce(&s, .keyPressed(.escape))
+        guard case .connect(let q) = s.panel else { Issue.record("panel closed by Esc while pasting"); return }
+        #expect(!q.pasting)
+    }
+
+    @Test func deviceCodeFillsThePanel() {
+        var s = Sample.state { $0.selected = 5; $0.remote = "ssh" }
+        _ = reduce(&s, .keyPressed(.char("c")))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .deviceCode(userCode: "ABCD-1234", verificationURI: "https://a/activate", verificationURIComplete: nil, expiresAt: Sample.now))))
+        #expect(MainView.render(s).text.contains("ABCD-1234"))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .exchangingCode)))
+        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .connected(expiresAt: nil))))
+        guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
+        #expect(p.finished && p.done[.browser] == "approved")
     }
 
     @Test func helpAndQuit() {

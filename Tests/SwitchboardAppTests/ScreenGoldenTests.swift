@@ -126,6 +126,38 @@ enum Sample {
 
     @Test func removeConfirmation() { Self.check("remove-confirm", Sample.state { $0.selected = 6; $0.panel = .remove(name: "internal") }) }
 
+    static var waitingPanel: ConnectPanel {
+        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
+        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource",
+                  .authorizationServer: "http://127.0.0.1:8080", .client: "reused client-1-abc"]
+        p.current = .browser
+        p.redirectURI = "http://127.0.0.1:40123/callback"
+        p.authorizationURL = "http://127.0.0.1:8080/authorize?response_type=code&client_id=client-1-abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A40123%2Fcallback&state=Zm9v&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+        return p
+    }
+
+    @Test func remoteSignIn() {
+        Self.check("remote-sign-in", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(Self.waitingPanel) })
+    }
+
+    @Test func remotePasting() {
+        var p = Self.waitingPanel
+        p.pasting = true
+        p.pasteText = "http://127.0.0.1:40123/callback?code=code-9&state=forged"
+        p.pasteError = "The sign-in response does not belong to this sign-in (its state does not match)."
+        Self.check("remote-paste-refused", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(p) })
+    }
+
+    @Test func deviceCode() {
+        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
+        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource",
+                  .authorizationServer: "http://127.0.0.1:8080", .client: "reused client-1-abc"]
+        p.current = .browser
+        p.usesDevice = true
+        p.deviceCode = ("WDJB-MJHT", "https://auth.example.com/activate", "https://auth.example.com/activate?user_code=WDJB-MJHT")
+        Self.check("device-code", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(p) })
+    }
+
     @Test func help() { Self.check("help", Sample.state { $0.panel = .help }) }
     @Test func filter() { Self.check("filter", Sample.state { $0.filter = "no"; $0.filtering = true }) }
     @Test func tooSmall() { Self.check("too-small", Sample.state { $0.width = 50; $0.height = 12 }) }
