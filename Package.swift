@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal",
+                "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal", "CNcurses",
                 "SwitchboardFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,7 +28,13 @@ public struct Doctor: Sendable {
             result = .failure(error as? AcquisitionError ?? AcquisitionError(.network, "\(error)"))
         }
         lines.append("Requests")
-        for step in sink.steps.withLock({ $0 }) { lines.append("  \(step.outcome.padding(toLength: 5, withPad: " ", startingAt: 0)) \(step.url)") }
+        for step in sink.steps.withLock({ $0 }) {
+            if step.outcome.count <= 5 {
+                lines.append("  \(step.outcome.padding(toLength: 5, withPad: " ", startingAt: 0)) \(step.url)")
+            } else {
+                lines.append("  \(step.url)\n        → \(step.outcome)")
+            }
+        }
         lines.append("")
         switch result {
         case .failure(let e):

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <stdio.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -38,4 +39,6 @@ static inline int sb_put_wch(int y, int x, wchar_t ch, unsigned int attrs, short
     setcchar(&cc, wstr, attrs, pair, NULL);
     return mvadd_wch(y, x, &cc);
 }
+/* Line-buffered stdout, so streamed events reach a pipe as they happen. */
+static inline void sb_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 #endif

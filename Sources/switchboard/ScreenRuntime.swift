@@ -35,7 +35,7 @@ final class ScreenRuntime: @unchecked Sendable {
         let terminal = NcursesTerminal()
         defer { terminal.restore() }
         let signals = installSignalHandlers()
-        defer { signals.forEach { $0.cancel() } }
+        defer { signals.forEach { signal($0, SIG_DFL) } }
         (state.width, state.height) = terminal.size
         state.connections = (try? engine.integrations.connections.load().connections) ?? []
         await engine.actor.startScheduler()
@@ -50,10 +50,22 @@ final class ScreenRuntime: @unchecked Sendable {
             }
         }
         let watcher = Thread { [consumed] in
-            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            // stdin, and the read end of the pipe the signal handler writes to.
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: SignalPipe.shared.readEnd, events: Int16(POLLIN), revents: 0)]
             while true {
-                let r = poll(&fds, 1, -1)
-                if r < 0 && errno != EINTR { break }
+                let r = poll(&fds, 2, -1)
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    feed.yield(.terminate)
+                    return
+                }
+                // A signal, or a terminal that went away (hang-up), ends the screen; never spin on it.
+                let hangup = Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)
+                if fds[1].revents != 0 || fds[0].revents & hangup != 0 {
+                    feed.yield(.terminate)
+                    return
+                }
                 feed.yield(.inputReady)
                 consumed.wait()
             }
@@ -148,14 +160,31 @@ final class ScreenRuntime: @unchecked Sendable {
         return soon ? 1 : 3
     }
 
-    func installSignalHandlers() -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGINT, SIGHUP].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            let feed = self.feed
-            source.setEventHandler { feed.yield(.terminate) }
-            source.resume()
-            return source
+    /// SIGINT, SIGTERM and SIGHUP write to a pipe the input thread watches, so the loop ends normally and
+    /// the terminal is restored (a handler may only do async-signal-safe work such as write(2)).
+    func installSignalHandlers() -> [Int32] {
+        _ = SignalPipe.shared
+        let signals = [SIGTERM, SIGINT, SIGHUP]
+        for sig in signals {
+            signal(sig) { _ in
+                var byte: UInt8 = 1
+                _ = write(SignalPipe.writeEnd, &byte, 1)
+            }
         }
+        return signals
+    }
+}
+
+/// The self-pipe between signal handlers and the input thread.
+final class SignalPipe: Sendable {
+    static let shared = SignalPipe()
+    nonisolated(unsafe) static var writeEnd: Int32 = -1
+    let readEnd: Int32
+
+    private init() {
+        var fds: [Int32] = [0, 0]
+        pipe(&fds)
+        readEnd = fds[0]
+        SignalPipe.writeEnd = fds[1]
     }
 }

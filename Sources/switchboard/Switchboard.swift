@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNcurses
 import Logging
 import Foundation
 import SwitchboardCore
@@ -23,6 +24,8 @@ struct Switchboard: AsyncParsableCommand {
         defaultSubcommand: Screen.self)
 
     static func main() async {
+        // Events stream line by line even into a pipe (scripts and tests read them as they happen).
+        sb_line_buffer_stdout()
         // Logs go to stderr, so `token` and `--json` output stay clean.
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         do {
@@ -60,3 +63,4 @@ struct Switchboard: AsyncParsableCommand {
         }
     }
 }
+

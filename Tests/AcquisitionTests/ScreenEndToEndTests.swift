@@ -17,7 +17,14 @@ import Testing
         #expect(added.status == 0)
         let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
         let tmux = try await TmuxSession(command: command)
-        defer { Task { await tmux.kill() } }
+        do { try await steps(tmux, fixture) } catch {
+            await tmux.kill()
+            throw error
+        }
+        await tmux.kill()
+    }
+
+    func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {
 
         try await tmux.waitFor("○ not connected")
         try await tmux.send("c")
@@ -74,7 +81,14 @@ import Testing
         // An SSH session: no browser opens on this machine.
         let command = "env -u DISPLAY -u BROWSER SSH_CONNECTION='10.0.0.1 5 10.0.0.2 22' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
         let tmux = try await TmuxSession(command: command)
-        defer { Task { await tmux.kill() } }
+        do { try await steps(tmux, fixture) } catch {
+            await tmux.kill()
+            throw error
+        }
+        await tmux.kill()
+    }
+
+    func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {
         try await tmux.waitFor("○ not connected")
         try await tmux.send("c")
         let waiting = try await tmux.waitFor("ssh -L")
