@@ -113,6 +113,11 @@ public final class OAuthFixture: Sendable {
         state.withLock { $0.access[token]?.scope?.split(separator: " ").map(String.init) ?? [] }
     }
 
+    /// Whether the server issued this access token and has not revoked it (expiry aside).
+    public func issued(_ token: String) -> Bool {
+        state.withLock { $0.access[token].map { !$0.revoked } ?? false }
+    }
+
     /// Whether the server accepts this access token now.
     public func accepts(_ token: String) -> Bool {
         state.withLock { s in

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The real binary in a real terminal: a detached tmux session driven by send-keys and read by capture-pane.
 public final class TmuxSession: @unchecked Sendable {
@@ -10,25 +13,53 @@ public final class TmuxSession: @unchecked Sendable {
         try await Self.tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command], capture: false)
     }
 
+    /// Runs tmux with posix_spawn and waitpid: Foundation's Process sometimes never reaps the tmux client that
+    /// forks the server, and a test would wait forever.
     @discardableResult
     static func tmux(_ args: [String], capture: Bool = true) async throws -> String {
         try await withCheckedThrowingContinuation { c in
             DispatchQueue.global().async {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                p.arguments = ["tmux"] + args
-                let out = Pipe()
-                p.standardOutput = capture ? out : FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
-                p.standardInput = FileHandle.nullDevice
-                do {
-                    try p.run()
-                    let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-                    p.waitUntilExit()
-                    c.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch { c.resume(throwing: error) }
+                c.resume(with: Result { try spawn(["tmux"] + args, capture: capture) })
             }
         }
+    }
+
+    struct SpawnError: Error { var code: Int32 }
+
+    static func spawn(_ argv: [String], capture: Bool) throws -> String {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw SpawnError(code: errno) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var pid: pid_t = 0
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
+        close(fds[1])
+        guard rc == 0 else { close(fds[0]); throw SpawnError(code: rc) }
+        var output = Data()
+        if capture {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fds[0], &buffer, buffer.count)
+                if n <= 0 { break }
+                output.append(contentsOf: buffer[0..<n])
+            }
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
     }
 
     public func send(_ keys: String...) async throws { try await Self.tmux(["send-keys", "-t", name] + keys) }
