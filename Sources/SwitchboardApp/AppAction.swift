@@ -1,3 +1,4 @@
+import Canvas
 import Foundation
 import SwitchboardCore
 
@@ -31,4 +32,3 @@ public enum AppEffect: Equatable, Sendable {
     case quit
 }
 
-import Canvas

@@ -117,7 +117,7 @@ extension OAuthFixture {
             guard let found, found.clientID == clientID else { return .json(["error": "invalid_grant"], status: 400) }
             guard found.resource == form["resource"] else { return .json(["error": "invalid_target"], status: 400) }
             let newRT = options.rotateRefreshTokens ? nextID("rt") : nil
-            return issue(clientID: clientID, scope: found.scope, resource: found.resource, refresh: newRT, keepRefresh: !options.rotateRefreshTokens)
+            return issue(clientID: clientID, scope: found.scope, resource: found.resource, refresh: newRT)
         case "urn:ietf:params:oauth:grant-type:device_code":
             guard let code = form["device_code"] else { return .json(["error": "invalid_request"], status: 400) }
             let record: (clientID: String, polls: Int, resource: String?, scope: String?)? = state.withLock { s in
@@ -153,7 +153,7 @@ extension OAuthFixture {
                       "verification_uri_complete": authOrigin + "/activate?user_code=" + user, "expires_in": 600, "interval": 1])
     }
 
-    func issue(clientID: String, scope: String?, resource: String?, refresh: String?, keepRefresh: Bool = false) -> FixtureResponse {
+    func issue(clientID: String, scope: String?, resource: String?, refresh: String?) -> FixtureResponse {
         let access = nextID("at")
         let lifetime = options.accessTokenLifetime
         state.withLock { s in
@@ -171,7 +171,6 @@ extension OAuthFixture {
         case .absurdExpiresIn: out["expires_in"] = 1e12
         default: break
         }
-        _ = keepRefresh
         return .json(out, headers: [("Cache-Control", "no-store")])
     }
 

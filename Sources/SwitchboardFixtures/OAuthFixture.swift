@@ -41,7 +41,6 @@ public final class OAuthFixture: Sendable {
         var access: [String: Access] = [:]
         var refresh: [String: Refresh] = [:]
         var serial = 0
-        var sessions: Set<String> = []
         var devices: [String: (clientID: String, polls: Int, resource: String?, scope: String?)] = [:]
     }
 

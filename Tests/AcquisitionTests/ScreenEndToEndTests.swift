@@ -16,12 +16,7 @@ import Testing
         let added = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
         #expect(added.status == 0)
         let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        let tmux = try await TmuxSession(command: command)
-        do { try await steps(tmux, fixture) } catch {
-            await tmux.kill()
-            throw error
-        }
-        await tmux.kill()
+        try await TmuxSession.run(command: command) { try await steps($0, fixture) }
     }
 
     func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {
@@ -80,12 +75,7 @@ import Testing
         _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
         // An SSH session: no browser opens on this machine.
         let command = "env -u DISPLAY -u BROWSER SSH_CONNECTION='10.0.0.1 5 10.0.0.2 22' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        let tmux = try await TmuxSession(command: command)
-        do { try await steps(tmux, fixture) } catch {
-            await tmux.kill()
-            throw error
-        }
-        await tmux.kill()
+        try await TmuxSession.run(command: command) { try await steps($0, fixture) }
     }
 
     func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {

@@ -85,6 +85,16 @@ public final class TmuxSession: @unchecked Sendable {
         public var description: String { "`\(text)` did not appear; the screen was:\n\(screen)" }
     }
 
+    /// Runs `body` against a new session, and kills the session afterwards whatever happened.
+    public static func run(command: String, _ body: (TmuxSession) async throws -> Void) async throws {
+        let tmux = try await TmuxSession(command: command)
+        do { try await body(tmux) } catch {
+            await tmux.kill()
+            throw error
+        }
+        await tmux.kill()
+    }
+
     public func kill() async { _ = try? await Self.tmux(["kill-session", "-t", name]) }
 
     public static var available: Bool {
