@@ -14,6 +14,8 @@ public enum AppAction: Equatable, Sendable {
     case pasteFinished(error: String?)
     /// A `t` check finished with this one-line summary.
     case checkFinished(name: String, summary: String)
+    /// The doctor's report for a connection.
+    case doctorFinished(name: String, lines: [String])
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
@@ -28,6 +30,8 @@ public enum AppEffect: Equatable, Sendable {
     case removeConnection(name: String)
     /// Talk MCP to the server (initialize, list tools) and record the result for the detail pane.
     case check(name: String)
+    /// Replay discovery for a connection without signing in (the doctor) and report back.
+    case doctor(name: String)
     case reload
     case quit
 }

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
     case add, remove, nextField, previousField, submit, check
-    case paste, useDevice, useBrowser
+    case paste, useDevice, useBrowser, doctor
 }
 
 public struct KeyBinding: Sendable {
@@ -31,6 +31,7 @@ public enum KeyMap {
         KeyBinding(keys: [.char("t")], hint: ("t", "test"), command: .check),
         KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
         KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
+        KeyBinding(keys: [.char("D")], hint: ("D", "doctor"), command: .doctor),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
         KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
@@ -70,7 +71,17 @@ public enum KeyMap {
     ]
 
     public static let help: [KeyBinding] = [
+        KeyBinding(keys: [.char("D")], hint: ("D", "doctor for the selected connection"), command: .doctor),
         KeyBinding(keys: [.escape, .char("?"), .char("q"), .enter], hint: ("Esc", "close"), command: .close),
+    ]
+
+    public static let doctor: [KeyBinding] = [
+        KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "scroll"), command: .up),
+        KeyBinding(keys: [.down, .char("j")], hint: nil, command: .down),
+        KeyBinding(keys: [.pageUp], hint: nil, command: .pageUp),
+        KeyBinding(keys: [.pageDown, .char(" ")], hint: nil, command: .pageDown),
+        KeyBinding(keys: [.char("D")], hint: ("D", "run again"), command: .doctor),
+        KeyBinding(keys: [.escape, .char("q"), .enter], hint: ("Esc", "close"), command: .close),
     ]
 
     public static let filter: [KeyBinding] = [
@@ -87,6 +98,7 @@ public enum KeyMap {
         case .add: return add
         case .remove: return remove
         case .help: return help
+        case .doctor: return doctor
         case nil: return main
         }
     }

@@ -25,6 +25,7 @@ public enum MainView {
         case .add(let form): AddFormView.render(&buffer, form)
         case .remove(let name): RemoveView.render(&buffer, name)
         case .help: HelpView.render(&buffer)
+        case .doctor(let p): DoctorView.render(&buffer, p)
         case nil: break
         }
         return buffer
@@ -107,6 +108,11 @@ public enum MainView {
         }
         Draw.box(&b, r, title: c.name)
         guard let s = c.primaryScheme else { return }
+        if s.kind.isOAuth {
+            // The doctor is one key away from every OAuth connection's details.
+            let hint = " D doctor "
+            b.put(hint, x: r.maxX - 2 - hint.count, y: r.maxY - 1, style: Style(dim: true))
+        }
         var rows: [(String, String)] = []
         let badge = StatusText.badge(s.status, kind: s.kind)
         let timing = StatusText.timing(s.status, now: state.now)

@@ -91,17 +91,22 @@ enum DisconnectPanelView {
 /// Every key, drawn from the same tables that dispatch them.
 enum HelpView {
     static func render(_ b: inout CellBuffer) {
-        let width = min(b.width - 4, 60)
+        let width = min(b.width - 4, 76)
         let r = Rect(x: (b.width - width) / 2, y: 1, width: width, height: min(b.height - 2, 22))
         Draw.box(&b, r, title: "Help")
-        var y = r.y + 1
-        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Add form", KeyMap.add)]
+        // Sections flow into a second column when the first is full, so every key shows at 80×24.
+        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Paste-back", KeyMap.paste),
+                                                  ("Add form", KeyMap.add), ("Doctor", KeyMap.doctor)]
+        let columnWidth = (r.width - 4) / 2
+        var column = 0, y = r.y + 1
         for (title, table) in sections {
+            let hints = table.compactMap(\.hint)
+            if y + 1 + hints.count > r.maxY - 1, column == 0 { column = 1; y = r.y + 1 }
+            let x = r.x + 2 + column * (columnWidth + 1)
             guard y < r.maxY - 1 else { break }
-            b.put(title, x: r.x + 2, y: y, style: .bold); y += 1
-            for binding in table {
-                guard y < r.maxY - 1, let hint = binding.hint else { continue }
-                b.put(hint.key.fitted(to: 8) + hint.label, x: r.x + 4, y: y); y += 1
+            b.put(title, x: x, y: y, style: .bold, maxWidth: columnWidth); y += 1
+            for hint in hints where y < r.maxY - 1 {
+                b.put(hint.key.fitted(to: 7) + hint.label, x: x + 1, y: y, maxWidth: columnWidth - 1); y += 1
             }
         }
     }
@@ -152,5 +157,29 @@ enum RemoveView {
         b.put("Remove the connection and delete its stored secrets?", x: r.x + 2, y: r.y + 1, maxWidth: r.width - 4)
         b.put("(Disconnect first to revoke the tokens at the server.)", x: r.x + 2, y: r.y + 2, style: Style(dim: true), maxWidth: r.width - 4)
         b.put("Remove? y / N", x: r.x + 2, y: r.y + 4, style: .bold)
+    }
+}
+
+/// The doctor: discovery replayed without signing in. Scrolls; never holds a secret (the report has none).
+enum DoctorView {
+    static func render(_ b: inout CellBuffer, _ p: DoctorPanel) {
+        let r = DoctorPanel.frame(width: b.width, height: b.height)
+        Draw.box(&b, r, title: "Doctor: \(p.name)")
+        let inner = r.width - 4
+        guard p.lines != nil else {
+            b.put("Replaying discovery (no sign-in, nothing is stored)…", x: r.x + 2, y: r.y + 1, style: Style(dim: true), maxWidth: inner)
+            return
+        }
+        let lines = p.displayLines(width: inner)
+        let rows = DoctorPanel.visibleLines(height: b.height)
+        let shown = lines.dropFirst(p.scroll).prefix(rows)
+        for (i, line) in shown.enumerated() {
+            let style: Style = line.hasPrefix("✕") ? Style(color: .red) : (!line.hasPrefix(" ") && !line.isEmpty) ? .bold : .plain
+            b.put(line, x: r.x + 2, y: r.y + 1 + i, style: style, maxWidth: inner)
+        }
+        if lines.count > rows {
+            let position = "lines \(p.scroll + 1)–\(p.scroll + shown.count) of \(lines.count)"
+            b.put(position, x: r.maxX - 2 - position.count, y: r.maxY - 2, style: Style(dim: true))
+        }
     }
 }

@@ -21,6 +21,13 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             state.panel = .connect(p)
         }
         return []
+    case .doctorFinished(let name, let lines):
+        if case .doctor(var p) = state.panel, p.name == name {
+            p.lines = lines
+            p.scroll = 0
+            state.panel = .doctor(p)
+        }
+        return []
     case .checkFinished(let name, let summary):
         state.message = "\(name): \(summary)"
         return [.reload]
@@ -133,6 +140,25 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         return command == .confirm ? [.removeConnection(name: name), .reload] : []
     case .help:
         state.panel = nil
+        return command == .doctor ? openDoctor(&state) : []
+    case .doctor(var p):
+        let page = max(1, DoctorPanel.visibleLines(height: state.height))
+        let inner = DoctorPanel.frame(width: state.width, height: state.height).width - 4
+        let last = max(0, p.displayLines(width: inner).count - page)
+        switch command {
+        case .up: p.scroll = max(0, p.scroll - 1)
+        case .down: p.scroll = min(last, p.scroll + 1)
+        case .pageUp: p.scroll = max(0, p.scroll - page)
+        case .pageDown: p.scroll = min(last, p.scroll + page)
+        case .doctor:
+            state.panel = .doctor(DoctorPanel(name: p.name))
+            return [.doctor(name: p.name)]
+        case .close:
+            state.panel = nil
+            return []
+        default: break
+        }
+        state.panel = .doctor(p)
         return []
     case nil:
         return mainCommand(command, &state)
@@ -159,6 +185,7 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     case .remove:
         if let c = state.selectedConnection { state.panel = .remove(name: c.name) }
     case .help: state.panel = .help
+    case .doctor: return openDoctor(&state)
     case .quit:
         state.quitting = true
         return [.quit]
@@ -203,6 +230,13 @@ func openPanel(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     default:
         return []
     }
+}
+
+/// The doctor for the selected connection: the panel opens at once and fills in when the report arrives.
+func openDoctor(_ state: inout AppState) -> [AppEffect] {
+    guard let c = state.selectedConnection else { return [] }
+    state.panel = .doctor(DoctorPanel(name: c.name))
+    return [.doctor(name: c.name)]
 }
 
 /// Typing in the Add form: characters go to the focused field; ←/→ or space change the kind.

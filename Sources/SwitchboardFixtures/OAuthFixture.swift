@@ -112,6 +112,11 @@ public final class OAuthFixture: Sendable {
         state.withLock { $0.access[token]?.scope?.split(separator: " ").map(String.init) ?? [] }
     }
 
+    /// Every secret the server has handed out (access and refresh tokens, codes, client secrets): what a leak scan looks for.
+    public var issuedSecrets: [String] {
+        state.withLock { s in Array(s.access.keys) + Array(s.refresh.keys) + Array(s.codes.keys) + Array(s.usedCodes) + s.clients.values.compactMap(\.secret) }
+    }
+
     /// Whether the server issued this access token and has not revoked it (expiry aside).
     public func issued(_ token: String) -> Bool {
         state.withLock { $0.access[token].map { !$0.revoked } ?? false }

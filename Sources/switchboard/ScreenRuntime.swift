@@ -143,6 +143,21 @@ final class ScreenRuntime: @unchecked Sendable {
                     }
                     feed.yield(.action(.checkFinished(name: name, summary: summary)))
                 }
+            case .doctor(let name):
+                let engine = self.engine
+                let feed = self.feed
+                Task {
+                    let lines: [String]
+                    do {
+                        let connection = try engine.integrations.connection(named: name)
+                        lines = await Doctor(http: engine.http, secrets: engine.integrations.secrets,
+                                             clientMetadataURL: ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"])
+                            .report(for: connection)
+                    } catch {
+                        lines = ["✕ \(describe(error))"]
+                    }
+                    feed.yield(.action(.doctorFinished(name: name, lines: lines)))
+                }
             case .reload:
                 if let list = try? engine.integrations.connections.load().connections { _ = reduce(&state, .connectionsLoaded(list)) }
             }

@@ -33,6 +33,17 @@ import Testing
         #expect(fixture.counters.refreshes >= 1)
         #expect(refreshed.contains("● connected"))
 
+        // The doctor, from the detail pane: replays discovery, knows the stored client, shows no secret.
+        #expect(refreshed.contains("D doctor"))
+        try await tmux.send("D")
+        let doctor = try await tmux.waitFor("PKCE S256         yes")
+        #expect(doctor.contains("Doctor: fx"))
+        try await tmux.send("NPage")
+        let plan = try await tmux.waitFor("Reuse the stored client")
+        for token in fixture.issuedSecrets { #expect(!doctor.contains(token) && !plan.contains(token)) }
+        try await tmux.send("Escape")
+        try await tmux.waitFor("D doctor")
+
         try await tmux.send("d")
         try await tmux.waitFor("Disconnect? y / N")
         try await tmux.send("y")

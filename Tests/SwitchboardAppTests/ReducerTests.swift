@@ -172,6 +172,36 @@ import Testing
         #expect(s.quitting)
     }
 
+    @Test func doctorFromTheListAndFromHelp() {
+        var s = Sample.state { $0.selected = 2 }
+        #expect(reduce(&s, .keyPressed(.char("D"))) == [.doctor(name: "notion")])
+        #expect(s.panel == .doctor(DoctorPanel(name: "notion")))
+        // A report for another connection (a stale run) is not shown.
+        _ = reduce(&s, .doctorFinished(name: "linear", lines: ["x"]))
+        #expect(s.panel == .doctor(DoctorPanel(name: "notion")))
+        let lines = (1...60).map { "line \($0)" }
+        _ = reduce(&s, .doctorFinished(name: "notion", lines: lines))
+        #expect(s.panel == .doctor(DoctorPanel(name: "notion", lines: lines)))
+        // Scrolling stops at the last page.
+        for _ in 0..<10 { _ = reduce(&s, .keyPressed(.pageDown)) }
+        guard case .doctor(let p) = s.panel else { Issue.record("doctor closed"); return }
+        #expect(p.scroll == 60 - DoctorPanel.visibleLines(height: s.height))
+        #expect(MainView.render(s).text.contains("line 60"))
+        _ = reduce(&s, .keyPressed(.up))
+        #expect(!MainView.render(s).text.contains("line 60"))
+        // D runs it again; Esc closes.
+        #expect(reduce(&s, .keyPressed(.char("D"))) == [.doctor(name: "notion")])
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(s.panel == nil)
+        // From the help panel: ? then D.
+        _ = reduce(&s, .keyPressed(.char("?")))
+        #expect(MainView.render(s).text.contains("D      doctor"))
+        #expect(reduce(&s, .keyPressed(.char("D"))) == [.doctor(name: "notion")])
+        // The detail pane points at it.
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(MainView.render(s).rows[22].contains("D doctor"))
+    }
+
     @Test func footerIsDrawnFromTheKeyTable() {
         let wide = MainView.render(Sample.state { $0.width = 120; $0.height = 30 }).rows[29]
         for binding in KeyMap.main { if let hint = binding.hint { #expect(wide.contains("\(hint.key) \(hint.label)")) } }

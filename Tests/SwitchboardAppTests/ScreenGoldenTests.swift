@@ -64,6 +64,17 @@ enum Sample {
     @Test func listWithEveryBadge() { Self.check("list-every-badge", Sample.state { $0.selected = 1 }) }
     @Test func detailPane() { Self.check("detail-pane", Sample.state { $0.selected = 0 }) }
 
+    /// The doctor view over the list, filled with the report golden the doctor test records from a real fixture.
+    @Test func doctorRunningAndReport() throws {
+        Self.check("doctor-running", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "local")) })
+        let report = try String(contentsOf: Self.screens.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        Self.check("doctor-view", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "fixture", lines: report)) })
+        var scrolled = DoctorPanel(name: "fixture", lines: report)
+        scrolled.scroll = 11
+        Self.check("doctor-view-scrolled", Sample.state { $0.selected = 5; $0.panel = .doctor(scrolled) })
+    }
+
     @Test func connectInProgress() {
         var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
         p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource"]
