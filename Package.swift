@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -63,6 +64,14 @@ let package = Package(
             dependencies: [
                 "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal", "CNcurses",
                 "SwitchboardFixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "switchboard-bench",
+            dependencies: [
+                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "SwitchboardFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

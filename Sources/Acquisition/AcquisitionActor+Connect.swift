@@ -72,7 +72,7 @@ extension AcquisitionActor {
             await emit(.failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)")))
             return
         }
-        setStatus(schemeID, .connecting)
+        await setStatus(schemeID, .connecting)
         do {
             var forceRegistration = options.forceRegistration
             var attempt = 0
@@ -95,9 +95,9 @@ extension AcquisitionActor {
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
             if e.code == .cancelled {
-                setStatus(schemeID, previous)
+                await setStatus(schemeID, previous)
             } else {
-                setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
+                await setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
             }
             await emit(.failed(e))
         }
@@ -240,13 +240,13 @@ extension AcquisitionActor {
                 throw AcquisitionError(.network, "The token request failed: \(detail).", remedy: "Check the network and connect again.")
             }
         }
-        return try store(grant: grant, schemeID: schemeID, scheme: scheme, meta: meta, found: found, client: client,
+        return try await store(grant: grant, schemeID: schemeID, scheme: scheme, meta: meta, found: found, client: client,
                          requestedScopes: scopes, tokenEndpoint: tokenEndpoint)
     }
 
     /// Saves a completed flow's client and tokens (only a complete flow stores anything) and marks it connected.
     func store(grant: TokenClient.Grant, schemeID: String, scheme: AuthScheme, meta: AuthorizationServerMetadata, found: DiscoveryResult,
-               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) throws -> TokenSet {
+               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) async throws -> TokenSet {
         let now = env.now()
         let tokens = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
                               expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
@@ -260,7 +260,7 @@ extension AcquisitionActor {
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
         }
-        setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
             info.issuer = meta.issuer
             info.clientID = client.clientID
             info.grantedScopes = tokens.scopes

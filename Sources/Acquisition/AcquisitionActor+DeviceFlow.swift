@@ -69,7 +69,7 @@ extension AcquisitionActor {
                 throw AcquisitionError(.invalidTokenResponse, "The device sign-in failed: \(why).", remedy: "Connect again.")
             case .granted(let grant):
                 await emit(.exchangingCode)
-                return try store(grant: grant, schemeID: scheme.id, scheme: scheme, meta: meta, found: found, client: client,
+                return try await store(grant: grant, schemeID: scheme.id, scheme: scheme, meta: meta, found: found, client: client,
                                  requestedScopes: scopes, tokenEndpoint: tokenEndpoint)
             }
         }

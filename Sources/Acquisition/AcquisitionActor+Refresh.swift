@@ -48,7 +48,7 @@ extension AcquisitionActor {
                     cache[schemeID] = tokens
                     return tokens
                 }
-                try expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+                try await expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
                 throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: "Reconnect to sign in again.")
             }
             let (_, scheme) = try self.scheme(schemeID)
@@ -58,8 +58,8 @@ extension AcquisitionActor {
                 registration.clientSecret = secret
                 if registration.authMethod == "none" { registration.authMethod = "client_secret_basic" }
             }
+            // The screen of this process hears it; the file keeps `connected` (a refresh takes a moment).
             broadcast(schemeID, .refreshing)
-            setStatus(schemeID, .refreshing)
             guard let endpoint = URL(string: tokens.tokenEndpoint) else {
                 throw AcquisitionError(.storage, "The stored token endpoint is not a URL.", remedy: "Reconnect.")
             }
@@ -70,13 +70,13 @@ extension AcquisitionActor {
             } catch let error as TokenClient.Failure {
                 switch error {
                 case .rejected(let code, let detail):
-                    try expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
+                    try await expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
                                dropRegistration: code == "invalid_client" ? tokens.issuer : nil)
                     throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: "Reconnect to sign in again.")
                 case .transient(let detail), .invalid(let detail):
                     // Keep the status; the scheduler retries with backoff.
                     let message = "Refresh failed: \(detail)."
-                    setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+                    await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
                         info.lastRefreshAt = now
                         info.lastRefreshResult = "failed"
                         info.lastError = message
@@ -92,14 +92,16 @@ extension AcquisitionActor {
                                  scopes: grant.scope ?? tokens.scopes, resource: tokens.resource, issuer: tokens.issuer,
                                  clientID: tokens.clientID, tokenEndpoint: tokens.tokenEndpoint,
                                  revocationEndpoint: tokens.revocationEndpoint, obtainedAt: now)
-            // Durable before use: a rotated refresh token must survive a crash right after this.
+            // Durable before use: a rotated refresh token must survive a crash right after this. Concurrent
+            // refreshes share one journal append and fdatasync (group commit).
             do {
-                try env.secrets.updateScheme(schemeID) { $0.tokens = fresh }
+                try await env.secrets.commitScheme(schemeID) { $0.tokens = fresh }
             } catch {
                 throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: "Check the permissions of the Switchboard home.")
             }
             cache[schemeID] = fresh
-            setStatus(schemeID, .connected(expiresAt: fresh.expiresAt)) { info in
+            // Among many refreshes (a storm) the status is only queued; the last one waits for all.
+            await setStatus(schemeID, .connected(expiresAt: fresh.expiresAt), wait: refreshes.count <= 1) { info in
                 info.lastRefreshAt = now
                 info.lastRefreshResult = "ok"
                 info.lastError = nil
@@ -110,7 +112,7 @@ extension AcquisitionActor {
         }
     }
 
-    func expire(_ schemeID: String, reason: String, dropTokens: Bool, dropRegistration issuer: String? = nil) throws {
+    func expire(_ schemeID: String, reason: String, dropTokens: Bool, dropRegistration issuer: String? = nil) async throws {
         cache[schemeID] = nil
         if dropTokens || issuer != nil {
             try? env.secrets.updateScheme(schemeID) { entry in
@@ -118,7 +120,7 @@ extension AcquisitionActor {
                 if let issuer { entry.registrations[issuer] = nil }
             }
         }
-        setStatus(schemeID, .expired(reason: reason, since: env.now())) { $0.lastError = reason }
+        await setStatus(schemeID, .expired(reason: reason, since: env.now())) { $0.lastError = reason }
         broadcast(schemeID, .expired(reason: reason))
     }
 
@@ -155,7 +157,7 @@ extension AcquisitionActor {
         } catch {
             return .failed(AcquisitionError(.storage, "Could not delete the tokens: \(error)"))
         }
-        setStatus(schemeID, .notConnected) { $0.lastError = nil }
+        await setStatus(schemeID, .notConnected) { $0.lastError = nil }
         let event = AcquisitionEvent.disconnected(revoked: revoked)
         broadcast(schemeID, event)
         return event

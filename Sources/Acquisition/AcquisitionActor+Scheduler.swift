@@ -48,7 +48,7 @@ extension AcquisitionActor {
             let now = env.now()
             let plan = plan(now: now)
             for id in plan.lapsed {
-                try? expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+                try? await expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
             }
             if !plan.due.isEmpty { await refreshAll(plan.due) }
             if !plan.due.isEmpty || !plan.lapsed.isEmpty { continue }
@@ -90,5 +90,6 @@ extension AcquisitionActor {
                 _ = addNext()
             }
         }
+        await flushStatus()
     }
 }

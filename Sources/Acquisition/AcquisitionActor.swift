@@ -20,6 +20,8 @@ public actor AcquisitionActor {
     /// Backoff of the scheduler after failed refreshes.
     var retryAt: [String: Date] = [:]
     var failures: [String: Int] = [:]
+    /// The last status write queued; writes finish in order, so waiting for it waits for all.
+    var lastStatusWrite: CommitTicket?
 
     public init(environment: AcquisitionEnvironment) {
         self.env = environment
@@ -54,15 +56,25 @@ public actor AcquisitionActor {
         return (file.connections[ci], file.connections[ci].schemes[si])
     }
 
-    func setStatus(_ schemeID: String, _ status: SchemeStatus, info: ((inout SchemeInfo) -> Void)? = nil) {
-        do {
-            try env.integrations.updateScheme(schemeID) { s in
-                s.status = status
-                info?(&s.info)
-            }
-        } catch {
-            env.logger.error("could not record the status: \(error)")
+    /// Records a scheme's status in `integrations.json`. Writes go through the store's group commit in
+    /// order; by default this waits until the write is on disk, `wait: false` only queues it (a refresh
+    /// among many: `flushStatus()` waits for all of them).
+    func setStatus(_ schemeID: String, _ status: SchemeStatus, wait: Bool = true, info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
+        let ticket = env.integrations.enqueueScheme(schemeID) { s in
+            s.status = status
+            info?(&s.info)
         }
+        lastStatusWrite = ticket
+        if wait { await settle(ticket) }
+    }
+
+    /// Waits until every status write queued so far is on disk (they complete in order).
+    public func flushStatus() async {
+        if let last = lastStatusWrite { await settle(last) }
+    }
+
+    private func settle(_ ticket: CommitTicket) async {
+        do { try await ticket.wait() } catch { env.logger.error("could not record the status: \(error)") }
     }
 
     func loadSecrets(_ schemeID: String) throws -> SchemeSecrets {

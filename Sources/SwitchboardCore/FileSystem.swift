@@ -83,6 +83,56 @@ public enum FileSystem {
         try syncDirectory(dir)
     }
 
+    /// Reads a file from `offset` to its end; nil when it does not exist.
+    public static func read(_ url: URL, from offset: Int) throws -> Data? {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw FileSystemError(operation: "open", path: url.path, code: errno)
+        }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var position = off_t(offset)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, position) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(operation: "read", path: url.path, code: errno)
+            }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            position += off_t(n)
+        }
+        return data
+    }
+
+    /// Writes `data` at `offset` (cutting off whatever follows it, e.g. a torn write) and fdatasyncs.
+    /// Returns the new end of the file. The file must exist.
+    @discardableResult
+    public static func append(_ data: Data, to url: URL, truncatingTo offset: Int) throws -> Int {
+        let fd = open(url.path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(operation: "open", path: url.path, code: errno) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, Int(st.st_size) != offset {
+            guard ftruncate(fd, off_t(offset)) == 0 else { throw FileSystemError(operation: "truncate", path: url.path, code: errno) }
+        }
+        try data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError(operation: "write", path: url.path, code: errno)
+                }
+                done += n
+            }
+        }
+        guard fdatasync(fd) == 0 else { throw FileSystemError(operation: "fdatasync", path: url.path, code: errno) }
+        return offset + data.count
+    }
+
     public static func syncDirectory(_ path: String) throws {
         let dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dfd >= 0 else { throw FileSystemError(operation: "open directory", path: path, code: errno) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The contents of `integrations.json`.
 public struct IntegrationsFile: Codable, Equatable, Sendable {
@@ -45,22 +46,33 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
 public final class IntegrationStore: Sendable {
     public let home: SwitchboardHome
     private let lock: FileLock
+    /// The last file read or written, by the file's identity: an unchanged file is decoded once.
+    private let cache = Mutex<(stamp: FileSystem.Stamp, file: IntegrationsFile)?>(nil)
+
+    private let group = CommitGroup<IntegrationsFile>(label: "switchboard.integrations.commit")
 
     public init(home: SwitchboardHome) {
         self.home = home
         self.lock = FileLock(url: home.directory.appendingPathComponent(".integrations.lock"))
+        group.setCommit { [unowned self] changes in try self.update { file in for change in changes { change(&file) } } }
     }
 
     public var fileURL: URL { home.integrationsFile }
 
     /// Reads the file; a missing file is an empty list.
     public func load() throws -> IntegrationsFile {
+        let before = FileSystem.stamp(of: fileURL)
+        if let before, let hit = cache.withLock({ c in c.flatMap { $0.stamp == before ? $0.file : nil } }) { return hit }
         guard let data = try FileSystem.read(fileURL) else { return IntegrationsFile() }
+        let file: IntegrationsFile
         do {
-            return try JSONCoding.decode(IntegrationsFile.self, from: data, file: fileURL.path)
+            file = try JSONCoding.decode(IntegrationsFile.self, from: data, file: fileURL.path)
         } catch {
             throw IntegrationStoreError.corrupt(error)
         }
+        // Cache only when nothing replaced the file while it was read.
+        if let before, before == FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (before, file) } }
+        return file
     }
 
     /// Read-modify-write under the file lock; a file that does not parse is never overwritten.
@@ -74,8 +86,18 @@ public final class IntegrationStore: Sendable {
             if file != before {
                 let data = try JSONCoding.encoder().encode(file)
                 try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600)
+                if let stamp = FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (stamp, file) } }
             }
             return result
+        }
+    }
+
+    /// `updateScheme`, grouped with the other changes waiting in this process into one write. The change's
+    /// place in the order is fixed when this returns; the ticket says when it is on disk.
+    @discardableResult
+    public func enqueueScheme(_ schemeID: String, _ body: @escaping @Sendable (inout AuthScheme) -> Void) -> CommitTicket {
+        group.enqueue { file in
+            if let (ci, si) = file.index(ofScheme: schemeID) { body(&file.connections[ci].schemes[si]) }
         }
     }
 

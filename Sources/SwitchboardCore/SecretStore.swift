@@ -1,37 +1,66 @@
+import Crypto
+import Dispatch
 import Foundation
 import Synchronization
 
-/// Client registrations, tokens and static credentials, keyed by scheme id, in a 0600 file.
+/// Client registrations, tokens and static credentials, keyed by scheme id, in 0600 files:
+/// a snapshot (`integration-secrets.json`) and an append-only journal (`integration-secrets.journal`).
 ///
-/// Reads are lock-free (writers rename a complete file into place) and cached by the file's identity,
-/// so an unchanged file is parsed once. Writes are read-modify-write under an exclusive file lock.
+/// A commit appends the changed schemes to the journal and fdatasyncs it, so its cost follows the change,
+/// not the number of schemes stored; once the journal outgrows the snapshot the two are folded into a new
+/// snapshot (written to a temporary file, fsynced, renamed). Commits run under an exclusive file lock;
+/// reads take no lock and are cached by both files' identities, reading only what the journal gained.
+/// `commit(_:)` groups concurrent commits of this process into one append and one fdatasync.
 public final class SecretStore: Sendable {
     public let fileURL: URL
+    public let journalURL: URL
     private let lock: FileLock
     private let encryption: SecretsEncryption
     private let warn: @Sendable (String) -> Void
-    private let cache = Mutex<(stamp: FileSystem.Stamp, file: SecretsFile)?>(nil)
+    private let cache = Mutex<View?>(nil)
     private let clock: @Sendable () -> Date
+    private let group: CommitGroup<SecretsFile>
+    private let sweptTemporaries = Mutex(false)
+    /// The journal is folded into the snapshot once it is larger than this and than the snapshot.
+    let compactionFloor: Int
+
+    /// What was read: both files' identities, the merged contents, and where the journal's intact part ends.
+    struct View {
+        var snapshot: FileSystem.Stamp?
+        var journal: FileSystem.Stamp?
+        var file: SecretsFile
+        var generation: Int
+        var snapshotSize: Int
+        var snapshotSealed = false
+        /// The journal belongs to the snapshot (its generation matches), so commits append to it.
+        var journalCurrent: Bool
+        var journalSealed: Bool
+        var journalEnd: Int
+        var damage: String?
+    }
 
     public init(home: SwitchboardHome, encryption: SecretsEncryption = .fromEnvironment(),
-                clock: @escaping @Sendable () -> Date = Date.init,
+                clock: @escaping @Sendable () -> Date = Date.init, compactionFloor: Int = 1 << 20,
                 warn: @escaping @Sendable (String) -> Void) {
         self.fileURL = home.secretsFile
+        self.journalURL = home.directory.appendingPathComponent("integration-secrets.journal")
         self.lock = FileLock(url: home.directory.appendingPathComponent(".integration-secrets.lock"))
         self.encryption = encryption
         self.warn = warn
         self.clock = clock
+        self.compactionFloor = compactionFloor
+        self.group = CommitGroup(label: "switchboard.secret-store.commit")
+        group.setCommit { [unowned self] changes in try self.update { file in for change in changes { change(&file) } } }
     }
 
-    /// The whole store. A file that cannot be read or decrypted is quarantined and an empty store returned.
+    /// The whole store. A snapshot that cannot be read or decrypted is quarantined and an empty store returned.
     public func load() throws -> SecretsFile {
-        if let hit = cachedIfCurrent() { return hit }
         do {
-            return try readCurrent()
+            return try currentView().file
         } catch is SecretsEnvelope.ReadError {
             return try lock.withLock {
                 // Another process may have replaced the file since; only quarantine what is still broken.
-                do { return try readCurrent() } catch let again as SecretsEnvelope.ReadError {
+                do { return try currentView().file } catch let again as SecretsEnvelope.ReadError {
                     try quarantine(because: again)
                     return SecretsFile()
                 }
@@ -44,20 +73,21 @@ public final class SecretStore: Sendable {
         try load().schemes[schemeID] ?? SchemeSecrets()
     }
 
-    /// Read-modify-write under the file lock. Writes only when something changed.
+    /// Read-modify-write under the file lock; durable when it returns. Writes only when something changed.
     @discardableResult
     public func update<T>(_ body: (inout SecretsFile) throws -> T) throws -> T {
         try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
         return try lock.withLock {
-            var file: SecretsFile
-            do { file = try readCurrent() } catch let error as SecretsEnvelope.ReadError {
+            sweepTemporariesOnce()
+            var view: View
+            do { view = try currentView() } catch let error as SecretsEnvelope.ReadError {
                 try quarantine(because: error)
-                file = SecretsFile()
+                view = try currentView()
             }
-            let before = file
+            var file = view.file
             let result = try body(&file)
             file.schemes = file.schemes.filter { !$0.value.isEmpty }
-            if file != before { try write(file) }
+            try commitLocked(from: view, to: file)
             return result
         }
     }
@@ -72,52 +102,203 @@ public final class SecretStore: Sendable {
         }
     }
 
-    // MARK: - Internals
-
-    private func cachedIfCurrent() -> SecretsFile? {
-        guard let stamp = FileSystem.stamp(of: fileURL) else { return nil }
-        return cache.withLock { c in c.flatMap { $0.stamp == stamp ? $0.file : nil } }
+    /// A durable change, grouped with the other commits waiting in this process: one append and one
+    /// fdatasync for all of them. Returns once the change is on disk. Runs off the cooperative pool.
+    public func commit(_ change: @escaping @Sendable (inout SecretsFile) -> Void) async throws {
+        try await group.submit(change)
     }
 
-    private func readCurrent() throws -> SecretsFile {
-        let stampBefore = FileSystem.stamp(of: fileURL)
-        if let stampBefore, let hit = cache.withLock({ c in c.flatMap { $0.stamp == stampBefore ? $0.file : nil } }) { return hit }
-        guard let data = try FileSystem.read(fileURL) else {
-            cache.withLock { $0 = nil }
-            return SecretsFile()
+    /// `commit` for one scheme.
+    public func commitScheme(_ schemeID: String, _ change: @escaping @Sendable (inout SchemeSecrets) -> Void) async throws {
+        try await commit { file in
+            var entry = file.schemes[schemeID] ?? SchemeSecrets()
+            change(&entry)
+            file.schemes[schemeID] = entry
         }
-        let file = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { try encryption.key(create: false) }
-        if let stampBefore, stampBefore == FileSystem.stamp(of: fileURL) {
-            cache.withLock { $0 = (stampBefore, file) }
-        }
-        return file
     }
 
-    private func write(_ file: SecretsFile) throws {
-        var data: Data
-        if encryption.enabled {
-            do {
-                data = try SecretsEnvelope.encodeSealed(file, key: encryption.key(create: true))
-            } catch {
-                warn("could not encrypt the secret store (\(error)); wrote it as plain JSON (mode 0600) instead")
-                data = try SecretsEnvelope.encodePlain(file)
+    // MARK: - Reading
+
+    /// The current contents: from the cache when neither file changed, reading only the journal's new
+    /// records when only it grew, else both files. Retries when a compaction replaced the snapshot meanwhile.
+    private func currentView() throws -> View {
+        for _ in 0..<8 {
+            let s1 = FileSystem.stamp(of: fileURL)
+            let j1 = FileSystem.stamp(of: journalURL)
+            let cached = cache.withLock { $0 }
+            if let cached, cached.snapshot == s1, cached.journal == j1 { return cached }
+            var view: View
+            if let cached, cached.snapshot == s1, cached.journalCurrent, let j1, let cj = cached.journal,
+               cj.inode == j1.inode, cj.device == j1.device, Int(j1.size) >= cached.journalEnd {
+                view = cached
+                let tail = try FileSystem.read(journalURL, from: cached.journalEnd) ?? Data()
+                let parsed = SecretsJournal.parse(tail, base: cached.journalEnd, sealed: cached.journalSealed) { try self.encryption.key(create: false) }
+                apply(parsed, to: &view)
+                view.journal = j1
+            } else {
+                view = try readBoth(snapshotStamp: s1, journalStamp: j1)
             }
+            // A compaction renames a new snapshot into place first: if that happened, read again.
+            guard FileSystem.stamp(of: fileURL) == s1 else { continue }
+            cache.withLock { $0 = view }
+            return view
+        }
+        throw FileSystemError(operation: "read a stable copy of", path: fileURL.path, code: EAGAIN)
+    }
+
+    private func readBoth(snapshotStamp: FileSystem.Stamp?, journalStamp: FileSystem.Stamp?) throws -> View {
+        var view = View(snapshot: snapshotStamp, journal: journalStamp, file: SecretsFile(), generation: 0, snapshotSize: 0,
+                        journalCurrent: false, journalSealed: false, journalEnd: 0)
+        if let data = try FileSystem.read(fileURL) {
+            (view.file, view.generation, view.snapshotSealed) = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { try encryption.key(create: false) }
+            view.snapshotSize = data.count
+        }
+        if let data = try FileSystem.read(journalURL) {
+            let parsed = SecretsJournal.parse(data, base: 0, sealed: false) { try self.encryption.key(create: false) }
+            if let header = parsed.header, header.generation == view.generation {
+                view.journalCurrent = true
+                view.journalSealed = header.encryption != "none"
+                apply(parsed, to: &view)
+            } else if parsed.header == nil, parsed.damage != nil {
+                view.damage = parsed.damage
+            }
+        }
+        return view
+    }
+
+    private func apply(_ parsed: SecretsJournal.Parsed, to view: inout View) {
+        for changes in parsed.changes {
+            for (id, entry) in changes { view.file.schemes[id] = entry }
+        }
+        view.journalEnd = parsed.validEnd
+        if let damage = parsed.damage { view.damage = damage }
+    }
+
+    // MARK: - Writing (under the lock)
+
+    private func commitLocked(from view: View, to file: SecretsFile) throws {
+        var changes: SecretsJournal.Changes = [:]
+        for (id, entry) in file.schemes where view.file.schemes[id] != entry { changes[id] = .some(entry) }
+        for id in view.file.schemes.keys where file.schemes[id] == nil { changes[id] = .some(nil) }
+        guard !changes.isEmpty else { return }
+        let sealed = encryption.enabled
+        if let damage = view.damage {
+            // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
+            let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
+            warn("the secret store's journal is damaged (\(damage)); it was moved to \(moved.lastPathComponent) and the intact records were kept")
+            try compact(file, generation: view.generation + 1)
+            return
+        }
+        var key: SymmetricKey?
+        if sealed {
+            do { key = try sealingKey() } catch {
+                warn("could not encrypt the secret store (\(error)); wrote it as plain JSON (mode 0600) instead")
+            }
+        }
+        // A new store, or the encryption setting changed: a fresh snapshot in the new form. A commit that
+        // deletes a secret (remove, disconnect, a refused refresh) also folds the journal, so the deleted
+        // value does not linger in an older record.
+        if view.snapshot == nil || changes.contains(where: { deletesSecret(old: view.file.schemes[$0.key], new: $0.value) }) || view.snapshotSealed != (key != nil) || (view.journalCurrent && view.journalSealed != (key != nil)) {
+            try compact(file, generation: view.generation + 1)
+            return
+        }
+        guard view.journalCurrent else {
+            // No journal for this snapshot yet: start one with this commit.
+            var data = try SecretsJournal.headerLine(generation: view.generation, sealed: key != nil)
+            data.append(try SecretsJournal.recordLine(changes, key: key))
+            try FileSystem.writeAtomically(data, to: journalURL, mode: 0o600)
+            remember(file, view: view, journalEnd: data.count, sealed: key != nil)
+            return
+        }
+        let line = try SecretsJournal.recordLine(changes, key: key)
+        let end = try FileSystem.append(line, to: journalURL, truncatingTo: view.journalEnd)
+        if end > max(compactionFloor, view.snapshotSize) {
+            try compact(file, generation: view.generation + 1)
         } else {
-            data = try SecretsEnvelope.encodePlain(file)
+            remember(file, view: view, journalEnd: end, sealed: key != nil)
+        }
+    }
+
+    private func deletesSecret(old: SchemeSecrets?, new: SchemeSecrets?) -> Bool {
+        guard let old else { return false }
+        guard let new else { return true }
+        return (old.tokens != nil && new.tokens == nil) || (old.bearerToken != nil && new.bearerToken == nil)
+            || (old.manualClientSecret != nil && new.manualClientSecret == nil)
+            || old.registrations.keys.contains { new.registrations[$0] == nil }
+    }
+
+    /// Folds everything into a new snapshot of the next generation, then starts its empty journal.
+    /// A crash between the two renames leaves the old journal, which is stale for the new snapshot.
+    private func compact(_ file: SecretsFile, generation: Int) throws {
+        sweepTemporaries()
+        var data: Data
+        var sealed = false
+        if encryption.enabled, let key = try? sealingKey() {
+            data = try SecretsEnvelope.encodeSealed(file, key: key, generation: generation)
+            sealed = true
+        } else {
+            data = try SecretsEnvelope.encodePlain(file, generation: generation)
         }
         try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600)
-        if let stamp = FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (stamp, file) } }
+        let header = try SecretsJournal.headerLine(generation: generation, sealed: sealed)
+        try FileSystem.writeAtomically(header, to: journalURL, mode: 0o600)
+        let view = View(snapshot: FileSystem.stamp(of: fileURL), journal: nil, file: file, generation: generation,
+                        snapshotSize: data.count, snapshotSealed: sealed, journalCurrent: true, journalSealed: sealed, journalEnd: header.count)
+        remember(file, view: view, journalEnd: header.count, sealed: sealed)
     }
 
-    private func quarantine(because error: SecretsEnvelope.ReadError) throws {
+    private func remember(_ file: SecretsFile, view: View, journalEnd: Int, sealed: Bool) {
+        var next = view
+        next.file = file
+        next.journal = FileSystem.stamp(of: journalURL)
+        next.journalCurrent = true
+        next.journalSealed = sealed
+        next.journalEnd = journalEnd
+        next.damage = nil
+        cache.withLock { $0 = next }
+    }
+
+    private func sealingKey() throws -> SymmetricKey {
+        do { return try encryption.key(create: true) } catch {
+            throw InvalidInput("could not get the secret store's encryption key: \(error)")
+        }
+    }
+
+    /// Temporary files left by a writer that was killed mid-write. Under the store lock no other writer
+    /// is writing one, so every one found is stale.
+    private func sweepTemporaries() {
+        let dir = fileURL.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+        for prefix in [".\(fileURL.lastPathComponent).tmp-", ".\(journalURL.lastPathComponent).tmp-"] {
+            for name in names where name.hasPrefix(prefix) { unlink(dir.appendingPathComponent(name).path) }
+        }
+    }
+
+    private func sweepTemporariesOnce() {
+        let first = sweptTemporaries.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { sweepTemporaries() }
+    }
+
+    private func brokenSuffix(for url: URL) -> String {
         let stamp = ISO8601DateFormatter().string(from: clock())
         var suffix = ".broken-\(stamp)"
         var n = 2
-        while FileManager.default.fileExists(atPath: fileURL.path + suffix) {
+        while FileManager.default.fileExists(atPath: url.path + suffix) {
             suffix = ".broken-\(stamp)-\(n)"
             n += 1
         }
-        let moved = try FileSystem.moveAside(fileURL, suffix: suffix)
+        return suffix
+    }
+
+    private func quarantine(because error: SecretsEnvelope.ReadError) throws {
+        let moved = try FileSystem.moveAside(fileURL, suffix: brokenSuffix(for: fileURL))
+        // The journal continues the snapshot that is gone: keep it next to it.
+        if FileManager.default.fileExists(atPath: journalURL.path) {
+            _ = try? FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
+        }
         cache.withLock { $0 = nil }
         warn("the secret store could not be read (\(error)); it was moved to \(moved.lastPathComponent) and an empty store is used. Your connections are kept: reconnect them to sign in again.")
     }

@@ -9,6 +9,8 @@ enum SecretsEnvelope {
         var format: String
         var version: Int
         var encryption: String
+        /// Which journal belongs to this snapshot (absent in files written before the journal: 0).
+        var generation: Int?
         var schemes: [String: SchemeSecrets]
     }
 
@@ -16,6 +18,7 @@ enum SecretsEnvelope {
         var format: String
         var version: Int
         var encryption: String
+        var generation: Int?
         /// base64 of nonce ‖ ciphertext ‖ tag.
         var sealed: String
     }
@@ -24,6 +27,7 @@ enum SecretsEnvelope {
         var format: String?
         var version: Int?
         var encryption: String?
+        var generation: Int?
     }
 
     enum ReadError: Error, CustomStringConvertible {
@@ -40,14 +44,15 @@ enum SecretsEnvelope {
         }
     }
 
-    static func decode(_ data: Data, file: String, key: () throws -> SymmetricKey) throws -> SecretsFile {
+    /// The snapshot's schemes, generation, and whether it was sealed.
+    static func decode(_ data: Data, file: String, key: () throws -> SymmetricKey) throws -> (SecretsFile, generation: Int, sealed: Bool) {
         let header: Header
         do { header = try JSONCoding.decode(Header.self, from: data, file: file) } catch { throw ReadError.malformed(error.description) }
         guard header.format == format else { throw ReadError.malformed("\(file): not a Switchboard secrets file (format is `\(header.format ?? "missing")`)") }
         guard header.version == 1 else { throw ReadError.malformed("\(file): unsupported version \(header.version.map(String.init) ?? "missing")") }
         switch header.encryption ?? "none" {
         case "none":
-            do { return SecretsFile(schemes: try JSONCoding.decode(Plain.self, from: data, file: file).schemes) } catch { throw ReadError.malformed(error.description) }
+            do { return (SecretsFile(schemes: try JSONCoding.decode(Plain.self, from: data, file: file).schemes), header.generation ?? 0, false) } catch { throw ReadError.malformed(error.description) }
         case "aes-256-gcm":
             let sealed: Sealed
             do { sealed = try JSONCoding.decode(Sealed.self, from: data, file: file) } catch { throw ReadError.malformed(error.description) }
@@ -56,21 +61,21 @@ enum SecretsEnvelope {
             guard let combined = Data(base64Encoded: sealed.sealed),
                   let box = try? AES.GCM.SealedBox(combined: combined),
                   let plain = try? AES.GCM.open(box, using: k) else { throw ReadError.cannotDecrypt }
-            do { return SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)) } catch { throw ReadError.malformed(error.description) }
+            do { return (SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)), header.generation ?? 0, true) } catch { throw ReadError.malformed(error.description) }
         case let other:
             throw ReadError.malformed("\(file): unknown encryption `\(other)`")
         }
     }
 
-    static func encodePlain(_ file: SecretsFile) throws -> Data {
-        try JSONCoding.encoder(pretty: false).encode(Plain(format: format, version: 1, encryption: "none", schemes: file.schemes))
+    static func encodePlain(_ file: SecretsFile, generation: Int) throws -> Data {
+        try JSONCoding.encoder(pretty: false).encode(Plain(format: format, version: 1, encryption: "none", generation: generation, schemes: file.schemes))
     }
 
-    static func encodeSealed(_ file: SecretsFile, key: SymmetricKey) throws -> Data {
+    static func encodeSealed(_ file: SecretsFile, key: SymmetricKey, generation: Int) throws -> Data {
         let inner = try JSONCoding.encoder(pretty: false).encode(file.schemes)
         let box = try AES.GCM.seal(inner, using: key)
         guard let combined = box.combined else { throw ReadError.cannotDecrypt }
         return try JSONCoding.encoder(pretty: false).encode(
-            Sealed(format: format, version: 1, encryption: "aes-256-gcm", sealed: combined.base64EncodedString()))
+            Sealed(format: format, version: 1, encryption: "aes-256-gcm", generation: generation, sealed: combined.base64EncodedString()))
     }
 }

@@ -20,11 +20,11 @@ import Testing
         let show = try await BinaryRunner.runDetached(["show", "gh"] + home)
         #expect(show.stdout.contains("● static"))
         #expect(!show.stdout.contains("tok-canary"))
-        let secrets = try String(contentsOf: tmp.path("integration-secrets.json"), encoding: .utf8)
+        let secrets = storedSecretText(tmp.url)
         #expect(secrets.contains("tok-canary-789"))
         let removed = try await BinaryRunner.runDetached(["remove", "gh"] + home)
         #expect(removed.status == 0)
-        let after = try String(contentsOf: tmp.path("integration-secrets.json"), encoding: .utf8)
+        let after = storedSecretText(tmp.url)
         #expect(!after.contains("tok-canary"))
     }
 

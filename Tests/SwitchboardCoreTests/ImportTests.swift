@@ -78,7 +78,7 @@ import Testing
         #expect(outputs.contains("skip    local: a local (stdio) server"))
         #expect(outputs.contains("skip    insecure"))
         #expect(!outputs.contains("canary"))
-        let secrets = try String(contentsOf: tmp.path("home/integration-secrets.json"), encoding: .utf8)
+        let secrets = storedSecretText(tmp.path("home"))
         #expect(secrets.contains("sk-import-canary") && secrets.contains("tok-codex-canary"))
 
         // Idempotent: a second run adds nothing.

@@ -89,3 +89,10 @@ extension BinaryRunner {
         }
     }
 }
+
+/// Everything the secret store holds on disk in a home (the snapshot and the journal), as text.
+public func storedSecretText(_ home: URL) -> String {
+    ["integration-secrets.json", "integration-secrets.journal"]
+        .compactMap { try? String(contentsOf: home.appendingPathComponent($0), encoding: .utf8) }
+        .joined(separator: "\n")
+}

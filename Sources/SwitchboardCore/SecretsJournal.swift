@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+
+/// The secret store's append-only journal, `integration-secrets.journal`, next to the snapshot.
+///
+/// A commit appends one line holding every scheme it changed (the whole `SchemeSecrets`, or null for
+/// a deletion) and fdatasyncs it: a few hundred bytes instead of the whole store. The first line names
+/// the snapshot generation the journal continues; a journal of another generation is stale (its
+/// records are already in the snapshot) and ignored. Each record carries a SHA-256 prefix of its
+/// payload (plain) or is an AES-GCM box (sealed), so a torn tail is recognised and never applied.
+///
+///     {"format":"switchboard-secrets-journal","version":1,"generation":3,"encryption":"none"}
+///     9f2c0e61a8d4b7e3 {"scheme-id":{"tokens":{…}},"other-id":null}
+enum SecretsJournal {
+    static let format = "switchboard-secrets-journal"
+
+    struct Header: Codable, Equatable {
+        var format: String
+        var version: Int
+        var generation: Int
+        var encryption: String
+    }
+
+    typealias Changes = [String: SchemeSecrets?]
+
+    static func headerLine(generation: Int, sealed: Bool) throws -> Data {
+        var line = try JSONCoding.encoder(pretty: false).encode(
+            Header(format: format, version: 1, generation: generation, encryption: sealed ? "aes-256-gcm" : "none"))
+        line.append(0x0A)
+        return line
+    }
+
+    /// One record line, newline included.
+    static func recordLine(_ changes: Changes, key: SymmetricKey?) throws -> Data {
+        let json = try JSONCoding.encoder(pretty: false).encode(changes)
+        var line: Data
+        if let key {
+            guard let combined = try AES.GCM.seal(json, using: key).combined else { throw SecretsEnvelope.ReadError.cannotDecrypt }
+            line = Data("sealed ".utf8)
+            line.append(Data(combined.base64EncodedString().utf8))
+        } else {
+            line = Data((checksum(json) + " ").utf8)
+            line.append(json)
+        }
+        line.append(0x0A)
+        return line
+    }
+
+    static func checksum(_ payload: Data) -> String {
+        SHA256.hash(data: payload).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What a read of (part of) a journal found.
+    struct Parsed {
+        var header: Header?
+        var changes: [Changes] = []
+        /// Offset just past the last record that was complete and intact; a writer truncates to here.
+        var validEnd: Int
+        /// A bad record followed by good ones: damage, not a torn write.
+        var damage: String?
+    }
+
+    /// Parses `data`, which starts at file offset `base` (0: the header comes first).
+    static func parse(_ data: Data, base: Int, sealed: Bool, key: () throws -> SymmetricKey) -> Parsed {
+        var parsed = Parsed(validEnd: base)
+        var start = data.startIndex
+        var lines: [Range<Data.Index>] = []
+        while let nl = data[start...].firstIndex(of: 0x0A) {
+            lines.append(start..<nl)
+            start = nl + 1
+        }
+        // Anything after the last newline is an append in progress or a torn write: not a record yet.
+        var index = 0
+        if base == 0 {
+            guard let first = lines.first,
+                  let header = try? JSONDecoder().decode(Header.self, from: data[first]), header.format == format, header.version == 1 else {
+                parsed.damage = lines.isEmpty ? nil : "the journal's first line is not a Switchboard journal header"
+                return parsed
+            }
+            parsed.header = header
+            parsed.validEnd = base + (first.upperBound + 1 - data.startIndex)
+            index = 1
+        }
+        let recordsSealed = parsed.header.map { $0.encryption != "none" } ?? sealed
+        var cachedKey: SymmetricKey?
+        while index < lines.count {
+            let range = lines[index]
+            if let changes = decodeRecord(data[range], sealed: recordsSealed, key: {
+                if let cachedKey { return cachedKey }
+                let k = try key()
+                cachedKey = k
+                return k
+            }) {
+                parsed.changes.append(changes)
+                parsed.validEnd = base + (range.upperBound + 1 - data.startIndex)
+                index += 1
+                continue
+            }
+            // A bad last line is a write torn by a crash (never acknowledged); a bad line with good ones after it is damage.
+            if index < lines.count - 1 {
+                parsed.damage = "record \(index) of the journal is damaged"
+            }
+            break
+        }
+        return parsed
+    }
+
+    static func decodeRecord(_ line: Data, sealed: Bool, key: () throws -> SymmetricKey) -> Changes? {
+        guard let space = line.firstIndex(of: 0x20) else { return nil }
+        let tag = String(decoding: line[line.startIndex..<space], as: UTF8.self)
+        let payload = line[(space + 1)...]
+        let json: Data
+        if sealed {
+            guard tag == "sealed", let combined = Data(base64Encoded: Data(payload)),
+                  let box = try? AES.GCM.SealedBox(combined: combined), let k = try? key(),
+                  let plain = try? AES.GCM.open(box, using: k) else { return nil }
+            json = plain
+        } else {
+            guard tag == checksum(Data(payload)) else { return nil }
+            json = Data(payload)
+        }
+        return try? JSONCoding.decoder().decode(Changes.self, from: json)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard-bench",
+        abstract: "Measure Switchboard's hot paths: min / median / p95 per scenario, against the targets in issue #7.")
+
+    @Flag(help: "Print the results as JSON.") var json = false
+    @Option(help: "Run only these scenarios (comma-separated names).") var only: String?
+    @Flag(help: "Fewer runs and a 10-second idle window, for a quick look.") var quick = false
+
+    func run() async throws {
+        let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
+        var results: [Result] = []
+        for scenario in Scenarios.all where wanted?.contains(scenario.name) ?? true {
+            if !json { FileHandle.standardError.write(Data("running \(scenario.name)…\n".utf8)) }
+            let r = try await scenario.run(quick)
+            results.append(contentsOf: r)
+            if !json { for x in r { print(Report.line(x)) } }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        }
+    }
+}
+
+enum Report {
+    static func format(_ v: Double) -> String {
+        v >= 100 ? String(format: "%.0f", v) : v >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
+    }
+
+    static func line(_ r: Result) -> String {
+        let target = r.target.map { "≤ \(format($0)) \(r.unit)" } ?? ""
+        let verdict = r.met.map { $0 ? "met" : "MISSED" } ?? ""
+        let notes = r.notes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(r.scenario.padding(toLength: 34, withPad: " ", startingAt: 0)) min \(format(r.min)) · median \(format(r.median)) · p95 \(format(r.p95)) \(r.unit) (n=\(r.runs))  \(target) \(verdict)  \(notes)"
+    }
+}
+
+struct Scenario: Sendable {
+    var name: String
+    var run: @Sendable (_ quick: Bool) async throws -> [Result]
+}

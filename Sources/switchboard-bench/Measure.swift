@@ -1,0 +1,60 @@
+import Foundation
+
+/// One scenario's samples and its target.
+struct Result: Codable {
+    var scenario: String
+    var unit: String
+    var runs: Int
+    var min: Double
+    var median: Double
+    var p95: Double
+    var target: Double?
+    /// Extra figures a scenario reports (counts, ratios).
+    var notes: [String: String] = [:]
+
+    var met: Bool? { target.map { median <= $0 } }
+
+    init(_ scenario: String, unit: String, samples: [Double], target: Double?, notes: [String: String] = [:]) {
+        let sorted = samples.sorted()
+        self.scenario = scenario
+        self.unit = unit
+        self.runs = sorted.count
+        self.min = sorted.first ?? .nan
+        self.median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+        self.p95 = sorted.isEmpty ? .nan : sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+        self.target = target
+        self.notes = notes
+    }
+}
+
+enum Clock {
+    /// Monotonic nanoseconds.
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
+
+/// Runs `body` `runs` times after `warmup` runs and returns each run's time in `unit`s.
+func sample(runs: Int, warmup: Int = 1, scale: Double, _ body: () throws -> Void) rethrows -> [Double] {
+    for _ in 0..<warmup { try body() }
+    var out: [Double] = []
+    out.reserveCapacity(runs)
+    for _ in 0..<runs {
+        let t0 = Clock.now()
+        try body()
+        out.append(Double(Clock.now() - t0) / scale)
+    }
+    return out
+}
+
+func sampleAsync(runs: Int, warmup: Int = 1, scale: Double, _ body: () async throws -> Void) async rethrows -> [Double] {
+    for _ in 0..<warmup { try await body() }
+    var out: [Double] = []
+    for _ in 0..<runs {
+        let t0 = Clock.now()
+        try await body()
+        out.append(Double(Clock.now() - t0) / scale)
+    }
+    return out
+}
+
+let ms = 1_000_000.0
+let us = 1_000.0
