@@ -65,14 +65,14 @@ extension AcquisitionActor {
     }
 
     func runConnect(schemeID: String, options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
-        let previous: SchemeStatus
         do {
-            previous = try scheme(schemeID).1.status
+            _ = try scheme(schemeID)
         } catch {
             await emit(.failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)")))
             return
         }
-        await setStatus(schemeID, .connecting)
+        // `connecting` reaches this process's screen through the events, and is not written: a flow killed
+        // midway must not leave a scheme "connecting" in the file forever. A cancel leaves the file as it was.
         do {
             var forceRegistration = options.forceRegistration
             var attempt = 0
@@ -84,6 +84,7 @@ extension AcquisitionActor {
                     let tokens = try await authorize(schemeID: schemeID, options: attemptOptions, emit: emit)
                     cache[schemeID] = tokens
                     await emit(.connected(expiresAt: tokens.expiresAt))
+                    await flushStatus()
                     wakeScheduler()
                     break
                 } catch let e as RetryWithNewRegistration where attempt == 1 {
@@ -92,17 +93,35 @@ extension AcquisitionActor {
                 }
             }
         } catch {
+            if let connection = try? scheme(schemeID).0 { discoveries[connection.serverURL.absoluteString] = nil }
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
-            if e.code == .cancelled {
-                await setStatus(schemeID, previous)
-            } else {
+            if e.code != .cancelled {
                 await setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
             }
             await emit(.failed(e))
         }
         flows[schemeID] = nil
     }
+
+    /// Discovery, or its result from a flow for the same server in the last ten minutes (the same events
+    /// are emitted, so the checklist reads the same).
+    func discover(_ serverURL: URL, cachedIssuer: String?, fresh: Bool,
+                  emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> DiscoveryResult {
+        let key = serverURL.absoluteString
+        if !fresh, let hit = discoveries[key], env.now().timeIntervalSince(hit.at) < Self.discoveryLifetime {
+            await emit(.probing(server: key))
+            if let url = hit.result.resourceMetadataURL { await emit(.resourceMetadataFound(url: url)) } else { await emit(.resourceMetadataMissing) }
+            await emit(.authorizationServerFound(issuer: hit.result.authorizationServer.issuer))
+            return hit.result
+        }
+        let found = try await Discovery(http: env.http, emit: emit).run(serverURL: serverURL, cachedIssuer: cachedIssuer)
+        discoveries[key] = (found, env.now())
+        return found
+    }
+
+    /// Forgets remembered discovery results (the next flow discovers afresh).
+    public func forgetDiscoveries() { discoveries = [:] }
 
     /// The stored registration was rejected (`invalid_client`): register again, once.
     struct RetryWithNewRegistration: Error {}
@@ -114,7 +133,7 @@ extension AcquisitionActor {
             throw AcquisitionError(.notConnected, "\(connection.name) uses `\(scheme.kind.rawValue)`, which needs no sign-in.")
         }
         let stored = try loadSecrets(schemeID)
-        let found = try await Discovery(http: env.http, emit: emit).run(serverURL: connection.serverURL, cachedIssuer: stored.tokens?.issuer)
+        let found = try await discover(connection.serverURL, cachedIssuer: stored.tokens?.issuer, fresh: forceRegistration, emit: emit)
         let meta = found.authorizationServer
 
         // Which client: the person's, a stored registration for this issuer, or a new one.
@@ -260,7 +279,9 @@ extension AcquisitionActor {
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
         }
-        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+        // Queued, not awaited: the tokens are durable, so the flow reports `connected` now; the stream
+        // ends only after the status line is on disk too (`runConnect` flushes).
+        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), wait: false) { info in
             info.issuer = meta.issuer
             info.clientID = client.clientID
             info.grantedScopes = tokens.scopes

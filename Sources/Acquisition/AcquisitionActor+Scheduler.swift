@@ -61,6 +61,18 @@ extension AcquisitionActor {
         }
     }
 
+    /// One pass of the scheduler now: refreshes every scheme that is due (bounded concurrency) and expires
+    /// the lapsed ones. Returns how many were due.
+    @discardableResult
+    public func refreshDueNow() async -> Int {
+        let plan = plan(now: env.now())
+        for id in plan.lapsed {
+            try? await expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+        }
+        await refreshAll(plan.due)
+        return plan.due.count
+    }
+
     /// Refreshes with bounded concurrency; failures back off exponentially.
     func refreshAll(_ ids: [String]) async {
         await withTaskGroup(of: (String, Bool).self) { group in

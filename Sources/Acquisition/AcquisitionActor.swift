@@ -20,6 +20,10 @@ public actor AcquisitionActor {
     /// Backoff of the scheduler after failed refreshes.
     var retryAt: [String: Date] = [:]
     var failures: [String: Int] = [:]
+    /// Discovery results of recent flows, by server URL: a reconnect soon after skips the metadata round
+    /// trips. Dropped when a flow fails, so a changed server is discovered afresh on the next try.
+    var discoveries: [String: (result: DiscoveryResult, at: Date)] = [:]
+    static let discoveryLifetime: TimeInterval = 600
     /// The last status write queued; writes finish in order, so waiting for it waits for all.
     var lastStatusWrite: CommitTicket?
 

@@ -4,7 +4,19 @@ import SwitchboardCore
 
 /// Everything the screen shows. Only `reduce` changes it.
 public struct AppState: Equatable, Sendable {
-    public var connections: [Connection]
+    public var connections: [Connection] {
+        // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
+        didSet { needingAttention = Self.countAttention(connections) }
+    }
+    /// Connections whose status needs the person (expired or error), for the header.
+    public private(set) var needingAttention = 0
+    /// While only the first rows are loaded (a large home's first frame): the whole list's figures.
+    public var loadingTotals: (count: Int, attention: Int)? {
+        get { loadingCount.map { ($0, loadingAttention) } }
+        set { loadingCount = newValue?.count; loadingAttention = newValue?.attention ?? 0 }
+    }
+    var loadingCount: Int?
+    var loadingAttention = 0
     public var selected = 0
     public var scroll = 0
     public var filter = ""
@@ -21,6 +33,11 @@ public struct AppState: Equatable, Sendable {
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
         self.now = now
+        self.needingAttention = Self.countAttention(connections)
+    }
+
+    static func countAttention(_ list: [Connection]) -> Int {
+        list.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) }
     }
 
     /// The connections the filter lets through.
@@ -34,7 +51,6 @@ public struct AppState: Equatable, Sendable {
         return v.indices.contains(selected) ? v[selected] : nil
     }
 
-    public var needingAttention: Int { connections.filter { $0.primaryScheme?.status.needsAttention == true }.count }
 }
 
 /// The panel over the list, if any.

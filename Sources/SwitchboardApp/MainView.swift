@@ -37,8 +37,8 @@ public enum MainView {
     }
 
     static func header(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
-        let n = state.connections.count
-        let attention = state.needingAttention
+        let n = state.loadingTotals?.count ?? state.connections.count
+        let attention = state.loadingTotals?.attention ?? state.needingAttention
         var title = " Switchboard ─ \(n) connection\(n == 1 ? "" : "s")"
         if attention > 0 { title += " · \(attention) need\(attention == 1 ? "s" : "") attention" }
         b.put(title, x: 0, y: 0, style: .bold)

@@ -10,6 +10,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         return []
     case .connectionsLoaded(let list):
         state.connections = list
+        state.loadingTotals = nil
         clampSelection(&state)
         return []
     case .acquisition(let update):

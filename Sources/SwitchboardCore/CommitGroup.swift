@@ -5,8 +5,7 @@ import Synchronization
 /// next one, so N concurrent callers cost about one write and one fsync each round instead of N.
 /// Changes are applied in the order they were enqueued. Commits run on a serial queue of their own,
 /// never on the caller's (cooperative) thread.
-final class CommitGroup<File>: Sendable {
-    typealias Change = @Sendable (inout File) -> Void
+final class CommitGroup<Change: Sendable>: Sendable {
     typealias Commit = @Sendable ([Change]) throws -> Void
 
     private struct State {
@@ -26,7 +25,7 @@ final class CommitGroup<File>: Sendable {
 
     /// Queues `change` now (its place in the order is fixed on return); the ticket says when it is durable.
     @discardableResult
-    func enqueue(_ change: @escaping Change) -> CommitTicket {
+    func enqueue(_ change: Change) -> CommitTicket {
         let ticket = CommitTicket()
         let start = state.withLock { s -> Bool in
             s.pending.append((change, ticket))
@@ -38,7 +37,7 @@ final class CommitGroup<File>: Sendable {
     }
 
     /// Returns once `change` is durable (or throws its batch's error).
-    func submit(_ change: @escaping Change) async throws {
+    func submit(_ change: Change) async throws {
         try await enqueue(change).wait()
     }
 

@@ -83,6 +83,18 @@ public enum FileSystem {
         try syncDirectory(dir)
     }
 
+    /// Replaces a file by rename, without fsync: for caches a crash may lose (never for data).
+    public static func writeReplacing(_ data: Data, to url: URL, mode: mode_t) throws {
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: Int(mode)]) else {
+            throw FileSystemError(operation: "create", path: tmp.path, code: errno)
+        }
+        guard rename(tmp.path, url.path) == 0 else {
+            unlink(tmp.path)
+            throw FileSystemError(operation: "rename over", path: url.path, code: errno)
+        }
+    }
+
     /// Reads a file from `offset` to its end; nil when it does not exist.
     public static func read(_ url: URL, from offset: Int) throws -> Data? {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)

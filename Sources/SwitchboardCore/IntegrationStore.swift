@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 
@@ -43,13 +44,34 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
 }
 
 /// Connections and their schemes' statuses, in `integrations.json` (never a secret).
+///
+/// The file is written one connection at a time: each connection's JSON is remembered, so a write
+/// re-encodes only what changed. Next to it, `.integrations.index` records the file's SHA-256 and each
+/// connection's byte range. A reader whose bytes match the digest can trust the file without decoding
+/// it all: `list --json` copies it, the screen decodes only the rows it shows first. Any other file
+/// (edited by hand, written by an older version) is decoded in full, as before.
 public final class IntegrationStore: Sendable {
     public let home: SwitchboardHome
     private let lock: FileLock
     /// The last file read or written, by the file's identity: an unchanged file is decoded once.
     private let cache = Mutex<(stamp: FileSystem.Stamp, file: IntegrationsFile)?>(nil)
+    /// Each connection's JSON as last written, by id, so an unchanged connection is not encoded again.
+    private let encoded = Mutex<[String: (connection: Connection, json: Data)]>([:])
 
-    private let group = CommitGroup<IntegrationsFile>(label: "switchboard.integrations.commit")
+    /// The sidecar that lets a reader trust the file without decoding it.
+    struct Index: Codable {
+        var version = 1
+        var sha256: String
+        var count: Int
+        var attention: Int
+        /// `[offset, length]` of the first connections' JSON in the file (enough for any first frame).
+        var ranges: [[Int]]
+        static let window = 256
+    }
+
+    var indexURL: URL { home.directory.appendingPathComponent(".integrations.index") }
+
+    private let group = CommitGroup<@Sendable (inout IntegrationsFile) -> Void>(label: "switchboard.integrations.commit")
 
     public init(home: SwitchboardHome) {
         self.home = home
@@ -84,12 +106,92 @@ public final class IntegrationStore: Sendable {
             let before = file
             let result = try body(&file)
             if file != before {
-                let data = try JSONCoding.encoder().encode(file)
+                let (data, ranges) = try encode(file)
                 try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600)
                 if let stamp = FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (stamp, file) } }
+                writeIndex(data: data, file: file, ranges: ranges)
             }
             return result
         }
+    }
+
+    // MARK: - Encoding and the index
+
+    /// The file's bytes, built from each connection's own JSON (re-encoded only when it changed), and
+    /// where each connection sits in them.
+    public func encode(_ file: IntegrationsFile) throws -> (Data, [Range<Int>]) {
+        let encoder = JSONCoding.encoder()
+        var memo = encoded.withLock { $0 }
+        var out = Data("{\n  \"connections\" : [\n".utf8)
+        out.reserveCapacity(memo.values.reduce(0) { $0 + $1.json.count + 2 } + 64)
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(file.connections.count)
+        var fresh: [String: (connection: Connection, json: Data)] = [:]
+        fresh.reserveCapacity(file.connections.count)
+        for (i, c) in file.connections.enumerated() {
+            let json: Data
+            if let hit = memo[c.id], hit.connection == c { json = hit.json } else { json = try encoder.encode(c) }
+            fresh[c.id] = (c, json)
+            if i > 0 { out.append(contentsOf: [0x2C, 0x0A]) }
+            let start = out.count
+            out.append(json)
+            ranges.append(start..<out.count)
+        }
+        out.append(Data("\n  ],\n  \"version\" : \(file.version)\n}\n".utf8))
+        memo = [:]
+        encoded.withLock { $0 = fresh }
+        return (out, ranges)
+    }
+
+    /// Written after the file, without fsync: a lost or stale index only means a full decode next time.
+    private func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>]) {
+        let index = Index(sha256: Self.digest(data), count: file.connections.count,
+                          attention: file.connections.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) },
+                          ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
+        guard let json = try? JSONEncoder().encode(index) else { return }
+        try? FileSystem.writeReplacing(json, to: indexURL, mode: 0o600)
+    }
+
+    static func digest(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The file's bytes when the index vouches for them (written by Switchboard, unchanged since), with
+    /// the index; nil when there is no such file or it must be decoded to be trusted.
+    func trusted() throws -> (data: Data, index: Index)? {
+        guard let indexData = try FileSystem.read(indexURL), let index = try? JSONDecoder().decode(Index.self, from: indexData),
+              let data = try FileSystem.read(fileURL), Self.digest(data) == index.sha256,
+              index.ranges.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 && $0[0] + $0[1] <= data.count }) else { return nil }
+        return (data, index)
+    }
+
+    /// `integrations.json` exactly as `list --json` prints it: the bytes themselves when the index vouches
+    /// for them, else the decoded file encoded again (which also reports a broken file).
+    public func jsonForOutput() throws -> Data {
+        if let (data, _) = try trusted() { return data }
+        return try encode(load()).0
+    }
+
+    /// The first `count` connections (at most `Index.window` from the index), the total, and how many need attention, decoding only those
+    /// (when the index vouches for the file), else from a full load. For a fast first frame.
+    public func prefix(_ count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {
+        if let (data, index) = try trusted(), count <= index.ranges.count || index.ranges.count == index.count {
+            let decoder = JSONCoding.decoder()
+            var list: [Connection] = []
+            for r in index.ranges.prefix(count) {
+                guard let c = try? decoder.decode(Connection.self, from: data[(data.startIndex + r[0])..<(data.startIndex + r[0] + r[1])]) else {
+                    return try prefix(fromFull: count)
+                }
+                list.append(c)
+            }
+            return (list, index.count, index.attention)
+        }
+        return try prefix(fromFull: count)
+    }
+
+    private func prefix(fromFull count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {
+        let all = try load().connections
+        return (Array(all.prefix(count)), all.count, all.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) })
     }
 
     /// `updateScheme`, grouped with the other changes waiting in this process into one write. The change's

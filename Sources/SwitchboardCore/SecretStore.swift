@@ -19,7 +19,9 @@ public final class SecretStore: Sendable {
     private let warn: @Sendable (String) -> Void
     private let cache = Mutex<View?>(nil)
     private let clock: @Sendable () -> Date
-    private let group: CommitGroup<SecretsFile>
+    /// Edits of one scheme each, waiting for the next grouped commit.
+    private let group: CommitGroup<SchemeEdit>
+    typealias SchemeEdit = (schemeID: String, edit: @Sendable (inout SchemeSecrets) -> Void)
     private let sweptTemporaries = Mutex(false)
     /// The journal is folded into the snapshot once it is larger than this and than the snapshot.
     let compactionFloor: Int
@@ -50,7 +52,15 @@ public final class SecretStore: Sendable {
         self.clock = clock
         self.compactionFloor = compactionFloor
         self.group = CommitGroup(label: "switchboard.secret-store.commit")
-        group.setCommit { [unowned self] changes in try self.update { file in for change in changes { change(&file) } } }
+        group.setCommit { [unowned self] edits in
+            try self.mutate(touching: Set(edits.map(\.schemeID))) { file in
+                for e in edits {
+                    var entry = file.schemes[e.schemeID] ?? SchemeSecrets()
+                    e.edit(&entry)
+                    file.schemes[e.schemeID] = entry
+                }
+            }
+        }
     }
 
     /// The whole store. A snapshot that cannot be read or decrypted is quarantined and an empty store returned.
@@ -76,6 +86,22 @@ public final class SecretStore: Sendable {
     /// Read-modify-write under the file lock; durable when it returns. Writes only when something changed.
     @discardableResult
     public func update<T>(_ body: (inout SecretsFile) throws -> T) throws -> T {
+        try mutate(touching: nil, body)
+    }
+
+    /// Changes one scheme's secrets.
+    public func updateScheme<T>(_ schemeID: String, _ body: (inout SchemeSecrets) throws -> T) throws -> T {
+        try mutate(touching: [schemeID]) { file in
+            var entry = file.schemes[schemeID] ?? SchemeSecrets()
+            let result = try body(&entry)
+            file.schemes[schemeID] = entry
+            return result
+        }
+    }
+
+    /// The read-modify-write. With `keys` (the schemes `body` may touch) the work is proportional to
+    /// them: the store's dictionary is changed in place, not copied, and only those entries are compared.
+    private func mutate<T>(touching keys: Set<String>?, _ body: (inout SecretsFile) throws -> T) throws -> T {
         try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
         return try lock.withLock {
             sweepTemporariesOnce()
@@ -84,37 +110,48 @@ public final class SecretStore: Sendable {
                 try quarantine(because: error)
                 view = try currentView()
             }
-            var file = view.file
-            let result = try body(&file)
-            file.schemes = file.schemes.filter { !$0.value.isEmpty }
-            try commitLocked(from: view, to: file)
+            var changes: SecretsJournal.Changes = [:]
+            var deletes = false
+            let result: T
+            if let keys {
+                let before = keys.map { view.file.schemes[$0] }
+                // Own the storage (the cache shares it) so the edit does not copy every scheme.
+                cache.withLock { $0 = nil }
+                var file = view.file
+                view.file = SecretsFile()
+                result = try body(&file)  // if it throws, the cache stays empty and the next read is from disk
+                for (key, old) in zip(keys, before) {
+                    var new = file.schemes[key]
+                    if new?.isEmpty == true {
+                        file.schemes[key] = nil
+                        new = nil
+                    }
+                    if new != old {
+                        changes[key] = .some(new)
+                        deletes = deletes || deletesSecret(old: old, new: new)
+                    }
+                }
+                view.file = file
+                try commitLocked(view, changes: changes, deletes: deletes, oldFile: nil)
+            } else {
+                var file = view.file
+                result = try body(&file)
+                file.schemes = file.schemes.filter { !$0.value.isEmpty }
+                for (id, entry) in file.schemes where view.file.schemes[id] != entry { changes[id] = .some(entry) }
+                for id in view.file.schemes.keys where file.schemes[id] == nil { changes[id] = .some(nil) }
+                deletes = changes.contains { deletesSecret(old: view.file.schemes[$0.key], new: $0.value) }
+                let old = view.file
+                view.file = file
+                try commitLocked(view, changes: changes, deletes: deletes, oldFile: old)
+            }
             return result
         }
     }
 
-    /// Changes one scheme's secrets.
-    public func updateScheme<T>(_ schemeID: String, _ body: (inout SchemeSecrets) throws -> T) throws -> T {
-        try update { file in
-            var entry = file.schemes[schemeID] ?? SchemeSecrets()
-            let result = try body(&entry)
-            file.schemes[schemeID] = entry
-            return result
-        }
-    }
-
-    /// A durable change, grouped with the other commits waiting in this process: one append and one
-    /// fdatasync for all of them. Returns once the change is on disk. Runs off the cooperative pool.
-    public func commit(_ change: @escaping @Sendable (inout SecretsFile) -> Void) async throws {
-        try await group.submit(change)
-    }
-
-    /// `commit` for one scheme.
+    /// A durable change to one scheme, grouped with the other commits waiting in this process: one
+    /// append and one fdatasync for all of them. Returns once the change is on disk. Runs off the cooperative pool.
     public func commitScheme(_ schemeID: String, _ change: @escaping @Sendable (inout SchemeSecrets) -> Void) async throws {
-        try await commit { file in
-            var entry = file.schemes[schemeID] ?? SchemeSecrets()
-            change(&entry)
-            file.schemes[schemeID] = entry
-        }
+        try await group.submit((schemeID, change))
     }
 
     // MARK: - Reading
@@ -176,11 +213,23 @@ public final class SecretStore: Sendable {
 
     // MARK: - Writing (under the lock)
 
-    private func commitLocked(from view: View, to file: SecretsFile) throws {
-        var changes: SecretsJournal.Changes = [:]
-        for (id, entry) in file.schemes where view.file.schemes[id] != entry { changes[id] = .some(entry) }
-        for id in view.file.schemes.keys where file.schemes[id] == nil { changes[id] = .some(nil) }
-        guard !changes.isEmpty else { return }
+    /// Writes `changes` (already applied to `view.file`) durably. On failure the cache is dropped, so the
+    /// next read comes from disk.
+    private func commitLocked(_ view: View, changes: SecretsJournal.Changes, deletes: Bool, oldFile: SecretsFile?) throws {
+        guard !changes.isEmpty else {
+            if oldFile == nil { cache.withLock { $0 = view } }
+            return
+        }
+        do {
+            try write(view, changes: changes, deletes: deletes)
+        } catch {
+            cache.withLock { $0 = nil }
+            throw error
+        }
+    }
+
+    private func write(_ view: View, changes: SecretsJournal.Changes, deletes: Bool) throws {
+        let file = view.file
         let sealed = encryption.enabled
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
@@ -198,7 +247,7 @@ public final class SecretStore: Sendable {
         // A new store, or the encryption setting changed: a fresh snapshot in the new form. A commit that
         // deletes a secret (remove, disconnect, a refused refresh) also folds the journal, so the deleted
         // value does not linger in an older record.
-        if view.snapshot == nil || changes.contains(where: { deletesSecret(old: view.file.schemes[$0.key], new: $0.value) }) || view.snapshotSealed != (key != nil) || (view.journalCurrent && view.journalSealed != (key != nil)) {
+        if view.snapshot == nil || deletes || view.snapshotSealed != (key != nil) || (view.journalCurrent && view.journalSealed != (key != nil)) {
             try compact(file, generation: view.generation + 1)
             return
         }

@@ -95,6 +95,13 @@ public final class OAuthFixture: Sendable {
         state.withLock { $0.clients[clientID] = Client(secret: secret, method: method, redirectURIs: redirectURIs) }
     }
 
+    /// A refresh token for `clientID` as a past sign-in would have left it (for benchmarks and bulk tests).
+    public func mintRefreshToken(clientID: String, resource: String?, scope: String? = nil) -> String {
+        let token = "rt-minted-\(UUID().uuidString)"
+        state.withLock { $0.refresh[token] = Refresh(clientID: clientID, scope: scope, resource: resource) }
+        return token
+    }
+
     /// Revokes every token (the "revoked on the server" case).
     public func revokeAll() {
         state.withLock { s in

@@ -11,8 +11,13 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Print the results as JSON.") var json = false
     @Option(help: "Run only these scenarios (comma-separated names).") var only: String?
     @Flag(help: "Fewer runs and a 10-second idle window, for a quick look.") var quick = false
+    @Option(help: "Only write a home with 10,000 connections (and their secrets) to this directory, for profiling.") var populate: String?
 
     func run() async throws {
+        if let populate {
+            try Scenarios.populate(SwitchboardHome(directory: URL(fileURLWithPath: populate)), 10_000)
+            return
+        }
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         var results: [Result] = []
         for scenario in Scenarios.all where wanted?.contains(scenario.name) ?? true {

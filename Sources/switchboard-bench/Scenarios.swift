@@ -1,10 +1,89 @@
+import Acquisition
+import Canvas
 import Foundation
+import Logging
+import SwitchboardApp
 import SwitchboardCore
+import SwitchboardFixtures
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum Scenarios {
     static let all: [Scenario] = [
+        Scenario(name: "connect", run: connect),
+        Scenario(name: "valid-token", run: validToken),
+        Scenario(name: "render", run: render),
+        Scenario(name: "list-json", run: listJSON),
+        Scenario(name: "first-frame", run: firstFrame),
         Scenario(name: "store-commit", run: storeCommit),
+        Scenario(name: "refresh-storm", run: refreshStorm),
+        Scenario(name: "idle-cpu", run: idleCPU),
     ]
+
+    // MARK: - Set-up
+
+    /// A fresh home under the temporary directory.
+    static func home() -> SwitchboardHome {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return SwitchboardHome(directory: dir)
+    }
+
+    /// The engine on a home against in-process fixture servers, signing in with the headless browser.
+    struct Engine {
+        let home: SwitchboardHome
+        let integrations: Integrations
+        let http: AsyncHTTPTransport
+        let actor: AcquisitionActor
+
+        init(home: SwitchboardHome, refreshConcurrency: Int = 8) {
+            self.home = home
+            integrations = Integrations(connections: IntegrationStore(home: home),
+                                        secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
+            var options = AsyncHTTPTransport.Options()
+            options.proxy = ProxySettings(server: nil, noProxy: [])
+            http = AsyncHTTPTransport(options: options)
+            var logger = Logger(label: "bench")
+            logger.logLevel = .critical
+            let env = AcquisitionEnvironment(http: http, browser: ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
+                                             integrations: integrations.connections, secrets: integrations.secrets,
+                                             logger: logger, refreshConcurrency: refreshConcurrency)
+            actor = AcquisitionActor(environment: env)
+        }
+
+        /// Connects; returns the nanoseconds until `.connected` (tokens durable and cached) and until the
+        /// stream ended (the status line in integrations.json written too).
+        @discardableResult
+        func connect(_ schemeID: String) async throws -> (connected: UInt64, ended: UInt64) {
+            var last: AcquisitionEvent?
+            let t0 = Clock.now()
+            var connectedAt: UInt64 = 0
+            for await e in await actor.connect(schemeID: schemeID, options: ConnectOptions()) {
+                last = e
+                if case .connected = e { connectedAt = Clock.now() - t0 }
+            }
+            guard case .connected = last else { throw Child.ValidationFailure("connect failed: \(String(describing: last))") }
+            return (connectedAt, Clock.now() - t0)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: home.directory) }
+    }
+
+    /// `n` connections as a person might have them: mostly OAuth, some static, a few needing attention.
+    static func connections(_ n: Int, now: Date = Date()) -> [Connection] {
+        (0..<n).map { i in
+            let status: SchemeStatus = switch i % 10 {
+            case 0: .expired(reason: "The server refused the refresh (invalid_grant).", since: now.addingTimeInterval(-300))
+            case 1, 2: .notConnected
+            default: .connected(expiresAt: now.addingTimeInterval(Double(600 + i % 3000)))
+            }
+            let kind: AuthScheme.Kind = i % 7 == 0 ? .bearer : .oauthDynamic
+            return Connection(name: "server-\(i)", serverURL: URL(string: "https://mcp\(i).example.com/mcp")!,
+                              schemes: [AuthScheme(kind: kind, status: kind == .bearer ? .connected(expiresAt: nil) : status,
+                                                   info: SchemeInfo(issuer: "https://auth\(i % 50).example.com", clientID: "client-\(i)"))])
+        }
+    }
 
     /// A scheme's secrets as a real connect leaves them (registration + rotating tokens).
     static func sampleSecrets(_ i: Int, issuer: String = "https://auth.example.com") -> SchemeSecrets {
@@ -17,9 +96,139 @@ enum Scenarios {
         return SchemeSecrets(registrations: [issuer: reg], tokens: tokens)
     }
 
-    static func home() -> SwitchboardHome {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString)")
-        return SwitchboardHome(directory: dir)
+    /// A home holding `n` connections, each with stored secrets.
+    static func populatedHome(_ n: Int) throws -> SwitchboardHome {
+        let home = home()
+        try populate(home, n)
+        return home
+    }
+
+    static func populate(_ home: SwitchboardHome, _ n: Int) throws {
+        let list = connections(n)
+        try IntegrationStore(home: home).update { $0.connections = list }
+        try SecretStore(home: home, encryption: .disabled, warn: { _ in }).update { file in
+            for (i, c) in list.enumerated() { file.schemes[c.schemes[0].id] = sampleSecrets(i) }
+        }
+    }
+
+    // MARK: - Scenarios
+
+    /// The whole connect flow against the in-process fixture with the headless browser, and a reconnect
+    /// that reuses the registration.
+    static func connect(_ quick: Bool) async throws -> [Result] {
+        let fixture = try await OAuthFixture.start(FixtureOptions())
+        let engine = Engine(home: home())
+        defer { engine.remove() }
+        let runs = quick ? 30 : 200
+        // A home of 20 connections; each timed connect signs in a new one (removed afterwards, untimed).
+        for c in connections(19) { _ = try engine.integrations.connections.update { $0.connections.append(c) } }
+        let kept = try engine.integrations.add(NewConnection(name: "kept", url: fixture.serverURL.absoluteString)).schemes[0].id
+        var fresh: [Double] = [], freshEnded: [Double] = []
+        for i in 0..<(runs + 5) {
+            let name = "fx\(i)"
+            let id = try engine.integrations.add(NewConnection(name: name, url: fixture.serverURL.absoluteString)).schemes[0].id
+            // A new server each time, as far as the engine knows: nothing remembered from the last flow.
+            await engine.actor.forgetDiscoveries()
+            let t = try await engine.connect(id)
+            if i >= 5 {
+                fresh.append(Double(t.connected) / ms)
+                freshEnded.append(Double(t.ended) / ms)
+            }
+            _ = try engine.integrations.remove(named: name)
+        }
+        try await engine.connect(kept)
+        let registrations = fixture.counters.registrations
+        var again: [Double] = [], againEnded: [Double] = []
+        for i in 0..<(runs + 5) {
+            let t = try await engine.connect(kept)
+            if i >= 5 {
+                again.append(Double(t.connected) / ms)
+                againEnded.append(Double(t.ended) / ms)
+            }
+        }
+        let reused = fixture.counters.registrations == registrations
+        let endedFresh = Result("", unit: "ms", samples: freshEnded, target: nil).median
+        let endedAgain = Result("", unit: "ms", samples: againEnded, target: nil).median
+        await engine.http.shutdown()
+        await fixture.stop()
+        return [
+            Result("connect (probe → token)", unit: "ms", samples: fresh, target: 5,
+                   notes: ["registrations": "\(registrations)", "stream-end-median": Report.format(endedFresh) + " ms"]),
+            Result("reconnect (registration reused)", unit: "ms", samples: again, target: 3,
+                   notes: ["registered-again": reused ? "no" : "YES", "stream-end-median": Report.format(endedAgain) + " ms"]),
+        ]
+    }
+
+    /// `validToken` for a fresh cached token, per call; then proves no file is read by moving the store away.
+    static func validToken(_ quick: Bool) async throws -> [Result] {
+        let fixture = try await OAuthFixture.start(FixtureOptions())
+        let engine = Engine(home: home())
+        defer { engine.remove() }
+        let id = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
+        try await engine.connect(id)
+        let actor = engine.actor
+        _ = try await actor.validToken(for: id)
+        let batch = 10_000
+        let samples = try await sampleAsync(runs: quick ? 20 : 100, warmup: 2, scale: us * Double(batch)) {
+            for _ in 0..<batch { _ = try await actor.validToken(for: id) }
+        }
+        // With the store files gone, the cached token is still served: the hot path reads no file.
+        let aside = engine.home.directory.appendingPathComponent("aside")
+        try FileManager.default.createDirectory(at: aside, withIntermediateDirectories: true)
+        for name in ["integration-secrets.json", "integration-secrets.journal"] {
+            try? FileManager.default.moveItem(at: engine.home.directory.appendingPathComponent(name), to: aside.appendingPathComponent(name))
+        }
+        let served = (try? await actor.validToken(for: id)) != nil
+        await engine.http.shutdown()
+        await fixture.stop()
+        return [Result("validToken (fresh, cached)", unit: "µs", samples: samples, target: 2,
+                       notes: ["served-without-files": served ? "yes" : "NO"])]
+    }
+
+    /// The main screen rendered with 100 and with 10,000 connections (80×24, selection in the middle).
+    static func render(_ quick: Bool) async throws -> [Result] {
+        var out: [Result] = []
+        var medians: [Int: Double] = [:]
+        for n in [100, 10_000] {
+            var state = AppState(connections: connections(n), now: Date())
+            state.selected = n / 2
+            _ = reduce(&state, .keyPressed(.resize(width: 80, height: 24)))
+            let samples = sample(runs: quick ? 200 : 2000, warmup: 50, scale: ms) { _ = MainView.render(state) }
+            let r = Result("render main screen, \(n) connections", unit: "ms", samples: samples, target: n == 10_000 ? 1 : nil)
+            medians[n] = r.median
+            out.append(r)
+        }
+        if let a = medians[100], let b = medians[10_000] {
+            out[1].notes["vs-100"] = String(format: "%.2f×", b / a)
+        }
+        return out
+    }
+
+    /// `switchboard list --json`, whole process, with 10,000 connections in the home.
+    static func listJSON(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = try populatedHome(10_000)
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let samples = try sample(runs: quick ? 5 : 20, warmup: 2, scale: ms) {
+            let status = try Child.spawn([binary, "list", "--json", "--home", home.directory.path])
+            guard status == 0 else { throw Child.ValidationFailure("list --json exited \(status)") }
+        }
+        return [Result("list --json, 10k connections (process)", unit: "ms", samples: samples, target: 80)]
+    }
+
+    /// Start-up to the first frame of the screen in an 80×24 pseudo-terminal, 10,000 connections in the home.
+    static func firstFrame(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = try populatedHome(10_000)
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let samples = try sample(runs: quick ? 5 : 20, warmup: 2, scale: ms) {
+            let pty = try Child.Pty(width: 80, height: 24)
+            defer { pty.close() }
+            let status = try Child.spawn([binary, "--home", home.directory.path], stdio: pty.slave,
+                                         env: ["TERM": "xterm-256color", "SWITCHBOARD_EXIT_AFTER_FIRST_FRAME": "1"])
+            guard status == 0 else { throw Child.ValidationFailure("the screen exited \(status)") }
+        }
+        return [Result("first frame, 10k connections (process)", unit: "ms", samples: samples, target: 80)]
     }
 
     /// One fsynced commit (one scheme's tokens change) with 10,000 schemes stored.
@@ -31,11 +240,80 @@ enum Scenarios {
         try store.update { file in for i in 0..<n { file.schemes["scheme-\(i)"] = sampleSecrets(i) } }
         let size = (try? FileManager.default.attributesOfItem(atPath: store.fileURL.path)[.size] as? Int) ?? 0
         var i = 0
-        let samples = try sample(runs: quick ? 20 : 100, scale: ms) {
+        let samples = try sample(runs: quick ? 100 : 2000, scale: ms) {
             i += 1
             try store.updateScheme("scheme-\(i % n)") { $0.tokens?.accessToken = "at-\(i)-\(UUID().uuidString)" }
         }
         return [Result("secret-store commit, 10k schemes", unit: "ms", samples: samples, target: 20,
-                       notes: ["file": "\(size / 1024) KiB"])]
+                       notes: ["snapshot": "\(size / 1024) KiB", "commits": "\(samples.count + 1) (compactions included)"])]
+    }
+
+    /// 10,000 schemes due at once, refreshed by one scheduler pass against the fixture (rotating refresh tokens).
+    static func refreshStorm(_ quick: Bool) async throws -> [Result] {
+        let n = quick ? 2_000 : 10_000
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true })
+        let engine = Engine(home: home(), refreshConcurrency: 64)
+        defer { engine.remove() }
+        // One real sign-in gives the template (endpoints, resource, registration) every scheme copies.
+        let template = try engine.integrations.add(NewConnection(name: "template", url: fixture.serverURL.absoluteString)).schemes[0].id
+        try await engine.connect(template)
+        let stored = try engine.integrations.secrets.secrets(for: template)
+        guard let tokens = stored.tokens, let registration = stored.registrations[tokens.issuer] else { throw Child.ValidationFailure("no template tokens") }
+        let due = Date().addingTimeInterval(-10)
+        var list: [Connection] = []
+        var secrets: [String: SchemeSecrets] = [:]
+        for i in 0..<n {
+            let scheme = AuthScheme(kind: .oauthDynamic, status: .connected(expiresAt: due))
+            list.append(Connection(name: "storm-\(i)", serverURL: fixture.serverURL, schemes: [scheme]))
+            var t = tokens
+            t.accessToken = "at-stale-\(i)"
+            t.refreshToken = fixture.mintRefreshToken(clientID: registration.clientID, resource: tokens.resource, scope: tokens.scopes.joined(separator: " "))
+            t.expiresAt = due
+            secrets[scheme.id] = SchemeSecrets(registrations: [tokens.issuer: registration], tokens: t)
+        }
+        try engine.integrations.connections.update { $0.connections = list }
+        try engine.integrations.secrets.update { file in file.schemes = secrets }
+        let before = fixture.counters
+        let t0 = Clock.now()
+        let refreshed = await engine.actor.refreshDueNow()
+        let seconds = Double(Clock.now() - t0) / 1e9
+        let after = fixture.counters
+        // Everything durable: a new store object reads every rotated token, and the server accepts each one.
+        let reread = try SecretStore(home: engine.home, encryption: .disabled, warn: { _ in }).load()
+        let accepted = list.filter { c in reread.schemes[c.schemes[0].id]?.tokens.map { fixture.accepts($0.accessToken) } ?? false }.count
+        await engine.http.shutdown()
+        await fixture.stop()
+        return [Result("refresh storm, \(n) schemes", unit: "s", samples: [seconds], target: 10, notes: [
+            "due": "\(refreshed)", "refresh-requests": "\(after.refreshes - before.refreshes)",
+            "refresh-token-reuse": "\(after.refreshTokenReuse)", "stored-and-accepted": "\(accepted)",
+            "concurrency": "64"])]
+    }
+
+    /// CPU of an idle screen with 100 connections over 30 s (10 s with --quick).
+    static func idleCPU(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = home()
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let list = connections(100).map { c -> Connection in
+            var c = c
+            c.schemes[0].status = c.schemes[0].kind == .bearer ? .connected(expiresAt: nil) : .notConnected
+            return c
+        }
+        try IntegrationStore(home: home).update { $0.connections = list }
+        let pty = try Child.Pty(width: 80, height: 24)
+        defer { pty.close() }
+        let pid = try Child.start([binary, "--home", home.directory.path], stdio: pty.slave, env: ["TERM": "xterm-256color"])
+        defer {
+            kill(pid, SIGTERM)
+            _ = Child.wait(pid)
+        }
+        try await Task.sleep(for: .seconds(3))
+        guard let c0 = Child.cpuSeconds(pid) else { throw Child.ValidationFailure("the screen did not start") }
+        let window = quick ? 10.0 : 30.0
+        try await Task.sleep(for: .seconds(window))
+        guard let c1 = Child.cpuSeconds(pid) else { throw Child.ValidationFailure("the screen exited") }
+        let percent = (c1 - c0) / window * 100
+        return [Result("idle screen, 100 connections", unit: "% core", samples: [percent], target: 0.1,
+                       notes: ["window": "\(Int(window)) s", "cpu": String(format: "%.2f s", c1 - c0)])]
     }
 }

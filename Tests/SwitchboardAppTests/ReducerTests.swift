@@ -279,3 +279,15 @@ import Testing
         #expect(rows.contains { $0.contains("conn9999") })
     }
 }
+
+extension ReducerTests {
+    @Test func aLargeHomesFirstFrameShowsTheWholeListsFigures() {
+        var s = Sample.state()
+        s.connections = Array(Sample.connections.prefix(3))
+        s.loadingTotals = (10_000, 1_000)
+        #expect(MainView.render(s).rows[0].contains("10000 connections · 1000 need attention"))
+        _ = reduce(&s, .connectionsLoaded(Sample.connections))
+        #expect(s.loadingTotals == nil)
+        #expect(MainView.render(s).rows[0].contains("7 connections · 2 need attention"))
+    }
+}

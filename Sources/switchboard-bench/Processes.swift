@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Child processes for the whole-process scenarios: plain pipes, or a pseudo-terminal for the screen.
+enum Child {
+    /// The `switchboard` binary next to this benchmark (built by `swift build -c release` if missing).
+    static func binary() throws -> String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let path = dir.appendingPathComponent("switchboard").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+        FileHandle.standardError.write(Data("building switchboard (release) for the whole-process scenarios…\n".utf8))
+        let config = dir.lastPathComponent.contains("debug") ? "debug" : "release"
+        let status = try spawn(["/usr/bin/env", "swift", "build", "-c", config, "--product", "switchboard"], stdio: nil)
+        guard status == 0, FileManager.default.isExecutableFile(atPath: path) else {
+            throw ValidationFailure("could not build \(path); run `swift build -c release --product switchboard` first")
+        }
+        return path
+    }
+
+    struct ValidationFailure: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+
+    /// Runs `argv` to completion; `stdio` (if given) becomes its stdin, stdout and stderr. Returns the exit status.
+    @discardableResult
+    static func spawn(_ argv: [String], stdio: Int32? = -1, env: [String: String] = [:]) throws -> Int32 {
+        let pid = try start(argv, stdio: stdio, env: env)
+        return wait(pid)
+    }
+
+    static func start(_ argv: [String], stdio: Int32? = -1, env: [String: String] = [:]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdio {
+            if stdio >= 0 {
+                for target in 0...2 { posix_spawn_file_actions_adddup2(&actions, stdio, Int32(target)) }
+            } else {
+                for target in 0...2 { posix_spawn_file_actions_addopen(&actions, Int32(target), "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0) }
+            }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
+        guard rc == 0 else { throw ValidationFailure("could not start \(argv[0]): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// A pseudo-terminal of the given size; its output is read and thrown away on a thread of its own.
+    final class Pty: @unchecked Sendable {
+        let master: Int32
+        let slave: Int32
+        private var reader: Thread?
+
+        init(width: Int, height: Int) throws {
+            // posix_openpt and friends are not visible from Swift's Glibc module; these are the Linux ioctls they use.
+            let TIOCGPTN: UInt = 0x8004_5430, TIOCSPTLCK: UInt = 0x4004_5431
+            master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+            var unlock: Int32 = 0, number: UInt32 = 0
+            guard master >= 0, ioctl(master, TIOCSPTLCK, &unlock) == 0, ioctl(master, TIOCGPTN, &number) == 0 else {
+                throw ValidationFailure("no pseudo-terminal available")
+            }
+            slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+            guard slave >= 0 else { throw ValidationFailure("could not open the pty slave") }
+            var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
+            _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+            let fd = master
+            reader = Thread {
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                while read(fd, &buffer, buffer.count) > 0 {}
+            }
+            reader?.start()
+        }
+
+        func close() {
+            Glibc.close(slave)
+            Glibc.close(master)
+        }
+    }
+
+    /// utime + stime of a process, in seconds.
+    static func cpuSeconds(_ pid: pid_t) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command: state(0) ppid … utime is field 14 overall, index 11 here; stime index 12.
+        guard fields.count > 12, let u = Double(fields[11]), let s = Double(fields[12]) else { return nil }
+        return (u + s) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
