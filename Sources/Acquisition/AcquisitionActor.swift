@@ -52,12 +52,12 @@ public actor AcquisitionActor {
     // MARK: - Store helpers
 
     func scheme(_ schemeID: String) throws -> (Connection, AuthScheme) {
-        let file: IntegrationsFile
-        do { file = try env.integrations.load() } catch { throw AcquisitionError(.storage, "\(error)") }
-        guard let (ci, si) = file.index(ofScheme: schemeID) else {
+        let found: (Connection, AuthScheme)?
+        do { found = try env.integrations.scheme(id: schemeID) } catch { throw AcquisitionError(.storage, "\(error)") }
+        guard let found else {
             throw AcquisitionError(.notConnected, "That connection no longer exists.", remedy: "`switchboard list` shows the connections.")
         }
-        return (file.connections[ci], file.connections[ci].schemes[si])
+        return found
     }
 
     /// Records a scheme's status in `integrations.json`. Writes go through the store's group commit in

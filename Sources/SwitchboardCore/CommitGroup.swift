@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Group commit: changes that arrive while a commit is running wait and go to disk together in the
@@ -17,8 +18,13 @@ final class CommitGroup<Change: Sendable>: Sendable {
     /// Applies every change of a batch in one durable read-modify-write (set once by the owner).
     private let commit = Mutex<Commit?>(nil)
 
-    init(label: String) {
+    /// After a batch of at least `large` changes, wait this long before the next commit so a storm of
+    /// writes is gathered into fewer, larger commits; a lone change is never delayed.
+    private let linger: (large: Int, seconds: Double)?
+
+    init(label: String, linger: (large: Int, seconds: Double)? = nil) {
         self.queue = DispatchQueue(label: label)
+        self.linger = linger
     }
 
     func setCommit(_ body: @escaping Commit) { commit.withLock { $0 = body } }
@@ -59,6 +65,7 @@ final class CommitGroup<Change: Sendable>: Sendable {
                 result = .failure(error)
             }
             for item in batch { item.ticket.finish(result) }
+            if let linger, batch.count >= linger.large { Thread.sleep(forTimeInterval: linger.seconds) }
         }
     }
 }

@@ -53,7 +53,8 @@ public enum FileSystem {
 
     /// Writes `data` so that readers see either the old file or the new one, never a torn one:
     /// a temporary file in the same directory, fsynced, renamed over the old file, then the directory fsynced.
-    public static func writeAtomically(_ data: Data, to url: URL, mode: mode_t) throws {
+    /// `beforeRename` receives the identity the file will have once renamed into place.
+    public static func writeAtomically(_ data: Data, to url: URL, mode: mode_t, beforeRename: ((Stamp) -> Void)? = nil) throws {
         let dir = url.deletingLastPathComponent().path
         let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -77,6 +78,10 @@ public enum FileSystem {
                 }
             }
             guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: tmp, code: errno) }
+            if let beforeRename {
+                var st = stat()
+                if fstat(fd, &st) == 0 { beforeRename(Stamp(st)) }
+            }
         }
         guard rename(tmp, url.path) == 0 else { throw FileSystemError(operation: "rename over", path: url.path, code: errno) }
         ok = true
@@ -169,12 +174,20 @@ public enum FileSystem {
     /// Identity of a file's current contents, used to skip re-reading an unchanged file.
     public struct Stamp: Equatable, Sendable {
         var device: UInt64, inode: UInt64, size: Int64, mtimeSec: Int, mtimeNsec: Int
+
+        init(device: UInt64, inode: UInt64, size: Int64, mtimeSec: Int, mtimeNsec: Int) {
+            (self.device, self.inode, self.size, self.mtimeSec, self.mtimeNsec) = (device, inode, size, mtimeSec, mtimeNsec)
+        }
+
+        init(_ st: stat) {
+            self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                      mtimeSec: Int(st.st_mtim.tv_sec), mtimeNsec: Int(st.st_mtim.tv_nsec))
+        }
     }
 
     public static func stamp(of url: URL) -> Stamp? {
         var st = stat()
         guard stat(url.path, &st) == 0 else { return nil }
-        return Stamp(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                     mtimeSec: Int(st.st_mtim.tv_sec), mtimeNsec: Int(st.st_mtim.tv_nsec))
+        return Stamp(st)
     }
 }

@@ -53,8 +53,16 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
 public final class IntegrationStore: Sendable {
     public let home: SwitchboardHome
     private let lock: FileLock
-    /// The last file read or written, by the file's identity: an unchanged file is decoded once.
-    private let cache = Mutex<(stamp: FileSystem.Stamp, file: IntegrationsFile)?>(nil)
+    /// The last files read or written, by the file's identity: an unchanged file is decoded once. Two are
+    /// kept: a writer adds the new one just before renaming it into place, and readers that still see
+    /// the old one keep their hit.
+    private let cache = Mutex<[Cached]>([])
+    struct Cached {
+        var stamp: FileSystem.Stamp
+        var file: IntegrationsFile
+        /// Where each scheme is, built on first use.
+        var schemes: [String: (Int, Int)]?
+    }
     /// Each connection's JSON as last written, by id, so an unchanged connection is not encoded again.
     private let encoded = Mutex<[String: (connection: Connection, json: Data)]>([:])
 
@@ -71,7 +79,8 @@ public final class IntegrationStore: Sendable {
 
     var indexURL: URL { home.directory.appendingPathComponent(".integrations.index") }
 
-    private let group = CommitGroup<@Sendable (inout IntegrationsFile) -> Void>(label: "switchboard.integrations.commit")
+    private let group = CommitGroup<@Sendable (inout IntegrationsFile) -> Void>(
+        label: "switchboard.integrations.commit", linger: (large: 16, seconds: 0.25))
 
     public init(home: SwitchboardHome) {
         self.home = home
@@ -84,7 +93,7 @@ public final class IntegrationStore: Sendable {
     /// Reads the file; a missing file is an empty list.
     public func load() throws -> IntegrationsFile {
         let before = FileSystem.stamp(of: fileURL)
-        if let before, let hit = cache.withLock({ c in c.flatMap { $0.stamp == before ? $0.file : nil } }) { return hit }
+        if let before, let hit = cache.withLock({ c in c.first { $0.stamp == before }?.file }) { return hit }
         guard let data = try FileSystem.read(fileURL) else { return IntegrationsFile() }
         let file: IntegrationsFile
         do {
@@ -93,8 +102,35 @@ public final class IntegrationStore: Sendable {
             throw IntegrationStoreError.corrupt(error)
         }
         // Cache only when nothing replaced the file while it was read.
-        if let before, before == FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (before, file) } }
+        if let before, before == FileSystem.stamp(of: fileURL) { remember(before, file) }
         return file
+    }
+
+    private func remember(_ stamp: FileSystem.Stamp, _ file: IntegrationsFile) {
+        cache.withLock { c in
+            c.removeAll { $0.stamp == stamp }
+            c.insert(Cached(stamp: stamp, file: file), at: 0)
+            if c.count > 2 { c.removeLast(c.count - 2) }
+        }
+    }
+
+    /// A scheme and its connection by scheme id, from the current file (an index is kept per file version).
+    public func scheme(id: String) throws -> (Connection, AuthScheme)? {
+        let file = try load()
+        guard let stamp = FileSystem.stamp(of: fileURL) else { return file.index(ofScheme: id).map { (file.connections[$0.0], file.connections[$0.0].schemes[$0.1]) } }
+        let map: [String: (Int, Int)] = cache.withLock { c in
+            guard let i = c.firstIndex(where: { $0.stamp == stamp }) else { return [:] }
+            if let m = c[i].schemes { return m }
+            var m: [String: (Int, Int)] = [:]
+            for (ci, conn) in c[i].file.connections.enumerated() { for (si, s) in conn.schemes.enumerated() { m[s.id] = (ci, si) } }
+            c[i].schemes = m
+            return m
+        }
+        if let (ci, si) = map[id], ci < file.connections.count, si < file.connections[ci].schemes.count,
+           file.connections[ci].schemes[si].id == id {
+            return (file.connections[ci], file.connections[ci].schemes[si])
+        }
+        return file.index(ofScheme: id).map { (file.connections[$0.0], file.connections[$0.0].schemes[$0.1]) }
     }
 
     /// Read-modify-write under the file lock; a file that does not parse is never overwritten.
@@ -107,8 +143,7 @@ public final class IntegrationStore: Sendable {
             let result = try body(&file)
             if file != before {
                 let (data, ranges) = try encode(file)
-                try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600)
-                if let stamp = FileSystem.stamp(of: fileURL) { cache.withLock { $0 = (stamp, file) } }
+                try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600) { stamp in self.remember(stamp, file) }
                 writeIndex(data: data, file: file, ranges: ranges)
             }
             return result

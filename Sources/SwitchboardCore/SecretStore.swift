@@ -99,8 +99,8 @@ public final class SecretStore: Sendable {
         }
     }
 
-    /// The read-modify-write. With `keys` (the schemes `body` may touch) the work is proportional to
-    /// them: the store's dictionary is changed in place, not copied, and only those entries are compared.
+    /// The read-modify-write. With `keys` (the schemes `body` may touch) only those entries are compared
+    /// and journaled; without, every scheme is compared with what was stored.
     private func mutate<T>(touching keys: Set<String>?, _ body: (inout SecretsFile) throws -> T) throws -> T {
         try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
         return try lock.withLock {
@@ -111,39 +111,25 @@ public final class SecretStore: Sendable {
                 view = try currentView()
             }
             var changes: SecretsJournal.Changes = [:]
-            var deletes = false
             let result: T
             if let keys {
-                let before = keys.map { view.file.schemes[$0] }
-                // Own the storage (the cache shares it) so the edit does not copy every scheme.
-                cache.withLock { $0 = nil }
-                var file = view.file
-                view.file = SecretsFile()
-                result = try body(&file)  // if it throws, the cache stays empty and the next read is from disk
-                for (key, old) in zip(keys, before) {
-                    var new = file.schemes[key]
-                    if new?.isEmpty == true {
-                        file.schemes[key] = nil
-                        new = nil
-                    }
-                    if new != old {
-                        changes[key] = .some(new)
-                        deletes = deletes || deletesSecret(old: old, new: new)
-                    }
+                // Only the touched schemes are handed to `body`: nothing else is copied or compared.
+                var partial = SecretsFile(schemes: Dictionary(uniqueKeysWithValues: keys.compactMap { k in view.file.schemes[k].map { (k, $0) } }))
+                result = try body(&partial)
+                for key in keys {
+                    let old = view.file.schemes[key]
+                    let new = partial.schemes[key].flatMap { $0.isEmpty ? nil : $0 }
+                    if new != old { changes[key] = .some(new) }
                 }
-                view.file = file
-                try commitLocked(view, changes: changes, deletes: deletes, oldFile: nil)
             } else {
                 var file = view.file
                 result = try body(&file)
                 file.schemes = file.schemes.filter { !$0.value.isEmpty }
                 for (id, entry) in file.schemes where view.file.schemes[id] != entry { changes[id] = .some(entry) }
                 for id in view.file.schemes.keys where file.schemes[id] == nil { changes[id] = .some(nil) }
-                deletes = changes.contains { deletesSecret(old: view.file.schemes[$0.key], new: $0.value) }
-                let old = view.file
-                view.file = file
-                try commitLocked(view, changes: changes, deletes: deletes, oldFile: old)
             }
+            let deletes = changes.contains { deletesSecret(old: view.file.schemes[$0.key], new: $0.value) }
+            try commitLocked(&view, changes: changes, deletes: deletes)
             return result
         }
     }
@@ -154,6 +140,12 @@ public final class SecretStore: Sendable {
         try await group.submit((schemeID, change))
     }
 
+    static func applying(_ changes: SecretsJournal.Changes, to file: SecretsFile) -> SecretsFile {
+        var out = file
+        for (id, entry) in changes { out.schemes[id] = entry }
+        return out
+    }
+
     // MARK: - Reading
 
     /// The current contents: from the cache when neither file changed, reading only the journal's new
@@ -162,23 +154,38 @@ public final class SecretStore: Sendable {
         for _ in 0..<8 {
             let s1 = FileSystem.stamp(of: fileURL)
             let j1 = FileSystem.stamp(of: journalURL)
-            let cached = cache.withLock { $0 }
-            if let cached, cached.snapshot == s1, cached.journal == j1 { return cached }
-            var view: View
-            if let cached, cached.snapshot == s1, cached.journalCurrent, let j1, let cj = cached.journal,
-               cj.inode == j1.inode, cj.device == j1.device, Int(j1.size) >= cached.journalEnd {
-                view = cached
-                let tail = try FileSystem.read(journalURL, from: cached.journalEnd) ?? Data()
-                let parsed = SecretsJournal.parse(tail, base: cached.journalEnd, sealed: cached.journalSealed) { try self.encryption.key(create: false) }
-                apply(parsed, to: &view)
-                view.journal = j1
-            } else {
-                view = try readBoth(snapshotStamp: s1, journalStamp: j1)
+            // Look at the cache without copying its contents (a copy would keep the dictionary shared).
+            enum Look { case hit(View), grew(end: Int, sealed: Bool), miss }
+            let look: Look = cache.withLock { c in
+                guard let c, c.snapshot == s1 else { return .miss }
+                if c.journal == j1 { return .hit(c) }
+                if c.journalCurrent, let j1, let cj = c.journal, cj.inode == j1.inode, cj.device == j1.device, Int(j1.size) >= c.journalEnd {
+                    return .grew(end: c.journalEnd, sealed: c.journalSealed)
+                }
+                return .miss
             }
-            // A compaction renames a new snapshot into place first: if that happened, read again.
-            guard FileSystem.stamp(of: fileURL) == s1 else { continue }
-            cache.withLock { $0 = view }
-            return view
+            switch look {
+            case .hit(let view):
+                return view
+            case .grew(let end, let sealed):
+                // Only the journal grew: read and apply just its new records, in place in the cache.
+                let tail = try FileSystem.read(journalURL, from: end) ?? Data()
+                let parsed = SecretsJournal.parse(tail, base: end, sealed: sealed) { try self.encryption.key(create: false) }
+                guard FileSystem.stamp(of: fileURL) == s1 else { continue }
+                let updated: View? = cache.withLock { c in
+                    guard c != nil, c!.snapshot == s1, c!.journalEnd == end else { return nil }
+                    apply(parsed, to: &c!)
+                    c!.journal = j1
+                    return c
+                }
+                if let updated { return updated }
+            case .miss:
+                let view = try readBoth(snapshotStamp: s1, journalStamp: j1)
+                // A compaction renames a new snapshot into place first: if that happened, read again.
+                guard FileSystem.stamp(of: fileURL) == s1 else { continue }
+                cache.withLock { $0 = view }
+                return view
+            }
         }
         throw FileSystemError(operation: "read a stable copy of", path: fileURL.path, code: EAGAIN)
     }
@@ -215,21 +222,20 @@ public final class SecretStore: Sendable {
 
     /// Writes `changes` (already applied to `view.file`) durably. On failure the cache is dropped, so the
     /// next read comes from disk.
-    private func commitLocked(_ view: View, changes: SecretsJournal.Changes, deletes: Bool, oldFile: SecretsFile?) throws {
-        guard !changes.isEmpty else {
-            if oldFile == nil { cache.withLock { $0 = view } }
-            return
-        }
+    private func commitLocked(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
+        guard !changes.isEmpty else { return }
         do {
-            try write(view, changes: changes, deletes: deletes)
+            try write(&view, changes: changes, deletes: deletes)
         } catch {
             cache.withLock { $0 = nil }
             throw error
         }
     }
 
-    private func write(_ view: View, changes: SecretsJournal.Changes, deletes: Bool) throws {
-        let file = view.file
+    /// `view` is what the store held before the change; the full new contents are built only when a
+    /// new snapshot is written (rare); an append updates the cached contents in place.
+    private func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
+        var file: SecretsFile { Self.applying(changes, to: view.file) }
         let sealed = encryption.enabled
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
@@ -260,11 +266,38 @@ public final class SecretStore: Sendable {
             return
         }
         let line = try SecretsJournal.recordLine(changes, key: key)
+        // Drop this commit's reference to the contents before the fdatasync, so readers applying the
+        // journal meanwhile change the cached dictionary in place instead of copying it.
+        view.file = SecretsFile()
         let end = try FileSystem.append(line, to: journalURL, truncatingTo: view.journalEnd)
+        rememberAppend(&view, changes: changes, journalEnd: end, sealed: key != nil)
         if end > max(compactionFloor, view.snapshotSize) {
-            try compact(file, generation: view.generation + 1)
-        } else {
-            remember(file, view: view, journalEnd: end, sealed: key != nil)
+            try compact(currentView().file, generation: view.generation + 1)
+        }
+    }
+
+    /// After a durable append: the cached contents take the changes in place (no copy of every scheme,
+    /// once this commit's own reference is dropped).
+    private func rememberAppend(_ view: inout View, changes: SecretsJournal.Changes, journalEnd: Int, sealed: Bool) {
+        let (snapshot, previousEnd) = (view.snapshot, view.journalEnd)
+        view.file = SecretsFile()
+        let journal = FileSystem.stamp(of: journalURL)
+        cache.withLock { c in
+            guard c != nil, c!.snapshot == snapshot, c!.journalCurrent else {
+                c = nil
+                return
+            }
+            // A reader in this process may have read the new record from the journal already.
+            if c!.journalEnd == journalEnd { return }
+            guard c!.journalEnd == previousEnd else {
+                c = nil
+                return
+            }
+            for (id, entry) in changes { c!.file.schemes[id] = entry }
+            c!.journal = journal
+            c!.journalEnd = journalEnd
+            c!.journalSealed = sealed
+            c!.damage = nil
         }
     }
 
