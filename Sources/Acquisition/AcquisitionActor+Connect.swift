@@ -235,7 +235,9 @@ extension AcquisitionActor {
             let timeout = env.callbackTimeout
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw AcquisitionError(.callbackTimedOut, "No sign-in arrived within \(timeout.components.seconds / 60) minutes.",
+                let seconds = timeout.components.seconds
+                let span = seconds >= 120 ? "\(seconds / 60) minutes" : "\(seconds) seconds"
+                throw AcquisitionError(.callbackTimedOut, "No sign-in arrived within \(span).",
                                        remedy: "Connect again and finish signing in in the browser.")
             }
             defer { group.cancelAll() }

@@ -124,7 +124,11 @@ public struct Discovery: Sendable {
             throw AcquisitionError.network(error, doing: "Fetching \(Redact.url(url))")
         }
         guard (200..<300).contains(response.status) else {
-            trace.append(DiscoveryStep(url: Redact.url(url), outcome: "\(response.status)"))
+            var outcome = "\(response.status)"
+            if (300..<400).contains(response.status) {
+                outcome += ", a redirect" + (response.value("Location").map { " to \(Redact.serverText($0, limit: 80))" } ?? "") + " (not followed)"
+            }
+            trace.append(DiscoveryStep(url: Redact.url(url), outcome: outcome))
             return nil
         }
         if let type = response.value("Content-Type"), !type.lowercased().contains("json") {
@@ -167,7 +171,11 @@ public struct Discovery: Sendable {
             return (AuthorizationServerMetadata(issuer: issuer, authorizationEndpoint: base + "/authorize", tokenEndpoint: base + "/token",
                                                 registrationEndpoint: base + "/register", codeChallengeMethodsSupported: nil), true)
         }
-        throw AcquisitionError(.discoveryFailed, "No authorization-server metadata was found for `\(issuer)`.",
+        // Say what came back, so a redirect (never followed for metadata) or an error status is visible.
+        let answers = trace.suffix(Discovery.authorizationServerCandidates(issuer: issuerURL).count)
+            .filter { $0.outcome != "404" }.map { "\($0.url) answered \($0.outcome)" }
+        throw AcquisitionError(.discoveryFailed, "No authorization-server metadata was found for `\(issuer)`"
+                               + (answers.isEmpty ? "." : " (\(answers.joined(separator: "; "))."),
                                remedy: "The server's OAuth setup is incomplete; contact its operator.")
     }
 

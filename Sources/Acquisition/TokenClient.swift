@@ -109,7 +109,13 @@ struct TokenClient {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw .invalid("the token response is not a JSON object")
         }
-        guard let access = object["access_token"] as? String, !access.isEmpty else { throw .invalid("the token response has no access_token") }
+        if let error = object["error"] as? String {
+            // An error in a 200 answer (RFC 6749 wants 400): still an error.
+            throw .invalid("the token endpoint answered 200 with the error `\(Redact.serverText(error, limit: 40))`")
+        }
+        guard let value = object["access_token"] else { throw .invalid("the token response has no access_token") }
+        guard let access = value as? String else { throw .invalid("the token response's access_token is not a string") }
+        guard !access.isEmpty else { throw .invalid("the token response's access_token is empty") }
         guard let type = object["token_type"] as? String else { throw .invalid("the token response has no token_type") }
         guard type.caseInsensitiveCompare("Bearer") == .orderedSame else {
             throw .invalid("the token type is `\(Redact.serverText(type, limit: 30))`, not Bearer")

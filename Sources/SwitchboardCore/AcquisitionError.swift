@@ -22,7 +22,11 @@ public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConverti
     /// Whether the person must sign in again.
     public var needsReconnect: Bool { code == .needsReconnect }
 
-    public var description: String { remedy.map { "\(message) \($0)" } ?? message }
+    public var description: String {
+        guard let remedy else { return message }
+        let ends = message.last.map { ".!?)".contains($0) } ?? true
+        return message + (ends ? " " : ". ") + remedy
+    }
 
     public static func network(_ error: any Error, doing what: String) -> AcquisitionError {
         if let e = error as? AcquisitionError { return e }

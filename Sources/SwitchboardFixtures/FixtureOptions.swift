@@ -32,6 +32,18 @@ public struct FixtureOptions: Sendable, Equatable {
         case issuerMismatch, noPKCEMethods, wrongState, wrongIss, hugeMetadata, silentMetadata, resourceMismatch
         case tokenRedirect, tokenWithoutAccessToken, tokenWithoutType, negativeExpiresIn, absurdExpiresIn
         case malformedMetadata, htmlMetadata, registrationWithoutClientID, insecureEndpoints, silentToken
+        // Protected-resource metadata.
+        case prmNoAuthorizationServers, prmMalformed, prmHuge, prmInsecureAuthorizationServer, prmSilent, probeSilent
+        // Authorization-server metadata.
+        case metadataRedirect, metadataNotObject, metadataWithoutAuthorizationEndpoint, metadataWithoutTokenEndpoint
+        case plainPKCEOnly, insecureTokenEndpoint, issuerTrailingSlash
+        // Registration.
+        case registrationServerError, registrationMalformed, registrationHuge, registrationRedirect, silentRegistration
+        // Authorization response.
+        case accessDenied, escapesInErrorDescription, callbackWithoutCode
+        // Token endpoint.
+        case tokenServerError, tokenInvalidGrant, tokenMalformed, tokenHTML, tokenHuge, tokenErrorWithStatus200
+        case tokenTypeNotBearer, tokenAccessTokenNotString, tokenEmptyAccessToken, tokenZeroExpiresIn
     }
 
     public var layout: Layout = .origin

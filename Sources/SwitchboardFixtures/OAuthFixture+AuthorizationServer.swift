@@ -49,8 +49,12 @@ extension OAuthFixture {
             return .text("PKCE S256 required", status: 400)
         }
         var answer: [(String, String)]
-        if options.denyAccess {
+        if options.denyAccess || options.hostile == .accessDenied {
             answer = [("error", "access_denied"), ("error_description", "The user said no")]
+        } else if options.hostile == .escapesInErrorDescription {
+            answer = [("error", "server_error"), ("error_description", "\u{1B}[2J\u{1B}[31mpwned\u{7}\r\nfake line")]
+        } else if options.hostile == .callbackWithoutCode {
+            answer = []
         } else {
             let code = nextID("code")
             state.withLock { $0.codes[code] = Code(clientID: clientID, redirectURI: redirect, challenge: challenge, resource: q["resource"], scope: q["scope"]) }
@@ -169,6 +173,10 @@ extension OAuthFixture {
         case .tokenWithoutType: out["token_type"] = nil
         case .negativeExpiresIn: out["expires_in"] = -5
         case .absurdExpiresIn: out["expires_in"] = 1e12
+        case .tokenTypeNotBearer: out["token_type"] = "mac"
+        case .tokenAccessTokenNotString: out["access_token"] = 12345
+        case .tokenEmptyAccessToken: out["access_token"] = ""
+        case .tokenZeroExpiresIn: out["expires_in"] = 0
         default: break
         }
         return .json(out, headers: [("Cache-Control", "no-store")])

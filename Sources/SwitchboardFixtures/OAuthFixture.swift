@@ -162,6 +162,7 @@ public final class OAuthFixture: Sendable {
             try? await Task.sleep(for: .seconds(options.silenceSeconds))
             return nil
         }
+        if let answer = await hostileAnswer(request, role: role, servesAuth: servesAuth) { return answer }
         if role == .resource {
             if request.path == options.mcpPath { return mcp(request) }
             if let r = resourceMetadata(request) { return r }

@@ -3,8 +3,11 @@ import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
+/// At least 40 hostile or broken servers: each ends with a clear error that names the problem, stores
+/// nothing, and never hangs past its timeout.
 @Suite struct HostileServerTests {
     static let cases: [(FixtureOptions.Hostile, AcquisitionError.Code, String)] = [
         (.issuerMismatch, .issuerMismatch, "names the issuer"),
@@ -24,11 +27,43 @@ import Testing
         (.registrationWithoutClientID, .registrationFailed, "no client_id"),
         (.insecureEndpoints, .insecureEndpoint, "not https"),
         (.silentToken, .network, "did not answer in time"),
+        (.prmNoAuthorizationServers, .discoveryFailed, "lists no authorization server"),
+        (.prmMalformed, .discoveryFailed, "not valid JSON"),
+        (.prmHuge, .network, "sent more than 1024 KiB"),
+        (.prmInsecureAuthorizationServer, .insecureEndpoint, "not an https address"),
+        (.prmSilent, .network, "did not answer in time"),
+        (.probeSilent, .network, "did not answer in time"),
+        (.metadataRedirect, .discoveryFailed, "a redirect to https://evil.example"),
+        (.metadataNotObject, .discoveryFailed, "not valid JSON"),
+        (.metadataWithoutAuthorizationEndpoint, .discoveryFailed, "does not list its authorization and token endpoints"),
+        (.metadataWithoutTokenEndpoint, .discoveryFailed, "does not list its authorization and token endpoints"),
+        (.plainPKCEOnly, .pkceUnsupported, "S256"),
+        (.insecureTokenEndpoint, .insecureEndpoint, "not https"),
+        (.issuerTrailingSlash, .issuerMismatch, "names the issuer"),
+        (.registrationServerError, .registrationFailed, "HTTP 500"),
+        (.registrationMalformed, .registrationFailed, "not a JSON object"),
+        (.registrationHuge, .network, "sent more than 1024 KiB"),
+        (.registrationRedirect, .registrationFailed, "redirected"),
+        (.silentRegistration, .network, "did not answer in time"),
+        (.accessDenied, .accessDenied, "denied"),
+        (.escapesInErrorDescription, .authorizationFailed, "server_error"),
+        (.callbackWithoutCode, .callbackTimedOut, "within 3 seconds"),
+        (.tokenServerError, .network, "HTTP 500"),
+        (.tokenInvalidGrant, .invalidTokenResponse, "invalid_grant"),
+        (.tokenMalformed, .invalidTokenResponse, "not a JSON object"),
+        (.tokenHTML, .invalidTokenResponse, "text/html"),
+        (.tokenHuge, .network, "sent more than 1024 KiB"),
+        (.tokenErrorWithStatus200, .invalidTokenResponse, "answered 200 with the error"),
+        (.tokenTypeNotBearer, .invalidTokenResponse, "not Bearer"),
+        (.tokenAccessTokenNotString, .invalidTokenResponse, "not a string"),
+        (.tokenEmptyAccessToken, .invalidTokenResponse, "is empty"),
+        (.tokenZeroExpiresIn, .invalidTokenResponse, "not a positive number"),
     ]
 
     @Test(arguments: cases)
     func endsWithAClearErrorAndStoresNothing(_ hostile: FixtureOptions.Hostile, _ code: AcquisitionError.Code, _ phrase: String) async throws {
-        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 8 }, timeout: .seconds(3))
+        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 8 }, timeout: .seconds(3),
+                                       callbackTimeout: .seconds(3))
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let started = ContinuousClock.now
@@ -39,18 +74,43 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(15), "no hang past the timeouts")
         #expect(h.secretsFileBytes() == nil, "nothing stored")
         guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
-        // The error never echoes a code or token from the server.
+        // The error never echoes a code or token from the server, nor a control character it sent.
         #expect(!"\(failure)".contains("code-"))
         #expect(!"\(failure)".contains("at-"))
+        #expect(!"\(failure)".unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(failure)")
     }
 
-    @Test func replayedCodeIsRefusedByTheServerAndNothingIsStored() async throws {
-        // The engine uses each code once; a replay (as an attacker would) gets invalid_grant from the server.
-        let h = try await Harness.make()
+    @Test func replayedCodeIsRefusedAndNothingChanges() async throws {
+        // First sign-in: remember the callback address the browser was sent to (code + state).
+        let first = Mutex<String?>(nil)
+        let h = try await Harness.make(browser: ClosureBrowser { url in
+            guard let callback = await HeadlessBrowser.addressOfCallback(url) else { return false }
+            first.withLock { $0 = callback }
+            return await HeadlessBrowser.visit(URL(string: callback)!) != nil
+        }, callbackTimeout: .seconds(5))
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         #expect(await h.connect(id).connected)
-        #expect(h.fixture.counters.codeExchanges == 1)
+        let replay = try #require(first.withLock { $0 })
+        let stored = try h.secrets(id)
+        // A second sign-in that is replayed the first one's answer refuses it and keeps waiting.
+        var refusals: [String] = []
+        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+            if case .waitingForBrowser = e {
+                if case .failure(let why) = await h.actor.deliverPastedCallback(schemeID: id, url: replay) { refusals.append(why.message) }
+                await h.actor.cancelConnect(schemeID: id)
+            }
+        }
+        #expect(refusals.count == 1 && refusals[0].contains("does not belong to this sign-in"), "\(refusals)")
+        // And the server, asked directly, refuses a code it already exchanged.
+        let items = URLComponents(string: replay)?.queryItems ?? []
+        let code = try #require(items.first { $0.name == "code" }?.value)
+        let client = try #require(stored.tokens?.clientID)
+        let form = "grant_type=authorization_code&code=\(code)&client_id=\(client)&redirect_uri=x&code_verifier=x"
+        let answer = try await h.http.send(HTTPRequestSpec(method: "POST", url: URL(string: h.fixture.issuer + "/token")!,
+                                                           headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8)))
+        #expect(answer.status == 400 && String(decoding: answer.body, as: UTF8.self).contains("invalid_grant"))
+        #expect(try h.secrets(id) == stored, "nothing changed")
     }
 
     @Test func callbackFloodOfJunkDoesNotEndTheWait() async throws {
