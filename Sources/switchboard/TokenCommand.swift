@@ -28,6 +28,33 @@ extension Switchboard {
         }
     }
 
+    /// `switchboard refresh NAME`: refresh now, even while the token is still valid.
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refresh a connection's token now, even if it is still valid.",
+            discussion: "Safe to run from several processes at once: refreshes of one connection take turns, and a rotated refresh token is used once. Exits 3 when the connection needs a reconnect.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Option(help: .hidden) var times = 1
+
+        func run() async throws {
+            let engine = Engine(global: global, browser: NoBrowser())
+            defer { Task { await engine.shutdown() } }
+            let (_, scheme) = try engine.oauthScheme(named: name)
+            do {
+                var tokens: TokenSet?
+                for _ in 0..<max(1, times) { tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true) }
+                await engine.actor.flushStatus()
+                let until = tokens?.expiresAt.map { " until " + StatusText.clockTime($0, timeZone: .current) } ?? ""
+                print("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
+            } catch let e as AcquisitionError {
+                throw CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
+                               code: e.needsReconnect ? .needsReconnect : .failure)
+            }
+        }
+    }
+
     /// A built-in headless browser, for `$BROWSER` in tests and the demo: follows redirects into the loopback callback.
     struct HeadlessBrowserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "headless-browser", abstract: "Visit an authorization URL without a desktop (for tests and demos).", shouldDisplay: false)

@@ -102,3 +102,26 @@ import Testing
         _ = home
     }
 }
+
+extension CredentialHelperTests {
+    /// 4 processes force 500 refreshes of one scheme whose refresh token rotates on every use:
+    /// none is refused, the server never sees a refresh token twice, and the last token works.
+    @Test func fourProcessesRefreshOneRotatingSchemeFiveHundredTimes() async throws {
+        let (fixture, tmp, home) = try await connected(FixtureOptions { $0.rotateRefreshTokens = true })
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let perProcess = Int(ProcessInfo.processInfo.environment["SWITCHBOARD_REFRESH_PER_PROCESS"] ?? "") ?? 125
+        let before = fixture.counters.refreshes
+        let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
+            for _ in 0..<4 { group.addTask { try await BinaryRunner.runDetached(["refresh", "fx", "--times", "\(perProcess)"] + home) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for r in results {
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(!r.stderr.contains("invalid_grant"))
+        }
+        #expect(fixture.counters.refreshes - before == 4 * perProcess, "one request per refresh")
+        #expect(fixture.counters.refreshTokenReuse == 0, "no refresh token used twice")
+        let token = try await BinaryRunner.runDetached(["token", "fx"] + home)
+        #expect(fixture.accepts(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "the final token works")
+    }
+}

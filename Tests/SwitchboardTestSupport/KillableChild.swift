@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real binary, started with posix_spawn so it can be killed at any moment; its stdout is collected
+/// on a thread of its own. Blocking calls here are for test threads off the cooperative pool.
+public final class KillableChild: @unchecked Sendable {
+    public let pid: pid_t
+    private let readEnd: Int32
+    private let output = NSLock()
+    private var collected = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        var env = ProcessInfo.processInfo.environment
+        env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
+        for (k, v) in environment { env[k] = v }
+        let argv = [BinaryRunner.binary.path] + arguments
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, argv[0], &actions, nil, cArgs, cEnv)
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO)
+        }
+        pid = child
+        readEnd = fds[0]
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(readEnd, &buffer, buffer.count)
+                if n <= 0 { break }
+                output.lock()
+                collected.append(contentsOf: buffer[0..<n])
+                output.unlock()
+            }
+            close(readEnd)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// What the child wrote so far.
+    public var stdout: String {
+        output.lock()
+        defer { output.unlock() }
+        return String(decoding: collected, as: UTF8.self)
+    }
+
+    public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
+
+    /// Waits for the child to end and its output to be read; returns the wait status.
+    @discardableResult
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        done.wait()
+        return status
+    }
+}
