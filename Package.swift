@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
         .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
+        // The engine as a library, for the libFuzzer package in .ci/fuzz.
+        .library(name: "SwitchboardEngine", targets: ["SwitchboardCore", "Acquisition"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -79,7 +81,8 @@ let package = Package(
         .target(name: "SwitchboardTestSupport", path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard",
+                           "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "MCPSessionTests",

@@ -89,6 +89,26 @@ public final class LoopbackListener: Sendable {
         }
     }
 
+    /// What a request to the listener is.
+    public enum Request: Sendable {
+        /// Not `GET /callback`.
+        case elsewhere
+        /// `/callback` without a `state` plus a `code` or an `error`: noise that must not end the wait.
+        case notAResponse
+        /// An authorization response's query, to be validated.
+        case response([(String, String)])
+    }
+
+    /// Classifies a request by its method and target (the part NIO leaves to us).
+    public static func classify(method: String, uri: String) -> Request {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard method == "GET", parts.first == "/callback" else { return .elsewhere }
+        let query = parts.count > 1 ? FormEncoding.decode(String(parts[1])) : []
+        let names = Set(query.map(\.0))
+        guard names.contains("state"), names.contains("code") || names.contains("error") else { return .notAResponse }
+        return .response(query)
+    }
+
     public func close() async {
         try? await channel.close()
     }
@@ -130,23 +150,20 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String) {
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard head.method == .GET, parts.first == "/callback" else { return (.notFound, "Not found") }
-        if outcome.isResolved { return (.gone, "This sign-in has already finished. You can close this tab.") }
-        let query = parts.count > 1 ? FormEncoding.decode(String(parts[1])) : []
-        // Only an authorization response (a `state` with a `code` or an `error`) can end the wait; anything
-        // else on /callback is noise, and must not let a local process abort the sign-in.
-        let names = Set(query.map(\.0))
-        guard names.contains("state"), names.contains("code") || names.contains("error") else {
-            return (.badRequest, "This is not a sign-in response.")
-        }
-        switch validate(query) {
-        case .accept(let code):
-            outcome.resolve(.success(code))
-            return (.ok, "Signed in. You can close this tab and return to Switchboard.")
-        case .reject(let error):
-            outcome.resolve(.failure(error))
-            return (.badRequest, "Sign-in failed. Return to Switchboard for details.")
+        switch LoopbackListener.classify(method: head.method.rawValue, uri: head.uri) {
+        case .elsewhere: return (.notFound, "Not found")
+        case .notAResponse where !outcome.isResolved: return (.badRequest, "This is not a sign-in response.")
+        case .notAResponse, .response where outcome.isResolved:
+            return (.gone, "This sign-in has already finished. You can close this tab.")
+        case .response(let query):
+            switch validate(query) {
+            case .accept(let code):
+                outcome.resolve(.success(code))
+                return (.ok, "Signed in. You can close this tab and return to Switchboard.")
+            case .reject(let error):
+                outcome.resolve(.failure(error))
+                return (.badRequest, "Sign-in failed. Return to Switchboard for details.")
+            }
         }
     }
 

@@ -152,8 +152,14 @@ public final class OAuthFixture: Sendable {
     func nextID(_ prefix: String) -> String {
         let n = state.withLock { s in s.serial += 1; return s.serial }
         var g = SystemRandomNumberGenerator()
-        return "\(prefix)-\(n)-\(String(UInt64.random(in: 0...UInt64.max, using: &g), radix: 36))"
+        // Every secret the server hands out carries the canary, so a leak scan finds any of them.
+        let marker = OAuthFixture.secretPrefixes.contains(prefix) ? "-\(OAuthFixture.canary)" : ""
+        return "\(prefix)\(marker)-\(n)-\(String(UInt64.random(in: 0...UInt64.max, using: &g), radix: 36))"
     }
+
+    /// The marker inside every access token, refresh token, code, device code and client secret issued.
+    public static let canary = "sbcanary"
+    static let secretPrefixes: Set<String> = ["at", "rt", "code", "device", "secret"]
 
     func handle(_ request: FixtureRequest, role: Role) async -> FixtureResponse? {
         state.withLock { $0.counters.requests.append("\(request.method) \(request.path)") }

@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import Logging
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
@@ -23,7 +24,7 @@ struct Harness {
 
     static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
                      timeout: Duration = .seconds(3), callbackTimeout: Duration = .seconds(10), devicePollingScale: Double = 1,
-                     now: @escaping @Sendable () -> Date = Date.init) async throws -> Harness {
+                     now: @escaping @Sendable () -> Date = Date.init, logger: Logger? = nil) async throws -> Harness {
         let tmp = TemporaryDirectory()
         let fixture = try await OAuthFixture.start(options)
         let home = SwitchboardHome(directory: tmp.path("home"))
@@ -37,6 +38,7 @@ struct Harness {
         var env = AcquisitionEnvironment(http: http, browser: browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
                                          integrations: integrations.connections, secrets: integrations.secrets, now: now,
                                          callbackTimeout: callbackTimeout)
+        if let logger { env.logger = logger }
         env.devicePollingScale = devicePollingScale
         return Harness(tmp: tmp, fixture: fixture, integrations: integrations, http: http, actor: AcquisitionActor(environment: env), home: home)
     }

@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+// libFuzzer targets for the parsers that read what servers, browsers and files hand Switchboard.
+// Built and run by `.ci/fuzz/run` (instrumented with -sanitize=fuzzer,address).
+import PackageDescription
+
+let targets = [
+    ("FuzzWWWAuthenticate", "wwwAuthenticate"),
+    ("FuzzCallback", "callback"),
+    ("FuzzMetadata", "metadata"),
+    ("FuzzTokenResponse", "tokenResponse"),
+    ("FuzzSecretsFile", "secretsFile"),
+]
+
+let package = Package(
+    name: "SwitchboardFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "Switchboard", path: "../..")],
+    targets: targets.map { name, _ in
+        .executableTarget(name: name, dependencies: [.product(name: "SwitchboardEngine", package: "Switchboard")])
+    }
+)
