@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "SwitchboardTestSupport", path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
+        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore"], path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard",

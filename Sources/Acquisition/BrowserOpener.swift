@@ -22,14 +22,8 @@ public struct SystemBrowser: BrowserOpener {
             }
         }
         guard let command else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = command
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return false }
-        return true
+        // Not Foundation's Process: it would hand the browser the loopback listener's socket.
+        return Spawn.detached(command, environment: environment)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,6 +48,7 @@ enum Child {
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (cArgs + cEnv).forEach { free($0) } }
+        Spawn.closeInheritedDescriptors(&actions)
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw ValidationFailure("could not start \(argv[0]): \(String(cString: strerror(rc)))") }

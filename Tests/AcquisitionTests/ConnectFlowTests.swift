@@ -75,7 +75,7 @@ import Testing
         let redirect = try h.secrets(id).registrations.values.first!.redirectURI
         _ = await h.disconnect(id)
         let second = await h.connect(id)
-        #expect(second.connected)
+        #expect(second.connected, "\(String(describing: second.failure))")
         #expect(second.contains { if case .clientReused = $0 { true } else { false } })
         #expect(h.fixture.counters.registrations == 1)
         #expect(h.fixture.counters.lastAuthorizationQuery["redirect_uri"] == redirect)
@@ -212,8 +212,8 @@ import Testing
         #expect(await h.connect(id).connected)
         _ = await h.disconnect(id)
         let port = URL(string: try h.secrets(id).registrations.values.first!.redirectURI)!.port!
-        // Another program takes the registered port.
-        let squatter = try await FixtureHTTPServer.start(port: port) { _ in .notFound }
+        // Another program takes the registered port (on a busy machine something may hold it already: as good).
+        let squatter = try? await FixtureHTTPServer.start(port: port) { _ in .notFound }
         let failure = try #require(await h.connect(id).failure)
         #expect(failure.code == .portInUse)
         #expect(failure.message.contains("\(port)"))
@@ -221,7 +221,7 @@ import Testing
         let again = await h.connect(id, options: ConnectOptions(forceRegistration: true))
         #expect(again.connected)
         #expect(h.fixture.counters.registrations == 2)
-        await squatter.stop()
+        await squatter?.stop()
     }
 }
 

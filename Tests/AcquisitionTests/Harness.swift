@@ -23,7 +23,7 @@ struct Harness {
     }
 
     static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
-                     timeout: Duration = .seconds(3), callbackTimeout: Duration = .seconds(10), devicePollingScale: Double = 1,
+                     timeout: Duration = .seconds(15), callbackTimeout: Duration = .seconds(10), devicePollingScale: Double = 1,
                      now: @escaping @Sendable () -> Date = Date.init, logger: Logger? = nil) async throws -> Harness {
         let tmp = TemporaryDirectory()
         let fixture = try await OAuthFixture.start(options)

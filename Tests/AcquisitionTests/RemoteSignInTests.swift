@@ -2,6 +2,7 @@ import Acquisition
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
+import SwitchboardTestSupport
 import Testing
 
 @Suite struct RemoteSignInTests {
@@ -108,5 +109,27 @@ import Testing
         #expect(RemoteSession.reason(["DISPLAY": ":0"]) == nil)
         #expect(RemoteSession.reason(["BROWSER": "firefox"]) == nil)
         #expect(RemoteSession.reason([:])?.contains("no display") == true)
+    }
+}
+
+/// The browser Switchboard starts must not inherit its sockets: SwiftNIO opens them without close-on-exec,
+/// and a browser holding the listener would keep the callback port "in use" for the next reconnect.
+@Suite struct BrowserLaunchTests {
+    @Test func theBrowserGetsNoneOfSwitchboardsDescriptors() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let script = tmp.path("browser.sh")
+        try "#!/bin/sh\nls -l /proc/$$/fd > \"$0.fds\"\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let listener = try await LoopbackListener.start { _ in .reject(AcquisitionError(.stateMismatch, "x")) }
+        defer { Task { await listener.close() } }
+        let opened = await SystemBrowser(environment: ["BROWSER": script.path, "PATH": "/usr/bin:/bin"]).open(URL(string: listener.redirectURI)!)
+        #expect(opened)
+        let report = tmp.path("browser.sh.fds")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: report.path), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let fds = try String(contentsOf: report, encoding: .utf8)
+        #expect(!fds.contains("socket:"), "\(fds)")
     }
 }

@@ -83,16 +83,18 @@ import Testing
         let id = try IntegrationStore(home: SwitchboardHome(directory: tmp.url)).load().connections[0].schemes[0].id
         try store.updateScheme(id) { $0.tokens?.expiresAt = Date().addingTimeInterval(-10) }
         let before = fixture.counters.refreshes
-        let results = try await withThrowingTaskGroup(of: [String].self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    // One process per task: a shell loop running the binary 25 times.
-                    let script = "for i in $(seq 1 25); do \"$0\" token fx --home \"$1\" || echo FAILED; done"
-                    let r = try await BinaryRunner.runShellDetached(script, arguments: [BinaryRunner.binary.path, tmp.url.path])
-                    return r.split(separator: "\n").map(String.init)
+        let results = try await HeavyTestGate.shared.run {
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        // One process per task: a shell loop running the binary 25 times.
+                        let script = "for i in $(seq 1 25); do \"$0\" token fx --home \"$1\" || echo FAILED; done"
+                        let r = try await BinaryRunner.runShellDetached(script, arguments: [BinaryRunner.binary.path, tmp.url.path])
+                        return r.split(separator: "\n").map(String.init)
+                    }
                 }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
             }
-            return try await group.reduce(into: [String]()) { $0 += $1 }
         }
         #expect(results.count == 200)
         #expect(!results.contains("FAILED"))
@@ -111,9 +113,11 @@ extension CredentialHelperTests {
         defer { Task { await fixture.stop(); tmp.remove() } }
         let perProcess = Int(ProcessInfo.processInfo.environment["SWITCHBOARD_REFRESH_PER_PROCESS"] ?? "") ?? 125
         let before = fixture.counters.refreshes
-        let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
-            for _ in 0..<4 { group.addTask { try await BinaryRunner.runDetached(["refresh", "fx", "--times", "\(perProcess)"] + home) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+        let results = try await HeavyTestGate.shared.run {
+            try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
+                for _ in 0..<4 { group.addTask { try await BinaryRunner.runDetached(["refresh", "fx", "--times", "\(perProcess)"] + home) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
         }
         for r in results {
             #expect(r.status == 0, "\(r.stderr)")

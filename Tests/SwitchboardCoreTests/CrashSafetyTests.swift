@@ -79,8 +79,10 @@ import Glibc
         defer { tmp.remove() }
         let home = tmp.path("home")
         let kills = Int(ProcessInfo.processInfo.environment["SWITCHBOARD_CRASH_KILLS"] ?? "") ?? 200
-        let outcome = await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
-            Thread { c.resume(returning: Self.killLoop(home: home, kills: kills)) }.start()
+        let outcome = await HeavyTestGate.shared.run {
+            await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
+                Thread { c.resume(returning: Self.killLoop(home: home, kills: kills)) }.start()
+            }
         }
         print("crash-safety: \(outcome.kills) kills, \(outcome.acknowledged) acknowledged writes, at most \(outcome.maxTemporaries) temporary file(s) between runs")
         #expect(outcome.problems.isEmpty, "\(outcome.problems)")

@@ -1,4 +1,8 @@
 import Foundation
+import SwitchboardCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the real `switchboard` binary built next to the test bundle.
 public enum BinaryRunner {
@@ -22,38 +26,15 @@ public enum BinaryRunner {
         return URL(fileURLWithPath: ".build/debug/switchboard")
     }
 
-    /// Runs the binary to completion.
+    /// Runs the binary to completion (blocking: call it off the cooperative pool, see `runDetached`).
     @discardableResult
     public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
         env["SWITCHBOARD_SECRETS_KEY"] = nil
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let r = try Spawned.run([binary.path] + arguments, stdin: stdin.map { Data($0.utf8) }, environment: env)
+        return Result(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: String(decoding: r.stderr, as: UTF8.self))
     }
 }
 
@@ -73,18 +54,10 @@ extension BinaryRunner {
     public static func runShellDetached(_ script: String, arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/bin/sh")
-                p.arguments = ["-c", script] + arguments
-                let out = Pipe()
-                p.standardOutput = out
-                p.standardError = FileHandle.nullDevice
-                do {
-                    try p.run()
-                    let data = out.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch { continuation.resume(throwing: error) }
+                continuation.resume(with: Swift.Result {
+                    String(decoding: try Spawned.run(["/bin/sh", "-c", script] + arguments, stdin: nil,
+                                                     environment: ProcessInfo.processInfo.environment).stdout, as: UTF8.self)
+                })
             }
         }
     }
@@ -95,4 +68,64 @@ public func storedSecretText(_ home: URL) -> String {
     ["integration-secrets.json", "integration-secrets.journal"]
         .compactMap { try? String(contentsOf: home.appendingPathComponent($0), encoding: .utf8) }
         .joined(separator: "\n")
+}
+
+/// A child that gets only the pipes it is given (`Spawn` closes every other descriptor in it): the test
+/// process's loopback sockets must not live on in children.
+public enum Spawned {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: Data
+    }
+
+    /// Runs `argv` to completion, feeding `stdin` and collecting both outputs. Blocks.
+    public static func run(_ argv: [String], stdin: Data?, environment: [String: String]) throws -> Output {
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(argv, environment: environment, stdin: inPipe[0], stdout: outPipe[1], stderr: errPipe[1])
+        } catch {
+            (inPipe + outPipe + errPipe).forEach { close($0) }
+            throw error
+        }
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        let group = DispatchGroup()
+        nonisolated(unsafe) var out = Data(), err = Data()
+        let (outFD, errFD) = (outPipe[0], errPipe[0])
+        group.enter()
+        DispatchQueue.global().async { out = readAll(outFD); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { err = readAll(errFD); group.leave() }
+        if let stdin {
+            stdin.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(inPipe[1], raw.baseAddress! + done, raw.count - done)
+                    if n <= 0 { if errno == EINTR { continue }; break }
+                    done += n
+                }
+            }
+        }
+        close(inPipe[1])
+        group.wait()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Output(status: code, stdout: out, stderr: err)
+    }
+
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        close(fd)
+        return data
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,27 +16,17 @@ public final class KillableChild: @unchecked Sendable {
     public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
         for (k, v) in environment { env[k] = v }
-        let argv = [BinaryRunner.binary.path] + arguments
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, argv[0], &actions, nil, cArgs, cEnv)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO)
+        let child: pid_t
+        do {
+            child = try Spawn.start([BinaryRunner.binary.path] + arguments, environment: env, stdin: nil, stdout: fds[1], stderr: nil)
+        } catch {
+            close(fds[0]); close(fds[1])
+            throw error
         }
+        close(fds[1])
         pid = child
         readEnd = fds[0]
         let thread = Thread { [self] in

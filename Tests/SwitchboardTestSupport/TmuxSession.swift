@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,6 +42,8 @@ public final class TmuxSession: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        // The tmux server lives on: it must not keep this process's loopback sockets open.
+        Spawn.closeInheritedDescriptors(&actions)
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }

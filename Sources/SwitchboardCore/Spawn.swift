@@ -1,0 +1,63 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Starting other programs without handing them Switchboard's open files.
+///
+/// Foundation's `Process` passes every descriptor that lacks close-on-exec to the child, and SwiftNIO
+/// opens its sockets without it: a browser started while the loopback listener is open would keep the
+/// callback port listening after Switchboard closed it (the next reconnect then finds the port "in use"),
+/// and would hold Switchboard's connections. Here the child gets /dev/null on 0–2 and nothing else.
+public enum Spawn {
+    /// Starts `argv` (looked up on `PATH`) detached; reaps it in the background. Returns whether it started.
+    @discardableResult
+    public static func detached(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard let pid = try? start(argv, environment: environment, stdin: nil, stdout: nil, stderr: nil) else { return false }
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        return true
+    }
+
+    /// Starts `argv`; each standard stream is the given descriptor, or /dev/null. Every other descriptor is
+    /// closed in the child.
+    public static func start(_ argv: [String], environment: [String: String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws -> pid_t {
+        precondition(!argv.isEmpty)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (target, fd) in [(Int32(0), stdin), (1, stdout), (2, stderr)] {
+            if let fd {
+                posix_spawn_file_actions_adddup2(&actions, fd, target)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+            }
+        }
+        closeInheritedDescriptors(&actions)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        return pid
+    }
+
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not show.
+    nonisolated(unsafe) static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
+
+    public static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom, closeFrom(&actions, 3) == 0 { return }
+        // Older C libraries: close each open descriptor above 2 by name.
+        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
+        for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
+}
