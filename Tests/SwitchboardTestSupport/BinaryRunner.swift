@@ -42,9 +42,7 @@ extension BinaryRunner {
     /// Runs the binary on a dispatch thread, so in-process servers keep the cooperative pool to themselves.
     public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment) })
-            }
+            Thread { continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment) }) }.start()
         }
     }
 }
@@ -53,12 +51,12 @@ extension BinaryRunner {
     /// Runs `sh -c script` on a dispatch thread; returns its standard output.
     public static func runShellDetached(_ script: String, arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread {
                 continuation.resume(with: Swift.Result {
                     String(decoding: try Spawned.run(["/bin/sh", "-c", script] + arguments, stdin: nil,
                                                      environment: ProcessInfo.processInfo.environment).stdout, as: UTF8.self)
                 })
-            }
+            }.start()
         }
     }
 }
@@ -91,13 +89,12 @@ public enum Spawned {
             throw error
         }
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        let group = DispatchGroup()
+        // Plain threads, not the dispatch pool: these block in read(2) for the child's whole life.
+        let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var out = Data(), err = Data()
         let (outFD, errFD) = (outPipe[0], errPipe[0])
-        group.enter()
-        DispatchQueue.global().async { out = readAll(outFD); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { err = readAll(errFD); group.leave() }
+        Thread { out = readAll(outFD); done.signal() }.start()
+        Thread { err = readAll(errFD); done.signal() }.start()
         if let stdin {
             stdin.withUnsafeBytes { raw in
                 var done = 0
@@ -109,7 +106,8 @@ public enum Spawned {
             }
         }
         close(inPipe[1])
-        group.wait()
+        done.wait()
+        done.wait()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

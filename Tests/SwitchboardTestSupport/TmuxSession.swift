@@ -19,9 +19,7 @@ public final class TmuxSession: @unchecked Sendable {
     @discardableResult
     static func tmux(_ args: [String], capture: Bool = true) async throws -> String {
         try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result { try spawn(["tmux"] + args, capture: capture) })
-            }
+            Thread { c.resume(with: Result { try spawn(["tmux"] + args, capture: capture) }) }.start()
         }
     }
 
