@@ -152,8 +152,10 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
     func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String) {
         switch LoopbackListener.classify(method: head.method.rawValue, uri: head.uri) {
         case .elsewhere: return (.notFound, "Not found")
-        case .notAResponse where !outcome.isResolved: return (.badRequest, "This is not a sign-in response.")
-        case .notAResponse, .response where outcome.isResolved:
+        case .notAResponse:
+            return outcome.isResolved ? (.gone, "This sign-in has already finished. You can close this tab.")
+                : (.badRequest, "This is not a sign-in response.")
+        case .response where outcome.isResolved:
             return (.gone, "This sign-in has already finished. You can close this tab.")
         case .response(let query):
             switch validate(query) {
