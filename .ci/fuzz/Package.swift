@@ -3,19 +3,13 @@
 // Built and run by `.ci/fuzz/run` (instrumented with -sanitize=fuzzer,address).
 import PackageDescription
 
-let targets = [
-    ("FuzzWWWAuthenticate", "wwwAuthenticate"),
-    ("FuzzCallback", "callback"),
-    ("FuzzMetadata", "metadata"),
-    ("FuzzTokenResponse", "tokenResponse"),
-    ("FuzzSecretsFile", "secretsFile"),
-]
+let targets = ["FuzzWWWAuthenticate", "FuzzCallback", "FuzzMetadata", "FuzzTokenResponse", "FuzzSecretsFile"]
 
 let package = Package(
     name: "SwitchboardFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "Switchboard", path: "../..")],
-    targets: targets.map { name, _ in
-        .executableTarget(name: name, dependencies: [.product(name: "SwitchboardEngine", package: "Switchboard")])
+    targets: [.target(name: "FuzzDriver")] + targets.map { name in
+        .executableTarget(name: name, dependencies: ["FuzzDriver", .product(name: "SwitchboardEngine", package: "Switchboard")])
     }
 )

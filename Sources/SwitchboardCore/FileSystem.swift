@@ -28,28 +28,7 @@ public enum FileSystem {
     }
 
     /// Reads a whole file; nil when it does not exist.
-    public static func read(_ url: URL) throws -> Data? {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw FileSystemError(operation: "open", path: url.path, code: errno)
-        }
-        defer { close(fd) }
-        var data = Data()
-        var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 { data.reserveCapacity(Int(st.st_size)) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileSystemError(operation: "read", path: url.path, code: errno)
-            }
-            if n == 0 { break }
-            data.append(contentsOf: buffer[0..<n])
-        }
-        return data
-    }
+    public static func read(_ url: URL) throws -> Data? { try read(url, from: 0) }
 
     /// Writes `data` so that readers see either the old file or the new one, never a torn one:
     /// a temporary file in the same directory, fsynced, renamed over the old file, then the directory fsynced.
@@ -109,6 +88,8 @@ public enum FileSystem {
         }
         defer { close(fd) }
         var data = Data()
+        var st = stat()
+        if fstat(fd, &st) == 0, Int(st.st_size) > offset { data.reserveCapacity(Int(st.st_size) - offset) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var position = off_t(offset)
         while true {
