@@ -12,7 +12,8 @@ struct Result: Codable {
     /// Extra figures a scenario reports (counts, ratios).
     var notes: [String: String] = [:]
 
-    var met: Bool? { target.map { median <= $0 } }
+    /// Whether the median reaches the target (nil: no target).
+    var met: Bool?
 
     init(_ scenario: String, unit: String, samples: [Double], target: Double?, notes: [String: String] = [:]) {
         let sorted = samples.sorted()
@@ -24,6 +25,7 @@ struct Result: Codable {
         self.p95 = sorted.isEmpty ? .nan : sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
         self.target = target
         self.notes = notes
+        self.met = target.map { median <= $0 }
     }
 }
 
