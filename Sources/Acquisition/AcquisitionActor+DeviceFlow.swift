@@ -50,17 +50,18 @@ extension AcquisitionActor {
             throw AcquisitionError(.authorizationFailed, "The device authorization request failed: \(detail).",
                                    remedy: "Connect with the browser instead.")
         }
-        let expiresAt = env.now().addingTimeInterval(device.expiresIn)
+        // The server's numbers are bounded before use (an absurd interval would trap in the sleep below).
+        let expiresAt = env.now().addingTimeInterval(min(max(device.expiresIn, 1), 3600))
         await emit(.deviceCode(userCode: device.userCode, verificationURI: device.verificationURI,
                                verificationURIComplete: device.verificationURIComplete, expiresAt: expiresAt))
-        var interval = max(1, device.interval ?? 5)
+        var interval = min(max(1, device.interval ?? 5), 60)
         let tokens = TokenClient(http: env.http)
         while true {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000 * env.devicePollingScale)))
             guard env.now() < expiresAt else { throw Self.deviceExpired }
             switch await tokens.pollDevice(device.deviceCode, resource: found.resource, registration: client, endpoint: tokenEndpoint) {
             case .pending: continue
-            case .slowDown: interval += 5
+            case .slowDown: interval = min(interval + 5, 60)
             case .denied:
                 throw AcquisitionError(.accessDenied, "The request was denied on the verification page.",
                                        remedy: "Connect again and approve the request.")

@@ -104,6 +104,11 @@ struct TokenClient {
         return try TokenClient.parse(response.body)
     }
 
+    /// A number from a server, for a message: whole when it is one, never trapping.
+    static func describe(_ value: Double) -> String {
+        abs(value) < 1e15 && value == value.rounded() ? String(Int64(value)) : String(format: "%.3g", value)
+    }
+
     /// Validates a token response: `access_token` and a Bearer `token_type` are required; `expires_in` must be sane.
     static func parse(_ data: Data) throws(Failure) -> Grant {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
@@ -124,8 +129,9 @@ struct TokenClient {
         if let raw = object["expires_in"] {
             let value: Double? = (raw as? NSNumber)?.doubleValue ?? (raw as? String).flatMap(Double.init)
             guard let value, value.isFinite else { throw .invalid("expires_in is not a number") }
-            guard value > 0 else { throw .invalid("expires_in is \(Int(value)), not a positive number of seconds") }
-            guard value <= 10 * 365 * 86400 else { throw .invalid("expires_in is \(Int(value)) seconds, which is absurd") }
+            // Never `Int(value)` on a server's number: it traps outside Int's range (found by fuzzing).
+            guard value > 0 else { throw .invalid("expires_in is \(Self.describe(value)), not a positive number of seconds") }
+            guard value <= 10 * 365 * 86400 else { throw .invalid("expires_in is \(Self.describe(value)) seconds, which is absurd") }
             expiresIn = value
         }
         let refresh = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }

@@ -36,6 +36,9 @@ import Testing
         Data("/callback?state=expected-state&code=&code=x&iss=".utf8), Data("/callback?%%%%&state=%ZZ".utf8),
         Data("{\"expires_in\":1e400,\"access_token\":\"a\",\"token_type\":\"bearer\"}".utf8),
         Data("{\"expires_in\":-0.0,\"access_token\":\"a\",\"token_type\":\"bearer\"}".utf8),
+        // Found by FuzzTokenResponse: a number beyond Int's range used to trap when the error message was built.
+        Data("{\"expires_in\":3.6e51,\"access_token\":\"a\",\"token_type\":\"bearer\"}".utf8),
+        Data("{\"expires_in\":-9e300,\"access_token\":\"a\",\"token_type\":\"bearer\"}".utf8),
         Data("\u{1}{\"format\":\"switchboard-secrets-journal\",\"version\":1,\"generation\":0,\"encryption\":\"none\"}\nsealed !!!\n\n\n".utf8),
         Data("\u{3}{\"format\":\"switchboard-secrets-journal\",\"version\":1,\"generation\":0,\"encryption\":\"aes-256-gcm\"}\nsealed AAAA\n".utf8),
         Data("\u{0}{\"format\":\"switchboard-secrets\",\"version\":1,\"encryption\":\"aes-256-gcm\",\"sealed\":\"AAAA\"}".utf8),
