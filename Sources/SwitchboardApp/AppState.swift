@@ -6,7 +6,7 @@ import SwitchboardCore
 public struct AppState: Equatable, Sendable {
     public var connections: [Connection] {
         // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
-        didSet { needingAttention = Self.countAttention(connections) }
+        didSet { needingAttention = IntegrationsFile.attention(connections) }
     }
     /// Connections whose status needs the person (expired or error), for the header.
     public private(set) var needingAttention = 0
@@ -33,11 +33,7 @@ public struct AppState: Equatable, Sendable {
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
         self.now = now
-        self.needingAttention = Self.countAttention(connections)
-    }
-
-    static func countAttention(_ list: [Connection]) -> Int {
-        list.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) }
+        self.needingAttention = IntegrationsFile.attention(connections)
     }
 
     /// The connections the filter lets through.

@@ -16,6 +16,11 @@ public struct IntegrationsFile: Codable, Equatable, Sendable {
         connections.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
+    /// How many connections need the person (expired or error), as the screen's header counts them.
+    public static func attention(_ connections: [Connection]) -> Int {
+        connections.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) }
+    }
+
     public func index(ofScheme schemeID: String) -> (Int, Int)? {
         for (ci, c) in connections.enumerated() {
             if let si = c.schemes.firstIndex(where: { $0.id == schemeID }) { return (ci, si) }
@@ -91,10 +96,13 @@ public final class IntegrationStore: Sendable {
     public var fileURL: URL { home.integrationsFile }
 
     /// Reads the file; a missing file is an empty list.
-    public func load() throws -> IntegrationsFile {
+    public func load() throws -> IntegrationsFile { try loadStamped().file }
+
+    /// The file, and the identity it is cached under (nil when it changed while being read, or is absent).
+    private func loadStamped() throws -> (file: IntegrationsFile, stamp: FileSystem.Stamp?) {
         let before = FileSystem.stamp(of: fileURL)
-        if let before, let hit = cache.withLock({ c in c.first { $0.stamp == before }?.file }) { return hit }
-        guard let data = try FileSystem.read(fileURL) else { return IntegrationsFile() }
+        if let before, let hit = cache.withLock({ c in c.first { $0.stamp == before }?.file }) { return (hit, before) }
+        guard let data = try FileSystem.read(fileURL) else { return (IntegrationsFile(), nil) }
         let file: IntegrationsFile
         do {
             file = try JSONCoding.decode(IntegrationsFile.self, from: data, file: fileURL.path)
@@ -102,8 +110,9 @@ public final class IntegrationStore: Sendable {
             throw IntegrationStoreError.corrupt(error)
         }
         // Cache only when nothing replaced the file while it was read.
-        if let before, before == FileSystem.stamp(of: fileURL) { remember(before, file) }
-        return file
+        guard let before, before == FileSystem.stamp(of: fileURL) else { return (file, nil) }
+        remember(before, file)
+        return (file, before)
     }
 
     private func remember(_ stamp: FileSystem.Stamp, _ file: IntegrationsFile) {
@@ -116,21 +125,20 @@ public final class IntegrationStore: Sendable {
 
     /// A scheme and its connection by scheme id, from the current file (an index is kept per file version).
     public func scheme(id: String) throws -> (Connection, AuthScheme)? {
-        let file = try load()
-        guard let stamp = FileSystem.stamp(of: fileURL) else { return file.index(ofScheme: id).map { (file.connections[$0.0], file.connections[$0.0].schemes[$0.1]) } }
-        let map: [String: (Int, Int)] = cache.withLock { c in
-            guard let i = c.firstIndex(where: { $0.stamp == stamp }) else { return [:] }
-            if let m = c[i].schemes { return m }
-            var m: [String: (Int, Int)] = [:]
-            for (ci, conn) in c[i].file.connections.enumerated() { for (si, s) in conn.schemes.enumerated() { m[s.id] = (ci, si) } }
-            c[i].schemes = m
-            return m
+        let (file, stamp) = try loadStamped()
+        let map: [String: (Int, Int)]? = stamp.flatMap { stamp in
+            cache.withLock { c in
+                guard let i = c.firstIndex(where: { $0.stamp == stamp }) else { return nil }
+                if c[i].schemes == nil {
+                    var m: [String: (Int, Int)] = [:]
+                    for (ci, conn) in c[i].file.connections.enumerated() { for (si, s) in conn.schemes.enumerated() { m[s.id] = (ci, si) } }
+                    c[i].schemes = m
+                }
+                return c[i].schemes
+            }
         }
-        if let (ci, si) = map[id], ci < file.connections.count, si < file.connections[ci].schemes.count,
-           file.connections[ci].schemes[si].id == id {
-            return (file.connections[ci], file.connections[ci].schemes[si])
-        }
-        return file.index(ofScheme: id).map { (file.connections[$0.0], file.connections[$0.0].schemes[$0.1]) }
+        guard let (ci, si) = map.map({ $0[id] }) ?? file.index(ofScheme: id) else { return nil }
+        return (file.connections[ci], file.connections[ci].schemes[si])
     }
 
     /// Read-modify-write under the file lock; a file that does not parse is never overwritten.
@@ -181,7 +189,7 @@ public final class IntegrationStore: Sendable {
     /// Written after the file, without fsync: a lost or stale index only means a full decode next time.
     private func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>]) {
         let index = Index(sha256: Self.digest(data), count: file.connections.count,
-                          attention: file.connections.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) },
+                          attention: IntegrationsFile.attention(file.connections),
                           ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
         guard let json = try? JSONEncoder().encode(index) else { return }
         try? FileSystem.writeReplacing(json, to: indexURL, mode: 0o600)
@@ -226,7 +234,7 @@ public final class IntegrationStore: Sendable {
 
     private func prefix(fromFull count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {
         let all = try load().connections
-        return (Array(all.prefix(count)), all.count, all.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) })
+        return (Array(all.prefix(count)), all.count, IntegrationsFile.attention(all))
     }
 
     /// `updateScheme`, grouped with the other changes waiting in this process into one write. The change's

@@ -16,10 +16,7 @@ public enum Spawn {
     @discardableResult
     public static func detached(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         guard let pid = try? start(argv, environment: environment, stdin: nil, stdout: nil, stderr: nil) else { return false }
-        Thread.detachNewThread {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        Thread.detachNewThread { _ = wait(pid) }
         return true
     }
 
@@ -45,6 +42,13 @@ public enum Spawn {
         let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
         guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
         return pid
+    }
+
+    /// Waits for `pid` to end; its exit code, or 128 + the signal that ended it (as a shell reports it).
+    public static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32

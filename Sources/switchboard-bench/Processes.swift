@@ -26,39 +26,23 @@ enum Child {
     @discardableResult
     static func spawn(_ argv: [String], stdio: Int32? = -1, env: [String: String] = [:]) throws -> Int32 {
         let pid = try start(argv, stdio: stdio, env: env)
-        return wait(pid)
+        return Spawn.wait(pid)
     }
 
+    /// `stdio`: nil keeps this process's terminal, a descriptor serves as all three streams, -1 is /dev/null.
     static func start(_ argv: [String], stdio: Int32? = -1, env: [String: String] = [:]) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdio {
-            if stdio >= 0 {
-                for target in 0...2 { posix_spawn_file_actions_adddup2(&actions, stdio, Int32(target)) }
-            } else {
-                for target in 0...2 { posix_spawn_file_actions_addopen(&actions, Int32(target), "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0) }
-            }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        Spawn.closeInheritedDescriptors(&actions)
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        guard rc == 0 else { throw ValidationFailure("could not start \(argv[0]): \(String(cString: strerror(rc)))") }
-        return pid
-    }
-
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let streams: (Int32?, Int32?, Int32?) = switch stdio {
+        case nil: (0, 1, 2)
+        case let fd? where fd >= 0: (fd, fd, fd)
+        default: (nil, nil, nil)
+        }
+        do {
+            return try Spawn.start(argv, environment: environment, stdin: streams.0, stdout: streams.1, stderr: streams.2)
+        } catch {
+            throw ValidationFailure("could not start \(argv[0]): \(error)")
+        }
     }
 
     /// A pseudo-terminal of the given size; its output is read and thrown away on a thread of its own.

@@ -305,7 +305,7 @@ enum Scenarios {
         let pid = try Child.start([binary, "--home", home.directory.path], stdio: pty.slave, env: ["TERM": "xterm-256color"])
         defer {
             kill(pid, SIGTERM)
-            _ = Child.wait(pid)
+            _ = Spawn.wait(pid)
         }
         try await Task.sleep(for: .seconds(3))
         guard let c0 = Child.cpuSeconds(pid) else { throw Child.ValidationFailure("the screen did not start") }

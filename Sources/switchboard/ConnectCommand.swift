@@ -65,11 +65,7 @@ extension Switchboard {
 
         func run() async throws {
             let engine = Engine(global: global, browser: NoBrowser())
-            let connection = try engine.integrations.connection(named: name)
-            let lines = await Acquisition.Doctor(http: engine.http, secrets: engine.integrations.secrets,
-                                                 clientMetadataURL: ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"])
-                .report(for: connection)
-            print(lines.joined(separator: "\n"))
+            print(try await engine.doctorReport(named: name).joined(separator: "\n"))
         }
     }
 

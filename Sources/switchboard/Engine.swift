@@ -8,14 +8,24 @@ struct Engine {
     let actor: AcquisitionActor
     let integrations: Integrations
     let http: AsyncHTTPTransport
+    /// The configured client metadata document URL (`SWITCHBOARD_CLIENT_METADATA_URL`), as the engine reads it.
+    let clientMetadataURL: String?
 
     init(global: GlobalOptions, browser: any BrowserOpener = SystemBrowser()) {
         integrations = global.integrations()
         http = AsyncHTTPTransport()
         var logger = Logger(label: "switchboard")
         logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
-        actor = AcquisitionActor(environment: AcquisitionEnvironment(
-            http: http, browser: browser, integrations: integrations.connections, secrets: integrations.secrets, logger: logger))
+        let environment = AcquisitionEnvironment(
+            http: http, browser: browser, integrations: integrations.connections, secrets: integrations.secrets, logger: logger)
+        clientMetadataURL = environment.clientMetadataURL
+        actor = AcquisitionActor(environment: environment)
+    }
+
+    /// The doctor's report for a connection (discovery replayed, nothing signed in or stored).
+    func doctorReport(named name: String) async throws -> [String] {
+        let connection = try integrations.connection(named: name)
+        return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL).report(for: connection)
     }
 
     func shutdown() async { await http.shutdown() }

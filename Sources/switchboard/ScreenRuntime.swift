@@ -165,14 +165,7 @@ final class ScreenRuntime: @unchecked Sendable {
                 let feed = self.feed
                 Task {
                     let lines: [String]
-                    do {
-                        let connection = try engine.integrations.connection(named: name)
-                        lines = await Doctor(http: engine.http, secrets: engine.integrations.secrets,
-                                             clientMetadataURL: ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"])
-                            .report(for: connection)
-                    } catch {
-                        lines = ["✕ \(describe(error))"]
-                    }
+                    do { lines = try await engine.doctorReport(named: name) } catch { lines = ["✕ \(describe(error))"] }
                     feed.yield(.action(.doctorFinished(name: name, lines: lines)))
                 }
             case .reload:

@@ -108,10 +108,7 @@ public enum Spawned {
         close(inPipe[1])
         done.wait()
         done.wait()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Output(status: code, stdout: out, stderr: err)
+        return Output(status: Spawn.wait(pid), stdout: out, stderr: err)
     }
 
     static func readAll(_ fd: Int32) -> Data {

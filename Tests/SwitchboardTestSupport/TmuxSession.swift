@@ -23,43 +23,21 @@ public final class TmuxSession: @unchecked Sendable {
         }
     }
 
-    struct SpawnError: Error { var code: Int32 }
-
+    /// tmux with `Spawn` (the server lives on: it must not keep this process's loopback sockets open).
     static func spawn(_ argv: [String], capture: Bool) throws -> String {
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw SpawnError(code: errno) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if capture {
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(argv, environment: ProcessInfo.processInfo.environment, stdin: nil,
+                                  stdout: capture ? fds[1] : nil, stderr: nil)
+        } catch {
+            close(fds[0]); close(fds[1])
+            throw error
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        // The tmux server lives on: it must not keep this process's loopback sockets open.
-        Spawn.closeInheritedDescriptors(&actions)
-        var pid: pid_t = 0
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
         close(fds[1])
-        guard rc == 0 else { close(fds[0]); throw SpawnError(code: rc) }
-        var output = Data()
-        if capture {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = read(fds[0], &buffer, buffer.count)
-                if n <= 0 { break }
-                output.append(contentsOf: buffer[0..<n])
-            }
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = Spawned.readAll(fds[0])
+        _ = Spawn.wait(pid)
         return String(decoding: output, as: UTF8.self)
     }
 
