@@ -138,6 +138,7 @@ extension AcquisitionActor {
 
         // Which client: the person's, a stored registration for this issuer, or a new one.
         var registration: ClientRegistration?
+        var reusedStored = false
         if scheme.kind == .oauthManual, let clientID = scheme.clientID {
             let secret = stored.manualClientSecret
             registration = ClientRegistration(
@@ -154,6 +155,7 @@ extension AcquisitionActor {
         } else if !forceRegistration, let existing = stored.registrations[meta.issuer],
                   existing.clientSecretExpiresAt.map({ $0 > env.now() }) ?? true {
             registration = existing
+            reusedStored = true
             await emit(.clientReused(clientID: existing.clientID))
         }
 
@@ -176,8 +178,8 @@ extension AcquisitionActor {
         listeners[schemeID] = (listener, validator)
         do {
             let tokens = try await completeAuthorization(connection: connection, scheme: scheme, stored: stored, found: found,
-                                                         registration: registration, listener: listener, state: state,
-                                                         options: options, emit: emit)
+                                                         registration: registration, reusedStored: reusedStored, listener: listener,
+                                                         state: state, options: options, emit: emit)
             listeners[schemeID] = nil
             await listener.close()
             return tokens
@@ -190,12 +192,13 @@ extension AcquisitionActor {
 
     /// Registration (if needed), the browser, the callback and the token exchange, with the listener running.
     func completeAuthorization(connection: Connection, scheme: AuthScheme, stored: SchemeSecrets, found: DiscoveryResult,
-                               registration: ClientRegistration?, listener: LoopbackListener, state: String,
+                               registration: ClientRegistration?, reusedStored: Bool, listener: LoopbackListener, state: String,
                                options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
         let forceRegistration = options.forceRegistration
         let schemeID = scheme.id
         let meta = found.authorizationServer
         var registration = registration
+        let freshlyRegistered = registration == nil
 
         if registration == nil {
             await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))
@@ -252,8 +255,15 @@ extension AcquisitionActor {
                                                                    resource: found.resource, registration: client, endpoint: tokenEndpoint)
         } catch {
             switch error {
-            case .rejected(let code, _) where code == "invalid_client" && scheme.kind == .oauthDynamic && !forceRegistration:
+            case .rejected(let code, _) where code == "invalid_client" && scheme.kind == .oauthDynamic && reusedStored && !forceRegistration:
+                // Only a *stored* registration the server no longer knows is replaced (once). A client
+                // registered moments ago and refused is a server problem: registering again would open the
+                // browser a second time and fail the same way.
                 throw RetryWithNewRegistration()
+            case .rejected(let code, let detail) where code == "invalid_client" && freshlyRegistered:
+                throw AcquisitionError(.invalidTokenResponse,
+                    "The token endpoint refused the client that \(meta.issuer) had just registered: \(detail).",
+                    remedy: "Switchboard did not register again or reopen the browser. Run `switchboard doctor \(connection.name)` and report the server's answer to its operator.")
             case .rejected(_, let detail), .invalid(let detail):
                 throw AcquisitionError(.invalidTokenResponse, "The token endpoint did not issue tokens: \(detail).",
                                        remedy: "Connect again; if it keeps failing, the server's OAuth setup is broken.")
