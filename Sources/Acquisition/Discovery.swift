@@ -49,16 +49,7 @@ public struct Discovery: Sendable {
         let challenge = try await probe(serverURL, trace: &trace)
 
         // 1. Protected-resource metadata.
-        var prmCandidates: [URL] = []
-        if let u = challenge?.resourceMetadata { prmCandidates.append(u) }
-        prmCandidates += Discovery.resourceMetadataCandidates(for: serverURL).filter { !prmCandidates.contains($0) }
-        var prm: (URL, ProtectedResourceMetadata)?
-        for url in prmCandidates {
-            if let doc: ProtectedResourceMetadata = try await fetchJSON(url, trace: &trace) {
-                prm = (url, doc)
-                break
-            }
-        }
+        let prm = try await resourceMetadata(serverURL: serverURL, challenge: challenge, trace: &trace)
 
         var resource = ServerURL.canonicalResource(serverURL)
         let issuers: [String]
@@ -89,6 +80,25 @@ public struct Discovery: Sendable {
         return DiscoveryResult(serverURL: serverURL, resource: resource, resourceMetadataURL: prm.map { Redact.url($0.0) },
                                resourceMetadata: prm?.1, challenge: challenge, authorizationServer: metadata,
                                usesDefaultEndpoints: usesDefaults, trace: trace)
+    }
+
+    /// The protected-resource metadata: the URL the challenge names, then the well-known candidates in order.
+    func resourceMetadata(serverURL: URL, challenge: AuthChallenge?, trace: inout [DiscoveryStep]) async throws -> (URL, ProtectedResourceMetadata)? {
+        var candidates: [URL] = []
+        if let u = challenge?.resourceMetadata { candidates.append(u) }
+        candidates += Discovery.resourceMetadataCandidates(for: serverURL).filter { !candidates.contains($0) }
+        for url in candidates {
+            if let doc: ProtectedResourceMetadata = try await fetchJSON(url, trace: &trace) { return (url, doc) }
+        }
+        return nil
+    }
+
+    /// The authorization servers the resource names now (nil when it publishes no usable metadata).
+    public func currentAuthorizationServers(serverURL: URL, challenge: AuthChallenge?) async -> [String]? {
+        var trace: [DiscoveryStep] = []
+        guard let found = try? await resourceMetadata(serverURL: serverURL, challenge: challenge, trace: &trace),
+              Discovery.resource(found.1.resource, matches: serverURL) else { return nil }
+        return found.1.authorizationServers
     }
 
     /// POST `initialize` without a token; a 401 carries the challenge.
@@ -155,6 +165,12 @@ public struct Discovery: Sendable {
         var rejection: AcquisitionError?
         for url in Discovery.authorizationServerCandidates(issuer: issuerURL) {
             guard let doc: AuthorizationServerMetadata = try await fetchJSON(url, trace: &trace) else { continue }
+            if doc.issuer != issuer, Issuer.sameAllowingTrailingSlash(doc.issuer, issuer) {
+                // A known quirk, not an impersonation: use the metadata's own issuer from here on (the
+                // RFC 9207 `iss` check then compares against it exactly).
+                trace[trace.count - 1].outcome = "200; its issuer `\(Redact.serverText(doc.issuer, limit: 80))` differs from `\(Redact.serverText(issuer, limit: 80))` only by a trailing slash, so Switchboard uses the metadata's own issuer"
+                return (doc, false)
+            }
             guard doc.issuer == issuer else {
                 trace[trace.count - 1].outcome = "200, but issuer is `\(Redact.serverText(doc.issuer, limit: 80))`"
                 rejection = AcquisitionError(.issuerMismatch,

@@ -31,6 +31,23 @@ public struct ConnectionAuthorizer: Sendable {
         }
     }
 
+    /// Decides what a 401 means before anything is refreshed. Returns when a refresh is the answer;
+    /// throws `AuthorizationRequired` or `AuthorizationServerMoved` when a new sign-in is.
+    func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws {
+        guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
+            throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+        }
+        // Remembered discovery is stale once the server challenges.
+        await actor.forgetDiscoveries()
+        let held = (try? secrets.secrets(for: scheme.id))?.tokens
+        let asked = challenge?.scopes ?? []
+        guard let held, sentToken != nil else { throw AuthorizationRequired(scopes: asked) }
+        if let moved = await actor.movedAuthorizationServer(schemeID: scheme.id, challenge: challenge) {
+            throw AuthorizationServerMoved(from: held.issuer, to: moved)
+        }
+        if !asked.allSatisfy(held.scopes.contains) { throw AuthorizationRequired(scopes: asked) }
+    }
+
     /// The server refused `token`: refresh once (an OAuth scheme), else the person must reconnect.
     public func afterRejection(of token: String) async throws -> String {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {

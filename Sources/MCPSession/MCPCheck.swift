@@ -12,23 +12,81 @@ public struct CheckReport: Codable, Equatable, Sendable {
     public var serverName: String
     public var serverVersion: String
     public var protocolVersion: String
+    /// `2026-07-28` (stateless) or `2025-11-25` (initialize handshake): the wire this server was spoken to on.
+    public var era: String
     public var tools: [ToolSummary]
 }
 
-/// Talks MCP to an authorized server through the official SDK's `Client` over our transport.
+/// The MCP eras Switchboard speaks.
+public enum MCPEra: String, Codable, Sendable, CaseIterable {
+    /// The stateless 2026-07-28 wire: `server/discover`, `_meta` on every request.
+    case modern = "2026-07-28"
+    /// The 2025-11-25 `initialize` handshake with `Mcp-Session-Id`, through the Swift SDK's `Client`.
+    case handshake = "2025-11-25"
+}
+
+/// Talks MCP to an authorized server in whichever era it speaks: the 2026-07-28 wire first (one
+/// round trip, no session), falling back to the 2025-11-25 handshake through the official SDK's `Client`;
+/// the era that worked is remembered per connection and tried first next time.
 public struct MCPSessionRunner: Sendable {
     let http: any HTTPTransport
     let authorizer: ConnectionAuthorizer
+    /// Speak only this era (`--era`); nil detects it.
+    let forced: MCPEra?
+    static let clientVersion = "0.1.0"
 
-    public init(http: any HTTPTransport, authorizer: ConnectionAuthorizer) {
+    public init(http: any HTTPTransport, authorizer: ConnectionAuthorizer, era: MCPEra? = nil) {
         self.http = http
         self.authorizer = authorizer
+        self.forced = era
     }
 
-    /// Runs `body` with an initialized client, then disconnects.
+    /// The era remembered for this connection, if any.
+    var remembered: MCPEra? { authorizer.connection.primaryScheme?.info.mcpEra.flatMap(MCPEra.init(rawValue:)) }
+
+    var modern: ModernClient {
+        ModernClient(poster: AuthorizedPoster(url: authorizer.connection.serverURL, http: http, authorizer: authorizer),
+                     clientName: "switchboard", clientVersion: Self.clientVersion)
+    }
+
+    /// Runs the operation in the remembered era first, else modern first; an answer that shows the
+    /// server does not speak that era moves on to the other. Authorization errors are never era verdicts.
+    func inEither<T: Sendable>(modern body: (ModernClient, ModernClient.Discovered) async throws -> T,
+                               handshake legacy: (Client, Initialize.Result) async throws -> T) async throws -> (T, MCPEra) {
+        let order: [MCPEra] = forced.map { [$0] } ?? (remembered == .handshake ? [.handshake, .modern] : [.modern, .handshake])
+        var lastError: (any Error)?
+        for era in order {
+            do {
+                switch era {
+                case .modern:
+                    let client = modern
+                    let found = try await client.discover()
+                    guard found.supportedVersions.contains(ModernClient.version) else {
+                        throw ModernClient.RPCError(code: -32022, message: "supports only \(found.supportedVersions.joined(separator: ", "))", supported: found.supportedVersions)
+                    }
+                    return (try await body(client, found), .modern)
+                case .handshake:
+                    return (try await withClient(legacy), .handshake)
+                }
+            } catch where Self.isEraMismatch(error) {
+                lastError = error
+            }
+        }
+        throw lastError ?? AcquisitionError(.network, "The server speaks no MCP era Switchboard knows.")
+    }
+
+    /// Evidence that the server does not speak the era tried: a JSON-RPC error to the envelope, or the
+    /// HTTP answers servers give to a request of the other era.
+    static func isEraMismatch(_ error: any Error) -> Bool {
+        if error is ModernClient.RPCError || error is MCPError { return true }
+        if let e = error as? MCPHTTPError { return [400, 404, 405, 406, 415].contains(e.status) }
+        return false
+    }
+
+    /// Runs `body` with an initialized 2025-era client, then disconnects.
     func withClient<T: Sendable>(_ body: (Client, Initialize.Result) async throws -> T) async throws -> T {
         let transport = StreamableHTTPTransport(url: authorizer.connection.serverURL, http: http, authorizer: authorizer)
-        let client = Client(name: "switchboard", version: "0.1.0")
+        let client = Client(name: "switchboard", version: Self.clientVersion)
         do {
             let initialized = try await client.connect(transport: transport)
             let result = try await body(client, initialized)
@@ -41,7 +99,17 @@ public struct MCPSessionRunner: Sendable {
     }
 
     public func check() async throws -> CheckReport {
-        try await withClient { client, initialized in
+        let (report, _) = try await inEither(modern: { client, found in
+            var tools: [Tool] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.listTools(cursor: cursor)
+                tools += page.tools
+                cursor = page.next
+            } while cursor != nil && tools.count < 10_000
+            return CheckReport(serverName: found.serverName, serverVersion: found.serverVersion, protocolVersion: ModernClient.version,
+                               era: MCPEra.modern.rawValue, tools: tools.map(Self.summary))
+        }, handshake: { client, initialized in
             var tools: [Tool] = []
             var cursor: String?
             repeat {
@@ -50,13 +118,18 @@ public struct MCPSessionRunner: Sendable {
                 cursor = page.nextCursor
             } while cursor != nil && tools.count < 10_000
             return CheckReport(serverName: initialized.serverInfo.name, serverVersion: initialized.serverInfo.version,
-                               protocolVersion: initialized.protocolVersion,
-                               tools: tools.map { CheckReport.ToolSummary(name: $0.name, description: $0.description) })
-        }
+                               protocolVersion: initialized.protocolVersion, era: MCPEra.handshake.rawValue, tools: tools.map(Self.summary))
+        })
+        return report
     }
 
-    /// Calls one tool; returns the text content, the whole result as JSON, and whether it was a tool error.
-    public func call(tool: String, argumentsJSON: String?) async throws -> (text: String, json: String, isError: Bool) {
+    static func summary(_ tool: Tool) -> CheckReport.ToolSummary {
+        CheckReport.ToolSummary(name: tool.name, description: tool.description)
+    }
+
+    /// Calls one tool; returns the text content, the whole result as JSON, whether it was a tool error,
+    /// and the era it was called in.
+    public func call(tool: String, argumentsJSON: String?) async throws -> (text: String, json: String, isError: Bool, era: MCPEra) {
         var arguments: [String: Value]?
         if let argumentsJSON {
             do {
@@ -65,17 +138,20 @@ public struct MCPSessionRunner: Sendable {
                 throw InvalidInput("the arguments must be a JSON object, e.g. '{\"text\": \"hi\"}'")
             }
         }
-        return try await withClient { client, _ in
+        let ((content, isError), era) = try await inEither(modern: { client, _ in
+            try await client.callTool(name: tool, arguments: arguments)
+        }, handshake: { client, _ in
             let (content, isError) = try await client.callTool(name: tool, arguments: arguments)
-            let text = content.compactMap { item -> String? in
-                if case .text(let t, _, _) = item { return t }
-                return nil
-            }.joined(separator: "\n")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            struct Whole: Encodable { var content: [Tool.Content]; var isError: Bool }
-            let json = String(decoding: try encoder.encode(Whole(content: content, isError: isError ?? false)), as: UTF8.self)
-            return (text, json, isError ?? false)
-        }
+            return (content, isError ?? false)
+        })
+        let text = content.compactMap { item -> String? in
+            if case .text(let t, _, _) = item { return t }
+            return nil
+        }.joined(separator: "\n")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        struct Whole: Encodable { var content: [Tool.Content]; var isError: Bool }
+        let json = String(decoding: try encoder.encode(Whole(content: content, isError: isError)), as: UTF8.self)
+        return (text, json, isError, era)
     }
 }

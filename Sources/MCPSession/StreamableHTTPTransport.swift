@@ -5,8 +5,8 @@ import MCP
 import SwitchboardCore
 
 /// The MCP Streamable HTTP transport over our HTTP client: JSON and SSE responses, `Mcp-Session-Id`,
-/// `MCP-Protocol-Version`, and the connection's bearer on every request. A 401 is answered by one
-/// refresh; a 403 `insufficient_scope` surfaces as `InsufficientScope` for a step-up.
+/// `MCP-Protocol-Version`, and the connection's bearer on every request (`AuthorizedPoster` answers
+/// the server's challenges). The 2025-11-25 era; `ModernClient` speaks 2026-07-28.
 public actor StreamableHTTPTransport: Transport {
     public nonisolated let logger: Logger
     let url: URL
@@ -16,11 +16,6 @@ public actor StreamableHTTPTransport: Transport {
     var protocolVersion: String?
     let stream: AsyncThrowingStream<Data, any Error>
     let continuation: AsyncThrowingStream<Data, any Error>.Continuation
-
-    /// The server asked for more scopes than the token carries.
-    public struct InsufficientScope: Error, Equatable {
-        public var scopes: [String]
-    }
 
     public init(url: URL, http: any HTTPTransport, authorizer: ConnectionAuthorizer,
                 logger: Logger = Logger(label: "switchboard.mcp", factory: { _ in SwiftLogNoOpLogHandler() })) {
@@ -40,42 +35,18 @@ public actor StreamableHTTPTransport: Transport {
     public func receive() -> AsyncThrowingStream<Data, any Error> { stream }
 
     public func send(_ data: Data) async throws {
-        var token = try await authorizer.bearer()
-        var response = try await post(data, token: token)
-        if response.status == 401, let rejected = token {
-            // One refresh, then give up: the person must reconnect.
-            token = try await authorizer.afterRejection(of: rejected)
-            response = try await post(data, token: token)
-            if response.status == 401 {
-                throw AcquisitionError(.needsReconnect, "\(authorizer.connection.name) refused a freshly refreshed token.",
-                                       remedy: "Run `switchboard reconnect \(authorizer.connection.name)`.")
-            }
-        } else if response.status == 401 {
-            throw AcquisitionError(.needsReconnect, "\(authorizer.connection.name) requires authorization.",
-                                   remedy: "Run `switchboard connect \(authorizer.connection.name)`.")
-        }
-        if response.status == 403, let challenge = WWWAuthenticate.bearer(in: response.values("WWW-Authenticate")),
-           challenge.error == "insufficient_scope" {
-            throw InsufficientScope(scopes: challenge.scopes ?? [])
-        }
+        var headers: [(String, String)] = []
+        if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
+        if let protocolVersion { headers.append(("MCP-Protocol-Version", protocolVersion)) }
+        let response = try await AuthorizedPoster(url: url, http: http, authorizer: authorizer).post(data, headers: headers)
         if response.status == 404, sessionID != nil {
             sessionID = nil
             throw AcquisitionError(.network, "The MCP session expired on the server.", remedy: "Run the command again.")
         }
-        guard (200..<300).contains(response.status) else {
-            throw AcquisitionError(.network, "\(Redact.url(url)) answered HTTP \(response.status).", remedy: "Check the server URL and try again.")
-        }
+        guard (200..<300).contains(response.status) else { throw MCPHTTPError(response: response, url: url) }
         if let id = response.value("Mcp-Session-Id") { sessionID = id }
         guard response.status != 202, !response.body.isEmpty else { return }
-        let type = response.value("Content-Type")?.lowercased() ?? ""
-        if type.hasPrefix("text/event-stream") {
-            var parser = SSEParser()
-            for event in parser.feed(response.body) + parser.finish() where event.event == "message" && !event.data.isEmpty {
-                deliver(Data(event.data.utf8))
-            }
-        } else {
-            deliver(response.body)
-        }
+        for message in MCPHTTPError.messages(in: response) { deliver(message) }
     }
 
     private func deliver(_ message: Data) {
@@ -86,17 +57,5 @@ public actor StreamableHTTPTransport: Transport {
             protocolVersion = version
         }
         continuation.yield(message)
-    }
-
-    private func post(_ data: Data, token: String?) async throws -> HTTPResponseSpec {
-        var headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
-        if let protocolVersion { headers.append(("MCP-Protocol-Version", protocolVersion)) }
-        do {
-            return try await http.send(HTTPRequestSpec(method: "POST", url: url, headers: headers, body: data))
-        } catch {
-            throw AcquisitionError.network(error, doing: "Talking to \(Redact.url(url))")
-        }
     }
 }

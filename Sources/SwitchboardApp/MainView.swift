@@ -127,6 +127,7 @@ public enum MainView {
         }
         if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
+        if let era = s.info.mcpEra { rows.append(("mcp", StatusText.era(era))) }
         if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {
         case .error(let m, let remedy):

@@ -78,6 +78,8 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     /// The last `switchboard check`: when, and what it found (or why it failed).
     public var lastCheckAt: Date?
     public var lastCheck: String?
+    /// The MCP era the server answered in last (`2026-07-28` or `2025-11-25`), tried first next time.
+    public var mcpEra: String?
 
     public init(issuer: String? = nil, clientID: String? = nil, grantedScopes: [String] = [],
                 lastRefreshAt: Date? = nil, lastRefreshResult: String? = nil, lastError: String? = nil,
@@ -92,7 +94,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck
+        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,5 +108,6 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         supportsRevocation = try c.decodeIfPresent(Bool.self, forKey: .supportsRevocation)
         lastCheckAt = try c.decodeIfPresent(Date.self, forKey: .lastCheckAt)
         lastCheck = try c.decodeIfPresent(String.self, forKey: .lastCheck)
+        mcpEra = try c.decodeIfPresent(String.self, forKey: .mcpEra)
     }
 }

@@ -44,4 +44,13 @@ public enum StatusText {
         let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
         return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!) + zone
     }
+
+    /// The MCP era a server answered in, for people: the version and what kind of wire it is.
+    public static func era(_ version: String) -> String {
+        switch version {
+        case "2026-07-28": "2026-07-28 (stateless)"
+        case "2025-11-25": "2025-11-25 (initialize handshake)"
+        default: version.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) ? String(version.prefix(20)) : "?"
+        }
+    }
 }

@@ -14,20 +14,22 @@ extension Switchboard {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The connection's name.") var name: String
         @Flag(help: "Print JSON.") var json = false
+        @Option(help: "Speak only this MCP era: 2026-07-28 or 2025-11-25 (default: detect, newest first).") var era: MCPEra?
 
         func run() async throws {
             let engine = Engine(global: global, browser: SystemBrowser())
             let connection = try engine.integrations.connection(named: name)
             let report: CheckReport
             do {
-                report = try await engine.withStepUp(connection) { runner in try await runner.check() }
+                report = try await engine.withAuthorization(connection, era: era) { runner in try await runner.check() }
             } catch {
                 engine.recordCheck(connection, "failed: \(describe(error))")
                 throw engine.cliError(error, name: name)
             }
-            engine.recordCheck(connection, "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools")
+            engine.recordCheck(connection, "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools",
+                               era: MCPEra(rawValue: report.era))
             if json { return try Console.printJSON(report) }
-            print("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)")
+            print("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)\(report.era == MCPEra.modern.rawValue ? " (stateless)" : " (initialize handshake)")")
             print("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
             for t in report.tools { print("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
         }
@@ -43,18 +45,20 @@ extension Switchboard {
         @Argument(help: "The tool's name.") var tool: String
         @Argument(help: "The arguments as a JSON object.") var arguments: String?
         @Flag(help: "Print the whole result as JSON.") var json = false
+        @Option(help: "Speak only this MCP era: 2026-07-28 or 2025-11-25 (default: detect, newest first).") var era: MCPEra?
 
         func run() async throws {
             let engine = Engine(global: global, browser: SystemBrowser())
             let connection = try engine.integrations.connection(named: name)
-            let result: (text: String, json: String, isError: Bool)
+            let result: (text: String, json: String, isError: Bool, era: MCPEra)
             do {
-                result = try await engine.withStepUp(connection) { runner in try await runner.call(tool: tool, argumentsJSON: arguments) }
+                result = try await engine.withAuthorization(connection, era: era) { runner in try await runner.call(tool: tool, argumentsJSON: arguments) }
             } catch let e as InvalidInput {
                 throw CLIError.usage(e.message)
             } catch {
                 throw engine.cliError(error, name: name)
             }
+            engine.rememberEra(connection, result.era)
             if result.isError { throw CLIError.failure("the tool `\(tool)` failed: \(result.text)") }
             print(json ? result.json : result.text)
         }
@@ -86,8 +90,12 @@ extension Switchboard {
 
 func describe(_ error: any Error) -> String {
     if let e = error as? AcquisitionError { return e.message }
-    if let e = error as? StreamableHTTPTransport.InsufficientScope { return "the server wants more scopes: \(e.scopes.joined(separator: " "))" }
-    return "\(error)"
+    if let e = error as? InsufficientScope { return "the server wants more scopes: \(Redact.serverText(e.scopes.joined(separator: " "), limit: 120))" }
+    if let e = error as? AuthorizationRequired {
+        return e.scopes.isEmpty ? "the server asks for a new sign-in" : "the server asks for \(Redact.serverText(e.scopes.joined(separator: " "), limit: 120)); reconnect to grant it"
+    }
+    if let e = error as? AuthorizationServerMoved { return AcquisitionActor.movedError("this connection", to: e.to).message }
+    return Redact.serverText("\(error)", limit: 300)
 }
 
 extension Engine {
@@ -95,36 +103,56 @@ extension Engine {
         ConnectionAuthorizer(connection: connection, actor: actor, secrets: integrations.secrets)
     }
 
-    /// Runs an MCP operation; a 403 `insufficient_scope` re-authorizes with the union of the scopes held and
-    /// asked for, at most twice.
-    func withStepUp<T: Sendable>(_ start: Connection, _ body: (MCPSessionRunner) async throws -> T) async throws -> T {
+    /// Runs an MCP operation and answers the server's authorization challenges by signing in again, at
+    /// most twice: a 403 `insufficient_scope` or a 401 naming scopes the token lacks with the union of the
+    /// scopes held and asked for (SEP-2350); a server that moved to another authorization server with a
+    /// fresh discovery and registration there (SEP-2352).
+    func withAuthorization<T: Sendable>(_ start: Connection, era: MCPEra? = nil, _ body: (MCPSessionRunner) async throws -> T) async throws -> T {
         var connection = start
         var attempts = 0
         while true {
             do {
-                return try await body(MCPSessionRunner(http: http, authorizer: authorizer(connection)))
-            } catch let e as StreamableHTTPTransport.InsufficientScope {
+                return try await body(MCPSessionRunner(http: http, authorizer: authorizer(connection), era: era))
+            } catch {
+                let wanted: [String]?
+                let why: String
+                switch error {
+                case let e as InsufficientScope:
+                    wanted = e.scopes
+                    why = "asks for more access (\(Redact.serverText(e.scopes.joined(separator: " "), limit: 120)))"
+                case let e as AuthorizationRequired:
+                    wanted = e.scopes
+                    why = e.scopes.isEmpty ? "asks you to sign in" : "asks for \(Redact.serverText(e.scopes.joined(separator: " "), limit: 120))"
+                case let e as AuthorizationServerMoved:
+                    wanted = nil
+                    why = "moved to a new authorization server (\(Redact.serverText(e.to, limit: 80)))"
+                default:
+                    throw error
+                }
                 guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-                    throw CLIError.failure("\(connection.name) needs the scopes \(e.scopes.joined(separator: " ")), and stepping up did not get them.")
+                    throw CLIError.failure("\(connection.name) \(why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
                 }
                 attempts += 1
-                let held = (try integrations.secrets.secrets(for: scheme.id)).tokens?.scopes ?? scheme.scopes
-                var union = held.filter { $0 != "offline_access" }
-                for s in e.scopes where !union.contains(s) { union.append(s) }
-                try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
-                FileHandle.standardError.write(Data("switchboard: \(connection.name) asks for more access (\(e.scopes.joined(separator: " "))); signing in again.\n".utf8))
+                if let wanted {
+                    let held = (try integrations.secrets.secrets(for: scheme.id)).tokens?.scopes ?? scheme.scopes
+                    var union = held.filter { $0 != "offline_access" }
+                    for s in wanted where !union.contains(s) { union.append(s) }
+                    try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
+                }
+                FileHandle.standardError.write(Data("switchboard: \(connection.name) \(why); signing in again.\n".utf8))
                 let last = await Engine.follow(await actor.connect(schemeID: scheme.id), toStandardError: true)
-                guard case .connected = last else { throw CLIError.failure("stepping up \(connection.name) failed") }
+                guard case .connected = last else { throw CLIError.failure("signing in to \(connection.name) again failed") }
                 connection = try integrations.connection(named: connection.name)
             }
         }
     }
 
-    func recordCheck(_ connection: Connection, _ summary: String) {
+    func recordCheck(_ connection: Connection, _ summary: String, era: MCPEra? = nil) {
         guard let id = connection.primaryScheme?.id else { return }
         try? integrations.connections.updateScheme(id) { s in
             s.info.lastCheckAt = Date()
             s.info.lastCheck = summary
+            if let era { s.info.mcpEra = era.rawValue }
         }
     }
 
@@ -136,3 +164,13 @@ extension Engine {
         return CLIError.failure("\(name): \(describe(error))")
     }
 }
+
+extension Engine {
+    /// Remembers the era a server answered in, so the next command tries it first.
+    func rememberEra(_ connection: Connection, _ era: MCPEra) {
+        guard let id = connection.primaryScheme?.id, connection.primaryScheme?.info.mcpEra != era.rawValue else { return }
+        try? integrations.connections.updateScheme(id) { $0.info.mcpEra = era.rawValue }
+    }
+}
+
+extension MCPEra: ExpressibleByArgument {}

@@ -153,7 +153,7 @@ final class ScreenRuntime: @unchecked Sendable {
                         let connection = try engine.integrations.connection(named: name)
                         let report = try await MCPSessionRunner(http: engine.http, authorizer: engine.authorizer(connection)).check()
                         summary = "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools"
-                        engine.recordCheck(connection, summary)
+                        engine.recordCheck(connection, summary, era: MCPEra(rawValue: report.era))
                     } catch {
                         summary = "failed: \(describe(error))"
                         if let connection = try? engine.integrations.connection(named: name) { engine.recordCheck(connection, summary) }

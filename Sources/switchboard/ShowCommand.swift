@@ -39,6 +39,7 @@ enum ConnectionReport {
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             if !scopes.isEmpty { out.append("  scopes      \(scopes.joined(separator: " "))") }
             if let check = s.info.lastCheck, let at = s.info.lastCheckAt { out.append("  checked     \(StatusText.clockTime(at)): \(check)") }
+            if let era = s.info.mcpEra { out.append("  mcp         \(StatusText.era(era))") }
             if let at = s.info.lastRefreshAt {
                 out.append("  refreshed   \(StatusText.clockTime(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
             }

@@ -1,0 +1,23 @@
+import Foundation
+import SwitchboardCore
+
+extension AcquisitionActor {
+    /// SEP-2352: tokens and client registrations belong to the issuer that issued them. Returns the new
+    /// authorization server when the resource's metadata no longer lists the one that issued the stored
+    /// tokens; nil when it still does, or when the metadata cannot be read (then nothing is concluded).
+    public func movedAuthorizationServer(schemeID: String, challenge: AuthChallenge?) async -> String? {
+        guard let (connection, _) = try? scheme(schemeID), let held = (try? loadSecrets(schemeID))?.tokens else { return nil }
+        guard let listed = await Discovery(http: env.http).currentAuthorizationServers(serverURL: connection.serverURL, challenge: challenge),
+              let first = listed.first else { return nil }
+        if listed.contains(where: { Issuer.sameAllowingTrailingSlash($0, held.issuer) }) { return nil }
+        discoveries[connection.serverURL.absoluteString] = nil
+        return first
+    }
+
+    /// The error a non-interactive command reports when the server moved (exit 3: needs reconnect).
+    public static func movedError(_ name: String, to issuer: String) -> AcquisitionError {
+        AcquisitionError(.needsReconnect,
+                         "The server moved to a new authorization server (\(Redact.serverText(issuer, limit: 80))).",
+                         remedy: "Run `switchboard reconnect \(name)` to sign in there; the old client and tokens are not sent to it.")
+    }
+}
