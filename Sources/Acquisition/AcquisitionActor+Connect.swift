@@ -153,7 +153,8 @@ extension AcquisitionActor {
             registration = ClientRegistration(issuer: meta.issuer, clientID: document, authMethod: "none", redirectURI: "", registeredAt: env.now())
             await emit(.clientMetadataDocument(url: document))
         } else if !forceRegistration, let existing = stored.registrations[meta.issuer],
-                  existing.clientSecretExpiresAt.map({ $0 > env.now() }) ?? true {
+                  existing.clientSecretExpiresAt.map({ $0 > env.now() }) ?? true,
+                  scheme.redirectPort.map({ existing.redirectURI == AuthScheme.redirectURI(port: $0) }) ?? true {
             registration = existing
             reusedStored = true
             await emit(.clientReused(clientID: existing.clientID))
@@ -164,8 +165,9 @@ extension AcquisitionActor {
                                                      registration: registration, emit: emit)
         }
 
-        // The listener reuses the registered port so strict servers accept the redirect URI.
-        let port = registration.flatMap { URL(string: $0.redirectURI)?.port } ?? 0
+        // The connection's fixed port (the redirect URI a person registered), else the registered port, so
+        // servers that match redirect URIs exactly accept it; `--new-port` asks for a fresh one.
+        let port = forceRegistration ? 0 : (scheme.redirectPort ?? registration.flatMap { URL(string: $0.redirectURI)?.port } ?? 0)
         let state = PKCE.state(random: env.random)
         let validator = CallbackValidator(expectedState: state, issuer: meta.issuer,
                                           issRequired: meta.authorizationResponseIssParameterSupported == true)
@@ -202,9 +204,17 @@ extension AcquisitionActor {
 
         if registration == nil {
             await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))
-            let reg = try await DynamicRegistration(http: env.http, clientName: env.clientName)
-                .register(at: meta, redirectURI: listener.redirectURI, now: env.now(), connectionName: connection.name,
-                          serverURL: connection.serverURL.absoluteString)
+            let reg: ClientRegistration
+            do {
+                reg = try await DynamicRegistration(http: env.http, clientName: env.clientName)
+                    .register(at: meta, redirectURI: listener.redirectURI, now: env.now(), connectionName: connection.name,
+                              serverURL: connection.serverURL.absoluteString)
+            } catch let e as AcquisitionError where e.code == .registrationRefused {
+                // The message names this redirect URI for the provider's dashboard: keep its port for every
+                // later sign-in of this connection.
+                await keepRedirectPort(schemeID, listener.port)
+                throw e
+            }
             registration = reg
             await emit(.clientRegistered(clientID: reg.clientID))
         } else if registration!.redirectURI.isEmpty {
@@ -275,6 +285,13 @@ extension AcquisitionActor {
                          requestedScopes: scopes, tokenEndpoint: tokenEndpoint)
     }
 
+    /// Fixes the scheme's redirect port (not a secret; the one thing a refused or manual flow keeps).
+    func keepRedirectPort(_ schemeID: String, _ port: Int) async {
+        guard (try? scheme(schemeID).1.redirectPort) != port else { return }
+        let ticket = env.integrations.enqueueScheme(schemeID) { $0.redirectPort = port }
+        do { try await ticket.wait() } catch { env.logger.error("could not record the redirect port: \(error)") }
+    }
+
     /// Saves a completed flow's client and tokens (only a complete flow stores anything) and marks it connected.
     func store(grant: TokenClient.Grant, schemeID: String, scheme: AuthScheme, meta: AuthorizationServerMetadata, found: DiscoveryResult,
                client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) async throws -> TokenSet {
@@ -293,7 +310,9 @@ extension AcquisitionActor {
         }
         // Queued, not awaited: the tokens are durable, so the flow reports `connected` now; the stream
         // ends only after the status line is on disk too (`runConnect` flushes).
-        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), wait: false) { info in
+        let port = URL(string: client.redirectURI)?.port
+        // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
+        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), wait: false, redirectPort: port) { info in
             info.issuer = meta.issuer
             info.clientID = client.clientID
             info.grantedScopes = tokens.scopes

@@ -63,9 +63,11 @@ public actor AcquisitionActor {
     /// Records a scheme's status in `integrations.json`. Writes go through the store's group commit in
     /// order; by default this waits until the write is on disk, `wait: false` only queues it (a refresh
     /// among many: `flushStatus()` waits for all of them).
-    func setStatus(_ schemeID: String, _ status: SchemeStatus, wait: Bool = true, info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
+    func setStatus(_ schemeID: String, _ status: SchemeStatus, wait: Bool = true, redirectPort: Int? = nil,
+                   info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
         let ticket = env.integrations.enqueueScheme(schemeID) { s in
             s.status = status
+            if let redirectPort { s.redirectPort = redirectPort }
             info?(&s.info)
         }
         lastStatusWrite = ticket

@@ -66,6 +66,6 @@ struct DynamicRegistration {
     static func refused(_ issuer: String, redirectURI: String, connectionName: String, serverURL: String, why: String) -> AcquisitionError {
         AcquisitionError(.registrationRefused,
             "The authorization server \(issuer) \(why); it does not allow self-registration.",
-            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then run `switchboard remove \(connectionName)` and `switchboard add \(connectionName) \(serverURL) --scheme oauth --client-id ID` (add `--client-secret-stdin` if it has a secret).")
+            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then run `switchboard set-client \(connectionName) --client-id ID` (add `--client-secret-stdin` if it has a secret) and connect again; Switchboard keeps that redirect URI for this connection.")
     }
 }

@@ -34,6 +34,9 @@ public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
     public var scopes: [String]
     /// A Client ID Metadata Document URL to use as the client id where the server supports it.
     public var clientMetadataURL: String?
+    /// The loopback port of this scheme's redirect URI (`http://127.0.0.1:<port>/callback`), fixed so the
+    /// URI a person registers in a provider's dashboard is the one every later sign-in uses.
+    public var redirectPort: Int?
     public var status: SchemeStatus
     /// What the last sign-in or refresh learned, for the detail pane. Never a secret.
     public var info: SchemeInfo
@@ -57,12 +60,25 @@ public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
         clientID = try c.decodeIfPresent(String.self, forKey: .clientID)
         scopes = try c.decodeIfPresent([String].self, forKey: .scopes) ?? []
         clientMetadataURL = try c.decodeIfPresent(String.self, forKey: .clientMetadataURL)
+        redirectPort = try c.decodeIfPresent(Int.self, forKey: .redirectPort)
         status = try c.decodeIfPresent(SchemeStatus.self, forKey: .status) ?? .notConnected
         info = try c.decodeIfPresent(SchemeInfo.self, forKey: .info) ?? SchemeInfo()
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, clientID = "clientId", scopes, clientMetadataURL = "clientMetadataUrl", status = "acquired", info
+        case id, kind, clientID = "clientId", scopes, clientMetadataURL = "clientMetadataUrl", redirectPort, status = "acquired", info
+    }
+}
+
+extension AuthScheme {
+    /// The redirect URI for a loopback port (RFC 8252 §7.3).
+    public static func redirectURI(port: Int) -> String { "http://127.0.0.1:\(port)/callback" }
+
+    /// A port for a redirect URI: 1024–65535.
+    public static func validateRedirectPort(_ port: Int) throws(InvalidInput) {
+        guard (1024...65535).contains(port) else {
+            throw InvalidInput("the redirect port must be between 1024 and 65535 (it becomes http://127.0.0.1:PORT/callback)")
+        }
     }
 }
 

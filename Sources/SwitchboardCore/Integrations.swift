@@ -10,10 +10,13 @@ public struct NewConnection: Sendable, Equatable {
     public var scopes: [String]
     public var bearerToken: String?
     public var clientMetadataURL: String?
+    /// The redirect URI's port; nil lets the first sign-in choose one and keep it.
+    public var redirectPort: Int?
 
     public init(name: String, url: String, kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil,
                 clientSecret: String? = nil, scopes: [String] = [], bearerToken: String? = nil,
-                clientMetadataURL: String? = nil) {
+                clientMetadataURL: String? = nil, redirectPort: Int? = nil) {
+        self.redirectPort = redirectPort
         self.name = name
         self.url = url
         self.kind = kind
@@ -45,6 +48,7 @@ public struct NewConnection: Sendable, Equatable {
         }
         if kind != .oauthManual, clientID != nil { throw InvalidInput("`--client-id` goes with `--scheme oauth` only") }
         if kind != .oauthManual, clientSecret != nil { throw InvalidInput("a client secret goes with `--scheme oauth` only") }
+        if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         if let clientMetadataURL {
             guard let u = URL(string: clientMetadataURL), u.scheme == "https", u.path.count > 1 else {
                 throw InvalidInput("the client metadata URL must be an https URL with a path, e.g. https://example.com/switchboard/client.json")
@@ -68,9 +72,10 @@ public struct Integrations: Sendable {
     @discardableResult
     public func add(_ request: NewConnection) throws -> Connection {
         let url = try request.validate()
-        let scheme = AuthScheme(kind: request.kind, clientID: request.clientID?.trimmingCharacters(in: .whitespaces),
+        var scheme = AuthScheme(kind: request.kind, clientID: request.clientID?.trimmingCharacters(in: .whitespaces),
                                 scopes: request.scopes, clientMetadataURL: request.clientMetadataURL,
                                 status: request.kind == .bearer ? .connected(expiresAt: nil) : .notConnected)
+        scheme.redirectPort = request.redirectPort
         let connection = Connection(name: request.name, serverURL: url, schemes: [scheme])
         try connections.update { file in
             if file.connection(named: request.name) != nil { throw IntegrationStoreError.duplicateName(request.name) }
@@ -89,6 +94,35 @@ public struct Integrations: Sendable {
             }
         }
         return connection
+    }
+
+    /// Turns a connection into one that uses a client the person registered by hand (the manual path),
+    /// keeping the connection, its redirect port and its history; stored tokens are dropped, since they
+    /// belong to the old client. A secret, when given, goes to the secret store.
+    @discardableResult
+    public func setManualClient(named name: String, clientID: String, clientSecret: String?, redirectPort: Int?) throws -> AuthScheme {
+        let id = clientID.trimmingCharacters(in: .whitespaces)
+        guard !id.isEmpty else { throw InvalidInput("give the client id you registered in the provider's dashboard: `--client-id ID`") }
+        if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
+        let scheme: AuthScheme = try connections.update { file in
+            guard let index = file.connections.firstIndex(where: { $0.name == name }) else { throw IntegrationStoreError.unknownConnection(name) }
+            guard let s = file.connections[index].schemes.first, s.kind.isOAuth else {
+                throw InvalidInput("`\(name)` does not use OAuth; only an OAuth connection takes a client id")
+            }
+            var updated = s
+            updated.kind = .oauthManual
+            updated.clientID = id
+            if let redirectPort { updated.redirectPort = redirectPort }
+            updated.status = .notConnected
+            updated.info.clientID = nil
+            file.connections[index].schemes[0] = updated
+            return updated
+        }
+        try secrets.updateScheme(scheme.id) { entry in
+            entry.manualClientSecret = clientSecret
+            entry.tokens = nil
+        }
+        return scheme
     }
 
     /// Removes a connection and every secret of its schemes.

@@ -20,14 +20,18 @@ extension Switchboard {
         @Option(name: .customLong("client-id"), help: "The client id registered in the provider's dashboard (with --scheme oauth).") var clientID: String?
         @Flag(name: .customLong("client-secret-stdin"), help: "Read the client secret from standard input (with --scheme oauth).") var clientSecretStdin = false
         @Option(name: .customLong("scope"), help: "A scope to request; repeat for more.") var scopes: [String] = []
+        @Option(name: .customLong("redirect-port"), help: "The port of the redirect URI http://127.0.0.1:PORT/callback (with --scheme oauth: the URI you registered; default: one chosen now and kept).") var redirectPort: Int?
         @Option(name: .customLong("client-metadata-url"), help: "An https URL of a Client ID Metadata Document to use as the client id where supported.") var clientMetadataURL: String?
 
         func run() throws {
             guard let kind = AuthScheme.Kind(rawValue: scheme) else {
                 throw CLIError.usage("unknown scheme `\(scheme)`; use oauth-dynamic, oauth, bearer or none")
             }
+            if redirectPort != nil, !kind.isOAuth { throw CLIError.usage("--redirect-port goes with an OAuth scheme only") }
+            // A manual client's redirect URI must be known before the first sign-in: choose its port now.
+            let port = try redirectPort ?? (kind == .oauthManual ? FreePort.pick() : nil)
             var request = NewConnection(name: name, url: url, kind: kind, clientID: clientID, scopes: scopes,
-                                        clientMetadataURL: clientMetadataURL)
+                                        clientMetadataURL: clientMetadataURL, redirectPort: port)
             // Check the cheap things before asking for a secret.
             if kind != .bearer { _ = try request.validate() } else {
                 try Connection.validateName(name)
@@ -45,6 +49,9 @@ extension Switchboard {
             default: ""
             }
             print("Added \(connection.name) (\(kind.rawValue)) → \(connection.serverURL.absoluteString).\(next)")
+            if kind == .oauthManual, let port {
+                print("The client must allow the redirect URI \(AuthScheme.redirectURI(port: port)).")
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ struct Switchboard: AsyncParsableCommand {
             Files live in --home, else $SWITCHBOARD_HOME, else $XDG_CONFIG_HOME/switchboard,
             else ~/.config/switchboard. Set SWITCHBOARD_ENCRYPT_SECRETS=1 to seal the secret store with AES-GCM.
             """,
-        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Demo.self, HeadlessBrowserCommand.self, StoreWriter.self],
+        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Demo.self, HeadlessBrowserCommand.self, StoreWriter.self],
         defaultSubcommand: Screen.self)
 
     static func main() async {
