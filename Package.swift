@@ -89,6 +89,10 @@ let package = Package(
             dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
             swiftSettings: strict),
         .testTarget(
+            name: "InteropTests",
+            dependencies: ["SwitchboardCore", "SwitchboardTestSupport", "switchboard"],
+            swiftSettings: strict),
+        .testTarget(
             name: "SwitchboardAppTests",
             dependencies: ["SwitchboardApp", "Canvas", "SwitchboardCore"],
             swiftSettings: strict),

@@ -85,7 +85,7 @@ def main():
         provider.clients[client_id] = OAuthClientInformationFull(
             client_id=client_id, client_secret=secret or None, redirect_uris=[args.static_redirect],
             token_endpoint_auth_method="client_secret_basic" if secret else "none",
-            grant_types=["authorization_code", "refresh_token"], response_types=["code"])
+            grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope=args.scope)
     server = MCPServer(
         name="python-sdk-interop", version="2.3.0", auth_server_provider=provider,
         auth=AuthSettings(

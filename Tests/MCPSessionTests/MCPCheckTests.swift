@@ -96,7 +96,7 @@ struct MCPHarness {
         let h = try await MCPHarness.make(FixtureOptions { $0.requiredScope = "mcp:admin" })
         defer { Task { await h.stop() } }
         await #expect { try await h.runner.check() } throws: { error in
-            (error as? StreamableHTTPTransport.InsufficientScope)?.scopes == ["mcp:tools", "mcp:admin"]
+            (error as? InsufficientScope)?.scopes == ["mcp:tools", "mcp:admin"]
         }
     }
 }

@@ -13,15 +13,21 @@ public final class KillableChild: @unchecked Sendable {
     private var collected = Data()
     private let done = DispatchSemaphore(value: 0)
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
+    public convenience init(_ arguments: [String], environment: [String: String] = [:]) throws {
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
         for (k, v) in environment { env[k] = v }
+        try self.init(command: [BinaryRunner.binary.path] + arguments, environment: env, mergeStandardError: false)
+    }
+
+    /// Any program, with exactly `environment`; its stderr joins stdout when `mergeStandardError`.
+    public init(command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                mergeStandardError: Bool = true) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
         let child: pid_t
         do {
-            child = try Spawn.start([BinaryRunner.binary.path] + arguments, environment: env, stdin: nil, stdout: fds[1], stderr: nil)
+            child = try Spawn.start(command, environment: environment, stdin: nil, stdout: fds[1], stderr: mergeStandardError ? fds[1] : nil)
         } catch {
             close(fds[0]); close(fds[1])
             throw error
@@ -50,6 +56,9 @@ public final class KillableChild: @unchecked Sendable {
         defer { output.unlock() }
         return String(decoding: collected, as: UTF8.self)
     }
+
+    /// Whether the child's output has ended (it exited, or closed its output).
+    public var hasExited: Bool { done.wait(timeout: .now()) == .success ? { done.signal(); return true }() : false }
 
     public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
 
