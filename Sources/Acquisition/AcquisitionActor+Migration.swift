@@ -14,6 +14,13 @@ extension AcquisitionActor {
         return first
     }
 
+    /// Records that the server moved: the old tokens go (they belong to the old issuer) and the scheme
+    /// shows expired with the reason, so `token`, `headers` and the screen ask for a reconnect.
+    public func markMoved(schemeID: String, to issuer: String) async {
+        guard let (connection, _) = try? scheme(schemeID) else { return }
+        try? await expire(schemeID, reason: Self.movedError(connection.name, to: issuer).message, dropTokens: true)
+    }
+
     /// The error a non-interactive command reports when the server moved (exit 3: needs reconnect).
     public static func movedError(_ name: String, to issuer: String) -> AcquisitionError {
         AcquisitionError(.needsReconnect,

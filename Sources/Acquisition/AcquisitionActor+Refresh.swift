@@ -10,6 +10,10 @@ extension AcquisitionActor {
         if let t = cache[schemeID], Freshness.isFresh(t, now: now) { return t.accessToken }
         let secrets = try loadSecrets(schemeID)
         guard let tokens = secrets.tokens else {
+            // Say why, when the scheme knows (a refused refresh, a server that moved).
+            if let (connection, scheme) = try? scheme(schemeID), case .expired(let reason, _) = scheme.status {
+                throw AcquisitionError(.needsReconnect, reason, remedy: "Run `switchboard reconnect \(connection.name)`.")
+            }
             throw AcquisitionError(.needsReconnect, "Not signed in.", remedy: "Run `switchboard connect` for this connection.")
         }
         cache[schemeID] = tokens
@@ -70,6 +74,14 @@ extension AcquisitionActor {
             } catch let error as TokenClient.Failure {
                 switch error {
                 case .rejected(let code, let detail):
+                    // A refusal may mean the resource now trusts another authorization server (SEP-2352):
+                    // then say so, and never take the old client there.
+                    if let moved = await movedAuthorizationServer(schemeID: schemeID, challenge: nil) {
+                        let (connection, _) = try self.scheme(schemeID)
+                        let e = Self.movedError(connection.name, to: moved)
+                        try await expire(schemeID, reason: e.message, dropTokens: true)
+                        throw e
+                    }
                     try await expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
                                dropRegistration: code == "invalid_client" ? tokens.issuer : nil)
                     throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: "Reconnect to sign in again.")

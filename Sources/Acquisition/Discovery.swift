@@ -101,20 +101,54 @@ public struct Discovery: Sendable {
         return found.1.authorizationServers
     }
 
-    /// POST `initialize` without a token; a 401 carries the challenge.
+    /// POST `initialize` without a token; a 401 carries the challenge. A server may let `initialize`
+    /// through and challenge only the requests that do something, so an open `initialize` is followed by
+    /// an unauthenticated `tools/list` (in the era the server answered in), whose 401 names the real scope.
     func probe(_ serverURL: URL, trace: inout [DiscoveryStep]) async throws -> AuthChallenge? {
-        let body = Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard","version":"0.1"}}}"#.utf8)
-        let request = HTTPRequestSpec(method: "POST", url: serverURL,
-                                      headers: [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")],
+        let initialize = Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard","version":"0.1"}}}"#.utf8)
+        let first = try await post(initialize, to: serverURL, headers: [], label: "POST", trace: &trace)
+        if first.status == 401 || first.status == 403 { return WWWAuthenticate.bearer(in: first.values("WWW-Authenticate")) }
+        var headers: [(String, String)]
+        let body: Data
+        if (200..<300).contains(first.status) {
+            // The 2025 handshake went through: finish it and ask for the tools in its session.
+            let version = Self.negotiatedVersion(first) ?? "2025-11-25"
+            headers = [("MCP-Protocol-Version", version)]
+            if let session = first.value("Mcp-Session-Id"), session.utf8.count <= 256 { headers.append(("Mcp-Session-Id", session)) }
+            _ = try? await post(Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8), to: serverURL, headers: headers,
+                                label: "POST (initialized)", trace: &trace)
+            body = Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#.utf8)
+        } else {
+            // No handshake here: perhaps a 2026-07-28-only server. Ask in that wire.
+            headers = [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/list")]
+            body = Data(#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#.utf8)
+        }
+        let second = try await post(body, to: serverURL, headers: headers, label: "POST (tools/list)", trace: &trace)
+        guard second.status == 401 || second.status == 403 else { return nil }
+        return WWWAuthenticate.bearer(in: second.values("WWW-Authenticate"))
+    }
+
+    private func post(_ body: Data, to url: URL, headers: [(String, String)], label: String,
+                      trace: inout [DiscoveryStep]) async throws -> HTTPResponseSpec {
+        let request = HTTPRequestSpec(method: "POST", url: url,
+                                      headers: [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")] + headers,
                                       body: body)
         do {
             let response = try await http.send(request)
-            trace.append(DiscoveryStep(url: "POST " + Redact.url(serverURL), outcome: "\(response.status)"))
-            guard response.status == 401 || response.status == 403 else { return nil }
-            return WWWAuthenticate.bearer(in: response.values("WWW-Authenticate"))
+            trace.append(DiscoveryStep(url: label + " " + Redact.url(url), outcome: "\(response.status)"))
+            return response
         } catch {
-            throw AcquisitionError.network(error, doing: "Reaching \(Redact.url(serverURL))")
+            throw AcquisitionError.network(error, doing: "Reaching \(Redact.url(url))")
         }
+    }
+
+    /// The protocol version an `initialize` answer names (JSON or one SSE event), if it is a plain token.
+    static func negotiatedVersion(_ response: HTTPResponseSpec) -> String? {
+        var text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
+        if let data = text.range(of: "data:") { text = String(text[data.upperBound...]) }
+        guard let start = text.range(of: #""protocolVersion":""#) else { return nil }
+        let version = text[start.upperBound...].prefix { $0 != "\"" }
+        return version.count <= 20 && version.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) ? String(version) : nil
     }
 
     /// Fetches a JSON document; nil for 404 and other non-success answers (the caller tries the next candidate).

@@ -43,6 +43,7 @@ public struct ConnectionAuthorizer: Sendable {
         let asked = challenge?.scopes ?? []
         guard let held, sentToken != nil else { throw AuthorizationRequired(scopes: asked) }
         if let moved = await actor.movedAuthorizationServer(schemeID: scheme.id, challenge: challenge) {
+            await actor.markMoved(schemeID: scheme.id, to: moved)
             throw AuthorizationServerMoved(from: held.issuer, to: moved)
         }
         if !asked.allSatisfy(held.scopes.contains) { throw AuthorizationRequired(scopes: asked) }

@@ -36,7 +36,7 @@ public struct FixtureOptions: Sendable, Equatable {
         case prmNoAuthorizationServers, prmMalformed, prmHuge, prmInsecureAuthorizationServer, prmSilent, probeSilent
         // Authorization-server metadata.
         case metadataRedirect, metadataNotObject, metadataWithoutAuthorizationEndpoint, metadataWithoutTokenEndpoint
-        case plainPKCEOnly, insecureTokenEndpoint, issuerTrailingSlash
+        case plainPKCEOnly, insecureTokenEndpoint, issuerTrailingSlash, issuerTwoTrailingSlashes
         // Registration.
         case registrationServerError, registrationMalformed, registrationHuge, registrationRedirect, silentRegistration
         // Authorization response.
@@ -78,6 +78,11 @@ public struct FixtureOptions: Sendable, Equatable {
     public var clientIDMetadataDocuments = false
     /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
     public var requiredScope: String?
+    /// Let `initialize` (and notifications) through without a token, and challenge `tools/*` with 401 naming
+    /// this scope unless the token carries it (servers that authorize per request, not at the handshake).
+    public var challengeAfterInitialize: String?
+    /// The token endpoint answers `invalid_client` to every client (a server that breaks its own registrations).
+    public var tokenRefusesClients = false
     /// How long a silent server waits before giving up on its own (so tests end).
     public var silenceSeconds: Int = 30
 

@@ -43,6 +43,7 @@ extension OAuthFixture {
         let q = Dictionary(request.query, uniquingKeysWith: { a, _ in a })
         state.withLock { $0.counters.authorizations += 1; $0.counters.lastAuthorizationQuery = q }
         guard let clientID = q["client_id"], let redirect = q["redirect_uri"] else { return .text("missing client_id or redirect_uri", status: 400) }
+        state.withLock { _ = $0.counters.clientIDsSeen.insert(clientID) }
         guard let client = client(clientID) else { return .text("unknown client", status: 400) }
         guard client.redirectURIs.isEmpty || client.redirectURIs.contains(redirect) else { return .text("redirect_uri not registered", status: 400) }
         guard q["response_type"] == "code", q["code_challenge_method"] == "S256", let challenge = q["code_challenge"] else {
@@ -72,9 +73,19 @@ extension OAuthFixture {
         var id = form["client_id"], secret = form["client_secret"], via = secret == nil ? "none" : "client_secret_post"
         if let auth = request.header("Authorization"), auth.hasPrefix("Basic "),
            let decoded = Data(base64Encoded: String(auth.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }) {
+            // RFC 6749 §2.3: never more than one authentication method in a request.
+            if secret != nil {
+                return .failure(.json(["error": "invalid_request", "error_description": "more than one client authentication method"], status: 400))
+            }
             let parts = decoded.split(separator: ":", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            if parts.count == 2 { id = parts[0]; secret = parts[1]; via = "client_secret_basic" }
+            if parts.count == 2 {
+                if let named = id, named != parts[0] {
+                    return .failure(.json(["error": "invalid_client", "error_description": "client_id does not match Basic"], status: 401))
+                }
+                id = parts[0]; secret = parts[1]; via = "client_secret_basic"
+            }
         }
+        if let id { state.withLock { _ = $0.counters.clientIDsSeen.insert(id) } }
         guard let id, let client = client(id) else {
             return .failure(.json(["error": "invalid_client"], status: 401))
         }
@@ -88,6 +99,7 @@ extension OAuthFixture {
         let form = request.form
         state.withLock { $0.counters.lastTokenForm = form; $0.counters.lastTokenAuthorizationHeader = request.header("Authorization") }
         if options.hostile == .tokenRedirect { return FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) }
+        if options.tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
         let clientID: String
         switch authenticate(request, form: form) {
         case .failure(let r): return r

@@ -37,6 +37,7 @@ extension OAuthFixture {
         case .plainPKCEOnly where isASMetadata: return metadata { $0["code_challenge_methods_supported"] = ["plain"] }
         case .insecureTokenEndpoint where isASMetadata: return metadata { $0["token_endpoint"] = "http://auth.example.com/token" }
         case .issuerTrailingSlash where isASMetadata: return metadata { $0["issuer"] = issuer + "/" }
+        case .issuerTwoTrailingSlashes where isASMetadata: return metadata { $0["issuer"] = issuer + "//" }
         case .registrationServerError where isRegister: return raw("<h1>Internal Server Error</h1>", type: "text/html", status: 500)
         case .registrationMalformed where isRegister: return raw("{\"client_id\": ", status: 201)
         case .registrationHuge where isRegister: return huge()

@@ -5,6 +5,16 @@ extension OAuthFixture {
     func mcp(_ request: FixtureRequest) -> FixtureResponse {
         guard request.method == "POST" else { return .text("method not allowed", status: 405) }
         let bearer = request.header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        let parsed = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any]
+        if let scope = options.challengeAfterInitialize, let rpc = parsed?["method"] as? String {
+            if rpc == "initialize" || parsed?["id"] == nil { return answer(parsed, bearer: bearer ?? "") }
+            if bearer.map({ !accepts($0) || !self.scope(of: $0).contains(scope) }) ?? true {
+                var params = ["scope=\"\(scope)\""]
+                if bearer != nil { params.insert("error=\"invalid_token\"", at: 0) }
+                if let url = resourceMetadataURL { params.append("resource_metadata=\"\(url)\"") }
+                return FixtureResponse(status: 401, headers: [("WWW-Authenticate", "Bearer " + params.joined(separator: ", "))])
+            }
+        }
         guard let bearer, accepts(bearer) else {
             var params: [String] = []
             if bearer != nil { params.append("error=\"invalid_token\"") }
@@ -14,9 +24,12 @@ extension OAuthFixture {
             return FixtureResponse(status: 401, headers: [("WWW-Authenticate", challenge), ("Content-Type", "application/json")],
                                    body: Data(#"{"error":"unauthorized"}"#.utf8))
         }
+        return answer(parsed, bearer: bearer)
+    }
+
+    func answer(_ parsed: [String: Any]?, bearer: String) -> FixtureResponse {
         state.withLock { $0.counters.mcpCalls += 1 }
-        guard let message = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
-              let method = message["method"] as? String else {
+        guard let message = parsed, let method = message["method"] as? String else {
             return .json(["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32700, "message": "parse error"]], status: 400)
         }
         guard let id = message["id"] else { return FixtureResponse(status: 202) } // a notification

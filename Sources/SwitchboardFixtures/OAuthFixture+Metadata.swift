@@ -14,7 +14,7 @@ extension OAuthFixture {
     func resourceMetadata(_ request: FixtureRequest) -> FixtureResponse? {
         guard request.method == "GET", let url = resourceMetadataURL, origin + request.path == url else { return nil }
         let resource = options.hostile == .resourceMismatch ? "https://other.example/mcp" : serverURL.absoluteString
-        return .json(["resource": resource, "authorization_servers": [issuer], "scopes_supported": options.scopesSupported,
+        return .json(["resource": resource, "authorization_servers": [movedTo?.issuer ?? issuer], "scopes_supported": options.scopesSupported,
                       "resource_name": "Switchboard fixture"])
     }
 

@@ -26,6 +26,8 @@ public final class OAuthFixture: Sendable {
         public var mcpCalls = 0
         public var devicePolls: [Date] = []
         public var metadataDocumentClientIDs: [String] = []
+        /// Every client id presented at the authorization and token endpoints (migration tests look here).
+        public var clientIDsSeen: Set<String> = []
     }
 
     struct Client { var secret: String?; var method: String; var redirectURIs: [String] }
@@ -42,7 +44,17 @@ public final class OAuthFixture: Sendable {
         var refresh: [String: Refresh] = [:]
         var serial = 0
         var devices: [String: (clientID: String, polls: Int, resource: String?, scope: String?)] = [:]
+        /// After `migrate(to:)`: the authorization server this resource now trusts instead of its own.
+        var movedTo: OAuthFixture?
     }
+
+    /// SEP-2352: from now on the resource's metadata names `other`'s authorization server, and the MCP endpoint
+    /// accepts only tokens `other` issued.
+    public func migrate(to other: OAuthFixture) {
+        state.withLock { $0.movedTo = other }
+    }
+
+    var movedTo: OAuthFixture? { state.withLock { $0.movedTo } }
 
     public static func start(_ options: FixtureOptions = FixtureOptions()) async throws -> OAuthFixture {
         let box = Box()
@@ -116,7 +128,8 @@ public final class OAuthFixture: Sendable {
     }
 
     func scope(of token: String) -> [String] {
-        state.withLock { $0.access[token]?.scope?.split(separator: " ").map(String.init) ?? [] }
+        if let other = movedTo { return other.scope(of: token) }
+        return state.withLock { $0.access[token]?.scope?.split(separator: " ").map(String.init) ?? [] }
     }
 
     /// Every secret the server has handed out (access and refresh tokens, codes, client secrets): what a leak scan looks for.
@@ -131,7 +144,8 @@ public final class OAuthFixture: Sendable {
 
     /// Whether the server accepts this access token now.
     public func accepts(_ token: String) -> Bool {
-        state.withLock { s in
+        if let other = movedTo { return other.accepts(token) }
+        return state.withLock { s in
             guard let a = s.access[token], !a.revoked else { return false }
             return a.expiresAt.map { $0 > Date() } ?? true
         }

@@ -39,7 +39,7 @@ import Testing
         (.metadataWithoutTokenEndpoint, .discoveryFailed, "does not list its authorization and token endpoints"),
         (.plainPKCEOnly, .pkceUnsupported, "S256"),
         (.insecureTokenEndpoint, .insecureEndpoint, "not https"),
-        (.issuerTrailingSlash, .issuerMismatch, "names the issuer"),
+        (.issuerTwoTrailingSlashes, .issuerMismatch, "names the issuer"),
         (.registrationServerError, .registrationFailed, "HTTP 500"),
         (.registrationMalformed, .registrationFailed, "not a JSON object"),
         (.registrationHuge, .network, "sent more than 1024 KiB"),
