@@ -73,7 +73,7 @@ public struct Doctor: Sendable {
             } else if m.registrationEndpoint != nil {
                 plan = "Register a client, then sign in in the browser."
             } else {
-                plan = "Stop: the server offers no registration. Register a client in its dashboard and use --scheme oauth --client-id."
+                plan = "Stop: the server offers no registration. Register a client in its dashboard and run `switchboard set-client NAME --client-id ID` (m on the screen)."
             }
             lines.append("Switchboard would: \(plan)" + (m.deviceAuthorizationEndpoint != nil ? " (On a remote machine: the device code flow.)" : ""))
             return lines

@@ -46,15 +46,15 @@ struct DynamicRegistration {
         guard (200..<300).contains(response.status) else {
             let detail = OAuthErrorBody.from(response.body)?.text ?? "HTTP \(response.status)"
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) failed: \(detail).",
-                                   remedy: (300..<400).contains(response.status) ? "The registration endpoint redirected; Switchboard does not follow redirects there." : "Try again later, or register a client by hand and use `--scheme oauth --client-id`.")
+                                   remedy: (300..<400).contains(response.status) ? "The registration endpoint redirected; Switchboard does not follow redirects there." : "Try again later, or register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
         }
         guard (try? JSONSerialization.jsonObject(with: response.body)) is [String: Any] else {
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) answered with something that is not a JSON object.",
-                                   remedy: "The server's registration is broken; register a client by hand and use `--scheme oauth --client-id`.")
+                                   remedy: "The server's registration is broken; register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
         }
         guard let r = try? JSONDecoder().decode(Response.self, from: response.body), let clientID = r.clientID, !clientID.isEmpty else {
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) returned no client_id.",
-                                   remedy: "The server's registration is broken; register a client by hand and use `--scheme oauth --client-id`.")
+                                   remedy: "The server's registration is broken; register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
         }
         var chosen = r.tokenEndpointAuthMethod ?? method
         if r.clientSecret == nil { chosen = "none" }

@@ -16,6 +16,8 @@ public enum AppAction: Equatable, Sendable {
     case checkFinished(name: String, summary: String)
     /// The doctor's report for a connection.
     case doctorFinished(name: String, lines: [String])
+    /// The runtime tried to set a manual client; nil means it worked.
+    case setClientFinished(error: String?)
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
@@ -28,6 +30,8 @@ public enum AppEffect: Equatable, Sendable {
     case openURL(String)
     case addConnection(NewConnection)
     case removeConnection(name: String)
+    /// Turn a connection into a manual-client one (`switchboard set-client`).
+    case setClient(name: String, clientID: String, clientSecret: String?, redirectPort: Int?)
     /// Talk MCP to the server (initialize, list tools) and record the result for the detail pane.
     case check(name: String)
     /// Replay discovery for a connection without signing in (the doctor) and report back.

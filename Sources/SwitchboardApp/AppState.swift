@@ -54,6 +54,8 @@ public enum Panel: Equatable, Sendable {
     case connect(ConnectPanel)
     case disconnect(DisconnectPanel)
     case add(AddForm)
+    /// Use a client the person registered in the provider's dashboard.
+    case client(ClientForm)
     /// Remove: the connection's name, waiting for y/N.
     case remove(name: String)
     case help

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
     case add, remove, nextField, previousField, submit, check
-    case paste, useDevice, useBrowser, doctor
+    case paste, useDevice, useBrowser, doctor, manualClient
 }
 
 public struct KeyBinding: Sendable {
@@ -32,6 +32,7 @@ public enum KeyMap {
         KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
         KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
         KeyBinding(keys: [.char("D")], hint: ("D", "doctor"), command: .doctor),
+        KeyBinding(keys: [.char("m")], hint: ("m", "own client"), command: .manualClient),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
         KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
@@ -57,6 +58,14 @@ public enum KeyMap {
         KeyBinding(keys: [.tab, .down], hint: ("Tab/↓", "next field"), command: .nextField),
         KeyBinding(keys: [.up], hint: ("↑", "previous"), command: .previousField),
         KeyBinding(keys: [.enter, .ctrl("s")], hint: ("⏎", "add"), command: .submit),
+        KeyBinding(keys: [.escape], hint: ("Esc", "cancel"), command: .cancel),
+    ]
+
+    /// The client form: typing goes into the focused field.
+    public static let client: [KeyBinding] = [
+        KeyBinding(keys: [.tab, .down], hint: ("Tab/↓", "next field"), command: .nextField),
+        KeyBinding(keys: [.up], hint: ("↑", "previous"), command: .previousField),
+        KeyBinding(keys: [.enter, .ctrl("s")], hint: ("⏎", "use this client"), command: .submit),
         KeyBinding(keys: [.escape], hint: ("Esc", "cancel"), command: .cancel),
     ]
 
@@ -96,6 +105,7 @@ public enum KeyMap {
         case .connect: return connect
         case .disconnect: return disconnect
         case .add: return add
+        case .client: return client
         case .remove: return remove
         case .help: return help
         case .doctor: return doctor

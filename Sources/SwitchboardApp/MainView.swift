@@ -23,6 +23,7 @@ public enum MainView {
         case .connect(let p): ConnectPanelView.render(&buffer, p, state: state)
         case .disconnect(let p): DisconnectPanelView.render(&buffer, p)
         case .add(let form): AddFormView.render(&buffer, form)
+        case .client(let form): ClientFormView.render(&buffer, form)
         case .remove(let name): RemoveView.render(&buffer, name)
         case .help: HelpView.render(&buffer)
         case .doctor(let p): DoctorView.render(&buffer, p)
@@ -117,7 +118,8 @@ public enum MainView {
         let badge = StatusText.badge(s.status, kind: s.kind)
         let timing = StatusText.timing(s.status, now: state.now)
         rows.append(("status", badge + (timing.isEmpty ? "" : "  " + timing)))
-        rows.append(("server", c.serverURL.absoluteString))
+        // The MCP era the server answered in rides on the server row, so it shows even on a small screen.
+        rows.append(("server", c.serverURL.absoluteString + (s.info.mcpEra.map { " · MCP " + StatusText.era($0) } ?? "")))
         if s.kind.isOAuth {
             rows.append(("issuer", s.info.issuer ?? "—"))
             let client = s.info.clientID ?? s.clientID
@@ -127,7 +129,6 @@ public enum MainView {
         }
         if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
-        if let era = s.info.mcpEra { rows.append(("mcp", StatusText.era(era))) }
         if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {
         case .error(let m, let remedy):

@@ -44,6 +44,8 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             }
         }
         return []
+    case .setClientFinished(let error):
+        return clientFormFinished(error, &state)
     case .keyPressed(let key):
         if case .resize(let w, let h) = key {
             state.width = w
@@ -64,6 +66,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         }
         if case .add(var form) = state.panel, KeyMap.command(for: key, in: KeyMap.add) == nil {
             return formKey(key, &form, &state)
+        }
+        if case .client(var form) = state.panel, KeyMap.command(for: key, in: KeyMap.client) == nil {
+            return clientFormKey(key, &form, &state)
         }
         guard let command = KeyMap.command(for: key, in: KeyMap.table(for: state)) else { return [] }
         return run(command, &state)
@@ -136,6 +141,8 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         }
         state.panel = .add(form)
         return []
+    case .client(var form):
+        return runClientForm(command, &form, &state)
     case .remove(let name):
         state.panel = nil
         return command == .confirm ? [.removeConnection(name: name), .reload] : []
@@ -187,6 +194,7 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         if let c = state.selectedConnection { state.panel = .remove(name: c.name) }
     case .help: state.panel = .help
     case .doctor: return openDoctor(&state)
+    case .manualClient: return openClientForm(&state)
     case .quit:
         state.quitting = true
         return [.quit]

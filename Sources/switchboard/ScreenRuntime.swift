@@ -142,6 +142,18 @@ final class ScreenRuntime: @unchecked Sendable {
                 let failure: String?
                 do { try engine.integrations.add(request); failure = nil } catch { failure = "\(error)" }
                 _ = try await dispatch(.addFinished(error: failure))
+            case .setClient(let name, let clientID, let secret, let port):
+                let failure: String?
+                do {
+                    var scheme = try engine.integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: port)
+                    if scheme.redirectPort == nil {
+                        scheme.redirectPort = try FreePort.pick()
+                        let chosen = scheme.redirectPort
+                        try engine.integrations.connections.updateScheme(scheme.id) { $0.redirectPort = chosen }
+                    }
+                    failure = nil
+                } catch let e as InvalidInput { failure = e.message } catch { failure = "\(error)" }
+                _ = try await dispatch(.setClientFinished(error: failure))
             case .removeConnection(let name):
                 _ = try? engine.integrations.remove(named: name)
             case .check(let name):

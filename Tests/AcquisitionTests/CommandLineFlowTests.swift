@@ -73,7 +73,7 @@ import Testing
         let r = try await BinaryRunner.runDetached(["connect", "figma"] + home, environment: browserEnv)
         #expect(r.status == 1)
         #expect(r.stderr.contains("does not allow self-registration"))
-        #expect(r.stderr.contains("--scheme oauth --client-id"))
+        #expect(r.stderr.contains("switchboard set-client figma --client-id ID"))
         let status = try await BinaryRunner.runDetached(["status", "figma"] + home)
         #expect(status.stdout.contains("! error"))
         #expect(status.stdout.contains("remedy"))

@@ -169,7 +169,8 @@ import Testing
         // The listener is gone.
         try await Task.sleep(for: .milliseconds(100))
         let status = await HeadlessBrowser.visit(URL(string: redirect! + "?code=x&state=y")!)
-        #expect(status == nil)
+        // Nothing answers, or (tests run in parallel) another test's server that the kernel gave the freed port to.
+        #expect(status == nil || status == 404)
     }
 
     @Test func callbackTimesOut() async throws {

@@ -16,18 +16,20 @@ enum Sample {
         return [
             c("linear", "https://mcp.linear.app/mcp", .oauthDynamic, .connected(expiresAt: now.addingTimeInterval(54 * 60)),
               info: SchemeInfo(issuer: "https://mcp.linear.app", clientID: "client-7f3a9b2c41", grantedScopes: ["read", "write"],
-                               lastRefreshAt: now.addingTimeInterval(-600), lastRefreshResult: "ok", supportsRevocation: true)),
+                               lastRefreshAt: now.addingTimeInterval(-600), lastRefreshResult: "ok", supportsRevocation: true).withEra("2026-07-28")),
             c("github", "https://api.githubcopilot.com/mcp/", .bearer, .connected(expiresAt: nil)),
             c("notion", "https://mcp.notion.com/mcp", .oauthDynamic, .expired(reason: "The server refused the refresh (invalid_grant).", since: now.addingTimeInterval(-120)),
               info: SchemeInfo(issuer: "https://api.notion.com", clientID: "notion-client-1")),
             c("sentry", "https://mcp.sentry.dev/mcp", .oauthDynamic, .refreshing),
             c("figma", "https://mcp.figma.com/mcp", .oauthDynamic, .error(
                 message: "The authorization server https://www.figma.com refused to register a client (HTTP 403); it does not allow self-registration.",
-                remedy: "Register a client in the provider's developer dashboard with the redirect URI http://127.0.0.1:33418/callback, then run `switchboard remove figma` and `switchboard add figma https://mcp.figma.com/mcp --scheme oauth --client-id ID`.")),
+                remedy: "Register a client in the provider's developer dashboard with the redirect URI http://127.0.0.1:33418/callback, then run `switchboard set-client figma --client-id ID` (add `--client-secret-stdin` if it has a secret) and connect again; Switchboard keeps that redirect URI for this connection.")),
             c("local", "http://127.0.0.1:8080/mcp", .oauthDynamic, .notConnected),
             c("internal", "https://tools.internal.example.com/v2/very/long/path/mcp", .none, .notConnected),
         ]
     }
+
+    static func figmaSelected(_ s: inout AppState) { s.selected = s.connections.firstIndex { $0.name == "figma" } ?? 0 }
 
     static func state(_ configure: (inout AppState) -> Void = { _ in }) -> AppState {
         var s = AppState(connections: connections, now: now)
@@ -135,6 +137,21 @@ enum Sample {
         #expect(!MainView.render(state).text.contains("canary"), "the token is never drawn")
     }
 
+    @Test func clientForm() {
+        var form = ClientForm(name: "figma", clientID: nil, redirectPort: 33418)
+        form.clientID = "dash-7f3a"
+        form.secret = "sbcanary-client-secret"
+        form.focus = .secret
+        let state = Sample.state { Sample.figmaSelected(&$0); $0.panel = .client(form) }
+        Self.check("client-form", state)
+        #expect(!MainView.render(state).text.contains("sbcanary"), "the secret is never drawn")
+        form.secret = ""
+        form.focus = .port
+        form.port = "80"
+        form.error = "the redirect port must be between 1024 and 65535 (it becomes http://127.0.0.1:PORT/callback)"
+        Self.check("client-form-error", Sample.state { Sample.figmaSelected(&$0); $0.panel = .client(form) })
+    }
+
     @Test func removeConfirmation() { Self.check("remove-confirm", Sample.state { $0.selected = 6; $0.panel = .remove(name: "internal") }) }
 
     static var waitingPanel: ConnectPanel {
@@ -173,4 +190,12 @@ enum Sample {
     @Test func filter() { Self.check("filter", Sample.state { $0.filter = "no"; $0.filtering = true }) }
     @Test func tooSmall() { Self.check("too-small", Sample.state { $0.width = 50; $0.height = 12 }) }
     @Test func wide() { Self.check("wide-120x30", Sample.state { $0.width = 120; $0.height = 30; $0.selected = 4 }) }
+}
+
+extension SchemeInfo {
+    func withEra(_ era: String) -> SchemeInfo {
+        var copy = self
+        copy.mcpEra = era
+        return copy
+    }
 }
