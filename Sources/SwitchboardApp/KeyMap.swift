@@ -32,8 +32,8 @@ public enum KeyMap {
         KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
         KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
         KeyBinding(keys: [.char("D")], hint: ("D", "doctor"), command: .doctor),
-        KeyBinding(keys: [.char("m")], hint: ("m", "own client"), command: .manualClient),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
+        KeyBinding(keys: [.char("m")], hint: ("m", "client"), command: .manualClient),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
         KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
     ]

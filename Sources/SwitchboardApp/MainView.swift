@@ -111,7 +111,8 @@ public enum MainView {
         guard let s = c.primaryScheme else { return }
         if s.kind.isOAuth {
             // The doctor is one key away from every OAuth connection's details.
-            let hint = " D doctor "
+            // A server that refused registration: the manual path is one key away too.
+            let hint = (s.status.needsAttention ? " m client ─" : "") + " D doctor "
             b.put(hint, x: r.maxX - 2 - hint.count, y: r.maxY - 1, style: Style(dim: true))
         }
         var rows: [(String, String)] = []

@@ -203,7 +203,8 @@ import Testing
     }
 
     @Test func footerIsDrawnFromTheKeyTable() {
-        let wide = MainView.render(Sample.state { $0.width = 120; $0.height = 30 }).rows[29]
+        // Wide enough for every hint; narrower footers drop the ones that do not fit (help and quit stay).
+        let wide = MainView.render(Sample.state { $0.width = 132; $0.height = 30 }).rows[29]
         for binding in KeyMap.main { if let hint = binding.hint { #expect(wide.contains("\(hint.key) \(hint.label)")) } }
         let narrow = MainView.render(Sample.state()).rows[23]
         #expect(narrow.hasSuffix("? help  q quit"), "help and quit always stay")
