@@ -35,7 +35,11 @@ public struct ConnectionAuthorizer: Sendable {
     /// throws `AuthorizationRequired` or `AuthorizationServerMoved` when a new sign-in is.
     func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-            throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+            if connection.primaryScheme?.kind == .bearer {
+                throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+            }
+            throw AcquisitionError(.needsReconnect, "\(connection.name) asks for authorization, but it was added with no credential.",
+                                   remedy: "Run `switchboard remove \(connection.name)`, then add it again without `--scheme none` to sign in with OAuth.")
         }
         // Remembered discovery is stale once the server challenges.
         await actor.forgetDiscoveries()

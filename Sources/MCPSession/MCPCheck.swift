@@ -100,27 +100,30 @@ public struct MCPSessionRunner: Sendable {
 
     public func check() async throws -> CheckReport {
         let (report, _) = try await inEither(modern: { client, found in
-            var tools: [Tool] = []
-            var cursor: String?
-            repeat {
-                let page = try await client.listTools(cursor: cursor)
-                tools += page.tools
-                cursor = page.next
-            } while cursor != nil && tools.count < 10_000
+            let tools = try await Self.allTools { try await client.listTools(cursor: $0) }
             return CheckReport(serverName: found.serverName, serverVersion: found.serverVersion, protocolVersion: ModernClient.version,
                                era: MCPEra.modern.rawValue, tools: tools.map(Self.summary))
         }, handshake: { client, initialized in
-            var tools: [Tool] = []
-            var cursor: String?
-            repeat {
+            let tools = try await Self.allTools { cursor in
                 let page = try await client.listTools(cursor: cursor)
-                tools += page.tools
-                cursor = page.nextCursor
-            } while cursor != nil && tools.count < 10_000
+                return (page.tools, page.nextCursor)
+            }
             return CheckReport(serverName: initialized.serverInfo.name, serverVersion: initialized.serverInfo.version,
                                protocolVersion: initialized.protocolVersion, era: MCPEra.handshake.rawValue, tools: tools.map(Self.summary))
         })
         return report
+    }
+
+    /// Every page of `tools/list`, up to 10,000 tools (a server cannot make Switchboard page forever).
+    static func allTools(_ page: (String?) async throws -> (tools: [Tool], next: String?)) async throws -> [Tool] {
+        var tools: [Tool] = []
+        var cursor: String?
+        repeat {
+            let next = try await page(cursor)
+            tools += next.tools
+            cursor = next.next
+        } while cursor != nil && tools.count < 10_000
+        return tools
     }
 
     static func summary(_ tool: Tool) -> CheckReport.ToolSummary {

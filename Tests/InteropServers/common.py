@@ -23,6 +23,16 @@ def arguments(description: str) -> argparse.Namespace:
     return p.parse_args()
 
 
+def static_client(args):
+    """The client a person would have registered in the provider's dashboard (--static-client ID[:SECRET])."""
+    from mcp.shared.auth import OAuthClientInformationFull
+    client_id, _, secret = args.static_client.partition(":")
+    return OAuthClientInformationFull(
+        client_id=client_id, client_secret=secret or None, redirect_uris=[args.static_redirect],
+        token_endpoint_auth_method="client_secret_basic" if secret else "none",
+        grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope=args.scope)
+
+
 def bind_loopback() -> socket.socket:
     """A listening socket on 127.0.0.1 with a port from the kernel."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

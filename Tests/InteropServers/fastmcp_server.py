@@ -2,12 +2,11 @@
 127.0.0.1 with a port from the kernel. The provider is FastMCP's own, unchanged; only its module-level
 access-token lifetime is set from --token-ttl, so the tests can watch a token expire."""
 
-from common import EventLog, ModernOnly, arguments, bind_loopback, serve
+from common import EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
 from fastmcp import FastMCP
 from fastmcp.server.auth.providers import in_memory
 from fastmcp.server.auth.providers.in_memory import InMemoryOAuthProvider
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
-from mcp.shared.auth import OAuthClientInformationFull
 
 
 def main():
@@ -22,11 +21,8 @@ def main():
         revocation_options=RevocationOptions(enabled=True),
         required_scopes=[args.scope])
     if args.static_client:
-        client_id, _, secret = args.static_client.partition(":")
-        provider.clients[client_id] = OAuthClientInformationFull(
-            client_id=client_id, client_secret=secret or None, redirect_uris=[args.static_redirect],
-            token_endpoint_auth_method="client_secret_basic" if secret else "none",
-            grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope=args.scope)
+        client = static_client(args)
+        provider.clients[client.client_id] = client
     server = FastMCP("fastmcp-interop", auth=provider)
 
     @server.tool

@@ -6,7 +6,7 @@ SDK's handlers hand it and signs the person in at once (there is no login page t
 import secrets
 import time
 
-from common import EventLog, ModernOnly, arguments, bind_loopback, serve
+from common import EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
 from mcp.server.auth.provider import (AccessToken, AuthorizationCode, AuthorizationParams, RefreshToken,
                                       construct_redirect_uri)
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
@@ -81,11 +81,8 @@ def main():
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     provider = AutoApprovingProvider(args.token_ttl)
     if args.static_client:
-        client_id, _, secret = args.static_client.partition(":")
-        provider.clients[client_id] = OAuthClientInformationFull(
-            client_id=client_id, client_secret=secret or None, redirect_uris=[args.static_redirect],
-            token_endpoint_auth_method="client_secret_basic" if secret else "none",
-            grant_types=["authorization_code", "refresh_token"], response_types=["code"], scope=args.scope)
+        client = static_client(args)
+        provider.clients[client.client_id] = client
     server = MCPServer(
         name="python-sdk-interop", version="2.3.0", auth_server_provider=provider,
         auth=AuthSettings(
