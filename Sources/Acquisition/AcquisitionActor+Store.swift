@@ -1,0 +1,50 @@
+import Foundation
+import SwitchboardCore
+
+extension AcquisitionActor {
+    /// Fixes the scheme's redirect port (not a secret; the one thing a refused or manual flow keeps).
+    func keepRedirectPort(_ schemeID: String, _ port: Int) async {
+        guard (try? scheme(schemeID).1.redirectPort) != port else { return }
+        let ticket = env.integrations.enqueueScheme(schemeID) { $0.redirectPort = port }
+        do { try await ticket.wait() } catch { env.logger.error("could not record the redirect port: \(error)") }
+    }
+
+    /// Saves a completed flow's client and tokens (only a complete flow stores anything) and marks it connected.
+    func store(grant: TokenClient.Grant, schemeID: String, scheme: AuthScheme, meta: AuthorizationServerMetadata, found: DiscoveryResult,
+               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) async throws -> TokenSet {
+        let now = env.now()
+        let tokens = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
+                              expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
+                              scopes: grant.scope ?? requestedScopes ?? [], resource: found.resource, issuer: meta.issuer, clientID: client.clientID,
+                              tokenEndpoint: tokenEndpoint.absoluteString, revocationEndpoint: meta.revocationEndpoint, obtainedAt: now)
+        do {
+            try env.secrets.updateScheme(schemeID) { entry in
+                if scheme.kind == .oauthDynamic { entry.registrations[meta.issuer] = client } else { entry.registrations[meta.issuer] = client.withoutSecret }
+                entry.tokens = tokens
+            }
+        } catch {
+            throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
+        }
+        // Queued, not awaited: the tokens are durable, so the flow reports `connected` now; the stream
+        // ends only after the status line is on disk too (`runConnect` flushes).
+        let port = URL(string: client.redirectURI)?.port
+        // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
+        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), wait: false, redirectPort: port) { info in
+            info.issuer = meta.issuer
+            info.clientID = client.clientID
+            info.grantedScopes = tokens.scopes
+            info.lastError = nil
+            info.supportsRevocation = meta.revocationEndpoint != nil
+        }
+        return tokens
+    }
+}
+
+extension ClientRegistration {
+    /// A person's client secret lives in `manualClientSecret`; the issuer record keeps the rest.
+    var withoutSecret: ClientRegistration {
+        var copy = self
+        copy.clientSecret = nil
+        return copy
+    }
+}
