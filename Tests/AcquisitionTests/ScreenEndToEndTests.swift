@@ -112,3 +112,39 @@ import Testing
         try await tmux.waitFor("SCREEN-EXITED-0")
     }
 }
+
+/// The manual path on the screen: registration refused, `m`, the client id typed in, connected.
+@Suite(.serialized) struct ScreenManualClientTests {
+    @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
+    func refusedRegistrationThenOwnClientWithKeys() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.registration = .closed })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let bin = BinaryRunner.binary.path
+        _ = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+        let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+        try await TmuxSession.run(command: command) { tmux in
+            try await tmux.waitFor("○ not connected")
+            try await tmux.send("c")
+            try await tmux.waitFor("does not allow self-registration")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("m client")
+            try await tmux.send("m")
+            let form = try await tmux.waitFor("Use your own client for figma")
+            // The redirect URI the refusal named is the one the form keeps: register exactly that.
+            let uri = try #require(form.firstMatch(of: /Redirect URI\s+(http:\/\/127\.0\.0\.1:\d+\/callback)/)?.1, "\(form)")
+            fixture.preregister(clientID: "dash-42", redirectURIs: [String(uri)])
+            try await tmux.send("-l", "dash-42")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("now signs in with your client")
+            try await tmux.send("c")
+            try await tmux.waitFor("✓ Connected")
+            try await tmux.send("Enter")
+            let connected = try await tmux.waitFor("● connected")
+            #expect(connected.contains("oauth (manual)") || connected.contains("dash-42"), "\(connected)")
+            #expect(fixture.counters.lastAuthorizationQuery["redirect_uri"] == String(uri))
+            try await tmux.send("q")
+            try await tmux.waitFor("SCREEN-EXITED-0")
+        }
+    }
+}
