@@ -81,8 +81,17 @@ extension Switchboard {
             let engine = Engine(global: global, browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthScheme(named: name)
-            let last = await Engine.follow(await engine.actor.disconnect(schemeID: scheme.id))
-            guard case .disconnected = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+            var triedRevoking = false
+            var last: AcquisitionEvent?
+            for await event in await engine.actor.disconnect(schemeID: scheme.id) {
+                if case .revoking = event { triedRevoking = true }
+                last = event
+                Engine.print(event)
+            }
+            guard case .disconnected(let revoked) = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+            if triedRevoking && !revoked {
+                print("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")
+            }
         }
     }
 

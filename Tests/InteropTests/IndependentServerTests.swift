@@ -57,6 +57,11 @@ import Testing
         let revocations = server.events("/revoke")
         #expect(revocations.map(\.token_type_hint) == ["refresh_token", "access_token"], "\(home.log)")
         #expect(revocations.allSatisfy { $0.authorization == "Basic" && $0.fields?.contains("client_secret") == false })
+        // Both servers' revocation handler wants `client_secret` in the form even with Basic (see the README):
+        // they answer 400, and Switchboard says the revocation was not confirmed.
+        if revocations.contains(where: { $0.status != 200 }) {
+            #expect(disconnect.stdout.contains("did not confirm the revocation"), "\(home.log)")
+        }
         #expect(try await home.run(["token", "svc"]).status == 3)
 
         // Reconnect reuses the registration: no second /register.
