@@ -133,17 +133,29 @@ extension Engine {
                     throw CLIError.failure("\(connection.name) \(why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
                 }
                 attempts += 1
-                if let wanted {
-                    let held = (try integrations.secrets.secrets(for: scheme.id)).tokens?.scopes ?? scheme.scopes
-                    var union = held.filter { $0 != "offline_access" }
-                    for s in wanted where !union.contains(s) { union.append(s) }
-                    try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
-                }
+                if let wanted { try widenScopes(scheme, to: wanted) }
                 FileHandle.standardError.write(Data("switchboard: \(connection.name) \(why); signing in again.\n".utf8))
                 let last = await Engine.follow(await actor.connect(schemeID: scheme.id), toStandardError: true)
                 guard case .connected = last else { throw CLIError.failure("signing in to \(connection.name) again failed") }
                 connection = try integrations.connection(named: connection.name)
             }
+        }
+    }
+
+    /// The next sign-in asks for the union of the scopes held and `wanted` (SEP-2350).
+    func widenScopes(_ scheme: AuthScheme, to wanted: [String]) throws {
+        let held = (try integrations.secrets.secrets(for: scheme.id)).tokens?.scopes ?? scheme.scopes
+        var union = held.filter { $0 != "offline_access" }
+        for s in wanted where !union.contains(s) { union.append(s) }
+        try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
+    }
+
+    /// The scopes an MCP error asks for, when it is a scope challenge.
+    static func scopesAsked(by error: any Error) -> [String]? {
+        switch error {
+        case let e as InsufficientScope: e.scopes
+        case let e as AuthorizationRequired where !e.scopes.isEmpty: e.scopes
+        default: nil
         }
     }
 

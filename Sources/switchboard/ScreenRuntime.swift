@@ -168,7 +168,13 @@ final class ScreenRuntime: @unchecked Sendable {
                         engine.recordCheck(connection, summary, era: MCPEra(rawValue: report.era))
                     } catch {
                         summary = "failed: \(describe(error))"
-                        if let connection = try? engine.integrations.connection(named: name) { engine.recordCheck(connection, summary) }
+                        if let connection = try? engine.integrations.connection(named: name) {
+                            engine.recordCheck(connection, summary)
+                            // A scope challenge: the next sign-in (r) asks for the union.
+                            if let wanted = Engine.scopesAsked(by: error), let scheme = connection.primaryScheme, scheme.kind.isOAuth {
+                                try? engine.widenScopes(scheme, to: wanted)
+                            }
+                        }
                     }
                     feed.yield(.action(.checkFinished(name: name, summary: summary)))
                 }
