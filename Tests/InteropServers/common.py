@@ -104,14 +104,18 @@ class EventLog:
 
         async def watch(message):
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                # Written before the answer leaves: a client that has its answer finds the record.
+                record["status"] = message["status"]
+                self.write(record)
+                status["written"] = True
             await send(message)
 
         try:
             await self.app(scope, replay, watch)
         finally:
-            record["status"] = status.get("code")
-            self.write(record)
+            if not status.get("written"):
+                record["status"] = None
+                self.write(record)
 
 
 class ModernOnly:
