@@ -77,10 +77,8 @@ extension AcquisitionActor {
                     // A refusal may mean the resource now trusts another authorization server (SEP-2352):
                     // then say so, and never take the old client there.
                     if let moved = await movedAuthorizationServer(schemeID: schemeID, challenge: nil) {
-                        let (connection, _) = try self.scheme(schemeID)
-                        let e = Self.movedError(connection.name, to: moved)
-                        try await expire(schemeID, reason: e.message, dropTokens: true)
-                        throw e
+                        await markMoved(schemeID: schemeID, to: moved)
+                        throw Self.movedError(try self.scheme(schemeID).0.name, to: moved)
                     }
                     try await expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
                                dropRegistration: code == "invalid_client" ? tokens.issuer : nil)

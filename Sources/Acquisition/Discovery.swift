@@ -142,13 +142,18 @@ public struct Discovery: Sendable {
         }
     }
 
-    /// The protocol version an `initialize` answer names (JSON or one SSE event), if it is a plain token.
+    /// The protocol version an `initialize` answer names (a JSON body, or the first `data:` line of an SSE
+    /// answer), if it is a plain version token.
     static func negotiatedVersion(_ response: HTTPResponseSpec) -> String? {
-        var text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
-        if let data = text.range(of: "data:") { text = String(text[data.upperBound...]) }
-        guard let start = text.range(of: #""protocolVersion":""#) else { return nil }
-        let version = text[start.upperBound...].prefix { $0 != "\"" }
-        return version.count <= 20 && version.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) ? String(version) : nil
+        var payload = response.body
+        if response.value("Content-Type")?.lowercased().hasPrefix("text/event-stream") == true {
+            let line = String(decoding: payload, as: UTF8.self).split(whereSeparator: \.isNewline).first { $0.hasPrefix("data:") }
+            payload = Data((line?.dropFirst(5) ?? "").utf8)
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
+              let version = (object["result"] as? [String: Any])?["protocolVersion"] as? String,
+              version.count <= 20, version.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return nil }
+        return version
     }
 
     /// Fetches a JSON document; nil for 404 and other non-success answers (the caller tries the next candidate).

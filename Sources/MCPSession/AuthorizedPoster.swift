@@ -26,9 +26,9 @@ public struct AuthorizedPoster: Sendable {
         var response = try await send(body, extra, token: token)
         if response.status == 401 {
             let challenge = WWWAuthenticate.bearer(in: response.values("WWW-Authenticate"))
-            try await authorizer.answer(challenge, sentToken: token)
-            // Only a plain rejection of a token we sent gets here: refresh once and try again.
-            token = try await authorizer.afterRejection(of: token!)
+            // Either a new sign-in is needed (thrown), or the token we sent was plainly refused: refresh once.
+            let rejected = try await authorizer.answer(challenge, sentToken: token)
+            token = try await authorizer.afterRejection(of: rejected)
             response = try await send(body, extra, token: token)
             if response.status == 401 {
                 throw AcquisitionError(.needsReconnect, "\(authorizer.connection.name) refused a freshly refreshed token.",
@@ -65,6 +65,5 @@ public struct AuthorizationRequired: Error, Equatable {
 
 /// The protected-resource metadata now names another authorization server (SEP-2352).
 public struct AuthorizationServerMoved: Error, Equatable {
-    public var from: String
     public var to: String
 }

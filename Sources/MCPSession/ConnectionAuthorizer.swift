@@ -31,9 +31,9 @@ public struct ConnectionAuthorizer: Sendable {
         }
     }
 
-    /// Decides what a 401 means before anything is refreshed. Returns when a refresh is the answer;
-    /// throws `AuthorizationRequired` or `AuthorizationServerMoved` when a new sign-in is.
-    func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws {
+    /// Decides what a 401 means before anything is refreshed. Returns the refused token when a refresh is
+    /// the answer; throws `AuthorizationRequired` or `AuthorizationServerMoved` when a new sign-in is.
+    func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws -> String {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
             if connection.primaryScheme?.kind == .bearer {
                 throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
@@ -43,14 +43,14 @@ public struct ConnectionAuthorizer: Sendable {
         }
         // Remembered discovery is stale once the server challenges.
         await actor.forgetDiscoveries()
-        let held = (try? secrets.secrets(for: scheme.id))?.tokens
         let asked = challenge?.scopes ?? []
-        guard let held, sentToken != nil else { throw AuthorizationRequired(scopes: asked) }
+        guard let sentToken, let held = (try? secrets.secrets(for: scheme.id))?.tokens else { throw AuthorizationRequired(scopes: asked) }
         if let moved = await actor.movedAuthorizationServer(schemeID: scheme.id, challenge: challenge) {
             await actor.markMoved(schemeID: scheme.id, to: moved)
-            throw AuthorizationServerMoved(from: held.issuer, to: moved)
+            throw AuthorizationServerMoved(to: moved)
         }
         if !asked.allSatisfy(held.scopes.contains) { throw AuthorizationRequired(scopes: asked) }
+        return sentToken
     }
 
     /// The server refused `token`: refresh once (an OAuth scheme), else the person must reconnect.

@@ -62,7 +62,7 @@ public struct MCPSessionRunner: Sendable {
                     let client = modern
                     let found = try await client.discover()
                     guard found.supportedVersions.contains(ModernClient.version) else {
-                        throw ModernClient.RPCError(code: -32022, message: "supports only \(found.supportedVersions.joined(separator: ", "))", supported: found.supportedVersions)
+                        throw ModernClient.RPCError(code: -32022, message: "supports only \(found.supportedVersions.joined(separator: ", "))")
                     }
                     return (try await body(client, found), .modern)
                 case .handshake:

@@ -17,7 +17,6 @@ struct ModernClient: Sendable {
     struct RPCError: Error, CustomStringConvertible {
         var code: Int
         var message: String
-        var supported: [String]?
         var description: String { "JSON-RPC error \(code): \(message)" }
     }
 
@@ -68,15 +67,13 @@ struct ModernClient: Sendable {
         var headers = [("MCP-Protocol-Version", Self.version), ("Mcp-Method", method)]
         if let name { headers.append(("Mcp-Name", Self.headerValue(name))) }
         let response = try await poster.post(body, headers: headers)
-        let messages = MCPHTTPError.messages(in: response)
+        let messages = response.mcpMessages
         // The answer is the message with our id; notifications before it (progress, logs) are skipped.
         let answer = messages.lazy.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
             .first { ($0["id"] as? NSNumber)?.intValue == id && ($0["result"] != nil || $0["error"] != nil) }
         if let error = answer?["error"] as? [String: Any] {
-            let data = error["data"] as? [String: Any]
             throw RPCError(code: (error["code"] as? NSNumber)?.intValue ?? 0,
-                           message: Redact.serverText(error["message"] as? String ?? "", limit: 160),
-                           supported: (data?["supported"] as? [Any])?.compactMap { $0 as? String })
+                           message: Redact.serverText(error["message"] as? String ?? "", limit: 160))
         }
         guard (200..<300).contains(response.status) else { throw MCPHTTPError(response: response, url: poster.url) }
         guard let result = answer?["result"] as? [String: Any] else {

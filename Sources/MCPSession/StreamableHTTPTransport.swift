@@ -10,8 +10,7 @@ import SwitchboardCore
 public actor StreamableHTTPTransport: Transport {
     public nonisolated let logger: Logger
     let url: URL
-    let http: any HTTPTransport
-    let authorizer: ConnectionAuthorizer
+    let poster: AuthorizedPoster
     var sessionID: String?
     var protocolVersion: String?
     let stream: AsyncThrowingStream<Data, any Error>
@@ -20,8 +19,7 @@ public actor StreamableHTTPTransport: Transport {
     public init(url: URL, http: any HTTPTransport, authorizer: ConnectionAuthorizer,
                 logger: Logger = Logger(label: "switchboard.mcp", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.url = url
-        self.http = http
-        self.authorizer = authorizer
+        self.poster = AuthorizedPoster(url: url, http: http, authorizer: authorizer)
         self.logger = logger
         (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
     }
@@ -38,7 +36,7 @@ public actor StreamableHTTPTransport: Transport {
         var headers: [(String, String)] = []
         if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
         if let protocolVersion { headers.append(("MCP-Protocol-Version", protocolVersion)) }
-        let response = try await AuthorizedPoster(url: url, http: http, authorizer: authorizer).post(data, headers: headers)
+        let response = try await poster.post(data, headers: headers)
         if response.status == 404, sessionID != nil {
             sessionID = nil
             throw AcquisitionError(.network, "The MCP session expired on the server.", remedy: "Run the command again.")
@@ -46,7 +44,7 @@ public actor StreamableHTTPTransport: Transport {
         guard (200..<300).contains(response.status) else { throw MCPHTTPError(response: response, url: url) }
         if let id = response.value("Mcp-Session-Id") { sessionID = id }
         guard response.status != 202, !response.body.isEmpty else { return }
-        for message in MCPHTTPError.messages(in: response) { deliver(message) }
+        for message in response.mcpMessages { deliver(message) }
     }
 
     private func deliver(_ message: Data) {

@@ -97,10 +97,11 @@ public struct Integrations: Sendable {
     }
 
     /// Turns a connection into one that uses a client the person registered by hand (the manual path),
-    /// keeping the connection, its redirect port and its history; stored tokens are dropped, since they
-    /// belong to the old client. A secret, when given, goes to the secret store.
+    /// keeping the connection, its redirect port (one is chosen now when it has none) and its history;
+    /// stored tokens are dropped, since they belong to the old client. A secret, when given, goes to the
+    /// secret store. Returns the redirect port the client must allow.
     @discardableResult
-    public func setManualClient(named name: String, clientID: String, clientSecret: String?, redirectPort: Int?) throws -> AuthScheme {
+    public func setManualClient(named name: String, clientID: String, clientSecret: String?, redirectPort: Int?) throws -> Int {
         let id = clientID.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { throw InvalidInput("give the client id you registered in the provider's dashboard: `--client-id ID`") }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
@@ -113,6 +114,7 @@ public struct Integrations: Sendable {
             updated.kind = .oauthManual
             updated.clientID = id
             if let redirectPort { updated.redirectPort = redirectPort }
+            if updated.redirectPort == nil { updated.redirectPort = try FreePort.pick() }
             updated.status = .notConnected
             updated.info.clientID = nil
             file.connections[index].schemes[0] = updated
@@ -122,7 +124,7 @@ public struct Integrations: Sendable {
             entry.manualClientSecret = clientSecret
             entry.tokens = nil
         }
-        return scheme
+        return scheme.redirectPort!
     }
 
     /// Removes a connection and every secret of its schemes.

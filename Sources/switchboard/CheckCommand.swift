@@ -114,27 +114,13 @@ extension Engine {
             do {
                 return try await body(MCPSessionRunner(http: http, authorizer: authorizer(connection), era: era))
             } catch {
-                let wanted: [String]?
-                let why: String
-                switch error {
-                case let e as InsufficientScope:
-                    wanted = e.scopes
-                    why = "asks for more access (\(Redact.serverText(e.scopes.joined(separator: " "), limit: 120)))"
-                case let e as AuthorizationRequired:
-                    wanted = e.scopes
-                    why = e.scopes.isEmpty ? "asks you to sign in" : "asks for \(Redact.serverText(e.scopes.joined(separator: " "), limit: 120))"
-                case let e as AuthorizationServerMoved:
-                    wanted = nil
-                    why = "moved to a new authorization server (\(Redact.serverText(e.to, limit: 80)))"
-                default:
-                    throw error
-                }
+                guard let again = Engine.signInAgain(for: error) else { throw error }
                 guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-                    throw CLIError.failure("\(connection.name) \(why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
+                    throw CLIError.failure("\(connection.name) \(again.why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
                 }
                 attempts += 1
-                if let wanted { try widenScopes(scheme, to: wanted) }
-                FileHandle.standardError.write(Data("switchboard: \(connection.name) \(why); signing in again.\n".utf8))
+                if let wanted = again.scopes { try widenScopes(scheme, to: wanted) }
+                FileHandle.standardError.write(Data("switchboard: \(connection.name) \(again.why); signing in again.\n".utf8))
                 let last = await Engine.follow(await actor.connect(schemeID: scheme.id), toStandardError: true)
                 guard case .connected = last else { throw CLIError.failure("signing in to \(connection.name) again failed") }
                 connection = try integrations.connection(named: connection.name)
@@ -150,12 +136,15 @@ extension Engine {
         try integrations.connections.updateScheme(scheme.id) { $0.scopes = union }
     }
 
-    /// The scopes an MCP error asks for, when it is a scope challenge.
-    static func scopesAsked(by error: any Error) -> [String]? {
+    /// What another sign-in answers: a scope challenge (the scopes to add) or a server that moved to
+    /// another authorization server (no scopes); nil for every other error.
+    static func signInAgain(for error: any Error) -> (scopes: [String]?, why: String)? {
+        func list(_ scopes: [String]) -> String { Redact.serverText(scopes.joined(separator: " "), limit: 120) }
         switch error {
-        case let e as InsufficientScope: e.scopes
-        case let e as AuthorizationRequired where !e.scopes.isEmpty: e.scopes
-        default: nil
+        case let e as InsufficientScope: return (e.scopes, "asks for more access (\(list(e.scopes)))")
+        case let e as AuthorizationRequired: return (e.scopes, e.scopes.isEmpty ? "asks you to sign in" : "asks for \(list(e.scopes))")
+        case let e as AuthorizationServerMoved: return (nil, "moved to a new authorization server (\(Redact.serverText(e.to, limit: 80)))")
+        default: return nil
         }
     }
 

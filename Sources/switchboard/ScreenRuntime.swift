@@ -145,12 +145,7 @@ final class ScreenRuntime: @unchecked Sendable {
             case .setClient(let name, let clientID, let secret, let port):
                 let failure: String?
                 do {
-                    var scheme = try engine.integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: port)
-                    if scheme.redirectPort == nil {
-                        scheme.redirectPort = try FreePort.pick()
-                        let chosen = scheme.redirectPort
-                        try engine.integrations.connections.updateScheme(scheme.id) { $0.redirectPort = chosen }
-                    }
+                    try engine.integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: port)
                     failure = nil
                 } catch let e as InvalidInput { failure = e.message } catch { failure = "\(error)" }
                 _ = try await dispatch(.setClientFinished(error: failure))
@@ -171,7 +166,8 @@ final class ScreenRuntime: @unchecked Sendable {
                         if let connection = try? engine.integrations.connection(named: name) {
                             engine.recordCheck(connection, summary)
                             // A scope challenge: the next sign-in (r) asks for the union.
-                            if let wanted = Engine.scopesAsked(by: error), let scheme = connection.primaryScheme, scheme.kind.isOAuth {
+                            if let wanted = Engine.signInAgain(for: error)?.scopes, !wanted.isEmpty,
+                               let scheme = connection.primaryScheme, scheme.kind.isOAuth {
                                 try? engine.widenScopes(scheme, to: wanted)
                             }
                         }

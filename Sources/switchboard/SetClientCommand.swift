@@ -27,32 +27,8 @@ extension Switchboard {
                 secret = SecretInput.read(prompt: "Client secret for \(name): ")
                 guard secret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }
-            var scheme = try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: redirectPort)
-            if scheme.redirectPort == nil {
-                scheme.redirectPort = try FreePort.pick()
-                let port = scheme.redirectPort
-                try integrations.connections.updateScheme(scheme.id) { $0.redirectPort = port }
-            }
-            print("\(name) now signs in with the client \(Console.safe(clientID)) and the redirect URI \(AuthScheme.redirectURI(port: scheme.redirectPort!)). Run `switchboard connect \(name)`.")
+            let port = try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: redirectPort)
+            print("\(name) now signs in with the client \(Console.safe(clientID)) and the redirect URI \(AuthScheme.redirectURI(port: port)). Run `switchboard connect \(name)`.")
         }
-    }
-}
-
-/// A loopback port that is free now, for a redirect URI fixed before the first sign-in.
-enum FreePort {
-    static func pick() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CLIError.failure("could not open a socket to choose a redirect port; pass --redirect-port") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CLIError.failure("could not choose a redirect port; pass --redirect-port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

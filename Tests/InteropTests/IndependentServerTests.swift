@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import SwitchboardCore
 import SwitchboardTestSupport
 import Testing
 
@@ -12,7 +10,7 @@ import Testing
     @Test(arguments: InteropServer.Flavor.allCases)
     func dynamicRegistrationLifecycle(_ flavor: InteropServer.Flavor) async throws {
         let server = try await InteropServer.start(flavor, ["--token-ttl", "4"])
-        var home = InteropHome()
+        var home = BinaryHome()
         defer { server.stop(); home.remove() }
 
         #expect(try await home.run(["add", "svc", server.serverURL.absoluteString]).status == 0)
@@ -76,17 +74,17 @@ import Testing
 
         // No token reached anything but `token`'s standard output.
         for secret in [before, after.stdout].map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !secret.isEmpty {
-            #expect(!home.transcript.dropLast(0).filter { !$0.hasPrefix("$ switchboard token") }.contains { $0.contains(secret) })
+            #expect(!home.transcript.filter { !$0.hasPrefix("$ switchboard token") }.contains { $0.contains(secret) })
         }
     }
 
     @Test(arguments: InteropServer.Flavor.allCases)
     func staticClient(_ flavor: InteropServer.Flavor) async throws {
-        let port = try freePort()
+        let port = try FreePort.pick()
         let redirect = "http://127.0.0.1:\(port)/callback"
         let server = try await InteropServer.start(flavor, ["--registration", "off", "--static-client", "dashboard-client:s3cr3t-sbcanary",
                                                             "--static-redirect", redirect])
-        var home = InteropHome()
+        var home = BinaryHome()
         defer { server.stop(); home.remove() }
         let add = try await home.run(["add", "svc", server.serverURL.absoluteString, "--scheme", "oauth", "--client-id", "dashboard-client",
                                       "--client-secret-stdin", "--redirect-port", "\(port)"], stdin: "s3cr3t-sbcanary\n")
@@ -101,7 +99,7 @@ import Testing
     @Test(arguments: InteropServer.Flavor.allCases)
     func registrationOffLeadsToTheManualPath(_ flavor: InteropServer.Flavor) async throws {
         let server = try await InteropServer.start(flavor, ["--registration", "off"])
-        var home = InteropHome()
+        var home = BinaryHome()
         defer { server.stop(); home.remove() }
         _ = try await home.run(["add", "svc", server.serverURL.absoluteString])
         let connect = try await home.run(["connect", "svc"])
@@ -114,7 +112,7 @@ import Testing
 
     @Test func modernOnlyServer() async throws {
         let server = try await InteropServer.start(.pythonSDK, ["--era", "modern"])
-        var home = InteropHome()
+        var home = BinaryHome()
         defer { server.stop(); home.remove() }
         _ = try await home.run(["add", "svc", server.serverURL.absoluteString])
         #expect(try await home.run(["connect", "svc"]).status == 0, "\(home.log)")
@@ -124,18 +122,5 @@ import Testing
         let forcedOld = try await home.run(["check", "svc", "--era", "2025-11-25"])
         #expect(forcedOld.status == 1 && forcedOld.stderr.contains("400"), "\(home.log)")
         #expect(try await home.run(["show", "svc"]).stdout.contains("2026-07-28 (stateless)"))
-    }
-
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

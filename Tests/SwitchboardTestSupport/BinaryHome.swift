@@ -1,0 +1,23 @@
+import Foundation
+
+/// A Switchboard home for one test: runs the real binary there with the headless browser, and keeps a
+/// transcript of every command for a failing expectation's message.
+public struct BinaryHome {
+    public let directory = TemporaryDirectory()
+    public var transcript: [String] = []
+
+    public init() {}
+
+    public var environment: [String: String] { ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""] }
+
+    public mutating func run(_ arguments: [String], stdin: String? = nil) async throws -> BinaryRunner.Result {
+        let r = try await BinaryRunner.runDetached(arguments + ["--home", directory.url.path], stdin: stdin, environment: environment)
+        transcript.append("$ switchboard \(arguments.joined(separator: " "))  → \(r.status)\n\(r.stdout)\(r.stderr)")
+        return r
+    }
+
+    /// What every command printed, for a failing expectation's message.
+    public var log: String { transcript.joined(separator: "\n") }
+
+    public func remove() { directory.remove() }
+}
