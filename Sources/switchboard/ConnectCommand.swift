@@ -81,15 +81,9 @@ extension Switchboard {
             let engine = Engine(global: global, browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthScheme(named: name)
-            var triedRevoking = false
-            var last: AcquisitionEvent?
-            for await event in await engine.actor.disconnect(schemeID: scheme.id) {
-                if case .revoking = event { triedRevoking = true }
-                last = event
-                Engine.print(event)
-            }
-            guard case .disconnected(let revoked) = last else { throw ExitCode(ExitStatus.failure.rawValue) }
-            if triedRevoking && !revoked {
+            let events = await Engine.followAll(await engine.actor.disconnect(schemeID: scheme.id))
+            guard case .disconnected(let revoked) = events.last else { throw ExitCode(ExitStatus.failure.rawValue) }
+            if events.contains(.revoking) && !revoked {
                 print("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")
             }
         }

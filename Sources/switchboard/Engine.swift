@@ -52,11 +52,16 @@ struct Engine {
     /// Prints events as they arrive; returns the last one.
     /// `toStandardError` keeps stdout clean for commands whose output is data (`call`, `check --json`).
     static func follow(_ stream: AsyncStream<AcquisitionEvent>, toStandardError: Bool = false) async -> AcquisitionEvent? {
-        var last: AcquisitionEvent?
+        await followAll(stream, toStandardError: toStandardError).last
+    }
+
+    /// Prints events as they arrive; returns all of them.
+    static func followAll(_ stream: AsyncStream<AcquisitionEvent>, toStandardError: Bool = false) async -> [AcquisitionEvent] {
+        var events: [AcquisitionEvent] = []
         for await event in stream {
-            last = event
+            events.append(event)
             print(event, toStandardError: toStandardError)
         }
-        return last
+        return events
     }
 }

@@ -20,11 +20,6 @@ struct GlobalOptions: ParsableArguments {
 
 /// Writing to the terminal from commands.
 enum Console {
-    /// Text a person typed or a file held, safe to print: control characters shown as `^X`.
-    static func safe(_ text: String) -> String {
-        String(text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "^" + String(UnicodeScalar(($0.value & 0x1F) + 0x40)!) : String($0) }.joined())
-    }
-
     static func warn(_ message: String) {
         FileHandle.standardError.write(Data("switchboard: warning: \(message)\n".utf8))
     }
