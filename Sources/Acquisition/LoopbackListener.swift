@@ -7,8 +7,10 @@ import Synchronization
 
 /// The RFC 8252 loopback redirect listener: 127.0.0.1 only, path `/callback`, one valid callback.
 ///
-/// Unrelated requests (favicon, scanners, junk) get a 404 and do not end the wait. The first callback
-/// that carries an answer — a code or a definite error — ends it.
+/// Unrelated requests (favicon, scanners, junk) get a 404 and do not end the wait; nor does a response
+/// with the wrong `state` (400): any local page or process can send one, and it must not be able to
+/// abort a sign-in. The first callback of this sign-in that carries an answer — a code or a definite
+/// error — ends it. A connection idle for `idleTimeout` is dropped, so a silent client cannot hold one.
 public final class LoopbackListener: Sendable {
     public let port: Int
     private let channel: any Channel
@@ -37,13 +39,15 @@ public final class LoopbackListener: Sendable {
     }
 
     /// Binds 127.0.0.1:`port` (0 lets the kernel choose). Throws `portInUse` when taken.
-    public static func start(port: Int = 0, validate: @escaping @Sendable ([(String, String)]) -> Verdict) async throws -> LoopbackListener {
+    public static func start(port: Int = 0, idleTimeout: TimeAmount = .seconds(5),
+                             validate: @escaping @Sendable ([(String, String)]) -> Verdict) async throws -> LoopbackListener {
         let outcome = Outcome()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(CallbackHandler(outcome: outcome, validate: validate))
                 }
@@ -162,6 +166,9 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
             case .accept(let code):
                 outcome.resolve(.success(code))
                 return (.ok, "Signed in. You can close this tab and return to Switchboard.")
+            case .reject(let error) where error.code == .stateMismatch:
+                // Not this sign-in's response: refuse it and keep waiting for the real one.
+                return (.badRequest, "This response does not belong to the sign-in in progress. Finish the sign-in in the tab Switchboard opened.")
             case .reject(let error):
                 outcome.resolve(.failure(error))
                 return (.badRequest, "Sign-in failed. Return to Switchboard for details.")
@@ -171,5 +178,13 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }

@@ -16,8 +16,11 @@ public final class FileLock: @unchecked Sendable {
     public func withLock<T>(_ body: () throws -> T) throws -> T {
         mutex.lock()
         defer { mutex.unlock() }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FileSystemError(operation: "open lock file", path: path, code: errno) }
+        // Never through a link (a planted symlink would make us create or lock someone else's file),
+        // and only our own 0600 file.
+        guard let fd = try FileSystem.openPrivate(URL(fileURLWithPath: path), flags: O_RDWR | O_CREAT) else {
+            throw FileSystemError(operation: "open lock file", path: path, code: ENOENT)
+        }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
             if errno != EINTR { throw FileSystemError(operation: "lock", path: path, code: errno) }

@@ -87,6 +87,84 @@ public enum FileSystem {
             throw FileSystemError(operation: "open", path: url.path, code: errno)
         }
         defer { close(fd) }
+        return try readAll(fd, url: url, from: offset)
+    }
+
+    /// Reads a file that holds secrets: never through a symlink, and only when it is a regular file owned
+    /// by this user that no one else can read or write. nil when it does not exist.
+    public static func readPrivate(_ url: URL, from offset: Int = 0) throws -> Data? {
+        guard let fd = try openPrivate(url, flags: O_RDONLY) else { return nil }
+        defer { close(fd) }
+        return try readAll(fd, url: url, from: offset)
+    }
+
+    /// Opens a private file (see `readPrivate`); nil when it does not exist and `O_CREAT` is not in `flags`.
+    public static func openPrivate(_ url: URL, flags: Int32, mode: mode_t = 0o600) throws -> Int32? {
+        let fd = open(url.path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT && flags & O_CREAT == 0 { return nil }
+            if code == ELOOP { throw SecretStoreError.unsafeFile(path: url.path, why: "it is a symbolic link; Switchboard's private files are never followed through links") }
+            throw FileSystemError(operation: "open", path: url.path, code: code)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw FileSystemError(operation: "inspect", path: url.path, code: code)
+        }
+        if let why = unsafeReason(st) {
+            close(fd)
+            throw SecretStoreError.unsafeFile(path: url.path, why: why)
+        }
+        // Blocking I/O from here on (O_NONBLOCK only kept a FIFO from hanging the open).
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
+
+    /// Why a private file must not be used, or nil.
+    static func unsafeReason(_ st: stat) -> String? {
+        if st.st_mode & S_IFMT != S_IFREG { return "it is not a regular file" }
+        if st.st_uid != geteuid() { return "it belongs to user \(st.st_uid), not to you (\(geteuid()))" }
+        let mode = st.st_mode & 0o7777
+        if mode & 0o077 != 0 { return "other users can access it (mode \(String(mode, radix: 8))); run `chmod 600` on it" }
+        return nil
+    }
+
+    /// Creates `url` with `data` only if it does not exist yet (throws EEXIST otherwise): the contents are
+    /// written and fsynced to a temporary file first, then hard-linked into place, so no reader ever
+    /// sees a partly written file and two racing creators end with exactly one.
+    public static func createExclusively(_ data: Data, at url: URL, mode: mode_t) throws {
+        let dir = url.deletingLastPathComponent().path
+        let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw FileSystemError(operation: "create", path: tmp, code: errno) }
+        defer { unlink(tmp) }
+        do {
+            defer { close(fd) }
+            guard fchmod(fd, mode) == 0 else { throw FileSystemError(operation: "set permissions on", path: tmp, code: errno) }
+            try writeAll(fd, data, path: tmp)
+            guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: tmp, code: errno) }
+        }
+        guard link(tmp, url.path) == 0 else { throw FileSystemError(operation: "create", path: url.path, code: errno) }
+        try syncDirectory(dir)
+    }
+
+    private static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError(operation: "write", path: path, code: errno)
+                }
+                offset += n
+            }
+        }
+    }
+
+    private static func readAll(_ fd: Int32, url: URL, from offset: Int) throws -> Data {
         var data = Data()
         var st = stat()
         if fstat(fd, &st) == 0, Int(st.st_size) > offset { data.reserveCapacity(Int(st.st_size) - offset) }
@@ -109,8 +187,7 @@ public enum FileSystem {
     /// Returns the new end of the file. The file must exist.
     @discardableResult
     public static func append(_ data: Data, to url: URL, truncatingTo offset: Int) throws -> Int {
-        let fd = open(url.path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError(operation: "open", path: url.path, code: errno) }
+        guard let fd = try openPrivate(url, flags: O_WRONLY) else { throw FileSystemError(operation: "open", path: url.path, code: ENOENT) }
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) == 0, Int(st.st_size) != offset {
@@ -138,10 +215,16 @@ public enum FileSystem {
         guard fsync(dfd) == 0 else { throw FileSystemError(operation: "fsync directory", path: path, code: errno) }
     }
 
-    /// Renames a file aside; returns the new URL.
+    /// Renames a file aside (mode 0600: what is set aside may hold secrets); returns the new URL.
     public static func moveAside(_ url: URL, suffix: String) throws -> URL {
         let target = URL(fileURLWithPath: url.path + suffix)
         guard rename(url.path, target.path) == 0 else { throw FileSystemError(operation: "rename", path: url.path, code: errno) }
+        // Never through a link: the rename moved the link itself, and its target is not ours to change.
+        let fd = open(target.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        if fd >= 0 {
+            _ = fchmod(fd, 0o600)
+            close(fd)
+        }
         return target
     }
 

@@ -34,11 +34,29 @@ public final class SecretStore: Sendable {
         var generation: Int
         var snapshotSize: Int
         var snapshotSealed = false
-        /// The journal belongs to the snapshot (its generation matches), so commits append to it.
+        var snapshotVersion = SecretsEnvelope.version
+        /// The store's id (nil in a store written before version 2, or no store yet).
+        var storeID: String?
+        /// The key that opened a sealed store (as bytes: the view is shared across threads, and the
+        /// key type is not Sendable).
+        var keyBytes: Data?
+        /// The journal belongs to the snapshot (its generation and store match), so commits append to it.
         var journalCurrent: Bool
         var journalSealed: Bool
+        var journalVersion = 2
         var journalEnd: Int
+        /// Intact records in the journal: the next record's position.
+        var journalRecords = 0
         var damage: String?
+
+        var key: SymmetricKey? {
+            get { keyBytes.map { SymmetricKey(data: $0) } }
+            set { keyBytes = newValue?.withUnsafeBytes { Data($0) } }
+        }
+
+        var journalContext: SecretsJournal.Context {
+            SecretsJournal.Context(storeID: storeID, generation: generation, version: journalVersion, key: key)
+        }
     }
 
     public init(home: SwitchboardHome, encryption: SecretsEncryption = .fromEnvironment(),
@@ -63,18 +81,54 @@ public final class SecretStore: Sendable {
         }
     }
 
-    /// The whole store. A snapshot that cannot be read or decrypted is quarantined and an empty store returned.
+    /// The whole store. Reading never moves or rewrites anything: a store that cannot be opened here
+    /// (no key, wrong key, newer version, plain while sealing is asked for) or is damaged is an error.
     public func load() throws -> SecretsFile {
-        do {
-            return try currentView().file
-        } catch is SecretsEnvelope.ReadError {
-            return try lock.withLock {
-                // Another process may have replaced the file since; only quarantine what is still broken.
-                do { return try currentView().file } catch let again as SecretsEnvelope.ReadError {
-                    try quarantine(because: again)
-                    return SecretsFile()
-                }
+        try checked(currentView).file
+    }
+
+    /// A view, with read errors turned into the store's errors and the sealing expectation checked.
+    private func checked(_ read: () throws -> View) throws -> View {
+        let view: View
+        do { view = try read() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
+        if encryption.enabled, view.snapshot != nil, !view.snapshotSealed {
+            throw SecretStoreError.plainWhereSealedExpected(file: fileURL.lastPathComponent)
+        }
+        return view
+    }
+
+    private func storeError(_ error: SecretsEnvelope.ReadError) -> SecretStoreError {
+        switch error {
+        case .malformed(let why): .damaged(file: fileURL.lastPathComponent, why: why)
+        case .refused(.wrongKey(_, let keyID, let storeKeyID)): .wrongKey(source: encryption.source, keyID: keyID, storeKeyID: storeKeyID)
+        case .refused(let other): other
+        }
+    }
+
+    /// Whether the store on disk is sealed, and with which key (read from its header: no key needed).
+    public func sealState() throws -> (exists: Bool, sealed: Bool, keyID: String?) {
+        guard let data = try FileSystem.readPrivate(fileURL) else { return (false, false, nil) }
+        let header = try? JSONDecoder().decode(SecretsEnvelope.Header.self, from: data)
+        return (true, header?.encryption == "aes-256-gcm", header?.keyId.map { TerminalText.safe($0, limit: 20) })
+    }
+
+    /// Seals or unseals the store: the explicit way to change it (`switchboard secrets encrypt|decrypt`).
+    /// Sealing creates the key file when no key is given. Returns false when it already was that way.
+    @discardableResult
+    public func setSealed(_ sealed: Bool) throws -> Bool {
+        try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
+        return try lock.withLock {
+            var view: View
+            do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
+            if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil { return false }
+            let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
+            if view.damage != nil {
+                let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
+                warn("the secret store's journal is damaged; it was moved to \(moved.lastPathComponent) and the intact records were kept")
             }
+            view.key = key
+            try compact(view.file, generation: view.generation + 1, key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
+            return true
         }
     }
 
@@ -105,10 +159,14 @@ public final class SecretStore: Sendable {
         try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
         return try lock.withLock {
             sweepTemporariesOnce()
-            var view: View
-            do { view = try currentView() } catch let error as SecretsEnvelope.ReadError {
-                try quarantine(because: error)
-                view = try currentView()
+            var view = try checked {
+                // Only proven damage is moved aside, and only here, under the lock; a store this process
+                // cannot open (no key, wrong key, newer version) is an error and stays as it is.
+                do { return try currentView() } catch let error as SecretsEnvelope.ReadError {
+                    guard case .malformed = error else { throw error }
+                    try quarantine(because: error)
+                    return try currentView()
+                }
             }
             var changes: SecretsJournal.Changes = [:]
             let result: T
@@ -155,22 +213,22 @@ public final class SecretStore: Sendable {
             let s1 = FileSystem.stamp(of: fileURL)
             let j1 = FileSystem.stamp(of: journalURL)
             // Look at the cache without copying its contents (a copy would keep the dictionary shared).
-            enum Look { case hit(View), grew(end: Int, sealed: Bool), miss }
+            enum Look { case hit(View), grew(end: Int, records: Int, sealed: Bool, context: SecretsJournal.Context), miss }
             let look: Look = cache.withLock { c in
                 guard let c, c.snapshot == s1 else { return .miss }
                 if c.journal == j1 { return .hit(c) }
                 if c.journalCurrent, let j1, let cj = c.journal, cj.inode == j1.inode, cj.device == j1.device, Int(j1.size) >= c.journalEnd {
-                    return .grew(end: c.journalEnd, sealed: c.journalSealed)
+                    return .grew(end: c.journalEnd, records: c.journalRecords, sealed: c.journalSealed, context: c.journalContext)
                 }
                 return .miss
             }
             switch look {
             case .hit(let view):
                 return view
-            case .grew(let end, let sealed):
+            case .grew(let end, let records, let sealed, let context):
                 // Only the journal grew: read and apply just its new records, in place in the cache.
-                let tail = try FileSystem.read(journalURL, from: end) ?? Data()
-                let parsed = SecretsJournal.parse(tail, base: end, sealed: sealed) { try self.encryption.key(create: false) }
+                let tail = try FileSystem.readPrivate(journalURL, from: end) ?? Data()
+                let parsed = SecretsJournal.parse(tail, base: end, records: records, sealed: sealed, context: context)
                 guard FileSystem.stamp(of: fileURL) == s1 else { continue }
                 let updated: View? = cache.withLock { c in
                     guard c != nil, c!.snapshot == s1, c!.journalEnd == end else { return nil }
@@ -193,18 +251,26 @@ public final class SecretStore: Sendable {
     private func readBoth(snapshotStamp: FileSystem.Stamp?, journalStamp: FileSystem.Stamp?) throws -> View {
         var view = View(snapshot: snapshotStamp, journal: journalStamp, file: SecretsFile(), generation: 0, snapshotSize: 0,
                         journalCurrent: false, journalSealed: false, journalEnd: 0)
-        if let data = try FileSystem.read(fileURL) {
-            (view.file, view.generation, view.snapshotSealed) = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { try encryption.key(create: false) }
-            view.snapshotSize = data.count
+        if let data = try FileSystem.readPrivate(fileURL) {
+            let decoded = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { () throws(SecretStoreError) in try encryption.key(create: false) }
+            (view.file, view.generation, view.snapshotSealed) = (decoded.file, decoded.generation, decoded.sealed)
+            (view.storeID, view.key, view.snapshotSize) = (decoded.storeID, decoded.key, data.count)
+            view.snapshotVersion = (try? JSONDecoder().decode(SecretsEnvelope.Header.self, from: data))?.version ?? 1
         }
-        if let data = try FileSystem.read(journalURL) {
-            let parsed = SecretsJournal.parse(data, base: 0, sealed: false) { try self.encryption.key(create: false) }
-            if let header = parsed.header, header.generation == view.generation {
+        if let data = try FileSystem.readPrivate(journalURL) {
+            if let header = SecretsJournal.header(of: data), header.generation == view.generation, header.storeId == view.storeID {
+                let sealed = header.encryption != "none"
+                if view.snapshot != nil, sealed != view.snapshotSealed {
+                    // A plain journal beside a sealed snapshot (or the reverse) is not ours to apply.
+                    view.damage = "the journal is \(sealed ? "sealed" : "plain") but the snapshot is \(view.snapshotSealed ? "sealed" : "plain")"
+                    return view
+                }
                 view.journalCurrent = true
-                view.journalSealed = header.encryption != "none"
-                apply(parsed, to: &view)
-            } else if parsed.header == nil, parsed.damage != nil {
-                view.damage = parsed.damage
+                view.journalSealed = sealed
+                view.journalVersion = header.version
+                apply(SecretsJournal.parse(data, base: 0, sealed: sealed, context: view.journalContext), to: &view)
+            } else if SecretsJournal.header(of: data) == nil, data.contains(0x0A) {
+                view.damage = "the journal's first line is not a Switchboard journal header"
             }
         }
         return view
@@ -215,6 +281,7 @@ public final class SecretStore: Sendable {
             for (id, entry) in changes { view.file.schemes[id] = entry }
         }
         view.journalEnd = parsed.validEnd
+        view.journalRecords = parsed.records
         if let damage = parsed.damage { view.damage = damage }
     }
 
@@ -236,50 +303,50 @@ public final class SecretStore: Sendable {
     /// new snapshot is written (rare); an append updates the cached contents in place.
     private func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
         var file: SecretsFile { Self.applying(changes, to: view.file) }
-        let sealed = encryption.enabled
+        // Sealed is the store's property: a new store follows SWITCHBOARD_ENCRYPT_SECRETS, an existing one
+        // stays what it is. A sealed store is written sealed or not at all.
+        let sealed = view.snapshot == nil ? encryption.enabled : view.snapshotSealed
+        if sealed, view.key == nil { view.key = try encryption.key(create: view.snapshot == nil) }
+        let key = sealed ? view.key : nil
+        let storeID = view.storeID ?? SecretsEnvelope.newStoreID()
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
             let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
             warn("the secret store's journal is damaged (\(damage)); it was moved to \(moved.lastPathComponent) and the intact records were kept")
-            try compact(file, generation: view.generation + 1)
+            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
             return
         }
-        var key: SymmetricKey?
-        if sealed {
-            do { key = try sealingKey() } catch {
-                warn("could not encrypt the secret store (\(error)); wrote it as plain JSON (mode 0600) instead")
-            }
-        }
-        // A new store, or the encryption setting changed: a fresh snapshot in the new form. A commit that
+        // A new store, or one written before version 2: a fresh snapshot in the current form. A commit that
         // deletes a secret (remove, disconnect, a refused refresh) also folds the journal, so the deleted
         // value does not linger in an older record.
-        if view.snapshot == nil || deletes || view.snapshotSealed != (key != nil) || (view.journalCurrent && view.journalSealed != (key != nil)) {
-            try compact(file, generation: view.generation + 1)
+        if view.snapshot == nil || deletes || view.storeID == nil || view.snapshotVersion < SecretsEnvelope.version
+            || (view.journalCurrent && (view.journalSealed != sealed || view.journalVersion < 2)) {
+            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
             return
         }
         guard view.journalCurrent else {
             // No journal for this snapshot yet: start one with this commit.
-            var data = try SecretsJournal.headerLine(generation: view.generation, sealed: key != nil)
-            data.append(try SecretsJournal.recordLine(changes, key: key))
+            var data = try SecretsJournal.headerLine(generation: view.generation, sealed: sealed, storeID: storeID)
+            data.append(try SecretsJournal.recordLine(changes, context: view.journalContext, index: 0))
             try FileSystem.writeAtomically(data, to: journalURL, mode: 0o600)
-            remember(file, view: view, journalEnd: data.count, sealed: key != nil)
+            remember(file, view: view, journalEnd: data.count, records: 1, sealed: sealed)
             return
         }
-        let line = try SecretsJournal.recordLine(changes, key: key)
+        let line = try SecretsJournal.recordLine(changes, context: view.journalContext, index: view.journalRecords)
         // Drop this commit's reference to the contents before the fdatasync, so readers applying the
         // journal meanwhile change the cached dictionary in place instead of copying it.
         view.file = SecretsFile()
         let end = try FileSystem.append(line, to: journalURL, truncatingTo: view.journalEnd)
-        rememberAppend(&view, changes: changes, journalEnd: end, sealed: key != nil)
+        rememberAppend(&view, changes: changes, journalEnd: end, sealed: sealed)
         if end > max(compactionFloor, view.snapshotSize) {
-            try compact(currentView().file, generation: view.generation + 1)
+            try compact(currentView().file, generation: view.generation + 1, key: key, storeID: storeID)
         }
     }
 
     /// After a durable append: the cached contents take the changes in place (no copy of every scheme,
     /// once this commit's own reference is dropped).
     private func rememberAppend(_ view: inout View, changes: SecretsJournal.Changes, journalEnd: Int, sealed: Bool) {
-        let (snapshot, previousEnd) = (view.snapshot, view.journalEnd)
+        let (snapshot, previousEnd, previousRecords) = (view.snapshot, view.journalEnd, view.journalRecords)
         view.file = SecretsFile()
         let journal = FileSystem.stamp(of: journalURL)
         cache.withLock { c in
@@ -289,13 +356,14 @@ public final class SecretStore: Sendable {
             }
             // A reader in this process may have read the new record from the journal already.
             if c!.journalEnd == journalEnd { return }
-            guard c!.journalEnd == previousEnd else {
+            guard c!.journalEnd == previousEnd, c!.journalRecords == previousRecords else {
                 c = nil
                 return
             }
             for (id, entry) in changes { c!.file.schemes[id] = entry }
             c!.journal = journal
             c!.journalEnd = journalEnd
+            c!.journalRecords = previousRecords + 1
             c!.journalSealed = sealed
             c!.damage = nil
         }
@@ -309,41 +377,37 @@ public final class SecretStore: Sendable {
             || old.registrations.keys.contains { new.registrations[$0] == nil }
     }
 
-    /// Folds everything into a new snapshot of the next generation, then starts its empty journal.
-    /// A crash between the two renames leaves the old journal, which is stale for the new snapshot.
-    private func compact(_ file: SecretsFile, generation: Int) throws {
+    /// Folds everything into a new snapshot of the next generation (sealed when `key` is given), then
+    /// starts its empty journal. A crash between the two renames leaves the old journal, which is stale
+    /// for the new snapshot.
+    private func compact(_ file: SecretsFile, generation: Int, key: SymmetricKey?, storeID: String) throws {
         sweepTemporaries()
-        var data: Data
-        var sealed = false
-        if encryption.enabled, let key = try? sealingKey() {
-            data = try SecretsEnvelope.encodeSealed(file, key: key, generation: generation)
-            sealed = true
+        let data = if let key {
+            try SecretsEnvelope.encodeSealed(file, key: key, generation: generation, storeID: storeID)
         } else {
-            data = try SecretsEnvelope.encodePlain(file, generation: generation)
+            try SecretsEnvelope.encodePlain(file, generation: generation, storeID: storeID)
         }
         try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600)
-        let header = try SecretsJournal.headerLine(generation: generation, sealed: sealed)
+        let header = try SecretsJournal.headerLine(generation: generation, sealed: key != nil, storeID: storeID)
         try FileSystem.writeAtomically(header, to: journalURL, mode: 0o600)
-        let view = View(snapshot: FileSystem.stamp(of: fileURL), journal: nil, file: file, generation: generation,
-                        snapshotSize: data.count, snapshotSealed: sealed, journalCurrent: true, journalSealed: sealed, journalEnd: header.count)
-        remember(file, view: view, journalEnd: header.count, sealed: sealed)
+        var view = View(snapshot: FileSystem.stamp(of: fileURL), journal: nil, file: file, generation: generation,
+                        snapshotSize: data.count, snapshotSealed: key != nil, storeID: storeID,
+                        journalCurrent: true, journalSealed: key != nil, journalEnd: header.count)
+        view.key = key
+        remember(file, view: view, journalEnd: header.count, records: 0, sealed: key != nil)
     }
 
-    private func remember(_ file: SecretsFile, view: View, journalEnd: Int, sealed: Bool) {
+    private func remember(_ file: SecretsFile, view: View, journalEnd: Int, records: Int, sealed: Bool) {
         var next = view
         next.file = file
         next.journal = FileSystem.stamp(of: journalURL)
         next.journalCurrent = true
         next.journalSealed = sealed
+        next.journalVersion = 2
         next.journalEnd = journalEnd
+        next.journalRecords = records
         next.damage = nil
         cache.withLock { $0 = next }
-    }
-
-    private func sealingKey() throws -> SymmetricKey {
-        do { return try encryption.key(create: true) } catch {
-            throw InvalidInput("could not get the secret store's encryption key: \(error)")
-        }
     }
 
     /// Temporary files left by a writer that was killed mid-write. Under the store lock no other writer
@@ -382,6 +446,6 @@ public final class SecretStore: Sendable {
             _ = try? FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
         }
         cache.withLock { $0 = nil }
-        warn("the secret store could not be read (\(error)); it was moved to \(moved.lastPathComponent) and an empty store is used. Your connections are kept: reconnect them to sign in again.")
+        warn("the secret store was damaged (\(error)); it was moved to \(moved.lastPathComponent) (it holds secrets: delete it once you no longer need it) and an empty store is used. Your connections are kept: reconnect them to sign in again.")
     }
 }

@@ -1,9 +1,16 @@
 import Crypto
 import Foundation
 
-/// The on-disk form of the secret store: plain JSON, or the same JSON sealed with AES-256-GCM.
+/// The on-disk form of the secret store's snapshot: plain JSON, or the same JSON sealed with AES-256-GCM.
+///
+/// Version 2 seals with associated data that binds the format, the version, the store's id and the
+/// snapshot's generation (and, in the journal, each record's position), so a sealed box cannot be
+/// replayed into another generation, reordered, or moved into another store that uses the same key.
+/// It also names the key that sealed it (`keyId`, an HMAC of a constant under the key), so a wrong key
+/// is told apart from a damaged file. Version 1 files (no associated data) are still read.
 enum SecretsEnvelope {
     static let format = "switchboard-secrets"
+    static let version = 2
 
     struct Plain: Codable {
         var format: String
@@ -11,6 +18,7 @@ enum SecretsEnvelope {
         var encryption: String
         /// Which journal belongs to this snapshot (absent in files written before the journal: 0).
         var generation: Int?
+        var storeId: String?
         var schemes: [String: SchemeSecrets]
     }
 
@@ -19,6 +27,8 @@ enum SecretsEnvelope {
         var version: Int
         var encryption: String
         var generation: Int?
+        var storeId: String?
+        var keyId: String?
         /// base64 of nonce ‖ ciphertext ‖ tag.
         var sealed: String
     }
@@ -28,54 +38,101 @@ enum SecretsEnvelope {
         var version: Int?
         var encryption: String?
         var generation: Int?
+        var storeId: String?
+        var keyId: String?
+    }
+
+    /// What a snapshot holds.
+    struct Decoded {
+        var file: SecretsFile
+        var generation: Int
+        var sealed: Bool
+        var storeID: String?
+        /// The key that opened it (sealed snapshots), for the journal and the next write.
+        var key: SymmetricKey?
     }
 
     enum ReadError: Error, CustomStringConvertible {
+        /// Proven damage: not JSON, not our format, or a box the right key cannot open.
         case malformed(String)
-        case noKey(String)
-        case cannotDecrypt
+        /// The store cannot be opened here (no key, wrong key, newer version): never quarantined.
+        case refused(SecretStoreError)
 
         var description: String {
             switch self {
             case .malformed(let why): why
-            case .noKey(let why): "the file is encrypted and no key is available (\(why))"
-            case .cannotDecrypt: "the file is encrypted and the key does not open it"
+            case .refused(let error): error.description
             }
         }
     }
 
-    /// The snapshot's schemes, generation, and whether it was sealed.
-    static func decode(_ data: Data, file: String, key: () throws -> SymmetricKey) throws -> (SecretsFile, generation: Int, sealed: Bool) {
+    static func associatedData(storeID: String?, generation: Int) -> Data {
+        Data("\(format)\u{0}v\(version)\u{0}aes-256-gcm\u{0}store=\(storeID ?? "")\u{0}generation=\(generation)\u{0}snapshot".utf8)
+    }
+
+    /// The snapshot's contents. `key` is asked for only when the snapshot is sealed.
+    static func decode(_ data: Data, file: String, key: () throws(SecretStoreError) -> SymmetricKey) throws(ReadError) -> Decoded {
         let header: Header
-        do { header = try JSONCoding.decode(Header.self, from: data, file: file) } catch { throw ReadError.malformed(error.description) }
-        guard header.format == format else { throw ReadError.malformed("\(file): not a Switchboard secrets file (format is `\(header.format ?? "missing")`)") }
-        guard header.version == 1 else { throw ReadError.malformed("\(file): unsupported version \(header.version.map(String.init) ?? "missing")") }
+        do { header = try JSONCoding.decode(Header.self, from: data, file: file) } catch { throw .malformed(error.description) }
+        guard header.format == format else { throw .malformed("\(file): not a Switchboard secrets file (format is `\(TerminalText.safe(header.format ?? "missing", limit: 40))`)") }
+        guard let v = header.version else { throw .malformed("\(file): no version") }
+        guard v <= version else { throw .refused(.newerVersion(file: file, version: v)) }
+        guard v >= 1 else { throw .malformed("\(file): unsupported version \(v)") }
+        let generation = header.generation ?? 0
         switch header.encryption ?? "none" {
         case "none":
-            do { return (SecretsFile(schemes: try JSONCoding.decode(Plain.self, from: data, file: file).schemes), header.generation ?? 0, false) } catch { throw ReadError.malformed(error.description) }
+            do {
+                let plain = try JSONCoding.decode(Plain.self, from: data, file: file)
+                return Decoded(file: SecretsFile(schemes: plain.schemes), generation: generation, sealed: false, storeID: plain.storeId)
+            } catch { throw .malformed(error.description) }
         case "aes-256-gcm":
             let sealed: Sealed
-            do { sealed = try JSONCoding.decode(Sealed.self, from: data, file: file) } catch { throw ReadError.malformed(error.description) }
+            do { sealed = try JSONCoding.decode(Sealed.self, from: data, file: file) } catch { throw .malformed(error.description) }
             let k: SymmetricKey
-            do { k = try key() } catch { throw ReadError.noKey("\(error)") }
-            guard let combined = Data(base64Encoded: sealed.sealed),
-                  let box = try? AES.GCM.SealedBox(combined: combined),
-                  let plain = try? AES.GCM.open(box, using: k) else { throw ReadError.cannotDecrypt }
-            do { return (SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)), header.generation ?? 0, true) } catch { throw ReadError.malformed(error.description) }
+            do { k = try key() } catch { throw .refused(error) }
+            let keyID = SecretsEncryption.identifier(of: k)
+            if let stored = sealed.keyId, stored != keyID {
+                throw .refused(.wrongKey(source: "", keyID: keyID, storeKeyID: TerminalText.safe(stored, limit: 20)))
+            }
+            guard let combined = Data(base64Encoded: sealed.sealed), let box = try? AES.GCM.SealedBox(combined: combined) else {
+                throw .malformed("\(file): the sealed contents are not a valid AES-GCM box")
+            }
+            let plain: Data
+            do {
+                plain = v >= 2
+                    ? try AES.GCM.open(box, using: k, authenticating: associatedData(storeID: sealed.storeId, generation: generation))
+                    : try AES.GCM.open(box, using: k)
+            } catch {
+                // The right key (its id matches) cannot open it: it was changed or moved. Version 1 names no
+                // key, so there the key may simply be another one.
+                if sealed.keyId != nil { throw .malformed("\(file): the sealed contents fail authentication (changed, or moved from another store)") }
+                throw .refused(.wrongKey(source: "", keyID: keyID, storeKeyID: nil))
+            }
+            do {
+                return Decoded(file: SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)),
+                               generation: generation, sealed: true, storeID: sealed.storeId, key: k)
+            } catch { throw .malformed(error.description) }
         case let other:
-            throw ReadError.malformed("\(file): unknown encryption `\(other)`")
+            throw .malformed("\(file): unknown encryption `\(TerminalText.safe(other, limit: 40))`")
         }
     }
 
-    static func encodePlain(_ file: SecretsFile, generation: Int) throws -> Data {
-        try JSONCoding.encoder(pretty: false).encode(Plain(format: format, version: 1, encryption: "none", generation: generation, schemes: file.schemes))
+    static func encodePlain(_ file: SecretsFile, generation: Int, storeID: String) throws -> Data {
+        try JSONCoding.encoder(pretty: false).encode(Plain(format: format, version: version, encryption: "none", generation: generation,
+                                                           storeId: storeID, schemes: file.schemes))
     }
 
-    static func encodeSealed(_ file: SecretsFile, key: SymmetricKey, generation: Int) throws -> Data {
+    static func encodeSealed(_ file: SecretsFile, key: SymmetricKey, generation: Int, storeID: String) throws -> Data {
         let inner = try JSONCoding.encoder(pretty: false).encode(file.schemes)
-        let box = try AES.GCM.seal(inner, using: key)
-        guard let combined = box.combined else { throw ReadError.cannotDecrypt }
+        let box = try AES.GCM.seal(inner, using: key, authenticating: associatedData(storeID: storeID, generation: generation))
+        guard let combined = box.combined else { throw ReadError.malformed("AES-GCM gave no combined box") }
         return try JSONCoding.encoder(pretty: false).encode(
-            Sealed(format: format, version: 1, encryption: "aes-256-gcm", generation: generation, sealed: combined.base64EncodedString()))
+            Sealed(format: format, version: version, encryption: "aes-256-gcm", generation: generation, storeId: storeID,
+                   keyId: SecretsEncryption.identifier(of: key), sealed: combined.base64EncodedString()))
+    }
+
+    /// A new store's id: random, public, only there to bind sealed boxes to their store.
+    static func newStoreID() -> String {
+        (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 }

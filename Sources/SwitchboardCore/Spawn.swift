@@ -12,10 +12,12 @@ import Darwin
 /// callback port listening after Switchboard closed it (the next reconnect then finds the port "in use"),
 /// and would hold Switchboard's connections. Here the child gets /dev/null on 0–2 and nothing else.
 public enum Spawn {
-    /// Starts `argv` (looked up on `PATH`) detached; reaps it in the background. Returns whether it started.
+    /// Starts `argv` (looked up on `PATH`) detached, with `environment` less every `SWITCHBOARD_*`
+    /// variable (the browser and other helpers have no business with the secret store's key or home);
+    /// reaps it in the background. Returns whether it started.
     @discardableResult
     public static func detached(_ argv: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        guard let pid = try? start(argv, environment: environment, stdin: nil, stdout: nil, stderr: nil) else { return false }
+        guard let pid = try? start(argv, environment: forChildren(environment), stdin: nil, stdout: nil, stderr: nil) else { return false }
         Thread.detachNewThread { _ = wait(pid) }
         return true
     }
@@ -75,5 +77,10 @@ public enum Spawn {
         // Older C libraries: close each open descriptor above 2 by name.
         let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
         for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
+
+    /// `environment` without Switchboard's own variables.
+    public static func forChildren(_ environment: [String: String]) -> [String: String] {
+        environment.filter { !$0.key.uppercased().hasPrefix("SWITCHBOARD_") }
     }
 }

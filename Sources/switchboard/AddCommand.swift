@@ -48,9 +48,9 @@ extension Switchboard {
             case .oauthDynamic, .oauthManual: " Run `switchboard connect \(connection.name)` to sign in."
             default: ""
             }
-            print("Added \(connection.name) (\(kind.rawValue)) → \(connection.serverURL.absoluteString).\(next)")
+            Output.line("Added \(connection.name) (\(kind.rawValue)) → \(connection.serverURL.absoluteString).\(next)")
             if kind == .oauthManual, let port {
-                print("The client must allow the redirect URI \(AuthScheme.redirectURI(port: port)).")
+                Output.line("The client must allow the redirect URI \(AuthScheme.redirectURI(port: port)).")
             }
         }
     }

@@ -28,10 +28,10 @@ extension Switchboard {
             }
             engine.recordCheck(connection, "ok · \(report.serverName) \(report.serverVersion) · \(report.protocolVersion) · \(report.tools.count) tools",
                                era: MCPEra(rawValue: report.era))
-            if json { return try Console.printJSON(report) }
-            print("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)\(report.era == MCPEra.modern.rawValue ? " (stateless)" : " (initialize handshake)")")
-            print("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
-            for t in report.tools { print("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
+            if json { return try Output.printJSON(report) }
+            Output.line("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)\(report.era == MCPEra.modern.rawValue ? " (stateless)" : " (initialize handshake)")")
+            Output.line("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
+            for t in report.tools { Output.line("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
         }
     }
 
@@ -60,7 +60,7 @@ extension Switchboard {
             }
             engine.rememberEra(connection, result.era)
             if result.isError { throw CLIError.failure("the tool `\(tool)` failed: \(result.text)") }
-            print(json ? result.json : result.text)
+            Output.line(json ? result.json : result.text)
         }
     }
 
@@ -80,7 +80,7 @@ extension Switchboard {
                 let token = try await engine.authorizer(connection).bearer()
                 let object: [String: String] = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                try Output.credential(String(decoding: data, as: UTF8.self))
             } catch {
                 throw engine.cliError(error, name: name)
             }
@@ -120,7 +120,7 @@ extension Engine {
                 }
                 attempts += 1
                 if let wanted = again.scopes { try widenScopes(scheme, to: wanted) }
-                FileHandle.standardError.write(Data("switchboard: \(connection.name) \(again.why); signing in again.\n".utf8))
+                Output.error("switchboard: \(connection.name) \(again.why); signing in again.")
                 let last = await Engine.follow(await actor.connect(schemeID: scheme.id), toStandardError: true)
                 guard case .connected = last else { throw CLIError.failure("signing in to \(connection.name) again failed") }
                 connection = try integrations.connection(named: connection.name)

@@ -26,7 +26,7 @@ extension Switchboard {
             let engine = Engine(global: global, browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
             let (_, scheme) = try engine.oauthScheme(named: name)
             if let remoteReason {
-                FileHandle.standardError.write(Data("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.\n".utf8))
+                Output.error("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.")
             }
             let options = ConnectOptions(forceRegistration: newPort, preferDevice: !noDevice && (device || remoteReason != nil),
                                          noBrowser: remoteReason != nil)
@@ -37,7 +37,7 @@ extension Switchboard {
                 last = event
                 Engine.print(event)
                 if case .waitingForBrowser(_, let redirect, _) = event, remoteReason != nil {
-                    print("""
+                    Output.line("""
                           When you have signed in, the browser ends on an address that does not load
                           (\(redirect)?code=…). Paste that whole address here and press Enter.
                           Or forward the port from your machine first: \(RemoteSession.tunnel(redirectURI: redirect) ?? "")
@@ -46,7 +46,7 @@ extension Switchboard {
                         switch await actor.deliverPastedCallback(schemeID: schemeID, url: line) {
                         case .success: return true
                         case .failure(let e):
-                            FileHandle.standardError.write(Data("✕ \(e.message) \(e.remedy ?? "") Still waiting.\n".utf8))
+                            Output.error("✕ \(e.message) \(e.remedy ?? "") Still waiting.")
                             return false
                         }
                     }
@@ -65,7 +65,7 @@ extension Switchboard {
 
         func run() async throws {
             let engine = Engine(global: global, browser: NoBrowser())
-            print(try await engine.doctorReport(named: name).joined(separator: "\n"))
+            Output.line(try await engine.doctorReport(named: name).joined(separator: "\n"))
         }
     }
 
@@ -84,7 +84,7 @@ extension Switchboard {
             let events = await Engine.followAll(await engine.actor.disconnect(schemeID: scheme.id))
             guard case .disconnected(let revoked) = events.last else { throw ExitCode(ExitStatus.failure.rawValue) }
             if events.contains(.revoking) && !revoked {
-                print("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")
+                Output.line("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")
             }
         }
     }
@@ -126,12 +126,12 @@ extension Switchboard {
                 }
             }
             if json {
-                try Console.printJSON(rows)
+                try Output.printJSON(rows)
             } else if chosen.isEmpty {
-                print("No connections yet. Add one with `switchboard add NAME URL`.")
+                Output.line("No connections yet. Add one with `switchboard add NAME URL`.")
             } else {
                 let now = Date()
-                for c in chosen { print(ConnectionReport.lines(c, now: now).joined(separator: "\n")) }
+                for c in chosen { Output.line(ConnectionReport.lines(c, now: now).joined(separator: "\n")) }
             }
             if name != nil, rows.contains(where: { $0.state == "expired" }) { throw ExitCode(ExitStatus.needsReconnect.rawValue) }
         }

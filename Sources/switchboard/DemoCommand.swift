@@ -24,14 +24,14 @@ extension Switchboard {
             global.home = dir
             let engine = Engine(global: global, browser: browserOpener)
             if script || isatty(STDOUT_FILENO) == 0 {
-                print("Demo home: \(dir)")
+                Output.line("Demo home: \(dir)")
                 for name in ["notes", "shortlived", "once", "figma"] {
                     let (_, scheme) = try engine.oauthScheme(named: name)
-                    print("$ switchboard connect \(name)")
+                    Output.line("$ switchboard connect \(name)")
                     _ = await Engine.follow(await engine.actor.connect(schemeID: scheme.id))
-                    print("")
+                    Output.line("")
                 }
-                print("$ switchboard list")
+                Output.line("$ switchboard list")
                 try List.parse(["--home", dir]).run()
                 return
             }

@@ -41,12 +41,12 @@ struct Engine {
 
     static func print(_ event: AcquisitionEvent, toStandardError: Bool = false) {
         if case .failed(let e) = event {
-            FileHandle.standardError.write(Data("✕ \(e.message)\n".utf8))
-            if let remedy = e.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
+            Output.error("✕ \(e.message)")
+            if let remedy = e.remedy { Output.error("  \(remedy)") }
             return
         }
         let line = (event.isTerminal ? "● " : "· ") + event.summary
-        if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { Swift.print(line) }
+        if toStandardError { Output.error(line) } else { Output.line(line) }
     }
 
     /// Prints events as they arrive; returns the last one.
@@ -60,7 +60,7 @@ struct Engine {
         var events: [AcquisitionEvent] = []
         for await event in stream {
             events.append(event)
-            print(event, toStandardError: toStandardError)
+            Engine.print(event, toStandardError: toStandardError)
         }
         return events
     }

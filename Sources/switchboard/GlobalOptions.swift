@@ -18,14 +18,52 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Writing to the terminal from commands.
-enum Console {
-    static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("switchboard: warning: \(message)\n".utf8))
+/// Everything the command line writes goes through here. Any of it may carry text from a server or from
+/// another program's file (names, descriptions, issuers, client ids, URLs), so every line is filtered
+/// for terminal controls: escapes, C1 and bidi controls are shown, never sent (see `TerminalText`).
+enum Output {
+    /// A line of text on stdout.
+    static func line(_ text: String = "") {
+        write(TerminalText.safe(text, keepLineBreaks: true) + "\n", to: .standardOutput)
+    }
+
+    /// A line on stderr.
+    static func error(_ text: String) {
+        write(TerminalText.safe(text, keepLineBreaks: true) + "\n", to: .standardError)
+    }
+
+    /// JSON on stdout: the encoder escapes C0 controls; C1, bidi and format controls are escaped here.
+    static func json(_ data: Data) {
+        var text = TerminalText.safeJSON(String(decoding: data, as: UTF8.self))
+        if !text.hasSuffix("\n") { text += "\n" }
+        write(text, to: .standardOutput)
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let data = try JSONCoding.encoder().encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        json(try JSONCoding.encoder().encode(value))
+    }
+
+    /// A credential for another program (`token`, `headers`): written as is, after checking that it is
+    /// only visible ASCII (the token parser already refuses anything else; this is the last guard).
+    static func credential(_ text: String) throws {
+        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw CLIError.failure("the stored credential holds characters a token cannot have; reconnect to replace it")
+        }
+        write(text + "\n", to: .standardOutput)
+    }
+
+    private enum Stream { case standardOutput, standardError }
+
+    private static func write(_ text: String, to stream: Stream) {
+        switch stream {
+        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
+        case .standardError: FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+}
+
+enum Console {
+    static func warn(_ message: String) {
+        Output.error("switchboard: warning: \(message)")
     }
 }

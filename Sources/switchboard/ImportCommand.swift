@@ -38,7 +38,7 @@ extension Switchboard {
                 for s in source.map({ [$0] }) ?? ClientConfigImport.Source.allCases {
                     for f in s.defaultFiles(home: home, workingDirectory: cwd) where FileManager.default.fileExists(atPath: f) { files.append((f, s)) }
                 }
-                if files.isEmpty { print("No configuration files found\(source.map { " for \($0.rawValue)" } ?? ""). Name one: `switchboard import FILE`."); return }
+                if files.isEmpty { Output.line("No configuration files found\(source.map { " for \($0.rawValue)" } ?? ""). Name one: `switchboard import FILE`."); return }
             }
             let integrations = global.integrations()
             var added = 0
@@ -47,41 +47,41 @@ extension Switchboard {
                 do { entries = try ClientConfigImport.read(file: path, as: s) } catch let e as ClientConfigImport.ImportError {
                     throw CLIError.failure(e.description)
                 }
-                print("\(path):")
-                if entries.isEmpty { print("  no MCP servers") }
+                Output.line("\(path):")
+                if entries.isEmpty { Output.line("  no MCP servers") }
                 for entry in entries {
                     let name = ClientConfigImport.slug(entry.name)
                     switch entry.kind {
                     case .stdio(let command):
-                        print("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
+                        Output.line("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
                     case .unusable(let why):
-                        print("  skip    \(name): \(why)")
+                        Output.line("  skip    \(name): \(why)")
                     case .remote(let url, let token):
                         let existing = try integrations.connections.load().connections
                         let canonical = URL(string: url).map(ServerURL.canonicalResource)
                         if existing.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame || ServerURL.canonicalResource($0.serverURL) == canonical }) {
-                            print("  exists  \(name)")
+                            Output.line("  exists  \(name)")
                             continue
                         }
                         let request = NewConnection(name: name, url: url, kind: token == nil ? .oauthDynamic : .bearer, bearerToken: token)
                         do {
                             _ = try request.validate()
                         } catch {
-                            print("  skip    \(name): \(error.message)")
+                            Output.line("  skip    \(name): \(error.message)")
                             continue
                         }
                         let note = entry.note.map { " (\($0))" } ?? ""
                         if dryRun {
-                            print("  would add \(name) (\(request.kind.rawValue)) → \(url)\(note)")
+                            Output.line("  would add \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         } else {
                             try integrations.add(request)
-                            print("  added   \(name) (\(request.kind.rawValue)) → \(url)\(note)")
+                            Output.line("  added   \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         }
                         added += 1
                     }
                 }
             }
-            if !dryRun && added > 0 { print("Run `switchboard connect NAME` (or open the screen) to sign in.") }
+            if !dryRun && added > 0 { Output.line("Run `switchboard connect NAME` (or open the screen) to sign in.") }
         }
     }
 
@@ -99,15 +99,26 @@ extension Switchboard {
             let integrations = global.integrations()
             let all = try integrations.connections.load().connections
             let chosen = try names.isEmpty ? all : names.map { try integrations.connection(named: $0) }
-            let homeFlag = global.home.map { " --home '\($0)'" } ?? ""
+            // The helper runs in another program's environment: name this binary by its full path and carry
+            // the home whenever it is not the default one (from --home or SWITCHBOARD_HOME alike).
+            let home = global.resolvedHome.directory.standardizedFileURL.path
+            let defaultHome = SwitchboardHome.resolve(explicit: nil, environment: ProcessInfo.processInfo.environment.filter { $0.key != "SWITCHBOARD_HOME" })
+            let homeWords = home == defaultHome.directory.standardizedFileURL.path ? [] : ["--home", home]
             var servers: [String: Any] = [:]
             for c in chosen {
                 var entry: [String: Any] = ["type": "http", "url": c.serverURL.absoluteString]
-                if c.primaryScheme?.kind != AuthScheme.Kind.none { entry["headersHelper"] = "switchboard headers \(c.name)\(homeFlag)" }
+                if c.primaryScheme?.kind != AuthScheme.Kind.none {
+                    entry["headersHelper"] = ShellQuote.command([Self.executablePath, "headers", c.name] + homeWords)
+                }
                 servers[c.name] = entry
             }
             let data = try JSONSerialization.data(withJSONObject: ["mcpServers": servers], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            Output.json(data)
+        }
+
+        /// This binary's absolute path (what `headersHelper` must run), else the bare name.
+        static var executablePath: String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "switchboard"
         }
     }
 }

@@ -16,12 +16,12 @@ extension Switchboard {
             let store = try global.integrations().connections
             if json {
                 // The file's own bytes when its index vouches for them: no decoding, whatever the size.
-                FileHandle.standardOutput.write(try store.jsonForOutput())
+                Output.json(try store.jsonForOutput())
                 return
             }
             let file = try store.load()
             if file.connections.isEmpty {
-                print("No connections yet. Add one with `switchboard add NAME URL`.")
+                Output.line("No connections yet. Add one with `switchboard add NAME URL`.")
                 return
             }
             let now = Date()
@@ -31,7 +31,7 @@ extension Switchboard {
                 let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
                 let timing = scheme.map { StatusText.timing($0.status, now: now) } ?? ""
                 let kind = scheme?.kind.label ?? "-"
-                print([c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
+                Output.line([c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
                        kind.padding(toLength: 14, withPad: " ", startingAt: 0),
                        (badge + (timing.isEmpty ? "" : "  " + timing)).padding(toLength: 26, withPad: " ", startingAt: 0),
                        c.serverURL.absoluteString].joined(separator: "  "))

@@ -13,7 +13,7 @@ extension Switchboard {
 
         func run() throws {
             let removed = try global.integrations().remove(named: name)
-            print("Removed \(removed.name) and its stored secrets.")
+            Output.line("Removed \(removed.name) and its stored secrets.")
         }
     }
 }

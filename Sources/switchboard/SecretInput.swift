@@ -15,7 +15,7 @@ enum SecretInput {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
             defer {
                 tcsetattr(STDIN_FILENO, TCSAFLUSH, &old)
-                FileHandle.standardError.write(Data("\n".utf8))
+                Output.error("")
             }
             return readLine(strippingNewline: true)
         }

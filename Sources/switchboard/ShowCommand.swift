@@ -15,8 +15,8 @@ extension Switchboard {
 
         func run() throws {
             let connection = try global.integrations().connection(named: name)
-            if json { return try Console.printJSON(connection) }
-            print(ConnectionReport.lines(connection, now: Date()).joined(separator: "\n"))
+            if json { return try Output.printJSON(connection) }
+            Output.line(ConnectionReport.lines(connection, now: Date()).joined(separator: "\n"))
         }
     }
 }

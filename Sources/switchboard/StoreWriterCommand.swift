@@ -32,7 +32,7 @@ extension Switchboard {
                 case .set(let key, let value): try store.updateScheme(key) { $0.bearerToken = value }
                 case .delete(let key): try store.update { $0.schemes[key] = nil }
                 }
-                print("ack \(i)")
+                Output.line("ack \(i)")
                 i += 1
             }
         }

@@ -18,9 +18,9 @@ struct Switchboard: AsyncParsableCommand {
               3  needs reconnect: the credential can no longer be refreshed; run `switchboard reconnect NAME`
 
             Files live in --home, else $SWITCHBOARD_HOME, else $XDG_CONFIG_HOME/switchboard,
-            else ~/.config/switchboard. Set SWITCHBOARD_ENCRYPT_SECRETS=1 to seal the secret store with AES-GCM.
+            else ~/.config/switchboard. `switchboard secrets encrypt` seals the secret store with AES-GCM (a new store is sealed when SWITCHBOARD_ENCRYPT_SECRETS=1).
             """,
-        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Demo.self, HeadlessBrowserCommand.self, StoreWriter.self],
+        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Secrets.self, Demo.self, HeadlessBrowserCommand.self, StoreWriter.self],
         defaultSubcommand: Screen.self)
 
     static func main() async {
@@ -36,13 +36,13 @@ struct Switchboard: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            Output.error("switchboard: \(error.message)")
             Foundation.exit(error.code.rawValue)
         } catch let error as InvalidInput {
-            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            Output.error("switchboard: \(error.message)")
             Foundation.exit(ExitStatus.usage.rawValue)
         } catch let error as IntegrationStoreError {
-            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            Output.error("switchboard: \(error)")
             switch error {
             case .duplicateName, .unknownConnection: Foundation.exit(ExitStatus.usage.rawValue)
             case .corrupt: Foundation.exit(ExitStatus.failure.rawValue)
@@ -50,15 +50,15 @@ struct Switchboard: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                Output.line(fullMessage(for: error))
                 Foundation.exit(0)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Output.error(fullMessage(for: error))
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             if let e = error as? ExitCode { Foundation.exit(e.rawValue) }
-            FileHandle.standardError.write(Data("switchboard: \(fullMessage(for: error))\n".utf8))
+            Output.error("switchboard: \(fullMessage(for: error))")
             Foundation.exit(ExitStatus.failure.rawValue)
         }
     }

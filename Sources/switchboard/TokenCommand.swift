@@ -20,7 +20,7 @@ extension Switchboard {
             let (_, scheme) = try engine.oauthScheme(named: name)
             do {
                 let token = try await engine.actor.validToken(for: scheme.id)
-                FileHandle.standardOutput.write(Data((token + "\n").utf8))
+                try Output.credential(token)
             } catch let e as AcquisitionError {
                 throw CLIError(message: "\(name): \(e.message) Run `switchboard reconnect \(name)`.",
                                code: e.needsReconnect ? .needsReconnect : .failure)
@@ -47,7 +47,7 @@ extension Switchboard {
                 for _ in 0..<max(1, times) { tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true) }
                 await engine.actor.flushStatus()
                 let until = tokens?.expiresAt.map { " until " + StatusText.clockTime($0, timeZone: .current) } ?? ""
-                print("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
+                Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch let e as AcquisitionError {
                 throw CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
                                code: e.needsReconnect ? .needsReconnect : .failure)

@@ -12,7 +12,8 @@ import Testing
     static let cases: [(FixtureOptions.Hostile, AcquisitionError.Code, String)] = [
         (.issuerMismatch, .issuerMismatch, "names the issuer"),
         (.noPKCEMethods, .pkceUnsupported, "S256"),
-        (.wrongState, .stateMismatch, "state does not match"),
+        // A forged state is refused with 400 and the listener keeps waiting: the sign-in is not aborted.
+        (.wrongState, .callbackTimedOut, "within 3 seconds"),
         (.wrongIss, .issuerParameterMismatch, "iss does not match"),
         (.hugeMetadata, .network, "sent more than 1024 KiB"),
         (.silentMetadata, .network, "did not answer in time"),

@@ -121,6 +121,22 @@ import Testing
         let entry = try #require(object?["mcpServers"]?["linear"])
         #expect(entry["url"] == "https://mcp.linear.app/mcp")
         #expect(entry["type"] == "http")
-        #expect(entry["headersHelper"]?.hasPrefix("switchboard headers linear") == true)
+        #expect(entry["headersHelper"] == ShellQuote.command([BinaryRunner.binary.standardizedFileURL.resolvingSymlinksInPath().path, "headers", "linear", "--home", tmp.url.path]))
+    }
+
+    /// The helper runs in another program's shell: every path is quoted (a home with a space and a quote
+    /// in its name works), and a home chosen by SWITCHBOARD_HOME is carried as `--home` too.
+    @Test func exportQuotesPathsAndCarriesTheHomeFromTheEnvironment() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = tmp.path("it's my home; rm -rf x").path
+        _ = try await BinaryRunner.runDetached(["add", "linear", "https://mcp.linear.app/mcp", "--home", home])
+        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code"], environment: ["SWITCHBOARD_HOME": home])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: [String: String]]]
+        let helper = try #require(object?["mcpServers"]?["linear"]?["headersHelper"])
+        // The shell splits it back into exactly the words meant.
+        let words = try await BinaryRunner.runShellDetached("eval \"set -- $1\"; printf '%s\\n' \"$@\"", arguments: ["sh", helper])
+        #expect(words.split(separator: "\n").map(String.init) == [BinaryRunner.binary.resolvingSymlinksInPath().path, "headers", "linear", "--home", home])
     }
 }

@@ -1,4 +1,7 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 import SwitchboardCore
@@ -55,23 +58,27 @@ func sampleSecrets() -> SchemeSecrets {
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.url)
         try Data("{ this is not json".utf8).write(to: home.secretsFile)
+        chmod(home.secretsFile.path, 0o600)
         let fixed = Date(timeIntervalSince1970: 1_795_000_000) // 2026-11-17T...
         let log = WarningLog()
         let store = SecretStore(home: home, encryption: .disabled, clock: { fixed }, warn: log.sink())
-        #expect(try store.load().schemes.isEmpty)
+        // A read never moves anything: it says what is wrong and what the next change does.
+        #expect { try store.load() } throws: { "\($0)".contains("is damaged") && "\($0)".contains("next change") }
+        #expect(try String(contentsOf: home.secretsFile, encoding: .utf8) == "{ this is not json")
+        // The next write, under the lock, moves the proven-damaged file aside (0600: it may hold secrets).
+        try store.updateScheme("s") { $0.bearerToken = "x" }
         let names = try FileManager.default.contentsOfDirectory(atPath: tmp.url.path)
         let expected = "integration-secrets.json.broken-" + ISO8601DateFormatter().string(from: fixed)
         #expect(names.contains(expected))
         #expect(expected.wholeMatch(of: /integration-secrets\.json\.broken-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
         #expect(try String(contentsOf: tmp.path(expected), encoding: .utf8) == "{ this is not json")
+        #expect(FileSystem.mode(of: tmp.path(expected)) == 0o600)
         #expect(log.all.count == 1)
-        #expect(log.all[0].contains(expected))
-        // The store works again afterwards.
-        try store.updateScheme("s") { $0.bearerToken = "x" }
+        #expect(log.all[0].contains(expected) && log.all[0].contains("holds secrets"))
         #expect(try store.secrets(for: "s").bearerToken == "x")
     }
 
-    @Test func encryptedRoundTripAndWrongKeyQuarantines() throws {
+    @Test func encryptedRoundTripAndAWrongKeyIsAnErrorThatMovesNothing() throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.path("home"))
@@ -90,24 +97,30 @@ func sampleSecrets() -> SchemeSecrets {
         #expect(try SecretStore(home: home, encryption: readOnly, warn: log.sink()).secrets(for: "s1") == sampleSecrets())
         #expect(log.all.isEmpty)
 
+        let before = storedSecretText(home.directory)
         let otherKey = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-        let wrong = SecretsEncryption(enabled: true, keyBase64: otherKey, keyFile: keyFile)
-        #expect(try SecretStore(home: home, encryption: wrong, warn: log.sink()).load().schemes.isEmpty)
-        #expect(log.all.count == 1 && log.all[0].contains("key does not open it"))
-        let names = try FileManager.default.contentsOfDirectory(atPath: home.directory.path)
-        #expect(names.contains { $0.hasPrefix("integration-secrets.json.broken-") })
+        let wrong = SecretStore(home: home, encryption: SecretsEncryption(enabled: true, keyBase64: otherKey, keyFile: keyFile), warn: log.sink())
+        for attempt in [{ _ = try wrong.load() }, { try wrong.updateScheme("s2") { $0.bearerToken = "new" } }] {
+            #expect { try attempt() } throws: { error in
+                guard case .wrongKey(let source, _, let storeKeyID) = error as? SecretStoreError else { return false }
+                return source == "SWITCHBOARD_SECRETS_KEY" && storeKeyID != nil
+            }
+        }
+        #expect(storedSecretText(home.directory) == before)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: home.directory.path).contains { $0.contains("broken") })
+        #expect(log.all.isEmpty)
     }
 
-    @Test func encryptionFailureFallsBackToPlainWithAWarning() throws {
+    @Test func anInvalidKeyNeverFallsBackToPlainJSON() throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.path("home"))
         let log = WarningLog()
         let enc = SecretsEncryption(enabled: true, keyBase64: "not-base64-and-short", keyFile: tmp.path("k"))
         let store = SecretStore(home: home, encryption: enc, warn: log.sink())
-        try store.updateScheme("s1") { $0.bearerToken = "tok" }
-        #expect(log.all.count == 1 && log.all[0].contains("plain JSON"))
-        #expect(try String(contentsOf: home.secretsFile, encoding: .utf8).contains("\"encryption\":\"none\""))
+        #expect { try store.updateScheme("s1") { $0.bearerToken = "tok" } } throws: { "\($0)".contains("SWITCHBOARD_SECRETS_KEY") }
+        #expect(!FileManager.default.fileExists(atPath: home.secretsFile.path))
+        #expect(!storedSecretText(home.directory).contains("tok"))
     }
 
     @Test func emptySchemesAreDropped() throws {

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Text made safe to write to a terminal. Everything a server or another program's file sends can hold
+/// escape sequences (`ESC ]52;c;…` writes the clipboard, `ESC [2J` clears the screen), C1 controls (which
+/// some terminals obey as escapes) or bidirectional overrides (which make text read differently from
+/// what it is). These are shown instead, in a visible form: `^[` for C0 controls (as the screen draws
+/// them), `<U+009B>` for C1, bidi and other invisible format controls.
+public enum TerminalText {
+    /// One string, made printable. `keepLineBreaks` keeps `\n` and `\t` (for whole lines of output);
+    /// otherwise they are shown too, so server text stays on one line.
+    public static func safe(_ text: String, limit: Int? = nil, keepLineBreaks: Bool = false) -> String {
+        var out = String.UnicodeScalarView()
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if let limit, count >= limit {
+                out.append("…")
+                break
+            }
+            count += 1
+            if keepLineBreaks, scalar == "\n" || scalar == "\t" {
+                out.append(scalar)
+            } else if scalar.value < 0x20 {
+                out.append("^")
+                out.append(Unicode.Scalar(UInt8(scalar.value + 0x40)))
+            } else if scalar.value == 0x7F {
+                out.append(contentsOf: "^?".unicodeScalars)
+            } else if isHidden(scalar) {
+                out.append(contentsOf: String(format: "<U+%04X>", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Whether `text` needs no change to be written to a terminal.
+    public static func isSafe(_ text: String, keepLineBreaks: Bool = true) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            (keepLineBreaks && (s == "\n" || s == "\t")) || !(s.value < 0x20 || s.value == 0x7F || isHidden(s))
+        }
+    }
+
+    /// C1 controls, bidi embeddings, overrides and isolates, and the other invisible format characters
+    /// a line could hide behind (zero-width joiners stay: emoji need them).
+    static func isHidden(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x80...0x9F: true
+        case 0x061C, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF, 0xFFF9...0xFFFB: true
+        default: false
+        }
+    }
+
+    /// JSON text (already escaped by the encoder for C0) with C1, bidi and format controls escaped as
+    /// `\uXXXX` too: still the same JSON value, and nothing a terminal would act on.
+    public static func safeJSON(_ json: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\n" {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else if scalar.value == 0x7F || isHidden(scalar) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
