@@ -14,9 +14,8 @@ public enum Redact {
         return (c.string ?? "(a URL)") + (hadQuery ? "?…" : "")
     }
 
-    /// Text from a server, made safe to show: one line, printable, bounded.
+    /// Text from a server, made safe to show: one line, controls shown (`^[`, `<U+202E>`), bounded.
     public static func serverText(_ text: String, limit: Int = 200) -> String {
-        let clean = String(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : Character($0) })
-        return clean.count > limit ? String(clean.prefix(limit)) + "…" : clean
+        TerminalText.safe(text, limit: limit)
     }
 }

@@ -121,6 +121,9 @@ struct TokenClient {
         guard let value = object["access_token"] else { throw .invalid("the token response has no access_token") }
         guard let access = value as? String else { throw .invalid("the token response's access_token is not a string") }
         guard !access.isEmpty else { throw .invalid("the token response's access_token is empty") }
+        // RFC 6749 A.12: a token is visible ASCII. Anything else cannot go into an Authorization header,
+        // and would reach terminals and other programs through `token` and `headers`.
+        guard isTokenText(access) else { throw .invalid("the token response's access_token holds characters a token cannot have (control, space or non-ASCII)") }
         guard let type = object["token_type"] as? String else { throw .invalid("the token response has no token_type") }
         guard type.caseInsensitiveCompare("Bearer") == .orderedSame else {
             throw .invalid("the token type is `\(Redact.serverText(type, limit: 30))`, not Bearer")
@@ -135,7 +138,13 @@ struct TokenClient {
             expiresIn = value
         }
         let refresh = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if let refresh, !isTokenText(refresh) { throw .invalid("the token response's refresh_token holds characters a token cannot have") }
         let scope = (object["scope"] as? String).map { $0.split(separator: " ").map(String.init) }
         return Grant(accessToken: access, refreshToken: refresh, tokenType: "Bearer", expiresIn: expiresIn, scope: scope)
+    }
+
+    /// 1 to 64 KiB of visible ASCII (`%x21-7E`).
+    static func isTokenText(_ text: String) -> Bool {
+        text.utf8.count <= 65536 && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

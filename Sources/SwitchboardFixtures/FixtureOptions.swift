@@ -78,6 +78,11 @@ public struct FixtureOptions: Sendable, Equatable {
     public var clientIDMetadataDocuments = false
     /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
     public var requiredScope: String?
+    /// Text a hostile server embeds in every string it controls (registered client id, token scope,
+    /// device user code, server name and version, tool names and descriptions, tool results).
+    public var nastyText: String?
+    /// Put control characters into the access token (a token no header or terminal may carry).
+    public var controlCharactersInAccessToken = false
     /// Let `initialize` (and notifications) through without a token, and challenge `tools/*` with 401 naming
     /// this scope unless the token carries it (servers that authorize per request, not at the handshake).
     public var challengeAfterInitialize: String?

@@ -26,7 +26,7 @@ extension OAuthFixture {
             return .json(["error": "invalid_client_metadata", "error_description": "unsupported token_endpoint_auth_method"], status: 400)
         default: break
         }
-        let id = nextID("client")
+        let id = nextID("client") + (options.nastyText ?? "")
         let secret = method == "none" ? nil : nextID("secret")
         state.withLock { s in
             s.counters.registrations += 1
@@ -163,7 +163,7 @@ extension OAuthFixture {
         let form = request.form
         guard case .success(let clientID) = authenticate(request, form: form) else { return .json(["error": "invalid_client"], status: 401) }
         let code = nextID("device")
-        let user = String(nextID("U").suffix(8)).uppercased()
+        let user = String(nextID("U").suffix(8)).uppercased() + (options.nastyText ?? "")
         state.withLock { $0.devices[code] = (clientID, 0, form["resource"], form["scope"]) }
         return .json(["device_code": code, "user_code": user, "verification_uri": authOrigin + "/activate",
                       "verification_uri_complete": authOrigin + "/activate?user_code=" + user, "expires_in": 600, "interval": 1])
@@ -179,7 +179,8 @@ extension OAuthFixture {
         var out: [String: Any] = ["access_token": access, "token_type": "bearer"]
         if let lifetime { out["expires_in"] = lifetime }
         if let refresh { out["refresh_token"] = refresh }
-        if let scope { out["scope"] = scope }
+        if let scope { out["scope"] = scope + (options.nastyText.map { " x" + $0 } ?? "") }
+        if options.controlCharactersInAccessToken { out["access_token"] = access + "\u{1B}[2J" }
         switch options.hostile {
         case .tokenWithoutAccessToken: out["access_token"] = nil
         case .tokenWithoutType: out["token_type"] = nil

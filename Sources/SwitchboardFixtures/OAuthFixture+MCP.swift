@@ -42,15 +42,16 @@ extension OAuthFixture {
         case "initialize":
             let asked = (message["params"] as? [String: Any])?["protocolVersion"] as? String ?? "2025-06-18"
             result = ["protocolVersion": asked, "capabilities": ["tools": ["listChanged": false]],
-                      "serverInfo": ["name": "switchboard-fixture", "version": "1.0.0"]]
+                      "serverInfo": ["name": "switchboard-fixture" + (options.nastyText ?? ""), "version": "1.0.0" + (options.nastyText ?? "")]]
         case "tools/list":
-            result = ["tools": [["name": "echo", "description": "Echoes its text", "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
-                                ["name": "add", "description": "Adds two numbers", "inputSchema": ["type": "object"]]]]
+            let nasty = options.nastyText ?? ""
+            result = ["tools": [["name": "echo", "description": "Echoes its text" + nasty, "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
+                                ["name": "add" + nasty, "description": "Adds two numbers", "inputSchema": ["type": "object"]]]]
         case "tools/call":
             let params = message["params"] as? [String: Any] ?? [:]
             let args = params["arguments"] as? [String: Any] ?? [:]
             if params["name"] as? String == "echo" {
-                result = ["content": [["type": "text", "text": args["text"] as? String ?? ""]], "isError": false]
+                result = ["content": [["type": "text", "text": (args["text"] as? String ?? "") + (options.nastyText ?? "")]], "isError": false]
             } else {
                 result = ["content": [["type": "text", "text": "unknown tool"]], "isError": true]
             }

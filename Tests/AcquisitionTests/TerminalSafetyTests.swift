@@ -1,0 +1,75 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import SwitchboardTestSupport
+import Testing
+
+/// Nothing a server or another program's file sends reaches the user's terminal as a control: every
+/// command's stdout and stderr is scanned for ESC, BEL, C1, and bidi controls.
+@Suite(.serialized) struct TerminalSafetyTests {
+    /// An OSC 52 clipboard write, a screen clear, a C1 CSI, a right-to-left override and an isolate.
+    static let nasty = "\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{9B}31m\u{202E}lmth.exe\u{2066}\u{85}"
+
+    static func controls(in text: String) -> [String] {
+        text.unicodeScalars.compactMap { s in
+            let v = s.value
+            let bad = (v < 0x20 && s != "\n" && s != "\t") || v == 0x7F || (0x80...0x9F).contains(v)
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+            return bad ? String(format: "U+%04X", v) : nil
+        }
+    }
+
+    func expectClean(_ r: BinaryRunner.Result, _ what: String, home: BinaryHome) {
+        let found = Self.controls(in: r.stdout) + Self.controls(in: r.stderr)
+        #expect(found.isEmpty, "`\(what)` wrote terminal controls \(Set(found).sorted()):\n\(home.log)")
+    }
+
+    @Test func everyCommandKeepsServerTextOutOfTheTerminal() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.nastyText = Self.nasty; $0.deviceFlow = .approve })
+        var home = BinaryHome()
+        defer { home.remove(); Task { await fixture.stop() } }
+        let url = fixture.serverURL.absoluteString
+        var commands: [[String]] = [
+            ["add", "fx", url], ["connect", "fx"], ["list"], ["list", "--json"], ["status"], ["status", "--json"],
+            ["show", "fx"], ["show", "fx", "--json"], ["check", "fx"], ["check", "fx", "--json"],
+            ["call", "fx", "echo", #"{"text":"hi"}"#], ["call", "fx", "echo", #"{"text":"hi"}"#, "--json"],
+            ["token", "fx"], ["headers", "fx"], ["refresh", "fx"], ["doctor", "fx"], ["secrets", "status"],
+            ["export", "--for", "claude-code"], ["disconnect", "fx"], ["connect", "fx", "--device"], ["status", "fx"],
+        ]
+        // Another program's config file with the same text in names, commands and URLs.
+        let file = home.directory.path("mcp.json")
+        let config: [String: Any] = ["mcpServers": [
+            "a\(Self.nasty)": ["url": "https://example.com/\(Self.nasty)"],
+            "local": ["command": "npx\(Self.nasty)", "args": ["-y", Self.nasty]],
+            "b": ["url": "https://example.com/mcp\(Self.nasty)", "headers": ["X-Note": Self.nasty]],
+        ]]
+        try JSONSerialization.data(withJSONObject: config).write(to: file)
+        commands += [["import", file.path, "--dry-run"], ["import", file.path], ["list"], ["remove", "fx"]]
+        var ran = 0
+        for command in commands {
+            let r = try await home.run(command)
+            expectClean(r, command.joined(separator: " "), home: home)
+            ran += 1
+        }
+        #expect(ran == commands.count)
+        // The flows really went through the hostile server (not a refusal that printed nothing of it).
+        #expect(home.log.contains("switchboard-fixture^[]52;c;"), "the server name reached the output, shown: \(home.log)")
+        #expect(home.log.contains("<U+202E>"))
+        #expect(fixture.counters.mcpCalls > 0)
+    }
+
+    @Test func aTokenWithControlCharactersIsRefusedAndNeverPrinted() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.controlCharactersInAccessToken = true })
+        var home = BinaryHome()
+        defer { home.remove(); Task { await fixture.stop() } }
+        _ = try await home.run(["add", "fx", fixture.serverURL.absoluteString])
+        let connect = try await home.run(["connect", "fx"])
+        #expect(connect.status != 0)
+        #expect(connect.stdout.contains("characters a token cannot have") || connect.stderr.contains("characters a token cannot have"), "\(home.log)")
+        let token = try await home.run(["token", "fx"])
+        #expect(token.stdout.isEmpty)
+        expectClean(token, "token", home: home)
+        #expect(!storedSecretText(home.directory.url).contains("\u{1B}") && !storedSecretText(home.directory.url).contains("\\u001b"))
+    }
+}
