@@ -132,4 +132,51 @@ import Testing
         let fds = try String(contentsOf: report, encoding: .utf8)
         #expect(!fds.contains("socket:"), "\(fds)")
     }
+
+    /// The secret store's key (and Switchboard's other variables) must not leak into the browser.
+    @Test func theBrowserGetsNoSwitchboardVariables() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let script = tmp.path("browser.sh")
+        try "#!/bin/sh\nenv > \"$0.env.tmp\" && mv \"$0.env.tmp\" \"$0.env\"\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let environment = ["BROWSER": script.path, "PATH": "/usr/bin:/bin", "KEEP_ME": "1",
+                           "SWITCHBOARD_SECRETS_KEY": "c2VjcmV0LWtleS1jYW5hcnk=", "SWITCHBOARD_HOME": "/tmp/x", "switchboard_log": "trace"]
+        #expect(await SystemBrowser(environment: environment).open(URL(string: "http://127.0.0.1:9/callback")!))
+        let report = tmp.path("browser.sh.env")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: report.path), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let env = try String(contentsOf: report, encoding: .utf8)
+        #expect(env.contains("KEEP_ME=1"))
+        #expect(!env.uppercased().contains("SWITCHBOARD_"), "\(env)")
+    }
+}
+
+/// The loopback listener cannot be aborted or held by other local programs.
+@Suite struct CallbackListenerTests {
+    @Test func aResponseWithTheWrongStateIsRefusedAndTheSignInKeepsWaiting() async throws {
+        let validator = CallbackValidator(expectedState: "right-state", issuer: "https://as.example", issRequired: false)
+        let listener = try await LoopbackListener.start { query in
+            switch validator.validate(query) {
+            case .success(let code): .accept(code: code)
+            case .failure(let e): .reject(e)
+            }
+        }
+        defer { Task { await listener.close() } }
+        let waiting = Task { try await listener.waitForCode() }
+        let forged = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=forged&code=evil", "/callback?state=forged&error=access_denied"])
+        #expect(forged.allSatisfy { $0.hasPrefix("HTTP/1.1 400") }, "\(forged)")
+        let real = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=right-state&code=good"])
+        #expect(real.first?.hasPrefix("HTTP/1.1 200") == true, "\(real)")
+        #expect(try await waiting.value == "good")
+    }
+
+    @Test func anIdleConnectionIsDropped() async throws {
+        let listener = try await LoopbackListener.start(idleTimeout: .milliseconds(300)) { _ in .reject(AcquisitionError(.stateMismatch, "x")) }
+        defer { Task { await listener.close() } }
+        // Connect and send nothing: the listener closes the connection (a read returns end of file) instead of holding it.
+        let closedAfter = await LoopbackFlood.idle(port: listener.port, waitingAtMost: 10)
+        let seconds = try #require(closedAfter, "the listener kept an idle connection open for 10 s")
+        #expect(seconds < 5)
+    }
 }
