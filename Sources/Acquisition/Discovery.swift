@@ -73,8 +73,8 @@ public struct Discovery: Sendable {
 
         // 2. Authorization-server metadata: the first listed server (the cached one on reconnect if still listed).
         let issuer = cachedIssuer.flatMap { issuers.contains($0) ? $0 : nil } ?? issuers[0]
-        var (metadata, usesDefaults) = try await authorizationServer(issuer: issuer, legacy: prm == nil, trace: &trace)
-        try Discovery.check(metadata, usesDefaults: usesDefaults)
+        var (metadata, usesDefaults) = try await authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
+        try Discovery.check(metadata, usesDefaults: usesDefaults, server: serverURL)
         if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
         await emit(.authorizationServerFound(issuer: metadata.issuer))
         return DiscoveryResult(serverURL: serverURL, resource: resource, resourceMetadataURL: prm.map { Redact.url($0.0) },
@@ -196,8 +196,8 @@ public struct Discovery: Sendable {
         }
     }
 
-    func authorizationServer(issuer: String, legacy: Bool, trace: inout [DiscoveryStep]) async throws -> (AuthorizationServerMetadata, Bool) {
-        guard let issuerURL = URL(string: issuer), ServerURL.isAllowedEndpoint(issuerURL) else {
+    func authorizationServer(issuer: String, legacy: Bool, server: URL?, trace: inout [DiscoveryStep]) async throws -> (AuthorizationServerMetadata, Bool) {
+        guard let issuerURL = URL(string: issuer), ServerURL.isAllowedEndpoint(issuerURL, advertisedBy: server) else {
             throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` is not an https address.",
                                    remedy: "Switchboard only talks to https authorization servers (or loopback).")
         }
@@ -234,7 +234,7 @@ public struct Discovery: Sendable {
                                remedy: "The server's OAuth setup is incomplete; contact its operator.")
     }
 
-    static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool) throws {
+    static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool, server: URL? = nil) throws {
         if !usesDefaults {
             guard m.codeChallengeMethodsSupported?.contains("S256") == true else {
                 throw AcquisitionError(.pkceUnsupported,
@@ -247,7 +247,7 @@ public struct Discovery: Sendable {
                                    remedy: "The server's metadata is incomplete; contact its operator.")
         }
         for endpoint in [auth, token] + [m.registrationEndpoint, m.revocationEndpoint, m.deviceAuthorizationEndpoint].compactMap({ $0 }) {
-            guard let u = URL(string: endpoint), ServerURL.isAllowedEndpoint(u) else {
+            guard let u = URL(string: endpoint), ServerURL.isAllowedEndpoint(u, advertisedBy: server) else {
                 throw AcquisitionError(.insecureEndpoint, "The authorization server advertises `\(Redact.serverText(endpoint, limit: 80))`, which is not https.",
                                        remedy: "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
             }

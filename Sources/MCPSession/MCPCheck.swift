@@ -15,6 +15,8 @@ public struct CheckReport: Codable, Equatable, Sendable {
     /// `2026-07-28` (stateless) or `2025-11-25` (initialize handshake): the wire this server was spoken to on.
     public var era: String
     public var tools: [ToolSummary]
+    /// Why the list of tools stopped early (a repeated cursor, too many pages or bytes), if it did.
+    public var truncated: String?
 }
 
 /// The MCP eras Switchboard speaks.
@@ -100,34 +102,50 @@ public struct MCPSessionRunner: Sendable {
 
     public func check() async throws -> CheckReport {
         let (report, _) = try await inEither(modern: { client, found in
-            let tools = try await Self.allTools { try await client.listTools(cursor: $0) }
+            let (tools, truncated) = try await Self.allTools { try await client.listTools(cursor: $0) }
             return CheckReport(serverName: found.serverName, serverVersion: found.serverVersion, protocolVersion: ModernClient.version,
-                               era: MCPEra.modern.rawValue, tools: tools.map(Self.summary))
+                               era: MCPEra.modern.rawValue, tools: tools.map(Self.summary), truncated: truncated)
         }, handshake: { client, initialized in
-            let tools = try await Self.allTools { cursor in
+            let (tools, truncated) = try await Self.allTools { cursor in
                 let page = try await client.listTools(cursor: cursor)
                 return (page.tools, page.nextCursor)
             }
-            return CheckReport(serverName: initialized.serverInfo.name, serverVersion: initialized.serverInfo.version,
-                               protocolVersion: initialized.protocolVersion, era: MCPEra.handshake.rawValue, tools: tools.map(Self.summary))
+            return CheckReport(serverName: Redact.serverText(initialized.serverInfo.name, limit: 80),
+                               serverVersion: Redact.serverText(initialized.serverInfo.version, limit: 40),
+                               protocolVersion: Redact.serverText(initialized.protocolVersion, limit: 20), era: MCPEra.handshake.rawValue,
+                               tools: tools.map(Self.summary), truncated: truncated)
         })
         return report
     }
 
-    /// Every page of `tools/list`, up to 10,000 tools (a server cannot make Switchboard page forever).
-    static func allTools(_ page: (String?) async throws -> (tools: [Tool], next: String?)) async throws -> [Tool] {
+    /// Bounds on `tools/list`: a server cannot make Switchboard page forever or hold unbounded text.
+    public static let maxToolPages = 100, maxTools = 10_000, maxToolTextBytes = 4 << 20
+
+    /// Every page of `tools/list`, within the bounds; stops on a cursor seen before. Returns the tools
+    /// and, when it stopped early, why.
+    static func allTools(_ page: (String?) async throws -> (tools: [Tool], next: String?)) async throws -> ([Tool], String?) {
         var tools: [Tool] = []
         var cursor: String?
-        repeat {
+        var seen: Set<String> = []
+        var (pages, bytes) = (0, 0)
+        while true {
             let next = try await page(cursor)
-            tools += next.tools
-            cursor = next.next
-        } while cursor != nil && tools.count < 10_000
-        return tools
+            pages += 1
+            for tool in next.tools {
+                bytes += tool.name.utf8.count + (tool.description?.utf8.count ?? 0)
+                tools.append(tool)
+            }
+            guard let following = next.next else { return (tools, nil) }
+            if !seen.insert(following).inserted { return (tools, "the server sent the same page cursor twice") }
+            if pages >= maxToolPages { return (tools, "stopped after \(maxToolPages) pages") }
+            if tools.count >= maxTools { return (Array(tools.prefix(maxTools)), "stopped after \(maxTools) tools") }
+            if bytes >= maxToolTextBytes { return (tools, "stopped after \(maxToolTextBytes >> 20) MiB of tool names and descriptions") }
+            cursor = following
+        }
     }
 
     static func summary(_ tool: Tool) -> CheckReport.ToolSummary {
-        CheckReport.ToolSummary(name: tool.name, description: tool.description)
+        CheckReport.ToolSummary(name: Redact.serverText(tool.name, limit: 128), description: tool.description.map { Redact.serverText($0, limit: 1000) })
     }
 
     /// Calls one tool; returns the text content, the whole result as JSON, whether it was a tool error,

@@ -37,10 +37,19 @@ public enum ClientConfigImport {
         public var description: String { "\(file): \(reason). The file was not changed." }
     }
 
+    /// The largest configuration file `import` reads.
+    public static let maxFileBytes = 4 << 20
+
     /// Reads a file of the given client (or guesses the format from the content).
     public static func read(file: String, as source: Source?) throws -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ImportError(file: file, reason: "cannot be read")
+        let data: Data
+        do { data = try FileSystem.readRegular(file, limit: maxFileBytes) } catch {
+            switch error {
+            case .missing: throw ImportError(file: file, reason: "does not exist")
+            case .notRegular: throw ImportError(file: file, reason: "is not a regular file (a device, FIFO or directory); name the configuration file itself")
+            case .tooLarge(let limit): throw ImportError(file: file, reason: "is larger than \(limit >> 20) MiB, which no MCP client's configuration is")
+            case .unreadable(let code): throw ImportError(file: file, reason: "cannot be read (\(String(cString: strerror(code))))")
+            }
         }
         let text = String(decoding: data, as: UTF8.self)
         if source == .codex || (source == nil && file.hasSuffix(".toml")) {

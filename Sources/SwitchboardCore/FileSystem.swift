@@ -90,6 +90,36 @@ public enum FileSystem {
         return try readAll(fd, url: url, from: offset)
     }
 
+    /// Why `readRegular` refused a file.
+    public enum RegularFileError: Error, Equatable {
+        case missing, notRegular, tooLarge(limit: Int), unreadable(Int32)
+    }
+
+    /// Reads another program's file: only a regular file (a link to one is fine; a device such as
+    /// /dev/zero, a FIFO or a directory is not), and only up to `limit` bytes.
+    public static func readRegular(_ path: String, limit: Int) throws(RegularFileError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw errno == ENOENT ? .missing : .unreadable(errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .unreadable(errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw .notRegular }
+        guard Int(st.st_size) <= limit else { throw .tooLarge(limit: limit) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(errno)
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+            // The file may grow while it is read: the limit holds for what is read, not only for its size.
+            guard data.count <= limit else { throw .tooLarge(limit: limit) }
+        }
+    }
+
     /// Reads a file that holds secrets: never through a symlink, and only when it is a regular file owned
     /// by this user that no one else can read or write. nil when it does not exist.
     public static func readPrivate(_ url: URL, from offset: Int = 0) throws -> Data? {

@@ -27,20 +27,26 @@ public enum ServerURL {
         }
     }
 
-    /// Whether an endpoint a server advertised may be used: https, or http on loopback.
-    public static func isAllowedEndpoint(_ url: URL) -> Bool {
+    /// Whether an endpoint may be used: https, or http on loopback. With `server` (the MCP server that
+    /// advertised it), plain http is accepted only when that server is itself on loopback: a remote
+    /// server must not send credentials to whatever listens on this machine's loopback.
+    public static func isAllowedEndpoint(_ url: URL, advertisedBy server: URL? = nil) -> Bool {
         switch url.scheme?.lowercased() {
         case "https": return url.host?.isEmpty == false
-        case "http": return url.host.map(isLoopback(host:)) ?? false
+        case "http":
+            guard let host = url.host, isLoopback(host: host) else { return false }
+            guard let server else { return true }
+            return server.scheme?.lowercased() == "http" && server.host.map(isLoopback(host:)) == true
         default: return false
         }
     }
 
-    /// 127.0.0.0/8, ::1 and localhost.
+    /// Literal loopback only: 127.0.0.0/8, ::1 and `localhost`. Not `*.localhost`: such names are
+    /// resolved by whatever DNS the machine uses, and need not lead to this machine.
     public static func isLoopback(host rawHost: String) -> Bool {
         var host = rawHost.lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "127" else { return false }
         return parts.allSatisfy { part in UInt8(part).map { _ in true } ?? false }

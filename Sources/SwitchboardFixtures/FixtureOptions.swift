@@ -81,6 +81,9 @@ public struct FixtureOptions: Sendable, Equatable {
     /// Text a hostile server embeds in every string it controls (registered client id, token scope,
     /// device user code, server name and version, tool names and descriptions, tool results).
     public var nastyText: String?
+    /// Hostile `tools/list` paging: the same cursor on every page, or a new cursor forever.
+    public enum ToolPaging: String, Sendable { case repeatCursor, endless }
+    public var toolPaging: ToolPaging?
     /// Put control characters into the access token (a token no header or terminal may carry).
     public var controlCharactersInAccessToken = false
     /// Let `initialize` (and notifications) through without a token, and challenge `tools/*` with 401 naming

@@ -37,7 +37,7 @@ extension OAuthFixture {
             let wanted = (options.challengeScope.map { [$0] } ?? []) + [required]
             return FixtureResponse(status: 403, headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"\(wanted.joined(separator: " "))\"")])
         }
-        let result: [String: Any]
+        var result: [String: Any]
         switch method {
         case "initialize":
             let asked = (message["params"] as? [String: Any])?["protocolVersion"] as? String ?? "2025-06-18"
@@ -47,6 +47,13 @@ extension OAuthFixture {
             let nasty = options.nastyText ?? ""
             result = ["tools": [["name": "echo", "description": "Echoes its text" + nasty, "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
                                 ["name": "add" + nasty, "description": "Adds two numbers", "inputSchema": ["type": "object"]]]]
+            switch options.toolPaging {
+            case .repeatCursor: result["nextCursor"] = "again"
+            case .endless:
+                let page = Int(((message["params"] as? [String: Any])?["cursor"] as? String)?.dropFirst() ?? "") ?? 0
+                result["nextCursor"] = "p\(page + 1)"
+            case nil: break
+            }
         case "tools/call":
             let params = message["params"] as? [String: Any] ?? [:]
             let args = params["arguments"] as? [String: Any] ?? [:]

@@ -32,6 +32,7 @@ extension Switchboard {
             Output.line("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)\(report.era == MCPEra.modern.rawValue ? " (stateless)" : " (initialize handshake)")")
             Output.line("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
             for t in report.tools { Output.line("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
+            if let truncated = report.truncated { Output.line("(the list may be incomplete: \(truncated))") }
         }
     }
 

@@ -67,6 +67,23 @@ struct MCPHarness {
         #expect(bad.isError)
     }
 
+    /// A server cannot make `check` page forever: a repeated cursor ends the list, and so do the page and size caps.
+    @Test(arguments: [FixtureOptions.ToolPaging.repeatCursor, .endless])
+    func toolPagingIsBounded(_ paging: FixtureOptions.ToolPaging) async throws {
+        let h = try await MCPHarness.make(FixtureOptions { $0.toolPaging = paging })
+        defer { Task { await h.stop() } }
+        let report = try await h.runner.check()
+        let pages = report.tools.count / 2
+        switch paging {
+        case .repeatCursor:
+            #expect(pages == 2, "the repeated cursor is asked for once, then the list stops")
+            #expect(report.truncated?.contains("same page cursor") == true)
+        case .endless:
+            #expect(pages == MCPSessionRunner.maxToolPages)
+            #expect(report.truncated?.contains("pages") == true)
+        }
+    }
+
     @Test func expiredTokenIsRefreshedBeforeTheRequest() async throws {
         let h = try await MCPHarness.make(FixtureOptions())
         defer { Task { await h.stop() } }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwitchboardCore
 import SwitchboardTestSupport
 import Testing
@@ -109,6 +112,31 @@ import Testing
         #expect(r.stderr.contains(name))
         #expect(r.stderr.contains("line"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    /// `import` reads only regular files, and only so much: a link to /dev/zero, a FIFO nobody writes to,
+    /// a directory or a huge file each get a clear error at once (no hang, no unbounded read).
+    @Test func importReadsOnlyBoundedRegularFiles() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let zero = tmp.path("zero.json")
+        try FileManager.default.createSymbolicLink(atPath: zero.path, withDestinationPath: "/dev/zero")
+        let fifo = tmp.path("fifo.json")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let huge = tmp.path("huge.json")
+        try Data(count: ClientConfigImport.maxFileBytes + 1).write(to: huge)
+        for (file, phrase) in [(zero, "not a regular file"), (fifo, "not a regular file"), (tmp.path("dir"), "not a regular file"), (huge, "larger than 4 MiB")] {
+            if file.lastPathComponent == "dir" { try FileManager.default.createDirectory(at: file, withIntermediateDirectories: true) }
+            let r = try await BinaryRunner.runDetached(["import", file.path, "--home", tmp.path("home").path])
+            #expect(r.status == 1 && r.stderr.contains(phrase), "\(file.lastPathComponent): \(r.stderr)")
+        }
+        // A link to a regular file (dotfiles managers make these) is fine.
+        let real = tmp.path("real.json")
+        try #"{"mcpServers": {"x": {"url": "https://x.example.com/mcp"}}}"#.write(to: real, atomically: true, encoding: .utf8)
+        let link = tmp.path("link.json")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        let ok = try await BinaryRunner.runDetached(["import", link.path, "--home", tmp.path("home").path])
+        #expect(ok.status == 0 && ok.stdout.contains("added"), "\(ok.stdout)\(ok.stderr)")
     }
 
     @Test func exportUsesTheHeadersHelper() async throws {

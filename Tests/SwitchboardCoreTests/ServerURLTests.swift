@@ -38,4 +38,21 @@ import Testing
         #expect(throws: InvalidInput.self) { try Connection.validateName("has space") }
         #expect(throws: InvalidInput.self) { try Connection.validateName(String(repeating: "a", count: 65)) }
     }
+
+    /// Only literal loopback is loopback: `*.localhost` goes to whatever DNS says.
+    @Test func dotLocalhostIsNotLoopback() {
+        #expect(!ServerURL.isLoopback(host: "evil.localhost"))
+        #expect(!ServerURL.isLoopback(host: "127.0.0.1.nip.io"))
+        #expect(ServerURL.isLoopback(host: "localhost") && ServerURL.isLoopback(host: "[::1]") && ServerURL.isLoopback(host: "127.9.9.9"))
+        #expect(throws: InvalidInput.self) { try ServerURL.parse("http://evil.localhost:8080/mcp") }
+    }
+
+    /// A remote server may not send Switchboard's credentials to plain http on this machine's loopback.
+    @Test func plainLoopbackEndpointsOnlyForALoopbackServer() {
+        let token = URL(string: "http://127.0.0.1:9000/token")!
+        #expect(!ServerURL.isAllowedEndpoint(token, advertisedBy: URL(string: "https://mcp.example.com/mcp")!))
+        #expect(ServerURL.isAllowedEndpoint(token, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
+        #expect(ServerURL.isAllowedEndpoint(URL(string: "https://as.example.com/token")!, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
+        #expect(!ServerURL.isAllowedEndpoint(URL(string: "http://as.example.com/token")!, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
+    }
 }
