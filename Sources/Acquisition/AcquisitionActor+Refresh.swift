@@ -116,6 +116,7 @@ extension AcquisitionActor {
                 info.lastRefreshResult = "ok"
                 info.lastError = nil
                 info.grantedScopes = fresh.scopes
+                info.tokenLifetime = Freshness.lifetime(fresh)
             }
             broadcast(schemeID, .refreshed(expiresAt: fresh.expiresAt))
             return fresh

@@ -36,6 +36,11 @@ extension AcquisitionActor {
                     continue
                 }
                 var due = Freshness.refreshDue(tokens) ?? expiresAt
+                // Polite to servers with very short tokens: at least `floor` between refreshes, doubling
+                // while they stay short (a program that needs a token meanwhile refreshes on demand).
+                if let life = Freshness.lifetime(tokens), life < Freshness.shortLifetime {
+                    due = max(due, tokens.obtainedAt.addingTimeInterval(Freshness.floor(streak: shortStreak[scheme.id] ?? 1)))
+                }
                 if let retry = retryAt[scheme.id], retry > due { due = retry }
                 if due <= now { plan.due.append(scheme.id) } else { plan.next = min(plan.next ?? due, due) }
             }
@@ -94,6 +99,11 @@ extension AcquisitionActor {
                 if settled {
                     retryAt[id] = nil
                     failures[id] = nil
+                    if let t = cache[id], let life = Freshness.lifetime(t), life < Freshness.shortLifetime {
+                        shortStreak[id, default: 0] += 1
+                    } else {
+                        shortStreak[id] = nil
+                    }
                 } else {
                     let n = (failures[id] ?? 0) + 1
                     failures[id] = n

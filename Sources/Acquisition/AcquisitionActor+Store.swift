@@ -33,6 +33,7 @@ extension AcquisitionActor {
             info.issuer = meta.issuer
             info.clientID = client.clientID
             info.grantedScopes = tokens.scopes
+            info.tokenLifetime = Freshness.lifetime(tokens)
             info.lastError = nil
             info.supportsRevocation = meta.revocationEndpoint != nil
         }

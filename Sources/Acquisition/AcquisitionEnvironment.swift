@@ -46,9 +46,25 @@ public struct AcquisitionEnvironment: Sendable {
 /// When a token counts as fresh: more than 60 s from expiry, or a quarter of its lifetime for
 /// short-lived tokens (so a 40-second token is not refreshed on every use).
 public enum Freshness {
+    /// Refresh ahead of expiry by a quarter of the token's life, at most a minute. (No one-second
+    /// minimum: with it a 1-second token was never fresh, and every request refreshed it.)
     public static func margin(for t: TokenSet) -> TimeInterval {
-        guard let exp = t.expiresAt else { return 0 }
-        return min(60, max(1, exp.timeIntervalSince(t.obtainedAt) / 4))
+        guard let lifetime = lifetime(t) else { return 0 }
+        return min(60, lifetime / 4)
+    }
+
+    /// How long the token was issued for.
+    public static func lifetime(_ t: TokenSet) -> TimeInterval? {
+        t.expiresAt.map { max(0, $0.timeIntervalSince(t.obtainedAt)) }
+    }
+
+    public static let shortLifetime = RefreshPolicy.shortLifetime
+    public static let floor = RefreshPolicy.floor
+    public static let maxFloor = RefreshPolicy.maxFloor
+
+    /// The scheduler's spacing after `streak` short-lived tokens in a row.
+    public static func floor(streak: Int) -> TimeInterval {
+        min(maxFloor, floor * pow(2, Double(min(16, max(0, streak - 1)))))
     }
 
     public static func isFresh(_ t: TokenSet, now: Date) -> Bool {

@@ -131,6 +131,7 @@ public enum MainView {
         if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
         if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
+        if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { rows.append(("note", note)) }
         switch s.status {
         case .error(let m, let remedy):
             rows.append(("error", m))

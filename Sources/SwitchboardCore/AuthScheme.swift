@@ -96,6 +96,8 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     public var lastCheck: String?
     /// The MCP era the server answered in last (`2026-07-28` or `2025-11-25`), tried first next time.
     public var mcpEra: String?
+    /// How long the server's last access token lived, in seconds (nil: no expiry given).
+    public var tokenLifetime: Double?
 
     public init(issuer: String? = nil, clientID: String? = nil, grantedScopes: [String] = [],
                 lastRefreshAt: Date? = nil, lastRefreshResult: String? = nil, lastError: String? = nil,
@@ -110,7 +112,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra
+        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra, tokenLifetime
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,5 +127,6 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         lastCheckAt = try c.decodeIfPresent(Date.self, forKey: .lastCheckAt)
         lastCheck = try c.decodeIfPresent(String.self, forKey: .lastCheck)
         mcpEra = try c.decodeIfPresent(String.self, forKey: .mcpEra)
+        tokenLifetime = try c.decodeIfPresent(Double.self, forKey: .tokenLifetime)
     }
 }

@@ -53,4 +53,22 @@ public enum StatusText {
         default: version.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) ? String(version.prefix(20)) : "?"
         }
     }
+
+    /// For a server whose tokens live unusually short: what Switchboard does about it.
+    public static func shortLifetimeNote(_ lifetime: Double?) -> String? {
+        guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
+        let seconds = max(0, Int(lifetime.rounded()))
+        return "this server's tokens last only \(seconds) s: refreshed at most every \(Int(RefreshPolicy.floor)) s (less often while they stay short), and when a program asks"
+    }
+}
+
+/// How politely Switchboard refreshes.
+public enum RefreshPolicy {
+    /// Tokens living less than this are unusually short; the screen says so.
+    public static let shortLifetime: Double = 60
+    /// The scheduler never refreshes a scheme more often than this. (On demand, a program that asks for
+    /// a token gets the stored one while it is fresh, so helpers refresh at most once per token life.)
+    public static let floor: Double = 5
+    /// The scheduler's floor doubles with each short-lived token in a row, up to this.
+    public static let maxFloor: Double = 300
 }

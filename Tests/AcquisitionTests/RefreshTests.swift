@@ -153,7 +153,8 @@ import Testing
             http: h.http, browser: NoBrowser(), integrations: IntegrationStore(home: h.home),
             secrets: SecretStore(home: h.home, encryption: .disabled, warn: { _ in })))
         for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(1050))
+            // Past three quarters of the 2-second token's life: due for a refresh.
+            try await Task.sleep(for: .milliseconds(1600))
             async let a = h.actor.validToken(for: id)
             async let b = other.validToken(for: id)
             let (x, y) = try await (a, b)
@@ -164,5 +165,47 @@ import Testing
         // Usually one refresh per round, shared by both engines; a slow machine may let the second engine find the
         // new token already due again. What must never happen is a reused refresh token.
         #expect((3...6).contains(h.fixture.counters.refreshes))
+    }
+}
+
+/// A server issuing 1-second tokens: the open screen's scheduler and programs asking for tokens stay polite.
+@Suite struct PoliteRefreshTests {
+    @Test func theSchedulerSpacesRefreshesOfShortLivedTokens() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        _ = await h.connect(id)
+        await h.actor.startScheduler()
+        // Before: the token was never "fresh" (a one-second margin on a one-second token), so the scheduler
+        // refreshed in a loop, over a hundred times a second. Now the first refresh waits for the floor.
+        try await Task.sleep(for: .milliseconds(2500))
+        await h.actor.stopScheduler()
+        #expect(h.fixture.counters.refreshes == 0, "the scheduler refreshed \(h.fixture.counters.refreshes) times in 2.5 s")
+        // The floor doubles while tokens stay short, up to five minutes.
+        #expect(Freshness.floor(streak: 1) == 5 && Freshness.floor(streak: 2) == 10 && Freshness.floor(streak: 20) == 300)
+        // The person is told why.
+        let scheme = try #require(try h.integrations.connections.load().connections.first?.primaryScheme)
+        #expect(StatusText.shortLifetimeNote(scheme.info.tokenLifetime)?.contains("last only 1 s") == true)
+        #expect(StatusText.shortLifetimeNote(3600) == nil)
+    }
+
+    @Test func programsAskingForTokensRefreshAtMostOncePerTokenLife() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        _ = await h.connect(id)
+        // 400 requests for a token over about two seconds, ten at a time.
+        let start = Date()
+        for _ in 0..<40 {
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<10 { group.addTask { try await h.actor.validToken(for: id) } }
+                for try await token in group { #expect(!token.isEmpty) }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        // Each refresh gives a token that is fresh for three quarters of its second: at most about
+        // 1.4 refreshes a second (before: one per request, as the margin never let a token be fresh).
+        #expect(Double(h.fixture.counters.refreshes) <= elapsed / 0.75 + 1, "\(h.fixture.counters.refreshes) refreshes in \(elapsed) s")
     }
 }
