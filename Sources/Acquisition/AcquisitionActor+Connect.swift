@@ -9,10 +9,14 @@ public struct ConnectOptions: Sendable, Equatable {
     public var preferDevice: Bool
     /// Do not try to open a browser (remote sessions): the URL is shown and a pasted redirect is accepted.
     public var noBrowser: Bool
-    public init(forceRegistration: Bool = false, preferDevice: Bool = false, noBrowser: Bool = false) {
+    /// The person agreed to send their client secret to an authorization server other than the one it
+    /// was first used with (the resource moved).
+    public var trustNewClientIssuer: Bool
+    public init(forceRegistration: Bool = false, preferDevice: Bool = false, noBrowser: Bool = false, trustNewClientIssuer: Bool = false) {
         self.forceRegistration = forceRegistration
         self.preferDevice = preferDevice
         self.noBrowser = noBrowser
+        self.trustNewClientIssuer = trustNewClientIssuer
     }
 }
 
@@ -141,6 +145,7 @@ extension AcquisitionActor {
         var reusedStored = false
         if scheme.kind == .oauthManual, let clientID = scheme.clientID {
             let secret = stored.manualClientSecret
+            if secret != nil, !options.trustNewClientIssuer { try Self.checkSecretIssuer(stored, issuer: meta.issuer, name: connection.name) }
             registration = ClientRegistration(
                 issuer: meta.issuer, clientID: clientID, clientSecret: secret,
                 authMethod: secret == nil ? "none" : (meta.tokenEndpointAuthMethodsSupported?.contains("client_secret_basic") == false

@@ -59,6 +59,7 @@ extension AcquisitionActor {
             var registration = secrets.registrations[tokens.issuer]
                 ?? ClientRegistration(issuer: tokens.issuer, clientID: tokens.clientID, authMethod: "none", redirectURI: "", registeredAt: now)
             if scheme.kind == .oauthManual, let secret = secrets.manualClientSecret {
+                try Self.checkSecretIssuer(secrets, issuer: tokens.issuer, name: (try? self.scheme(schemeID).0.name) ?? "this connection")
                 registration.clientSecret = secret
                 if registration.authMethod == "none" { registration.authMethod = "client_secret_basic" }
             }
@@ -154,7 +155,10 @@ extension AcquisitionActor {
         var revoked = false
         if let tokens = secrets.tokens, let endpoint = tokens.revocationEndpoint.flatMap(URL.init(string:)),
            var registration = secrets.registrations[tokens.issuer] {
-            if let secret = secrets.manualClientSecret { registration.clientSecret = secret }
+            // The person's secret only goes to the server it belongs to.
+            if let secret = secrets.manualClientSecret, secrets.manualClientIssuer.map({ Issuer.sameAllowingTrailingSlash($0, tokens.issuer) }) ?? true {
+                registration.clientSecret = secret
+            }
             emit(.revoking)
             broadcast(schemeID, .revoking)
             let client = TokenClient(http: env.http)

@@ -21,6 +21,9 @@ extension AcquisitionActor {
             try env.secrets.updateScheme(schemeID) { entry in
                 if scheme.kind == .oauthDynamic { entry.registrations[meta.issuer] = client } else { entry.registrations[meta.issuer] = client.withoutSecret }
                 entry.tokens = tokens
+                // A person's secret now belongs to this authorization server (the flow got here only if it
+                // was bound to none, to this one, or the person agreed to the new one).
+                if scheme.kind == .oauthManual, entry.manualClientSecret != nil { entry.manualClientIssuer = meta.issuer }
             }
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
@@ -47,5 +50,17 @@ extension ClientRegistration {
         var copy = self
         copy.clientSecret = nil
         return copy
+    }
+}
+
+extension AcquisitionActor {
+    /// A client secret a person entered goes only to the authorization server it was first used with.
+    /// When the server's metadata names another one, stop: sending `Basic id:secret` to whatever token
+    /// endpoint the metadata lists would hand the secret to whoever controls that metadata.
+    static func checkSecretIssuer(_ secrets: SchemeSecrets, issuer: String, name: String) throws {
+        guard let bound = secrets.manualClientIssuer, !Issuer.sameAllowingTrailingSlash(bound, issuer) else { return }
+        throw AcquisitionError(.clientIssuerChanged,
+            "The client secret you entered for \(name) belongs to \(Redact.serverText(bound, limit: 120)), but the server now names \(Redact.serverText(issuer, limit: 120)) as its authorization server; Switchboard did not send the secret there.",
+            remedy: "If the move is expected and the same client works there, run `switchboard connect \(name) --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client \(name) --client-id ID --client-secret-stdin` (on the screen: m).")
     }
 }

@@ -22,7 +22,8 @@ public enum AppAction: Equatable, Sendable {
 
 /// Something for the runtime to do; reducer tests compare arrays of these.
 public enum AppEffect: Equatable, Sendable {
-    case startConnect(schemeID: String, device: Bool)
+    /// `trustNewIssuer`: the person agreed to send their client secret to the server's new authorization server.
+    case startConnect(schemeID: String, device: Bool, trustNewIssuer: Bool = false)
     /// Hand a pasted redirect address to the waiting flow.
     case pasteCallback(schemeID: String, text: String)
     case cancelConnect(schemeID: String)

@@ -47,6 +47,13 @@ public enum KeyMap {
         KeyBinding(keys: [.enter], hint: ("⏎", "close when done"), command: .close),
     ]
 
+    /// A Connect that stopped because the person's client secret would go to a new authorization server.
+    public static let clientIssuerChanged: [KeyBinding] = [
+        KeyBinding(keys: [.char("y"), .char("Y")], hint: ("y", "send the secret to the new server"), command: .confirm),
+        KeyBinding(keys: [.char("m")], hint: ("m", "enter another client"), command: .manualClient),
+        KeyBinding(keys: [.escape, .char("n"), .char("N"), .enter], hint: ("N/Esc", "close"), command: .cancel),
+    ]
+
     public static let disconnect: [KeyBinding] = [
         KeyBinding(keys: [.char("y"), .char("Y")], hint: ("y", "disconnect"), command: .confirm),
         KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
@@ -101,6 +108,7 @@ public enum KeyMap {
     public static func table(for state: AppState) -> [KeyBinding] {
         if state.filtering { return filter }
         if case .connect(let p) = state.panel, p.pasting { return paste }
+        if case .connect(let p) = state.panel, p.failure?.code == .clientIssuerChanged { return clientIssuerChanged }
         switch state.panel {
         case .connect: return connect
         case .disconnect: return disconnect

@@ -92,6 +92,13 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
             p.pasting = false
             state.panel = .connect(p)
             return []
+        case .confirm where p.failure?.code == .clientIssuerChanged:
+            // The person agreed: connect again, sending their secret to the new authorization server.
+            state.panel = .connect(ConnectPanel(schemeID: p.schemeID, name: p.name, reconnect: p.reconnect))
+            return [.startConnect(schemeID: p.schemeID, device: false, trustNewIssuer: true)]
+        case .manualClient where p.failure?.code == .clientIssuerChanged:
+            state.panel = nil
+            return openClientForm(&state)
         case .useDevice where !p.finished && !p.usesDevice, .useBrowser where !p.finished && p.usesDevice:
             // Start over with the other way of signing in.
             var fresh = ConnectPanel(schemeID: p.schemeID, name: p.name, reconnect: p.reconnect)

@@ -7,6 +7,8 @@ public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConverti
         case registrationRefused, registrationFailed, portInUse
         case stateMismatch, issuerParameterMismatch, accessDenied, authorizationFailed, callbackTimedOut, cancelled
         case tokenRequestFailed, invalidTokenResponse, needsReconnect, network, notConnected, storage
+        /// A person's client secret would go to another authorization server than the one it was first used with.
+        case clientIssuerChanged
     }
 
     public var code: Code

@@ -86,6 +86,7 @@ public struct Integrations: Sendable {
                 try secrets.updateScheme(scheme.id) { entry in
                     entry.bearerToken = request.bearerToken
                     entry.manualClientSecret = request.clientSecret
+                    entry.manualClientIssuer = nil
                 }
             } catch {
                 // A failed add stores nothing: take the connection back out.
@@ -122,6 +123,8 @@ public struct Integrations: Sendable {
         }
         try secrets.updateScheme(scheme.id) { entry in
             entry.manualClientSecret = clientSecret
+            // A newly entered secret is bound to the server it is first used with.
+            entry.manualClientIssuer = nil
             entry.tokens = nil
         }
         return scheme.redirectPort!

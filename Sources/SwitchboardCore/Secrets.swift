@@ -72,6 +72,8 @@ public struct SchemeSecrets: Codable, Equatable, Sendable {
     public var bearerToken: String?
     /// The client secret a person entered for an `oauth` (manual) scheme.
     public var manualClientSecret: String?
+    /// The authorization server that secret was first used with: it is never sent to another one.
+    public var manualClientIssuer: String?
 
     public init(registrations: [String: ClientRegistration] = [:], tokens: TokenSet? = nil,
                 bearerToken: String? = nil, manualClientSecret: String? = nil) {
@@ -89,6 +91,7 @@ public struct SchemeSecrets: Codable, Equatable, Sendable {
         tokens = try c.decodeIfPresent(TokenSet.self, forKey: .tokens)
         bearerToken = try c.decodeIfPresent(String.self, forKey: .bearerToken)
         manualClientSecret = try c.decodeIfPresent(String.self, forKey: .manualClientSecret)
+        manualClientIssuer = try c.decodeIfPresent(String.self, forKey: .manualClientIssuer)
     }
 }
 

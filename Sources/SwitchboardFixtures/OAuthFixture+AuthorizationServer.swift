@@ -86,6 +86,7 @@ extension OAuthFixture {
             }
         }
         if let id { state.withLock { _ = $0.counters.clientIDsSeen.insert(id) } }
+        if let secret { state.withLock { _ = $0.counters.clientSecretsSeen.insert(secret) } }
         guard let id, let client = client(id) else {
             return .failure(.json(["error": "invalid_client"], status: 401))
         }

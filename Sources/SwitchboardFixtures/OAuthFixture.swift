@@ -28,6 +28,8 @@ public final class OAuthFixture: Sendable {
         public var metadataDocumentClientIDs: [String] = []
         /// Every client id presented at the authorization and token endpoints (migration tests look here).
         public var clientIDsSeen: Set<String> = []
+        /// Every client secret that reached this server (Basic or form): a test checks where secrets went.
+        public var clientSecretsSeen: Set<String> = []
     }
 
     struct Client { var secret: String?; var method: String; var redirectURIs: [String] }

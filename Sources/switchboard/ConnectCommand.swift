@@ -20,6 +20,8 @@ extension Switchboard {
         var device = false
         @Flag(name: .customLong("no-device"), help: "Never use the device code flow.")
         var noDevice = false
+        @Flag(name: .customLong("trust-new-issuer"), help: "Send your client secret to the server's new authorization server (after it moved).")
+        var trustNewIssuer = false
 
         func run() async throws {
             let remoteReason = noBrowser ? "--no-browser was given" : RemoteSession.reason()
@@ -29,7 +31,7 @@ extension Switchboard {
                 Output.error("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.")
             }
             let options = ConnectOptions(forceRegistration: newPort, preferDevice: !noDevice && (device || remoteReason != nil),
-                                         noBrowser: remoteReason != nil)
+                                         noBrowser: remoteReason != nil, trustNewClientIssuer: trustNewIssuer)
             let actor = engine.actor
             let schemeID = scheme.id
             var last: AcquisitionEvent?

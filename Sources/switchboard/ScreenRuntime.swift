@@ -123,8 +123,8 @@ final class ScreenRuntime: @unchecked Sendable {
         for effect in reduce(&state, action) {
             switch effect {
             case .quit: return true
-            case .startConnect(let id, let device):
-                let options = ConnectOptions(preferDevice: device, noBrowser: state.remote != nil)
+            case .startConnect(let id, let device, let trustNewIssuer):
+                let options = ConnectOptions(preferDevice: device, noBrowser: state.remote != nil, trustNewClientIssuer: trustNewIssuer)
                 let stream = await engine.actor.connect(schemeID: id, options: options)
                 Task { for await _ in stream {} }
             case .pasteCallback(let id, let text):

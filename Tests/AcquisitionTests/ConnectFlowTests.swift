@@ -134,6 +134,34 @@ import Testing
         #expect(h.fixture.counters.lastAuthorizationQuery["scope"] == "mcp:read offline_access")
     }
 
+    /// A secret a person entered stays with the authorization server it was first used with: when the
+    /// resource later names another one, Switchboard stops and says so instead of sending it there.
+    @Test func aManualClientSecretStaysWithItsIssuer() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.registration = .closed })
+        let elsewhere = try await OAuthFixture.start(FixtureOptions { $0.registration = .closed })
+        defer { Task { await h.shutdown(); await elsewhere.stop() } }
+        h.fixture.preregister(clientID: "my-client", secret: "my-secret", method: "client_secret_basic")
+        elsewhere.preregister(clientID: "my-client", secret: "my-secret", method: "client_secret_basic")
+        let id = try h.add("figma", kind: .oauthManual, clientID: "my-client", secret: "my-secret")
+        #expect(await h.connect(id).connected)
+        #expect(try h.secrets(id).manualClientIssuer == h.fixture.issuer)
+        h.fixture.migrate(to: elsewhere)
+        await h.actor.forgetDiscoveries()
+        let failure = try #require(await h.connect(id).failure)
+        #expect(failure.code == .clientIssuerChanged)
+        #expect(failure.message.contains(elsewhere.issuer) && failure.remedy?.contains("set-client figma") == true)
+        #expect(!elsewhere.counters.clientSecretsSeen.contains("my-secret"), "the secret was sent to the new server")
+        #expect(elsewhere.counters.authorizations == 0)
+        #expect(try h.secrets(id).manualClientIssuer == h.fixture.issuer, "a refused flow changed nothing")
+        // The person agrees (`connect --trust-new-issuer`, y on the screen): the secret is now the new server's.
+        #expect(await h.connect(id, options: ConnectOptions(trustNewClientIssuer: true)).connected)
+        #expect(try h.secrets(id).manualClientIssuer == elsewhere.issuer)
+        #expect(elsewhere.counters.clientSecretsSeen.contains("my-secret"))
+        // A client entered again (set-client) is bound afresh, to the server it is first used with.
+        _ = try h.integrations.setManualClient(named: "figma", clientID: "my-client", clientSecret: "my-secret", redirectPort: nil)
+        #expect(try h.secrets(id).manualClientIssuer == nil)
+    }
+
     @Test func accessDeniedIsClear() async throws {
         let h = try await Harness.make(FixtureOptions { $0.denyAccess = true })
         defer { Task { await h.shutdown() } }

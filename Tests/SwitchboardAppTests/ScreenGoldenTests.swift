@@ -124,6 +124,29 @@ enum Sample {
         Self.check("closed-registration-error", Sample.state { $0.selected = 4; $0.panel = .connect(p) })
     }
 
+    /// The person's client secret would go to a new authorization server: the panel stops and asks.
+    /// Reached through the reducer: a Connect in progress, then the engine's failure.
+    @Test func clientIssuerChangedAsks() {
+        var state = Sample.state { $0.selected = 4 }
+        _ = reduce(&state, .keyPressed(.char("r")))
+        let error = AcquisitionError(.clientIssuerChanged,
+            "The client secret you entered for figma belongs to https://www.figma.com, but the server now names https://auth.figma-new.example as its authorization server; Switchboard did not send the secret there.",
+            remedy: "If the move is expected and the same client works there, run `switchboard connect figma --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client figma --client-id ID --client-secret-stdin` (on the screen: m).")
+        guard case .connect(let p) = state.panel else { Issue.record("r did not open the Reconnect panel"); return }
+        for event: AcquisitionEvent in [.probing(server: "https://mcp.figma.com/mcp"),
+                                        .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
+                                        .authorizationServerFound(issuer: "https://auth.figma-new.example"), .failed(error)] {
+            _ = reduce(&state, .acquisition(SchemeUpdate(schemeID: p.schemeID, event: event)))
+        }
+        Self.check("client-issuer-changed", state)
+        // y connects again, trusting the new server; m opens the client form instead.
+        var yes = state
+        #expect(reduce(&yes, .keyPressed(.char("y"))) == [.startConnect(schemeID: p.schemeID, device: false, trustNewIssuer: true)])
+        var other = state
+        _ = reduce(&other, .keyPressed(.char("m")))
+        guard case .client = other.panel else { Issue.record("m did not open the client form"); return }
+    }
+
     @Test func addForm() {
         var form = AddForm()
         form.name = "internal"
