@@ -150,6 +150,7 @@ import Testing
         let failure = try #require(await h.connect(id).failure)
         #expect(failure.code == .clientIssuerChanged)
         #expect(failure.message.contains(elsewhere.issuer) && failure.remedy?.contains("set-client figma") == true)
+        #expect(!"\(failure)".contains("my-secret"), "the refusal shows the secret")
         #expect(!elsewhere.counters.clientSecretsSeen.contains("my-secret"), "the secret was sent to the new server")
         #expect(elsewhere.counters.authorizations == 0)
         #expect(try h.secrets(id).manualClientIssuer == h.fixture.issuer, "a refused flow changed nothing")

@@ -44,6 +44,32 @@ import Testing
         Data("\u{0}{\"format\":\"switchboard-secrets\",\"version\":1,\"encryption\":\"aes-256-gcm\",\"sealed\":\"AAAA\"}".utf8),
     ]
 
+    /// The sealed seeds open with the fuzzer's key and associated data, so mutations of them exercise
+    /// authentication: a changed generation, store or record position opens nothing.
+    @Test func sealedSeedsExerciseTheAssociatedData() throws {
+        let file = SecretsFile(schemes: ["a": SchemeSecrets(bearerToken: "x"), "b": SchemeSecrets(bearerToken: "y")])
+        let (snapshot, journal) = try SecretStore.fuzzSeeds(file)
+        #expect(SecretStore.fuzzDecodedSchemes(Data([0]) + snapshot) == 2)
+        let moved = String(decoding: snapshot, as: UTF8.self).replacingOccurrences(of: "\"generation\":1", with: "\"generation\":2")
+        #expect(SecretStore.fuzzDecodedSchemes(Data([0]) + Data(moved.utf8)) == nil)
+        let otherStore = String(decoding: snapshot, as: UTF8.self).replacingOccurrences(of: "\"storeId\":\"fuzz\"", with: "\"storeId\":\"fuzz2\"")
+        #expect(SecretStore.fuzzDecodedSchemes(Data([0]) + Data(otherStore.utf8)) == nil)
+        #expect(SecretStore.fuzzDecodedSchemes(Data([3]) + journal) == 2)
+        var lines = String(decoding: journal, as: UTF8.self).split(separator: "\n").map(String.init)
+        lines.swapAt(1, 2)
+        #expect(SecretStore.fuzzDecodedSchemes(Data([3]) + Data((lines.joined(separator: "\n") + "\n").utf8)) == 0)
+        // The corpus holds such seeds (written once with SWITCHBOARD_WRITE_FUZZ_SEEDS=1).
+        let seeds = Self.root.appendingPathComponent("seeds/FuzzSecretsFile")
+        if ProcessInfo.processInfo.environment["SWITCHBOARD_WRITE_FUZZ_SEEDS"] == "1" {
+            try (Data([0]) + snapshot).write(to: seeds.appendingPathComponent("sealed-v2-snapshot"))
+            try (Data([3]) + journal).write(to: seeds.appendingPathComponent("sealed-v2-journal"))
+        }
+        for name in ["sealed-v2-snapshot", "sealed-v2-journal"] {
+            let seed = try Data(contentsOf: seeds.appendingPathComponent(name))
+            #expect(SecretStore.fuzzDecodedSchemes(seed) == 2, "\(name) opens")
+        }
+    }
+
     @Test func nastyInputsPassEveryTarget() {
         for data in Self.nasty {
             for entry in Self.entries.values { entry(data) }

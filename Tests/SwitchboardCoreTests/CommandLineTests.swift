@@ -45,6 +45,50 @@ import Testing
         if !args.contains("--bogus") { #expect(r.stderr.split(separator: "\n").count == 1) }
     }
 
+    /// A sealed store seen from the command line: sealed by an explicit command, still sealed after a
+    /// command run without SWITCHBOARD_ENCRYPT_SECRETS, and a missing key is exit 1 with the key's place
+    /// named, not a reset.
+    @Test func aSealedStoreStaysSealedAndAMissingKeyIsAnError() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.path("home").path]
+        let env = ["XDG_DATA_HOME": tmp.path("data").path]
+        let keyFile = tmp.path("data/switchboard/secrets.key")
+        func run(_ args: [String], stdin: String? = nil, extra: [String: String] = [:]) async throws -> BinaryRunner.Result {
+            try await BinaryRunner.runDetached(args + home, stdin: stdin, environment: env.merging(extra) { $1 })
+        }
+        #expect(try await run(["add", "a", "https://a.example.com/mcp", "--scheme", "bearer"], stdin: "BEARER-canary-a\n").status == 0)
+        let encrypt = try await run(["secrets", "encrypt"])
+        #expect(encrypt.status == 0 && encrypt.stdout.contains("Sealed"), "\(encrypt.stderr)")
+        #expect(FileSystem.mode(of: keyFile) == 0o600)
+        // A second writer without SWITCHBOARD_ENCRYPT_SECRETS (a helper, a cron job, another shell).
+        #expect(try await run(["add", "b", "https://b.example.com/mcp", "--scheme", "bearer"], stdin: "BEARER-canary-b\n").status == 0)
+        #expect(try await run(["remove", "a"]).status == 0)
+        let stored = storedSecretText(tmp.path("home"))
+        #expect(!stored.contains("canary") && !stored.contains("\"encryption\":\"none\""), "a sealed store was rewritten in plain JSON")
+        #expect(try await run(["headers", "b"]).stdout.contains("BEARER-canary-b"))
+        let status = try await run(["secrets", "status"])
+        #expect(status.stdout.contains("Sealed") && !status.stdout.contains("canary") && !status.stdout.contains(try String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        // Without the key: exit 1, the key file named, nothing moved or rewritten.
+        try FileManager.default.moveItem(at: keyFile, to: tmp.path("key.saved"))
+        for args in [["headers", "b"], ["add", "c", "https://c.example.com/mcp", "--scheme", "bearer"]] {
+            let r = try await run(args, stdin: "BEARER-canary-c\n")
+            #expect(r.status == 1 && r.stderr.contains(keyFile.path) && r.stderr.contains("nothing was changed"), "\(args): \(r.stderr)")
+        }
+        #expect(storedSecretText(tmp.path("home")) == stored)
+        #expect(!FileManager.default.fileExists(atPath: keyFile.path), "a command invented a new key")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: tmp.path("home").path).contains { $0.contains("broken") })
+        // A wrong key says so too.
+        let wrong = try await run(["headers", "b"], extra: ["SWITCHBOARD_SECRETS_KEY": Data(repeating: 1, count: 32).base64EncodedString()])
+        #expect(wrong.status == 1 && wrong.stderr.contains("does not open the secret store"), "\(wrong.stderr)")
+
+        // With the key back, decrypting is explicit.
+        try FileManager.default.moveItem(at: tmp.path("key.saved"), to: keyFile)
+        #expect(try await run(["secrets", "decrypt"]).status == 0)
+        #expect(storedSecretText(tmp.path("home")).contains("BEARER-canary-b"))
+    }
+
     @Test func duplicateNameExits2() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
