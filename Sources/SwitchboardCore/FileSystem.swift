@@ -45,17 +45,7 @@ public enum FileSystem {
         do {
             defer { close(fd) }
             guard fchmod(fd, mode) == 0 else { throw FileSystemError(operation: "set permissions on", path: tmp, code: errno) }
-            try data.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw FileSystemError(operation: "write", path: tmp, code: errno)
-                    }
-                    offset += n
-                }
-            }
+            try writeAll(fd, data, path: tmp)
             guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: tmp, code: errno) }
             if let beforeRename {
                 var st = stat()

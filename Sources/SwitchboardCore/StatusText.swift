@@ -58,7 +58,7 @@ public enum StatusText {
     public static func shortLifetimeNote(_ lifetime: Double?) -> String? {
         guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
         let seconds = max(0, Int(lifetime.rounded()))
-        return "this server's tokens last only \(seconds) s: refreshed at most every \(Int(RefreshPolicy.floor)) s (less often while they stay short), and when a program asks"
+        return "tokens last only \(seconds) s: refreshed at most every \(Int(RefreshPolicy.floor)) s, backing off"
     }
 }
 

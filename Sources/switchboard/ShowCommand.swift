@@ -43,6 +43,7 @@ enum ConnectionReport {
             if let at = s.info.lastRefreshAt {
                 out.append("  refreshed   \(StatusText.clockTime(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
             }
+            if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { out.append("  note        \(note)") }
         }
         return out
     }

@@ -50,6 +50,10 @@ import Testing
         for command in commands {
             let r = try await home.run(command)
             expectClean(r, command.joined(separator: " "), home: home)
+            // The canary scan over the same runs: only the credential helpers may print a secret.
+            if !["token", "headers"].contains(command[0]) {
+                #expect(!(r.stdout + r.stderr).contains(OAuthFixture.canary), "`\(command.joined(separator: " "))` printed a secret")
+            }
             ran += 1
         }
         #expect(ran == commands.count)

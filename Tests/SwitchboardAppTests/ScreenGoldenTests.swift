@@ -66,6 +66,15 @@ enum Sample {
     @Test func listWithEveryBadge() { Self.check("list-every-badge", Sample.state { $0.selected = 1 }) }
     @Test func detailPane() { Self.check("detail-pane", Sample.state { $0.selected = 0 }) }
 
+    /// A server issuing 1-second tokens: the detail pane says so, and how Switchboard paces its refreshes.
+    @Test func detailPaneShortLivedTokens() {
+        Self.check("detail-pane-short-tokens", Sample.state {
+            $0.selected = 0
+            $0.connections[0].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(1))
+            $0.connections[0].schemes[0].info.tokenLifetime = 1
+        })
+    }
+
     /// The doctor view over the list, filled with the report golden the doctor test records from a real fixture.
     @Test func doctorRunningAndReport() throws {
         Self.check("doctor-running", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "local")) })

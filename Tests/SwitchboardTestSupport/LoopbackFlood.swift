@@ -11,21 +11,11 @@ public enum LoopbackFlood {
             Thread {
                 var answered = 0
                 for i in 0..<count {
-                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                    guard fd >= 0 else { continue }
-                    var addr = sockaddr_in()
-                    addr.sin_family = sa_family_t(AF_INET)
-                    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-                    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-                    let ok = withUnsafePointer(to: &addr) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                    }
-                    if ok == 0 {
-                        let request = "GET \(path(i)) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                        _ = request.withCString { Glibc.write(fd, $0, strlen($0)) }
-                        var buffer = [UInt8](repeating: 0, count: 512)
-                        if Glibc.read(fd, &buffer, buffer.count) > 0 { answered += 1 }
-                    }
+                    guard let fd = connected(port) else { continue }
+                    let request = "GET \(path(i)) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    _ = request.withCString { Glibc.write(fd, $0, strlen($0)) }
+                    var buffer = [UInt8](repeating: 0, count: 512)
+                    if Glibc.read(fd, &buffer, buffer.count) > 0 { answered += 1 }
                     close(fd)
                 }
                 continuation.resume(returning: answered)
