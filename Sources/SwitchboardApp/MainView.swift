@@ -119,8 +119,6 @@ public enum MainView {
         let badge = StatusText.badge(s.status, kind: s.kind)
         let timing = StatusText.timing(s.status, now: state.now)
         rows.append(("status", badge + (timing.isEmpty ? "" : "  " + timing)))
-        // Unusually short tokens explain a countdown that never seems to move far: said right under the status.
-        if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { rows.append(("note", note)) }
         // The MCP era the server answered in rides on the server row, so it shows even on a small screen.
         rows.append(("server", c.serverURL.absoluteString + (s.info.mcpEra.map { " · MCP " + StatusText.era($0) } ?? "")))
         if s.kind.isOAuth {
@@ -130,7 +128,11 @@ public enum MainView {
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
         }
-        if case .connected(let exp?) = s.status { rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone))) }
+        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row (no extra
+        // row, so the refresh row below stays on a small screen).
+        if case .connected(let exp?) = s.status {
+            rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
+        }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
         if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {

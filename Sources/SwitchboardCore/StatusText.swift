@@ -54,6 +54,12 @@ public enum StatusText {
         }
     }
 
+    /// The same, short enough for the detail pane's expiry row.
+    public static func shortLifetimeTag(_ lifetime: Double?) -> String? {
+        guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
+        return "short \(max(0, Int(lifetime.rounded()))) s tokens: refreshed ≥\(Int(RefreshPolicy.floor)) s apart"
+    }
+
     /// For a server whose tokens live unusually short: what Switchboard does about it.
     public static func shortLifetimeNote(_ lifetime: Double?) -> String? {
         guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }

@@ -268,7 +268,9 @@ enum Scenarios {
             var t = tokens
             t.accessToken = "at-stale-\(i)"
             t.refreshToken = fixture.mintRefreshToken(clientID: registration.clientID, resource: tokens.resource, scope: tokens.scopes.joined(separator: " "))
+            // An hour-long token that ran out ten seconds ago (obtained before it expired, as real ones are).
             t.expiresAt = due
+            t.obtainedAt = due.addingTimeInterval(-3600)
             secrets[scheme.id] = SchemeSecrets(registrations: [tokens.issuer: registration], tokens: t)
         }
         try engine.integrations.connections.update { $0.connections = list }

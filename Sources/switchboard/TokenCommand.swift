@@ -22,7 +22,8 @@ extension Switchboard {
                 let token = try await engine.actor.validToken(for: scheme.id)
                 try Output.credential(token)
             } catch let e as AcquisitionError {
-                throw CLIError(message: "\(name): \(e.message) Run `switchboard reconnect \(name)`.",
+                // Reconnecting helps only when the credential is gone; a missing key or a network error says its own remedy.
+                throw CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
                                code: e.needsReconnect ? .needsReconnect : .failure)
             }
         }
