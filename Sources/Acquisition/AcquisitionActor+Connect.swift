@@ -172,7 +172,9 @@ extension AcquisitionActor {
 
         // The connection's fixed port (the redirect URI a person registered), else the registered port, so
         // servers that match redirect URIs exactly accept it; `--new-port` asks for a fresh one.
-        let port = forceRegistration ? 0 : (scheme.redirectPort ?? registration.flatMap { URL(string: $0.redirectURI)?.port } ?? 0)
+        // A new port comes from below the ephemeral range, so it stays free for the next sign-in (FreePort).
+        let fixed = forceRegistration ? nil : (scheme.redirectPort ?? registration.flatMap { URL(string: $0.redirectURI)?.port })
+        let port = fixed ?? (try? FreePort.pick()) ?? 0
         let state = PKCE.state(random: env.random)
         let validator = CallbackValidator(expectedState: state, issuer: meta.issuer,
                                           issRequired: meta.authorizationResponseIssParameterSupported == true)

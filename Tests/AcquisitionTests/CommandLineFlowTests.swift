@@ -32,7 +32,8 @@ import Testing
         // Credential helper from two processes at once, across a rotation.
         var tokens: [String] = []
         for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(1100))
+            // Past three quarters of the 2-second token's life: each round is due for a refresh.
+            try await Task.sleep(for: .milliseconds(1600))
             let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
                 for _ in 0..<2 { group.addTask { try await BinaryRunner.runDetached(["token", "fx"] + home) } }
                 return try await group.reduce(into: []) { $0.append($1) }

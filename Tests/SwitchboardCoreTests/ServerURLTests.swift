@@ -55,4 +55,15 @@ import Testing
         #expect(ServerURL.isAllowedEndpoint(URL(string: "https://as.example.com/token")!, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
         #expect(!ServerURL.isAllowedEndpoint(URL(string: "http://as.example.com/token")!, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
     }
+
+    /// A redirect port chosen for a connection lies below the kernel's ephemeral range, so no outgoing
+    /// connection of another program takes it before the next sign-in.
+    @Test func redirectPortsAreChosenOutsideTheEphemeralRange() throws {
+        let range = try String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
+        let low = try #require(range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) })
+        for _ in 0..<20 {
+            let port = try FreePort.pick()
+            #expect(port >= 1024 && port < low, "\(port) is in the ephemeral range \(range)")
+        }
+    }
 }
