@@ -16,8 +16,11 @@ public enum FreePort {
         public var description: String { "could not choose a free loopback port for the redirect URI; pass --redirect-port" }
     }
 
+    /// Read once per process.
+    static let ephemeralRangeLow = ephemeralLow()
+
     public static func pick() throws -> Int {
-        let low = ephemeralLow()
+        let low = ephemeralRangeLow
         let range = max(1024, min(20000, low - 4096))..<max(1025, low)
         for _ in 0..<64 {
             let candidate = Int.random(in: range)

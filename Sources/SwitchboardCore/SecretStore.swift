@@ -255,7 +255,7 @@ public final class SecretStore: Sendable {
             let decoded = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { () throws(SecretStoreError) in try encryption.key(create: false) }
             (view.file, view.generation, view.snapshotSealed) = (decoded.file, decoded.generation, decoded.sealed)
             (view.storeID, view.key, view.snapshotSize) = (decoded.storeID, decoded.key, data.count)
-            view.snapshotVersion = (try? JSONDecoder().decode(SecretsEnvelope.Header.self, from: data))?.version ?? 1
+            view.snapshotVersion = decoded.version
         }
         if let data = try FileSystem.readPrivate(journalURL) {
             if let header = SecretsJournal.header(of: data), header.generation == view.generation, header.storeId == view.storeID {

@@ -50,6 +50,7 @@ enum SecretsEnvelope {
         var storeID: String?
         /// The key that opened it (sealed snapshots), for the journal and the next write.
         var key: SymmetricKey?
+        var version = SecretsEnvelope.version
     }
 
     enum ReadError: Error, CustomStringConvertible {
@@ -83,7 +84,7 @@ enum SecretsEnvelope {
         case "none":
             do {
                 let plain = try JSONCoding.decode(Plain.self, from: data, file: file)
-                return Decoded(file: SecretsFile(schemes: plain.schemes), generation: generation, sealed: false, storeID: plain.storeId)
+                return Decoded(file: SecretsFile(schemes: plain.schemes), generation: generation, sealed: false, storeID: plain.storeId, version: v)
             } catch { throw .malformed(error.description) }
         case "aes-256-gcm":
             let sealed: Sealed
@@ -110,7 +111,7 @@ enum SecretsEnvelope {
             }
             do {
                 return Decoded(file: SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)),
-                               generation: generation, sealed: true, storeID: sealed.storeId, key: k)
+                               generation: generation, sealed: true, storeID: sealed.storeId, key: k, version: v)
             } catch { throw .malformed(error.description) }
         case let other:
             throw .malformed("\(file): unknown encryption `\(TerminalText.safe(other, limit: 40))`")
