@@ -11,8 +11,16 @@ enum SchemeLock {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let safe = schemeID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let path = directory.appendingPathComponent("\(safe).lock").path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AcquisitionError(.storage, "Could not open the lock file \(path).") }
+        // Never through a link, and only our own 0600 file (as every file of the store).
+        let fd: Int32
+        do {
+            guard let opened = try FileSystem.openPrivate(URL(fileURLWithPath: path), flags: O_RDWR | O_CREAT) else {
+                throw AcquisitionError(.storage, "Could not open the lock file \(path).")
+            }
+            fd = opened
+        } catch let e as AcquisitionError { throw e } catch {
+            throw AcquisitionError(.storage, "Could not open the lock file: \(error)", remedy: "Remove the file and try again.")
+        }
         defer { close(fd) }
         var delay: UInt64 = 1_000_000
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -168,6 +168,24 @@ import Testing
     }
 }
 
+/// The per-scheme refresh lock is a store file too: never opened through a link.
+@Suite struct SchemeLockFileTests {
+    @Test func aSymlinkedSchemeLockIsRefusedAndItsTargetUntouched() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        _ = await h.connect(id)
+        let locks = h.home.directory.appendingPathComponent("locks")
+        try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
+        let lock = locks.appendingPathComponent("\(id.filter { $0.isLetter || $0.isNumber || $0 == "-" }).lock")
+        try? FileManager.default.removeItem(at: lock)
+        let victim = h.home.directory.appendingPathComponent("victim")
+        try FileManager.default.createSymbolicLink(at: lock, withDestinationURL: victim)
+        await #expect { try await h.actor.refresh(schemeID: id, force: true) } throws: { "\($0)".contains("symbolic link") }
+        #expect(!FileManager.default.fileExists(atPath: victim.path), "the link's target was created")
+    }
+}
+
 /// A server issuing 1-second tokens: the open screen's scheduler and programs asking for tokens stay polite.
 @Suite struct PoliteRefreshTests {
     @Test func theSchedulerSpacesRefreshesOfShortLivedTokens() async throws {
