@@ -105,7 +105,7 @@ public struct Discovery: Sendable {
     /// through and challenge only the requests that do something, so an open `initialize` is followed by
     /// an unauthenticated `tools/list` (in the era the server answered in), whose 401 names the real scope.
     func probe(_ serverURL: URL, trace: inout [DiscoveryStep]) async throws -> AuthChallenge? {
-        let initialize = Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard","version":"0.1"}}}"#.utf8)
+        let initialize = Data(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard","version":"\#(SwitchboardVersion.string)"}}}"#.utf8)
         let first = try await post(initialize, to: serverURL, headers: [], label: "POST", trace: &trace)
         if first.status == 401 || first.status == 403 { return WWWAuthenticate.bearer(in: first.values("WWW-Authenticate")) }
         var headers: [(String, String)]

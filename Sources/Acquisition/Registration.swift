@@ -25,6 +25,8 @@ struct DynamicRegistration {
         let method = ClientAuthentication.choose(from: metadata.tokenEndpointAuthMethodsSupported)
         let body: [String: Any] = [
             "client_name": clientName,
+            "software_id": "switchboard",
+            "software_version": SwitchboardVersion.string,
             "redirect_uris": [redirectURI],
             "grant_types": ["authorization_code", "refresh_token"] + extraGrantTypes,
             "response_types": ["code"],

@@ -35,7 +35,7 @@ public struct MCPSessionRunner: Sendable {
     let authorizer: ConnectionAuthorizer
     /// Speak only this era (`--era`); nil detects it.
     let forced: MCPEra?
-    static let clientVersion = "0.1.0"
+    static let clientVersion = SwitchboardVersion.string
 
     public init(http: any HTTPTransport, authorizer: ConnectionAuthorizer, era: MCPEra? = nil) {
         self.http = http

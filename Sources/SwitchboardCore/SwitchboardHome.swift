@@ -40,3 +40,9 @@ public enum ShellQuote {
 
     public static func command(_ words: [String]) -> String { words.map(word).joined(separator: " ") }
 }
+
+/// Switchboard's version: `switchboard --version`, the doctor's first line, the MCP `clientInfo`, and
+/// RFC 7591 `software_version` in registrations.
+public enum SwitchboardVersion {
+    public static let string = "0.12.0"
+}

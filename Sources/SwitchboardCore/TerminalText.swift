@@ -40,6 +40,36 @@ public enum TerminalText {
         }
     }
 
+    /// Whether UTF-8 `bytes` hold anything `safe` or `safeJSON` would change (line breaks and tabs kept):
+    /// a byte scan, so the common case — plain text, or megabytes of `--json` — is written without
+    /// decoding it into scalars. Mirrors `isHidden` exactly.
+    public static func needsFiltering(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F { return true }
+                i += 1
+                continue
+            }
+            let b1: UInt8 = i + 1 < n ? bytes[i + 1] : 0
+            let b2: UInt8 = i + 2 < n ? bytes[i + 2] : 0
+            switch b {
+            case 0xC2 where (0x80...0x9F).contains(b1): return true                 // U+0080–U+009F
+            case 0xD8 where b1 == 0x9C: return true                                   // U+061C
+            case 0xE2 where b1 == 0x80 && [0x8B, 0x8E, 0x8F].contains(b2): return true // U+200B, U+200E, U+200F
+            case 0xE2 where b1 == 0x80 && (0xAA...0xAE).contains(b2): return true      // U+202A–U+202E
+            case 0xE2 where b1 == 0x81 && ((0xA0...0xA4).contains(b2) || (0xA6...0xAF).contains(b2)): return true // U+2060–64, U+2066–6F
+            case 0xEF where b1 == 0xBB && b2 == 0xBF: return true                     // U+FEFF
+            case 0xEF where b1 == 0xBF && (0xB9...0xBB).contains(b2): return true      // U+FFF9–U+FFFB
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// C1 controls, bidi embeddings, overrides and isolates, and the other invisible format characters
     /// a line could hide behind (zero-width joiners stay: emoji need them).
     static func isHidden(_ s: Unicode.Scalar) -> Bool {
@@ -55,7 +85,7 @@ public enum TerminalText {
     public static func safeJSON(_ json: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in json.unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\n" {
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" {
                 out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
             } else if scalar.value == 0x7F || isHidden(scalar) {
                 out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)

@@ -19,6 +19,8 @@ enum Scenarios {
         Scenario(name: "store-commit", run: storeCommit),
         Scenario(name: "refresh-storm", run: refreshStorm),
         Scenario(name: "idle-cpu", run: idleCPU),
+        Scenario(name: "helper-processes", run: helperProcesses),
+        Scenario(name: "command-processes", run: commandProcesses),
     ]
 
     // MARK: - Set-up

@@ -67,7 +67,7 @@ extension Switchboard {
 
         func run() async throws {
             let engine = Engine(global: global, browser: NoBrowser())
-            Output.line(try await engine.doctorReport(named: name).joined(separator: "\n"))
+            Output.line(try await (["switchboard \(SwitchboardVersion.string)"] + engine.doctorReport(named: name)).joined(separator: "\n"))
         }
     }
 

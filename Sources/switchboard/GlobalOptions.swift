@@ -24,19 +24,27 @@ struct GlobalOptions: ParsableArguments {
 enum Output {
     /// A line of text on stdout.
     static func line(_ text: String = "") {
-        write(TerminalText.safe(text, keepLineBreaks: true) + "\n", to: .standardOutput)
+        write(filtered(text + "\n", TerminalText.safe(_:limit:keepLineBreaks:)), to: .standardOutput)
     }
 
     /// A line on stderr.
     static func error(_ text: String) {
-        write(TerminalText.safe(text, keepLineBreaks: true) + "\n", to: .standardError)
+        write(filtered(text + "\n", TerminalText.safe(_:limit:keepLineBreaks:)), to: .standardError)
     }
 
     /// JSON on stdout: the encoder escapes C0 controls; C1, bidi and format controls are escaped here.
+    /// Clean output (the common case: `list --json` of 10,000 connections) is written as it is, after a byte scan.
     static func json(_ data: Data) {
-        var text = TerminalText.safeJSON(String(decoding: data, as: UTF8.self))
-        if !text.hasSuffix("\n") { text += "\n" }
-        write(text, to: .standardOutput)
+        var out = data.withUnsafeBytes(TerminalText.needsFiltering) ? Data(TerminalText.safeJSON(String(decoding: data, as: UTF8.self)).utf8) : data
+        if out.last != 0x0A { out.append(0x0A) }
+        write(out, to: .standardOutput)
+    }
+
+    /// `text` as bytes, through `filter` only when a byte scan finds something to filter.
+    private static func filtered(_ text: String, _ filter: (String, Int?, Bool) -> String) -> Data {
+        var text = text
+        let clean = text.withUTF8 { !TerminalText.needsFiltering(UnsafeRawBufferPointer($0)) }
+        return Data((clean ? text : filter(text, nil, true)).utf8)
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {
@@ -49,15 +57,15 @@ enum Output {
         guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             throw CLIError.failure("the stored credential holds characters a token cannot have; reconnect to replace it")
         }
-        write(text + "\n", to: .standardOutput)
+        write(Data((text + "\n").utf8), to: .standardOutput)
     }
 
     private enum Stream { case standardOutput, standardError }
 
-    private static func write(_ text: String, to stream: Stream) {
+    private static func write(_ data: Data, to stream: Stream) {
         switch stream {
-        case .standardOutput: FileHandle.standardOutput.write(Data(text.utf8))
-        case .standardError: FileHandle.standardError.write(Data(text.utf8))
+        case .standardOutput: FileHandle.standardOutput.write(data)
+        case .standardError: FileHandle.standardError.write(data)
         }
     }
 }

@@ -11,6 +11,7 @@ import Testing
     /// Ports come from the kernel; the golden names them PORT.
     static func normalized(_ text: String) -> String {
         text.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:PORT", options: .regularExpression)
+            .replacingOccurrences(of: "switchboard \(SwitchboardVersion.string)\n", with: "switchboard VERSION\n")
     }
 
     @Test func reportForAFixtureServerMatchesTheGolden() async throws {

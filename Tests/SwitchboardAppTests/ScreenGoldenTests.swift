@@ -78,8 +78,9 @@ enum Sample {
     /// The doctor view over the list, filled with the report golden the doctor test records from a real fixture.
     @Test func doctorRunningAndReport() throws {
         Self.check("doctor-running", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "local")) })
+        // The command's report less its first line (the version, which `switchboard doctor` prints and the panel does not).
         let report = try String(contentsOf: Self.screens.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
-            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { $0 != "switchboard VERSION" }
         Self.check("doctor-view", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "fixture", lines: report)) })
         var scrolled = DoctorPanel(name: "fixture", lines: report)
         scrolled.scroll = 11

@@ -117,6 +117,12 @@ import Testing
         #expect(r.stdout.contains("3  needs reconnect"))
     }
 
+    @Test func versionIsPrinted() async throws {
+        let r = try await BinaryRunner.runDetached(["--version"])
+        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == SwitchboardVersion.string)
+        #expect(SwitchboardVersion.string.wholeMatch(of: /\d+\.\d+\.\d+/) != nil)
+    }
+
     @Test func twoProcessesAdding200EachLoseNothing() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }

@@ -1,0 +1,118 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole-process scenarios (issue #15): what another program pays to run a `switchboard` command —
+/// wall time from spawn to exit, and the process's peak resident memory (`ru_maxrss` from `wait4`).
+extension Child {
+    struct Measured {
+        var status: Int32
+        var milliseconds: Double
+        var peakMiB: Double
+    }
+
+    /// Runs `argv` twice to completion (stdin, stdout and stderr on /dev/null): once spawned directly, timed
+    /// from spawn to exit; once under GNU time for its peak resident memory. (`wait4`'s `ru_maxrss` of a
+    /// child started with posix_spawn counts this benchmark's own memory: Linux records the parent's
+    /// high-water mark into the child's at exec. GNU time forks from its own small process.)
+    static func measure(_ argv: [String], memoryRun: [String]? = nil, env: [String: String] = [:]) throws -> Measured {
+        let t0 = Clock.now()
+        let status = try spawn(argv, stdio: -1, env: env)
+        let ms = Double(Clock.now() - t0) / 1e6
+        guard status == 0 else { return Measured(status: status, milliseconds: ms, peakMiB: .nan) }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-rss-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: report) }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
+            throw ValidationFailure("peak memory needs GNU time at /usr/bin/time (apt-get install time)")
+        }
+        let again = try spawn(["/usr/bin/time", "-f", "%M", "-o", report.path] + (memoryRun ?? argv), stdio: -1, env: env)
+        let kib = (try? String(contentsOf: report, encoding: .utf8))?.split(separator: "\n").last.flatMap { Double($0) }
+        return Measured(status: again, milliseconds: ms, peakMiB: (kib ?? .nan) / 1024)
+    }
+}
+
+extension Scenarios {
+    /// `token`, `headers`, `status --json` and `list --json` as separate processes: the helper path other
+    /// programs call all the time. A fresh cached token, so no network.
+    static func helperProcesses(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let runs = quick ? 7 : 15
+        let small = home()
+        defer { try? FileManager.default.removeItem(at: small.directory) }
+        try populate(small, 8)
+        let oauth = try require(connections(8).indices.first { $0 % 7 != 0 && $0 % 10 > 2 }, "connected OAuth connection")
+        let name = "server-\(oauth)"
+        let big = try populatedHome(10_000)
+        defer { try? FileManager.default.removeItem(at: big.directory) }
+        let cases: [(label: String, argv: [String], home: SwitchboardHome, time: Double?, memory: Double?)] = [
+            ("token (fresh cached token)", ["token", name], small, 5, 15),
+            ("headers (fresh cached token)", ["headers", name], small, 5, 15),
+            ("status --json, 10k connections", ["status", "--json"], big, 20, nil),
+            ("list --json, 10k connections", ["list", "--json"], big, 20, nil),
+        ]
+        var results: [Result] = []
+        for c in cases {
+            var times: [Double] = [], peaks: [Double] = []
+            for i in 0..<(runs + 2) {
+                let m = try Child.measure([binary] + c.argv + ["--home", c.home.directory.path])
+                guard m.status == 0 else { throw Child.ValidationFailure("`switchboard \(c.argv.joined(separator: " "))` exited \(m.status)") }
+                if i >= 2 {
+                    times.append(m.milliseconds)
+                    peaks.append(m.peakMiB)
+                }
+            }
+            results.append(Result("process: \(c.label)", unit: "ms", samples: times, target: c.time))
+            results.append(Result("process: \(c.label), peak", unit: "MiB", samples: peaks, target: c.memory))
+        }
+        return results
+    }
+
+    /// `add`, `connect` and `check` as three processes against the in-process fixture with the headless
+    /// browser: each one's peak memory, and the total from nothing to a listed tool.
+    static func commandProcesses(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let fixture = try await OAuthFixture.start(FixtureOptions())
+        defer { Task { await fixture.stop() } }
+        let runs = quick ? 5 : 11
+        var peaks: [String: [Double]] = [:], times: [String: [Double]] = [:], total: [Double] = []
+        for i in 0..<(runs + 1) {
+            let home = home()
+            defer { try? FileManager.default.removeItem(at: home.directory) }
+            let env = ["BROWSER": binary + " headless-browser"]
+            var sum = 0.0
+            // Each command twice: timed on `fx`, and under GNU time on a second connection `fx2`.
+            let url = fixture.serverURL.absoluteString
+            let steps: [(String, [String], [String])] = [("add", ["add", "fx", url], ["add", "fx2", url]),
+                                                         ("connect", ["connect", "fx"], ["connect", "fx2"]), ("check", ["check", "fx"], ["check", "fx2"])]
+            for (label, argv, memoryArgv) in steps {
+                let at = ["--home", home.directory.path]
+                // Off the cooperative pool: the fixture answers the child from this process.
+                let m = try await Task.detached { try Child.measure([binary] + argv + at, memoryRun: [binary] + memoryArgv + at, env: env) }.value
+                guard m.status == 0 else { throw Child.ValidationFailure("`switchboard \(argv.joined(separator: " "))` exited \(m.status)") }
+                sum += m.milliseconds
+                if i >= 1 {
+                    peaks[label, default: []].append(m.peakMiB)
+                    times[label, default: []].append(m.milliseconds)
+                }
+            }
+            if i >= 1 { total.append(sum) }
+        }
+        var results: [Result] = []
+        for label in ["add", "connect", "check"] {
+            results.append(Result("process: \(label), peak", unit: "MiB", samples: peaks[label] ?? [], target: 20,
+                                  notes: ["median-ms": Report.format((times[label] ?? []).sorted()[(times[label]?.count ?? 1) / 2])]))
+        }
+        results.append(Result("process: add + connect + check", unit: "ms", samples: total, target: 60,
+                              notes: ["server": "in-process fixture (the issue's 60 ms is against the Python SDK server)"]))
+        return results
+    }
+}
+
+/// `#require` for the benchmark: a value or a validation failure.
+func require<T>(_ value: T?, _ what: String) throws -> T {
+    guard let value else { throw Child.ValidationFailure("no \(what)") }
+    return value
+}
