@@ -14,15 +14,15 @@ import Synchronization
 public final class SecretStore: Sendable {
     public let fileURL: URL
     public let journalURL: URL
-    private let lock: FileLock
-    private let encryption: SecretsEncryption
-    private let warn: @Sendable (String) -> Void
-    private let cache = Mutex<View?>(nil)
-    private let clock: @Sendable () -> Date
+    let lock: FileLock
+    let encryption: SecretsEncryption
+    let warn: @Sendable (String) -> Void
+    let cache = Mutex<View?>(nil)
+    let clock: @Sendable () -> Date
     /// Edits of one scheme each, waiting for the next grouped commit.
     private let group: CommitGroup<SchemeEdit>
     typealias SchemeEdit = (schemeID: String, edit: @Sendable (inout SchemeSecrets) -> Void)
-    private let sweptTemporaries = Mutex(false)
+    let sweptTemporaries = Mutex(false)
     /// The journal is folded into the snapshot once it is larger than this and than the snapshot.
     let compactionFloor: Int
 
@@ -87,51 +87,6 @@ public final class SecretStore: Sendable {
         try checked(currentView).file
     }
 
-    /// A view, with read errors turned into the store's errors and the sealing expectation checked.
-    private func checked(_ read: () throws -> View) throws -> View {
-        let view: View
-        do { view = try read() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
-        if encryption.enabled, view.snapshot != nil, !view.snapshotSealed {
-            throw SecretStoreError.plainWhereSealedExpected(file: fileURL.lastPathComponent)
-        }
-        return view
-    }
-
-    private func storeError(_ error: SecretsEnvelope.ReadError) -> SecretStoreError {
-        switch error {
-        case .malformed(let why): .damaged(file: fileURL.lastPathComponent, why: why)
-        case .refused(.wrongKey(_, let keyID, let storeKeyID)): .wrongKey(source: encryption.source, keyID: keyID, storeKeyID: storeKeyID)
-        case .refused(let other): other
-        }
-    }
-
-    /// Whether the store on disk is sealed, and with which key (read from its header: no key needed).
-    public func sealState() throws -> (exists: Bool, sealed: Bool, keyID: String?) {
-        guard let data = try FileSystem.readPrivate(fileURL) else { return (false, false, nil) }
-        let header = try? JSONDecoder().decode(SecretsEnvelope.Header.self, from: data)
-        return (true, header?.encryption == "aes-256-gcm", header?.keyId.map { TerminalText.safe($0, limit: 20) })
-    }
-
-    /// Seals or unseals the store: the explicit way to change it (`switchboard secrets encrypt|decrypt`).
-    /// Sealing creates the key file when no key is given. Returns false when it already was that way.
-    @discardableResult
-    public func setSealed(_ sealed: Bool) throws -> Bool {
-        try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
-        return try lock.withLock {
-            var view: View
-            do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
-            if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil { return false }
-            let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
-            if view.damage != nil {
-                let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
-                warn("the secret store's journal is damaged; it was moved to \(moved.lastPathComponent) and the intact records were kept")
-            }
-            view.key = key
-            try compact(view.file, generation: view.generation + 1, key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
-            return true
-        }
-    }
-
     /// One scheme's secrets (empty when none are stored).
     public func secrets(for schemeID: String) throws -> SchemeSecrets {
         try load().schemes[schemeID] ?? SchemeSecrets()
@@ -155,7 +110,7 @@ public final class SecretStore: Sendable {
 
     /// The read-modify-write. With `keys` (the schemes `body` may touch) only those entries are compared
     /// and journaled; without, every scheme is compared with what was stored.
-    private func mutate<T>(touching keys: Set<String>?, _ body: (inout SecretsFile) throws -> T) throws -> T {
+    func mutate<T>(touching keys: Set<String>?, _ body: (inout SecretsFile) throws -> T) throws -> T {
         try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
         return try lock.withLock {
             sweepTemporariesOnce()
@@ -204,92 +159,11 @@ public final class SecretStore: Sendable {
         return out
     }
 
-    // MARK: - Reading
-
-    /// The current contents: from the cache when neither file changed, reading only the journal's new
-    /// records when only it grew, else both files. Retries when a compaction replaced the snapshot meanwhile.
-    private func currentView() throws -> View {
-        for _ in 0..<8 {
-            let s1 = FileSystem.stamp(of: fileURL)
-            let j1 = FileSystem.stamp(of: journalURL)
-            // Look at the cache without copying its contents (a copy would keep the dictionary shared).
-            enum Look { case hit(View), grew(end: Int, records: Int, sealed: Bool, context: SecretsJournal.Context), miss }
-            let look: Look = cache.withLock { c in
-                guard let c, c.snapshot == s1 else { return .miss }
-                if c.journal == j1 { return .hit(c) }
-                if c.journalCurrent, let j1, let cj = c.journal, cj.inode == j1.inode, cj.device == j1.device, Int(j1.size) >= c.journalEnd {
-                    return .grew(end: c.journalEnd, records: c.journalRecords, sealed: c.journalSealed, context: c.journalContext)
-                }
-                return .miss
-            }
-            switch look {
-            case .hit(let view):
-                return view
-            case .grew(let end, let records, let sealed, let context):
-                // Only the journal grew: read and apply just its new records, in place in the cache.
-                let tail = try FileSystem.readPrivate(journalURL, from: end) ?? Data()
-                let parsed = SecretsJournal.parse(tail, base: end, records: records, sealed: sealed, context: context)
-                guard FileSystem.stamp(of: fileURL) == s1 else { continue }
-                let updated: View? = cache.withLock { c in
-                    guard c != nil, c!.snapshot == s1, c!.journalEnd == end else { return nil }
-                    apply(parsed, to: &c!)
-                    c!.journal = j1
-                    return c
-                }
-                if let updated { return updated }
-            case .miss:
-                let view = try readBoth(snapshotStamp: s1, journalStamp: j1)
-                // A compaction renames a new snapshot into place first: if that happened, read again.
-                guard FileSystem.stamp(of: fileURL) == s1 else { continue }
-                cache.withLock { $0 = view }
-                return view
-            }
-        }
-        throw FileSystemError(operation: "read a stable copy of", path: fileURL.path, code: EAGAIN)
-    }
-
-    private func readBoth(snapshotStamp: FileSystem.Stamp?, journalStamp: FileSystem.Stamp?) throws -> View {
-        var view = View(snapshot: snapshotStamp, journal: journalStamp, file: SecretsFile(), generation: 0, snapshotSize: 0,
-                        journalCurrent: false, journalSealed: false, journalEnd: 0)
-        if let data = try FileSystem.readPrivate(fileURL) {
-            let decoded = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { () throws(SecretStoreError) in try encryption.key(create: false) }
-            (view.file, view.generation, view.snapshotSealed) = (decoded.file, decoded.generation, decoded.sealed)
-            (view.storeID, view.key, view.snapshotSize) = (decoded.storeID, decoded.key, data.count)
-            view.snapshotVersion = decoded.version
-        }
-        if let data = try FileSystem.readPrivate(journalURL) {
-            if let header = SecretsJournal.header(of: data), header.generation == view.generation, header.storeId == view.storeID {
-                let sealed = header.encryption != "none"
-                if view.snapshot != nil, sealed != view.snapshotSealed {
-                    // A plain journal beside a sealed snapshot (or the reverse) is not ours to apply.
-                    view.damage = "the journal is \(sealed ? "sealed" : "plain") but the snapshot is \(view.snapshotSealed ? "sealed" : "plain")"
-                    return view
-                }
-                view.journalCurrent = true
-                view.journalSealed = sealed
-                view.journalVersion = header.version
-                apply(SecretsJournal.parse(data, base: 0, sealed: sealed, context: view.journalContext), to: &view)
-            } else if SecretsJournal.header(of: data) == nil, data.contains(0x0A) {
-                view.damage = "the journal's first line is not a Switchboard journal header"
-            }
-        }
-        return view
-    }
-
-    private func apply(_ parsed: SecretsJournal.Parsed, to view: inout View) {
-        for changes in parsed.changes {
-            for (id, entry) in changes { view.file.schemes[id] = entry }
-        }
-        view.journalEnd = parsed.validEnd
-        view.journalRecords = parsed.records
-        if let damage = parsed.damage { view.damage = damage }
-    }
-
     // MARK: - Writing (under the lock)
 
     /// Writes `changes` (already applied to `view.file`) durably. On failure the cache is dropped, so the
     /// next read comes from disk.
-    private func commitLocked(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
+    func commitLocked(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
         guard !changes.isEmpty else { return }
         do {
             try write(&view, changes: changes, deletes: deletes)
@@ -301,7 +175,7 @@ public final class SecretStore: Sendable {
 
     /// `view` is what the store held before the change; the full new contents are built only when a
     /// new snapshot is written (rare); an append updates the cached contents in place.
-    private func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
+    func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
         var file: SecretsFile { Self.applying(changes, to: view.file) }
         // Sealed is the store's property: a new store follows SWITCHBOARD_ENCRYPT_SECRETS, an existing one
         // stays what it is. A sealed store is written sealed or not at all.
@@ -345,7 +219,7 @@ public final class SecretStore: Sendable {
 
     /// After a durable append: the cached contents take the changes in place (no copy of every scheme,
     /// once this commit's own reference is dropped).
-    private func rememberAppend(_ view: inout View, changes: SecretsJournal.Changes, journalEnd: Int, sealed: Bool) {
+    func rememberAppend(_ view: inout View, changes: SecretsJournal.Changes, journalEnd: Int, sealed: Bool) {
         let (snapshot, previousEnd, previousRecords) = (view.snapshot, view.journalEnd, view.journalRecords)
         view.file = SecretsFile()
         let journal = FileSystem.stamp(of: journalURL)
@@ -369,7 +243,7 @@ public final class SecretStore: Sendable {
         }
     }
 
-    private func deletesSecret(old: SchemeSecrets?, new: SchemeSecrets?) -> Bool {
+    func deletesSecret(old: SchemeSecrets?, new: SchemeSecrets?) -> Bool {
         guard let old else { return false }
         guard let new else { return true }
         return (old.tokens != nil && new.tokens == nil) || (old.bearerToken != nil && new.bearerToken == nil)
@@ -380,7 +254,7 @@ public final class SecretStore: Sendable {
     /// Folds everything into a new snapshot of the next generation (sealed when `key` is given), then
     /// starts its empty journal. A crash between the two renames leaves the old journal, which is stale
     /// for the new snapshot.
-    private func compact(_ file: SecretsFile, generation: Int, key: SymmetricKey?, storeID: String) throws {
+    func compact(_ file: SecretsFile, generation: Int, key: SymmetricKey?, storeID: String) throws {
         sweepTemporaries()
         let data = if let key {
             try SecretsEnvelope.encodeSealed(file, key: key, generation: generation, storeID: storeID)
@@ -397,7 +271,7 @@ public final class SecretStore: Sendable {
         remember(file, view: view, journalEnd: header.count, records: 0, sealed: key != nil)
     }
 
-    private func remember(_ file: SecretsFile, view: View, journalEnd: Int, records: Int, sealed: Bool) {
+    func remember(_ file: SecretsFile, view: View, journalEnd: Int, records: Int, sealed: Bool) {
         var next = view
         next.file = file
         next.journal = FileSystem.stamp(of: journalURL)
@@ -408,44 +282,5 @@ public final class SecretStore: Sendable {
         next.journalRecords = records
         next.damage = nil
         cache.withLock { $0 = next }
-    }
-
-    /// Temporary files left by a writer that was killed mid-write. Under the store lock no other writer
-    /// is writing one, so every one found is stale.
-    private func sweepTemporaries() {
-        let dir = fileURL.deletingLastPathComponent()
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
-        for prefix in [".\(fileURL.lastPathComponent).tmp-", ".\(journalURL.lastPathComponent).tmp-"] {
-            for name in names where name.hasPrefix(prefix) { unlink(dir.appendingPathComponent(name).path) }
-        }
-    }
-
-    private func sweepTemporariesOnce() {
-        let first = sweptTemporaries.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        if first { sweepTemporaries() }
-    }
-
-    private func brokenSuffix(for url: URL) -> String {
-        let stamp = ISO8601DateFormatter().string(from: clock())
-        var suffix = ".broken-\(stamp)"
-        var n = 2
-        while FileManager.default.fileExists(atPath: url.path + suffix) {
-            suffix = ".broken-\(stamp)-\(n)"
-            n += 1
-        }
-        return suffix
-    }
-
-    private func quarantine(because error: SecretsEnvelope.ReadError) throws {
-        let moved = try FileSystem.moveAside(fileURL, suffix: brokenSuffix(for: fileURL))
-        // The journal continues the snapshot that is gone: keep it next to it.
-        if FileManager.default.fileExists(atPath: journalURL.path) {
-            _ = try? FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
-        }
-        cache.withLock { $0 = nil }
-        warn("the secret store was damaged (\(error)); it was moved to \(moved.lastPathComponent) (it holds secrets: delete it once you no longer need it) and an empty store is used. Your connections are kept: reconnect them to sign in again.")
     }
 }

@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether the store is sealed, and changing it; read errors turned into the store's errors.
+extension SecretStore {
+    /// A view, with read errors turned into the store's errors and the sealing expectation checked.
+    func checked(_ read: () throws -> View) throws -> View {
+        let view: View
+        do { view = try read() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
+        if encryption.enabled, view.snapshot != nil, !view.snapshotSealed {
+            throw SecretStoreError.plainWhereSealedExpected(file: fileURL.lastPathComponent)
+        }
+        return view
+    }
+
+    func storeError(_ error: SecretsEnvelope.ReadError) -> SecretStoreError {
+        switch error {
+        case .malformed(let why): .damaged(file: fileURL.lastPathComponent, why: why)
+        case .refused(.wrongKey(_, let keyID, let storeKeyID)): .wrongKey(source: encryption.source, keyID: keyID, storeKeyID: storeKeyID)
+        case .refused(let other): other
+        }
+    }
+
+    /// Whether the store on disk is sealed, and with which key (read from its header: no key needed).
+    public func sealState() throws -> (exists: Bool, sealed: Bool, keyID: String?) {
+        guard let data = try FileSystem.readPrivate(fileURL) else { return (false, false, nil) }
+        let header = try? JSONDecoder().decode(SecretsEnvelope.Header.self, from: data)
+        return (true, header?.encryption == "aes-256-gcm", header?.keyId.map { TerminalText.safe($0, limit: 20) })
+    }
+
+    /// Seals or unseals the store: the explicit way to change it (`switchboard secrets encrypt|decrypt`).
+    /// Sealing creates the key file when no key is given. Returns false when it already was that way.
+    @discardableResult
+    public func setSealed(_ sealed: Bool) throws -> Bool {
+        try FileSystem.makeDirectory(fileURL.deletingLastPathComponent(), mode: 0o700)
+        return try lock.withLock {
+            var view: View
+            do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
+            if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil { return false }
+            let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
+            if view.damage != nil {
+                let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
+                warn("the secret store's journal is damaged; it was moved to \(moved.lastPathComponent) and the intact records were kept")
+            }
+            view.key = key
+            try compact(view.file, generation: view.generation + 1, key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
+            return true
+        }
+    }
+}
