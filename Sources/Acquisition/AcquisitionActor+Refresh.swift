@@ -55,11 +55,11 @@ extension AcquisitionActor {
                 try await expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
                 throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: "Reconnect to sign in again.")
             }
-            let (_, scheme) = try self.scheme(schemeID)
+            let (connection, scheme) = try self.scheme(schemeID)
             var registration = secrets.registrations[tokens.issuer]
                 ?? ClientRegistration(issuer: tokens.issuer, clientID: tokens.clientID, authMethod: "none", redirectURI: "", registeredAt: now)
             if scheme.kind == .oauthManual, let secret = secrets.manualClientSecret {
-                try Self.checkSecretIssuer(secrets, issuer: tokens.issuer, name: (try? self.scheme(schemeID).0.name) ?? "this connection")
+                try Self.checkSecretIssuer(secrets, issuer: tokens.issuer, name: connection.name)
                 registration.clientSecret = secret
                 if registration.authMethod == "none" { registration.authMethod = "client_secret_basic" }
             }
@@ -156,7 +156,7 @@ extension AcquisitionActor {
         if let tokens = secrets.tokens, let endpoint = tokens.revocationEndpoint.flatMap(URL.init(string:)),
            var registration = secrets.registrations[tokens.issuer] {
             // The person's secret only goes to the server it belongs to.
-            if let secret = secrets.manualClientSecret, secrets.manualClientIssuer.map({ Issuer.sameAllowingTrailingSlash($0, tokens.issuer) }) ?? true {
+            if let secret = secrets.manualClientSecret, Self.secretMayGo(secrets, to: tokens.issuer) {
                 registration.clientSecret = secret
             }
             emit(.revoking)

@@ -38,7 +38,7 @@ extension AcquisitionActor {
                 var due = Freshness.refreshDue(tokens) ?? expiresAt
                 // Polite to servers with very short tokens: at least `floor` between refreshes, doubling
                 // while they stay short (a program that needs a token meanwhile refreshes on demand).
-                if let life = Freshness.lifetime(tokens), life < Freshness.shortLifetime {
+                if let life = Freshness.lifetime(tokens), life < RefreshPolicy.shortLifetime {
                     due = max(due, tokens.obtainedAt.addingTimeInterval(Freshness.floor(streak: shortStreak[scheme.id] ?? 1)))
                 }
                 if let retry = retryAt[scheme.id], retry > due { due = retry }
@@ -99,7 +99,7 @@ extension AcquisitionActor {
                 if settled {
                     retryAt[id] = nil
                     failures[id] = nil
-                    if let t = cache[id], let life = Freshness.lifetime(t), life < Freshness.shortLifetime {
+                    if let t = cache[id], let life = Freshness.lifetime(t), life < RefreshPolicy.shortLifetime {
                         shortStreak[id, default: 0] += 1
                     } else {
                         shortStreak[id] = nil

@@ -54,11 +54,16 @@ extension ClientRegistration {
 }
 
 extension AcquisitionActor {
+    /// Whether the person's client secret may be sent to `issuer`: it is bound to none yet, or to that one.
+    static func secretMayGo(_ secrets: SchemeSecrets, to issuer: String) -> Bool {
+        secrets.manualClientIssuer.map { Issuer.sameAllowingTrailingSlash($0, issuer) } ?? true
+    }
+
     /// A client secret a person entered goes only to the authorization server it was first used with.
     /// When the server's metadata names another one, stop: sending `Basic id:secret` to whatever token
     /// endpoint the metadata lists would hand the secret to whoever controls that metadata.
     static func checkSecretIssuer(_ secrets: SchemeSecrets, issuer: String, name: String) throws {
-        guard let bound = secrets.manualClientIssuer, !Issuer.sameAllowingTrailingSlash(bound, issuer) else { return }
+        guard !secretMayGo(secrets, to: issuer), let bound = secrets.manualClientIssuer else { return }
         throw AcquisitionError(.clientIssuerChanged,
             "The client secret you entered for \(name) belongs to \(Redact.serverText(bound, limit: 120)), but the server now names \(Redact.serverText(issuer, limit: 120)) as its authorization server; Switchboard did not send the secret there.",
             remedy: "If the move is expected and the same client works there, run `switchboard connect \(name) --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client \(name) --client-id ID --client-secret-stdin` (on the screen: m).")

@@ -58,13 +58,10 @@ public enum Freshness {
         t.expiresAt.map { max(0, $0.timeIntervalSince(t.obtainedAt)) }
     }
 
-    public static let shortLifetime = RefreshPolicy.shortLifetime
-    public static let floor = RefreshPolicy.floor
-    public static let maxFloor = RefreshPolicy.maxFloor
 
     /// The scheduler's spacing after `streak` short-lived tokens in a row.
     public static func floor(streak: Int) -> TimeInterval {
-        min(maxFloor, floor * pow(2, Double(min(16, max(0, streak - 1)))))
+        min(RefreshPolicy.maxFloor, RefreshPolicy.floor * pow(2, Double(min(16, max(0, streak - 1)))))
     }
 
     public static func isFresh(_ t: TokenSet, now: Date) -> Bool {

@@ -12,15 +12,12 @@ enum SchemeLock {
         let safe = schemeID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let path = directory.appendingPathComponent("\(safe).lock").path
         // Never through a link, and only our own 0600 file (as every file of the store).
-        let fd: Int32
-        do {
-            guard let opened = try FileSystem.openPrivate(URL(fileURLWithPath: path), flags: O_RDWR | O_CREAT) else {
-                throw AcquisitionError(.storage, "Could not open the lock file \(path).")
-            }
-            fd = opened
-        } catch let e as AcquisitionError { throw e } catch {
+        let opened: Int32?
+        do { opened = try FileSystem.openPrivate(URL(fileURLWithPath: path), flags: O_RDWR | O_CREAT) } catch {
             throw AcquisitionError(.storage, "Could not open the lock file: \(error)", remedy: "Remove the file and try again.")
         }
+        // With O_CREAT there is always a file.
+        guard let fd = opened else { throw AcquisitionError(.storage, "Could not open the lock file \(path).") }
         defer { close(fd) }
         var delay: UInt64 = 1_000_000
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -18,6 +18,22 @@ public protocol Terminal: AnyObject {
 
 /// Small drawing helpers shared by views.
 public enum Draw {
+    /// A form's box: at most 70 cells wide, centred, three rows from the top, with `title`. Returns its rect.
+    public static func formBox(_ buffer: inout CellBuffer, height: Int, title: String) -> Rect {
+        let width = min(buffer.width - 4, 70)
+        let r = Rect(x: (buffer.width - width) / 2, y: 3, width: width, height: height)
+        box(&buffer, r, title: title)
+        return r
+    }
+
+    /// One row of a form: `▸ Label` (bold when focused), then the value's tail with a cursor when focused,
+    /// in a row `width` cells wide starting at `x`.
+    public static func formField(_ buffer: inout CellBuffer, label: String, value: String, focused: Bool, cursor: Bool = true,
+                                 x: Int, y: Int, width: Int) {
+        buffer.put((focused ? "▸ " : "  ") + label.fitted(to: 12), x: x, y: y, style: focused ? .bold : .plain)
+        buffer.put(String((value + (focused && cursor ? "▏" : "")).suffix(width - 14)), x: x + 14, y: y)
+    }
+
     /// A single-line box with a title in its top border.
     public static func box(_ buffer: inout CellBuffer, _ rect: Rect, title: String? = nil, style: Style = .plain) {
         guard rect.width >= 2, rect.height >= 2 else { return }

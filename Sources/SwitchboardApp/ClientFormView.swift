@@ -5,9 +5,7 @@ import SwitchboardCore
 /// The "use my own client" form: the redirect URI to register, the client id, an optional secret.
 enum ClientFormView {
     static func render(_ b: inout CellBuffer, _ form: ClientForm) {
-        let width = min(b.width - 4, 70)
-        let r = Rect(x: (b.width - width) / 2, y: 3, width: width, height: 14)
-        Draw.box(&b, r, title: "Use your own client for \(form.name)")
+        let r = Draw.formBox(&b, height: 14, title: "Use your own client for \(form.name)")
         let inner = r.width - 4
         var y = r.y + 1
         let intro = "For servers that refuse self-registration: register a client in the provider's dashboard with this redirect URI, then enter its id."
@@ -22,9 +20,7 @@ enum ClientFormView {
             case .secret: ("Secret", form.secret.isEmpty && field != form.focus ? "(none: a public client)" : String(repeating: "•", count: min(form.secret.count, 40)))
             case .port: ("Port", form.port)
             }
-            let focused = field == form.focus
-            b.put((focused ? "▸ " : "  ") + label.fitted(to: 12), x: r.x + 2, y: y, style: focused ? .bold : .plain)
-            b.put(String((value + (focused ? "▏" : "")).suffix(inner - 14)), x: r.x + 16, y: y)
+            Draw.formField(&b, label: label, value: value, focused: field == form.focus, x: r.x + 2, y: y, width: inner)
             y += 1
         }
         y += 1

@@ -115,9 +115,7 @@ enum HelpView {
 /// The Add form.
 enum AddFormView {
     static func render(_ b: inout CellBuffer, _ form: AddForm) {
-        let width = min(b.width - 4, 70)
-        let r = Rect(x: (b.width - width) / 2, y: 3, width: width, height: 13)
-        Draw.box(&b, r, title: "Add a connection")
+        let r = Draw.formBox(&b, height: 13, title: "Add a connection")
         let inner = r.width - 4
         var y = r.y + 2
         for field in form.fields {
@@ -128,10 +126,7 @@ enum AddFormView {
             case .clientID: ("Client id", form.clientID)
             case .token: ("Token", String(repeating: "•", count: min(form.token.count, 40)))
             }
-            let focused = field == form.focus
-            b.put((focused ? "▸ " : "  ") + label.fitted(to: 12), x: r.x + 2, y: y, style: focused ? .bold : .plain)
-            let shown = value + (focused && field != .kind ? "▏" : "")
-            b.put(String(shown.suffix(inner - 14)), x: r.x + 16, y: y, style: focused ? Style(reverse: false, dim: false) : .plain)
+            Draw.formField(&b, label: label, value: value, focused: field == form.focus, cursor: field != .kind, x: r.x + 2, y: y, width: inner)
             y += 1
         }
         y += 1

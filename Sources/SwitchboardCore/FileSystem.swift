@@ -95,19 +95,11 @@ public enum FileSystem {
         guard fstat(fd, &st) == 0 else { throw .unreadable(errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw .notRegular }
         guard Int(st.st_size) <= limit else { throw .tooLarge(limit: limit) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(errno)
-            }
-            if n == 0 { return data }
-            data.append(contentsOf: buffer[0..<n])
-            // The file may grow while it is read: the limit holds for what is read, not only for its size.
-            guard data.count <= limit else { throw .tooLarge(limit: limit) }
-        }
+        // The file may grow while it is read: the limit holds for what is read, not only for its size.
+        let data: Data?
+        do { data = try readAll(fd, url: URL(fileURLWithPath: path), from: 0, limit: limit) } catch { throw .unreadable(error.code) }
+        guard let data else { throw .tooLarge(limit: limit) }
+        return data
     }
 
     /// Reads a file that holds secrets: never through a symlink, and only when it is a regular file owned
@@ -184,7 +176,8 @@ public enum FileSystem {
         }
     }
 
-    private static func readAll(_ fd: Int32, url: URL, from offset: Int) throws -> Data {
+    /// Reads `fd` from `offset` to its end; nil as soon as more than `limit` bytes were read.
+    private static func readAll(_ fd: Int32, url: URL, from offset: Int, limit: Int = .max) throws(FileSystemError) -> Data? {
         var data = Data()
         var st = stat()
         if fstat(fd, &st) == 0, Int(st.st_size) > offset { data.reserveCapacity(Int(st.st_size) - offset) }
@@ -198,6 +191,7 @@ public enum FileSystem {
             }
             if n == 0 { break }
             data.append(contentsOf: buffer[0..<n])
+            guard data.count <= limit else { return nil }
             position += off_t(n)
         }
         return data

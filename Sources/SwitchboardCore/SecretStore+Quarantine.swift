@@ -44,4 +44,10 @@ extension SecretStore {
         cache.withLock { $0 = nil }
         warn("the secret store was damaged (\(error)); it was moved to \(moved.lastPathComponent) (it holds secrets: delete it once you no longer need it) and an empty store is used. Your connections are kept: reconnect them to sign in again.")
     }
+
+    /// Sets a damaged journal aside (under the lock) for inspection; the caller folds the intact records into a new snapshot.
+    func moveDamagedJournalAside(_ damage: String) throws {
+        let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
+        warn("the secret store's journal is damaged (\(damage)); it was moved to \(moved.lastPathComponent) and the intact records were kept")
+    }
 }

@@ -52,13 +52,14 @@ extension SecretStore {
         var view = View(snapshot: snapshotStamp, journal: journalStamp, file: SecretsFile(), generation: 0, snapshotSize: 0,
                         journalCurrent: false, journalSealed: false, journalEnd: 0)
         if let data = try FileSystem.readPrivate(fileURL) {
-            let decoded = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent) { () throws(SecretStoreError) in try encryption.key(create: false) }
+            let decoded = try SecretsEnvelope.decode(data, file: fileURL.lastPathComponent, keySource: encryption.source) { () throws(SecretStoreError) in try encryption.key(create: false) }
             (view.file, view.generation, view.snapshotSealed) = (decoded.file, decoded.generation, decoded.sealed)
             (view.storeID, view.key, view.snapshotSize) = (decoded.storeID, decoded.key, data.count)
             view.snapshotVersion = decoded.version
         }
         if let data = try FileSystem.readPrivate(journalURL) {
-            if let header = SecretsJournal.header(of: data), header.generation == view.generation, header.storeId == view.storeID {
+            let header = SecretsJournal.header(of: data)
+            if let header, header.generation == view.generation, header.storeId == view.storeID {
                 let sealed = header.encryption != "none"
                 if view.snapshot != nil, sealed != view.snapshotSealed {
                     // A plain journal beside a sealed snapshot (or the reverse) is not ours to apply.
@@ -69,7 +70,7 @@ extension SecretStore {
                 view.journalSealed = sealed
                 view.journalVersion = header.version
                 apply(SecretsJournal.parse(data, base: 0, sealed: sealed, context: view.journalContext), to: &view)
-            } else if SecretsJournal.header(of: data) == nil, data.contains(0x0A) {
+            } else if header == nil, data.contains(0x0A) {
                 view.damage = "the journal's first line is not a Switchboard journal header"
             }
         }

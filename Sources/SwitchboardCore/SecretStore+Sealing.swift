@@ -19,7 +19,6 @@ extension SecretStore {
     func storeError(_ error: SecretsEnvelope.ReadError) -> SecretStoreError {
         switch error {
         case .malformed(let why): .damaged(file: fileURL.lastPathComponent, why: why)
-        case .refused(.wrongKey(_, let keyID, let storeKeyID)): .wrongKey(source: encryption.source, keyID: keyID, storeKeyID: storeKeyID)
         case .refused(let other): other
         }
     }
@@ -41,10 +40,7 @@ extension SecretStore {
             do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
             if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil { return false }
             let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
-            if view.damage != nil {
-                let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
-                warn("the secret store's journal is damaged; it was moved to \(moved.lastPathComponent) and the intact records were kept")
-            }
+            if let damage = view.damage { try moveDamagedJournalAside(damage) }
             view.key = key
             try compact(view.file, generation: view.generation + 1, key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
             return true

@@ -185,8 +185,7 @@ public final class SecretStore: Sendable {
         let storeID = view.storeID ?? SecretsEnvelope.newStoreID()
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
-            let moved = try FileSystem.moveAside(journalURL, suffix: brokenSuffix(for: journalURL))
-            warn("the secret store's journal is damaged (\(damage)); it was moved to \(moved.lastPathComponent) and the intact records were kept")
+            try moveDamagedJournalAside(damage)
             try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
             return
         }

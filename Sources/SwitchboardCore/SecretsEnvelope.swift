@@ -72,7 +72,7 @@ enum SecretsEnvelope {
     }
 
     /// The snapshot's contents. `key` is asked for only when the snapshot is sealed.
-    static func decode(_ data: Data, file: String, key: () throws(SecretStoreError) -> SymmetricKey) throws(ReadError) -> Decoded {
+    static func decode(_ data: Data, file: String, keySource: String, key: () throws(SecretStoreError) -> SymmetricKey) throws(ReadError) -> Decoded {
         let header: Header
         do { header = try JSONCoding.decode(Header.self, from: data, file: file) } catch { throw .malformed(error.description) }
         guard header.format == format else { throw .malformed("\(file): not a Switchboard secrets file (format is `\(TerminalText.safe(header.format ?? "missing", limit: 40))`)") }
@@ -93,7 +93,7 @@ enum SecretsEnvelope {
             do { k = try key() } catch { throw .refused(error) }
             let keyID = SecretsEncryption.identifier(of: k)
             if let stored = sealed.keyId, stored != keyID {
-                throw .refused(.wrongKey(source: "", keyID: keyID, storeKeyID: TerminalText.safe(stored, limit: 20)))
+                throw .refused(.wrongKey(source: keySource, keyID: keyID, storeKeyID: TerminalText.safe(stored, limit: 20)))
             }
             guard let combined = Data(base64Encoded: sealed.sealed), let box = try? AES.GCM.SealedBox(combined: combined) else {
                 throw .malformed("\(file): the sealed contents are not a valid AES-GCM box")
@@ -107,7 +107,7 @@ enum SecretsEnvelope {
                 // The right key (its id matches) cannot open it: it was changed or moved. Version 1 names no
                 // key, so there the key may simply be another one.
                 if sealed.keyId != nil { throw .malformed("\(file): the sealed contents fail authentication (changed, or moved from another store)") }
-                throw .refused(.wrongKey(source: "", keyID: keyID, storeKeyID: nil))
+                throw .refused(.wrongKey(source: keySource, keyID: keyID, storeKeyID: nil))
             }
             do {
                 return Decoded(file: SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)),

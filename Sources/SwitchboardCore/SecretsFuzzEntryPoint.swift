@@ -17,7 +17,7 @@ extension SecretStore {
         let body = data.dropFirst()
         let key = SymmetricKey(data: Data(repeating: 7, count: 32))
         if selector & 1 == 0 {
-            return (try? SecretsEnvelope.decode(Data(body), file: "fuzz") { () throws(SecretStoreError) in key })?.file.schemes.count
+            return (try? SecretsEnvelope.decode(Data(body), file: "fuzz", keySource: "the fuzzer's key") { () throws(SecretStoreError) in key })?.file.schemes.count
         }
         let context = SecretsJournal.Context(storeID: "fuzz", generation: 1, version: selector & 4 == 4 ? 1 : 2, key: key)
         let parsed = SecretsJournal.parse(Data(body), base: 0, sealed: selector & 2 == 2, context: context)

@@ -56,15 +56,18 @@ public enum StatusText {
 
     /// The same, short enough for the detail pane's expiry row.
     public static func shortLifetimeTag(_ lifetime: Double?) -> String? {
-        guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
-        return "short \(max(0, Int(lifetime.rounded()))) s tokens: refreshed ≥\(Int(RefreshPolicy.floor)) s apart"
+        shortSeconds(lifetime).map { "short \($0) s tokens: refreshed ≥\(Int(RefreshPolicy.floor)) s apart" }
     }
 
     /// For a server whose tokens live unusually short: what Switchboard does about it.
     public static func shortLifetimeNote(_ lifetime: Double?) -> String? {
+        shortSeconds(lifetime).map { "tokens last only \($0) s: refreshed at most every \(Int(RefreshPolicy.floor)) s, backing off" }
+    }
+
+    /// A lifetime below `RefreshPolicy.shortLifetime`, in whole seconds; nil for a usual one.
+    private static func shortSeconds(_ lifetime: Double?) -> Int? {
         guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
-        let seconds = max(0, Int(lifetime.rounded()))
-        return "tokens last only \(seconds) s: refreshed at most every \(Int(RefreshPolicy.floor)) s, backing off"
+        return max(0, Int(lifetime.rounded()))
     }
 }
 

@@ -33,13 +33,6 @@ public enum TerminalText {
         return String(out)
     }
 
-    /// Whether `text` needs no change to be written to a terminal.
-    public static func isSafe(_ text: String, keepLineBreaks: Bool = true) -> Bool {
-        text.unicodeScalars.allSatisfy { s in
-            (keepLineBreaks && (s == "\n" || s == "\t")) || !(s.value < 0x20 || s.value == 0x7F || isHidden(s))
-        }
-    }
-
     /// Whether UTF-8 `bytes` hold anything `safe` or `safeJSON` would change (line breaks and tabs kept):
     /// a byte scan, so the common case — plain text, or megabytes of `--json` — is written without
     /// decoding it into scalars. Mirrors `isHidden` exactly.

@@ -35,6 +35,61 @@ extension Child {
 }
 
 extension Scenarios {
+    /// `switchboard list --json`, whole process, with 10,000 connections in the home.
+    static func listJSON(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = try populatedHome(10_000)
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let samples = try sample(runs: quick ? 5 : 20, warmup: 2, scale: ms) {
+            let status = try Child.spawn([binary, "list", "--json", "--home", home.directory.path])
+            guard status == 0 else { throw Child.ValidationFailure("list --json exited \(status)") }
+        }
+        return [Result("list --json, 10k connections (process)", unit: "ms", samples: samples, target: 80)]
+    }
+
+    /// Start-up to the first frame of the screen in an 80×24 pseudo-terminal, 10,000 connections in the home.
+    static func firstFrame(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = try populatedHome(10_000)
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let samples = try sample(runs: quick ? 5 : 20, warmup: 2, scale: ms) {
+            let pty = try Child.Pty(width: 80, height: 24)
+            defer { pty.close() }
+            let status = try Child.spawn([binary, "--home", home.directory.path], stdio: pty.slave,
+                                         env: ["TERM": "xterm-256color", "SWITCHBOARD_EXIT_AFTER_FIRST_FRAME": "1"])
+            guard status == 0 else { throw Child.ValidationFailure("the screen exited \(status)") }
+        }
+        return [Result("first frame, 10k connections (process)", unit: "ms", samples: samples, target: 80)]
+    }
+
+    /// CPU of an idle screen with 100 connections over 30 s (10 s with --quick).
+    static func idleCPU(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let home = home()
+        defer { try? FileManager.default.removeItem(at: home.directory) }
+        let list = connections(100).map { c -> Connection in
+            var c = c
+            c.schemes[0].status = c.schemes[0].kind == .bearer ? .connected(expiresAt: nil) : .notConnected
+            return c
+        }
+        try IntegrationStore(home: home).update { $0.connections = list }
+        let pty = try Child.Pty(width: 80, height: 24)
+        defer { pty.close() }
+        let pid = try Child.start([binary, "--home", home.directory.path], stdio: pty.slave, env: ["TERM": "xterm-256color"])
+        defer {
+            kill(pid, SIGTERM)
+            _ = Spawn.wait(pid)
+        }
+        try await Task.sleep(for: .seconds(3))
+        guard let c0 = Child.cpuSeconds(pid) else { throw Child.ValidationFailure("the screen did not start") }
+        let window = quick ? 10.0 : 30.0
+        try await Task.sleep(for: .seconds(window))
+        guard let c1 = Child.cpuSeconds(pid) else { throw Child.ValidationFailure("the screen exited") }
+        let percent = (c1 - c0) / window * 100
+        return [Result("idle screen, 100 connections", unit: "% core", samples: [percent], target: 0.1,
+                       notes: ["window": "\(Int(window)) s", "cpu": String(format: "%.2f s", c1 - c0)])]
+    }
+
     /// `token`, `headers`, `status --json` and `list --json` as separate processes: the helper path other
     /// programs call all the time. A fresh cached token, so no network.
     static func helperProcesses(_ quick: Bool) async throws -> [Result] {

@@ -24,12 +24,12 @@ struct GlobalOptions: ParsableArguments {
 enum Output {
     /// A line of text on stdout.
     static func line(_ text: String = "") {
-        write(filtered(text + "\n", TerminalText.safe(_:limit:keepLineBreaks:)), to: .standardOutput)
+        write(filtered(text + "\n"), to: .standardOutput)
     }
 
     /// A line on stderr.
     static func error(_ text: String) {
-        write(filtered(text + "\n", TerminalText.safe(_:limit:keepLineBreaks:)), to: .standardError)
+        write(filtered(text + "\n"), to: .standardError)
     }
 
     /// JSON on stdout: the encoder escapes C0 controls; C1, bidi and format controls are escaped here.
@@ -40,11 +40,10 @@ enum Output {
         write(out, to: .standardOutput)
     }
 
-    /// `text` as bytes, through `filter` only when a byte scan finds something to filter.
-    private static func filtered(_ text: String, _ filter: (String, Int?, Bool) -> String) -> Data {
-        var text = text
-        let clean = text.withUTF8 { !TerminalText.needsFiltering(UnsafeRawBufferPointer($0)) }
-        return Data((clean ? text : filter(text, nil, true)).utf8)
+    /// `text` as bytes, through the filter only when a byte scan finds something to filter.
+    private static func filtered(_ text: String) -> Data {
+        let data = Data(text.utf8)
+        return data.withUnsafeBytes(TerminalText.needsFiltering) ? Data(TerminalText.safe(text, keepLineBreaks: true).utf8) : data
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {

@@ -22,9 +22,7 @@ extension Switchboard {
                 let token = try await engine.actor.validToken(for: scheme.id)
                 try Output.credential(token)
             } catch let e as AcquisitionError {
-                // Reconnecting helps only when the credential is gone; a missing key or a network error says its own remedy.
-                throw CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
-                               code: e.needsReconnect ? .needsReconnect : .failure)
+                throw CLIError.refreshFailed(e, name: name)
             }
         }
     }
@@ -50,8 +48,7 @@ extension Switchboard {
                 let until = tokens?.expiresAt.map { " until " + StatusText.clockTime($0, timeZone: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch let e as AcquisitionError {
-                throw CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
-                               code: e.needsReconnect ? .needsReconnect : .failure)
+                throw CLIError.refreshFailed(e, name: name)
             }
         }
     }
