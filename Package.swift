@@ -22,6 +22,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Canvas", swiftSettings: strict),
+        // libcurl's entry points, loaded on first use, for the static release build (see lazy_curl.c).
+        .target(name: "CLazyCurl", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "SwitchboardCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -65,7 +67,7 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal", "CNcurses",
-                "SwitchboardFixtures",
+                "SwitchboardFixtures", "CLazyCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard-bench",
             dependencies: [
-                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "SwitchboardFixtures",
+                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "SwitchboardFixtures", "SwitchboardTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -68,8 +68,13 @@ public final class IntegrationStore: Sendable {
         /// Where each scheme is, built on first use.
         var schemes: [String: (Int, Int)]?
     }
-    /// Each connection's JSON as last written, by id, so an unchanged connection is not encoded again.
-    private let encoded = Mutex<[String: (connection: Connection, json: Data)]>([:])
+    /// Each connection's JSON and status rows as last written, by id, so an unchanged connection is not encoded again.
+    private let encoded = Mutex<[String: Encoded]>([:])
+    struct Encoded {
+        var connection: Connection
+        var json: Data
+        var statusRows: Data
+    }
 
     /// The sidecar that lets a reader trust the file without decoding it.
     struct Index: Codable {
@@ -83,6 +88,8 @@ public final class IntegrationStore: Sendable {
     }
 
     var indexURL: URL { home.directory.appendingPathComponent(".integrations.index") }
+    /// `status --json` for the whole file: a first line naming the rows' format and the file's SHA-256, then the JSON.
+    var statusURL: URL { home.directory.appendingPathComponent(".integrations.status") }
 
     private let group = CommitGroup<@Sendable (inout IntegrationsFile) -> Void>(
         label: "switchboard.integrations.commit", linger: (large: 16, seconds: 0.25))
@@ -150,9 +157,9 @@ public final class IntegrationStore: Sendable {
             let before = file
             let result = try body(&file)
             if file != before {
-                let (data, ranges) = try encode(file)
+                let (data, ranges, rows) = try encode(file)
                 try FileSystem.writeAtomically(data, to: fileURL, mode: 0o600) { stamp in self.remember(stamp, file) }
-                writeIndex(data: data, file: file, ranges: ranges)
+                writeIndex(data: data, file: file, ranges: ranges, statusRows: rows)
             }
             return result
         }
@@ -160,39 +167,48 @@ public final class IntegrationStore: Sendable {
 
     // MARK: - Encoding and the index
 
-    /// The file's bytes, built from each connection's own JSON (re-encoded only when it changed), and
-    /// where each connection sits in them.
-    public func encode(_ file: IntegrationsFile) throws -> (Data, [Range<Int>]) {
+    /// The file's bytes, built from each connection's own JSON (re-encoded only when it changed), where
+    /// each connection sits in them, and each connection's `status --json` rows (kept the same way).
+    public func encode(_ file: IntegrationsFile) throws -> (data: Data, ranges: [Range<Int>], statusRows: [Data]) {
         let encoder = JSONCoding.encoder()
         var memo = encoded.withLock { $0 }
         var out = Data("{\n  \"connections\" : [\n".utf8)
         out.reserveCapacity(memo.values.reduce(0) { $0 + $1.json.count + 2 } + 64)
-        var ranges: [Range<Int>] = []
+        var ranges: [Range<Int>] = [], rows: [Data] = []
         ranges.reserveCapacity(file.connections.count)
-        var fresh: [String: (connection: Connection, json: Data)] = [:]
+        rows.reserveCapacity(file.connections.count)
+        var fresh: [String: Encoded] = [:]
         fresh.reserveCapacity(file.connections.count)
         for (i, c) in file.connections.enumerated() {
-            let json: Data
-            if let hit = memo[c.id], hit.connection == c { json = hit.json } else { json = try encoder.encode(c) }
-            fresh[c.id] = (c, json)
+            let e: Encoded
+            if let hit = memo[c.id], hit.connection == c {
+                e = hit
+            } else {
+                e = Encoded(connection: c, json: try encoder.encode(c), statusRows: try StatusRows.fragment(for: c, encoder: encoder))
+            }
+            fresh[c.id] = e
             if i > 0 { out.append(contentsOf: [0x2C, 0x0A]) }
             let start = out.count
-            out.append(json)
+            out.append(e.json)
             ranges.append(start..<out.count)
+            rows.append(e.statusRows)
         }
         out.append(Data("\n  ],\n  \"version\" : \(file.version)\n}\n".utf8))
         memo = [:]
         encoded.withLock { $0 = fresh }
-        return (out, ranges)
+        return (out, ranges, rows)
     }
 
-    /// Written after the file, without fsync: a lost or stale index only means a full decode next time.
-    private func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>]) {
-        let index = Index(sha256: Self.digest(data), count: file.connections.count,
+    /// Written after the file, without fsync: a lost or stale index (or status file) only means a full
+    /// decode next time. Both name the file they describe by its digest.
+    private func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>], statusRows: [Data]) {
+        let digest = Self.digest(data)
+        let index = Index(sha256: digest, count: file.connections.count,
                           attention: IntegrationsFile.attention(file.connections),
                           ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
         guard let json = try? JSONEncoder().encode(index) else { return }
         try? FileSystem.writeReplacing(json, to: indexURL, mode: 0o600)
+        try? FileSystem.writeReplacing(Data((StatusRows.format + " " + digest + "\n").utf8) + StatusRows.render(statusRows), to: statusURL, mode: 0o600)
     }
 
     static func digest(_ data: Data) -> String {
@@ -212,7 +228,18 @@ public final class IntegrationStore: Sendable {
     /// for them, else the decoded file encoded again (which also reports a broken file).
     public func jsonForOutput() throws -> Data {
         if let (data, _) = try trusted() { return data }
-        return try encode(load()).0
+        return try encode(load()).data
+    }
+
+    /// `status --json` for every connection: the status file's JSON when it was made from the current
+    /// `integrations.json` (same SHA-256), else rendered from the decoded file (which also reports a broken one).
+    public func statusJSON() throws -> Data {
+        if let status = try FileSystem.read(statusURL), let newline = status.firstIndex(of: 0x0A),
+           let data = try FileSystem.read(fileURL),
+           String(decoding: status[status.startIndex..<newline], as: UTF8.self) == StatusRows.format + " " + Self.digest(data) {
+            return Data(status[(newline + 1)...])
+        }
+        return try StatusRows.render(load().connections)
     }
 
     /// The first `count` connections (at most `Index.window` from the index), the total, and how many need attention, decoding only those

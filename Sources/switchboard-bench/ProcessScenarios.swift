@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
+import SwitchboardTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,11 +19,11 @@ extension Child {
     /// from spawn to exit; once under GNU time for its peak resident memory. (`wait4`'s `ru_maxrss` of a
     /// child started with posix_spawn counts this benchmark's own memory: Linux records the parent's
     /// high-water mark into the child's at exec. GNU time forks from its own small process.)
-    static func measure(_ argv: [String], memoryRun: [String]? = nil, env: [String: String] = [:]) throws -> Measured {
+    static func measure(_ argv: [String], memoryRun: [String]? = nil, peak: Bool = true, env: [String: String] = [:]) throws -> Measured {
         let t0 = Clock.now()
         let status = try spawn(argv, stdio: -1, env: env)
         let ms = Double(Clock.now() - t0) / 1e6
-        guard status == 0 else { return Measured(status: status, milliseconds: ms, peakMiB: .nan) }
+        guard status == 0, peak else { return Measured(status: status, milliseconds: ms, peakMiB: .nan) }
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-rss-\(getpid())")
         defer { try? FileManager.default.removeItem(at: report) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
@@ -31,6 +32,18 @@ extension Child {
         let again = try spawn(["/usr/bin/time", "-f", "%M", "-o", report.path] + (memoryRun ?? argv), stdio: -1, env: env)
         let kib = (try? String(contentsOf: report, encoding: .utf8))?.split(separator: "\n").last.flatMap { Double($0) }
         return Measured(status: again, milliseconds: ms, peakMiB: (kib ?? .nan) / 1024)
+    }
+}
+
+extension Child {
+    /// How a binary was linked, from its dynamic section: whether it loads the Swift runtime and libcurl
+    /// as shared libraries (the dynamic build does both; the static release build neither).
+    static func linkage(of binary: String) -> String {
+        let needed = (try? Spawned.run(["readelf", "-d", binary], stdin: nil, environment: ProcessInfo.processInfo.environment))
+            .map { String(decoding: $0.stdout, as: UTF8.self) } ?? ""
+        let runtime = needed.contains("libswiftCore") ? "Swift runtime linked dynamically" : "Swift runtime linked statically"
+        let curl = needed.contains("libcurl") ? "libcurl loaded at start" : "no libcurl at start"
+        return "\(runtime), \(curl)"
     }
 }
 
@@ -170,4 +183,46 @@ extension Scenarios {
 func require<T>(_ value: T?, _ what: String) throws -> T {
     guard let value else { throw Child.ValidationFailure("no \(what)") }
     return value
+}
+
+extension Scenarios {
+    /// From nothing to a listed tool against the official MCP Python SDK's server (`mcp` from PyPI, pinned in
+    /// Tests/InteropServers/requirements.txt; `SWITCHBOARD_INTEROP_PYTHON` or .build-interop-venv): `add`,
+    /// `connect` (headless browser) and `check` as three processes, with a client registered in advance (as a
+    /// person would in a dashboard), so every run does the same requests.
+    static func pythonSDK(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let port = try FreePort.pick()
+        let server = try await InteropServer.start(.pythonSDK, ["--registration", "off", "--static-client", "bench-client",
+                                                               "--static-redirect", "http://127.0.0.1:\(port)/callback"])
+        defer { server.stop() }
+        let runs = quick ? 5 : 15
+        var total: [Double] = [], steps: [String: [Double]] = [:]
+        for i in 0..<(runs + 2) {
+            let home = home()
+            defer { try? FileManager.default.removeItem(at: home.directory) }
+            let at = ["--home", home.directory.path]
+            let env = ["BROWSER": binary + " headless-browser"]
+            let argv: [(String, [String])] = [
+                ("add", ["add", "svc", server.serverURL.absoluteString, "--scheme", "oauth", "--client-id", "bench-client",
+                         "--redirect-port", "\(port)"]),
+                ("connect", ["connect", "svc"]), ("check", ["check", "svc"]),
+            ]
+            var sum = 0.0
+            for (label, args) in argv {
+                // Time only: command-processes measures each command's peak memory.
+                let m = try await Task.detached { try Child.measure([binary] + args + at, peak: false, env: env) }.value
+                guard m.status == 0 else { throw Child.ValidationFailure("`switchboard \(args.joined(separator: " "))` exited \(m.status) against the Python SDK server") }
+                sum += m.milliseconds
+                if i >= 2 {
+                    steps[label, default: []].append(m.milliseconds)
+                }
+            }
+            if i >= 2 { total.append(sum) }
+        }
+        var results = ["add", "connect", "check"].map { Result("python sdk: \($0)", unit: "ms", samples: steps[$0] ?? [], target: nil) }
+        results.append(Result("python sdk: add + connect + check", unit: "ms", samples: total, target: 60,
+                              notes: ["server": "mcp \(server.flavor.description)", "client": "static (no registration)"]))
+        return results
+    }
 }

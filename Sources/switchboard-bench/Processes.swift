@@ -8,6 +8,10 @@ import Glibc
 enum Child {
     /// The `switchboard` binary next to this benchmark (built by `swift build -c release` if missing).
     static func binary() throws -> String {
+        if let chosen = ProcessInfo.processInfo.environment["SWITCHBOARD_BENCH_BINARY"], !chosen.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: chosen) else { throw ValidationFailure("--binary \(chosen) is not an executable") }
+            return chosen
+        }
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let path = dir.appendingPathComponent("switchboard").path
         if FileManager.default.isExecutableFile(atPath: path) { return path }

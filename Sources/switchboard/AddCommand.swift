@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard add NAME URL`.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a connection.",
             discussion: """
                 Schemes: oauth-dynamic (default: discovery and dynamic registration), oauth (a client you \

@@ -8,6 +8,7 @@ extension Switchboard {
     /// `switchboard check NAME`: talk MCP to the server with the token Switchboard holds.
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Talk MCP to a connection's server: initialize and list its tools, with Switchboard's token.",
             discussion: "--json prints {\"serverName\", \"serverVersion\", \"protocolVersion\", \"tools\": [{\"name\", \"description\"}]}.")
 
@@ -39,6 +40,7 @@ extension Switchboard {
     /// `switchboard call NAME TOOL [JSON]`.
     struct Call: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "call",
             abstract: "Call one tool on a connection's server and print its result (a tool error exits 1).")
 
         @OptionGroup var global: GlobalOptions
@@ -68,6 +70,7 @@ extension Switchboard {
     /// `switchboard headers NAME`: for MCP clients with a headers-helper option.
     struct Headers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "headers",
             abstract: "Print {\"Authorization\": \"Bearer …\"} with a valid token (for an MCP client's headers helper).",
             discussion: "Exits 3 with nothing on stdout when the connection needs a reconnect.")
 

@@ -7,6 +7,7 @@ extension Switchboard {
     /// `switchboard connect NAME` / `reconnect NAME`.
     struct Connect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "connect",
             abstract: "Sign in to a connection: discovery, client registration (first time only), browser sign-in, tokens.",
             aliases: ["reconnect"])
 
@@ -61,6 +62,7 @@ extension Switchboard {
     /// `switchboard doctor NAME`.
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Replay discovery without signing in and report every step, and what Switchboard would do.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The connection's name.") var name: String
@@ -74,6 +76,7 @@ extension Switchboard {
     /// `switchboard disconnect NAME`.
     struct Disconnect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disconnect",
             abstract: "Revoke (where the server supports it) and delete a connection's tokens; the client registration is kept.")
 
         @OptionGroup var global: GlobalOptions
@@ -94,6 +97,7 @@ extension Switchboard {
     /// `switchboard status [NAME]`.
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show each connection's authorization status.",
             discussion: """
                 --json prints [{"name", "url", "scheme", "kind", "state", "expiresAt", "needsAttention", "issuer", \
@@ -104,31 +108,18 @@ extension Switchboard {
         @Argument(help: "A connection's name (default: all).") var name: String?
         @Flag(help: "Print JSON.") var json = false
 
-        struct Row: Encodable {
-            var name: String, url: String, scheme: String, kind: String, state: String
-            var expiresAt: Date?, needsAttention: Bool, issuer: String?, message: String?, remedy: String?
-        }
-
         func run() async throws {
             let integrations = global.integrations()
+            if json, name == nil {
+                // Every connection: the rows the store keeps next to its file, without decoding it.
+                Output.json(try integrations.connections.statusJSON())
+                return
+            }
             let all = try integrations.connections.load().connections
             let chosen = try name.map { [try integrations.connection(named: $0)] } ?? all
-            var rows: [Row] = []
-            for c in chosen {
-                for s in c.schemes {
-                    var row = Row(name: c.name, url: c.serverURL.absoluteString, scheme: s.id, kind: s.kind.rawValue, state: s.status.state,
-                                  expiresAt: nil, needsAttention: s.status.needsAttention, issuer: s.info.issuer, message: nil, remedy: nil)
-                    switch s.status {
-                    case .connected(let e): row.expiresAt = e
-                    case .expired(let reason, _): row.message = reason; row.remedy = "switchboard reconnect \(c.name)"
-                    case .error(let m, let r): row.message = m; row.remedy = r
-                    default: break
-                    }
-                    rows.append(row)
-                }
-            }
+            let rows = chosen.flatMap(StatusRow.rows(for:))
             if json {
-                try Output.printJSON(rows)
+                Output.json(try StatusRows.render(chosen))
             } else if chosen.isEmpty {
                 Output.line("No connections yet. Add one with `switchboard add NAME URL`.")
             } else {

@@ -8,6 +8,7 @@ extension Switchboard {
     /// `switchboard demo`: Switchboard's whole job against built-in servers on 127.0.0.1.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Run Switchboard against a built-in OAuth + MCP server on 127.0.0.1 (no network, no desktop needed).")
 
         @Option(help: "Use this home instead of a temporary one.") var home: String?

@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard import`: remote MCP servers from other clients' configuration files.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Add the remote MCP servers configured in other MCP clients (their files are only read).",
             discussion: """
                 --from claude-desktop|claude-code|cursor|vscode|codex picks a client (default: every client whose \
@@ -88,6 +89,7 @@ extension Switchboard {
     /// `switchboard export --for claude-code NAME...`.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print a .mcp.json fragment whose servers get their Authorization header from `switchboard headers`.")
 
         @OptionGroup var global: GlobalOptions

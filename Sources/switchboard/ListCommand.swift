@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard list`.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List connections and their status.",
             discussion: "--json prints {\"version\": 1, \"connections\": [...]}, the same shape as integrations.json; it never holds a secret.")
 

@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard remove NAME`.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a connection and delete its stored secrets (it does not revoke; use `disconnect` first for that).")
 
         @OptionGroup var global: GlobalOptions

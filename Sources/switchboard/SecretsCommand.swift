@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard secrets status|encrypt|decrypt`: whether the secret store is sealed, and changing it.
     struct Secrets: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "secrets",
             abstract: "Show or change whether the secret store is sealed with AES-256-GCM.",
             discussion: """
                 A sealed store stays sealed: every command writes it sealed, whatever SWITCHBOARD_ENCRYPT_SECRETS says, \
@@ -16,7 +17,7 @@ extension Switchboard {
             defaultSubcommand: Status.self)
 
         struct Status: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Say whether the store is sealed and where its key comes from.")
+            static let configuration = CommandConfiguration(commandName: "status", abstract: "Say whether the store is sealed and where its key comes from.")
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
@@ -39,6 +40,7 @@ extension Switchboard {
 
         struct Encrypt: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "encrypt",
                 abstract: "Seal the secret store (creating the key file when SWITCHBOARD_SECRETS_KEY is not set).")
             @OptionGroup var global: GlobalOptions
 
@@ -51,7 +53,7 @@ extension Switchboard {
         }
 
         struct Decrypt: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Write the secret store as plain JSON (mode 0600) again.")
+            static let configuration = CommandConfiguration(commandName: "decrypt", abstract: "Write the secret store as plain JSON (mode 0600) again.")
             @OptionGroup var global: GlobalOptions
 
             func run() throws {

@@ -6,6 +6,7 @@ extension Switchboard {
     /// `switchboard show NAME`.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one connection in detail (never a secret).",
             discussion: "--json prints the connection object as stored in integrations.json.")
 

@@ -8,6 +8,7 @@ extension Switchboard {
     /// `switchboard token NAME`: a credential helper for other programs.
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Print a valid access token (refreshing if needed) and nothing else.",
             discussion: "When the connection needs a reconnect, prints nothing on stdout, one line on stderr, and exits 3.")
 
@@ -30,6 +31,7 @@ extension Switchboard {
     /// `switchboard refresh NAME`: refresh now, even while the token is still valid.
     struct Refresh: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "refresh",
             abstract: "Refresh a connection's token now, even if it is still valid.",
             discussion: "Safe to run from several processes at once: refreshes of one connection take turns, and a rotated refresh token is used once. Exits 3 when the connection needs a reconnect.")
 

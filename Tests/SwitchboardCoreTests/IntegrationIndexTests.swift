@@ -49,4 +49,49 @@ import Testing
         #expect(throws: IntegrationStoreError.self) { try IntegrationStore(home: home).jsonForOutput() }
         #expect(throws: IntegrationStoreError.self) { try IntegrationStore(home: home).prefix(5) }
     }
+
+    /// `status --json` of every connection comes from the status file the writer keeps, byte for byte what a
+    /// full decode renders; a file it was not made from (edited by hand, written by a crashed writer) is
+    /// decoded in full instead.
+    @Test func statusRowsAreKeptByTheWriterAndIgnoredWhenStale() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = SwitchboardHome(directory: tmp.url)
+        var list = connections(50)
+        list[1].schemes[0].status = .connected(expiresAt: Date(timeIntervalSince1970: 1_900_000_000))
+        list[2].schemes[0].status = .error(message: "The server said no.", remedy: "Try again.")
+        list[3].schemes = []
+        try IntegrationStore(home: home).update { $0.connections = list }
+        let status = tmp.url.appendingPathComponent(".integrations.status")
+        #expect(FileManager.default.fileExists(atPath: status.path))
+        let kept = try IntegrationStore(home: home).statusJSON()
+        #expect(kept == (try StatusRows.render(list)))
+        let rows = try JSONCoding.decoder().decode([StatusRow].self, from: kept)
+        #expect(rows.count == 49 && rows == list.flatMap(StatusRow.rows(for:)))
+        #expect(rows.first { $0.name == "c0" }?.remedy == "switchboard reconnect c0")
+        #expect(rows.first { $0.name == "c2" }?.message == "The server said no.")
+        #expect(rows.first { $0.name == "c2" }?.remedy == "Try again.")
+
+        // The writer keeps it current: one change, and the file says so.
+        try IntegrationStore(home: home).updateScheme(list[1].schemes[0].id) { $0.status = .notConnected }
+        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: IntegrationStore(home: home).statusJSON())[1].state == "not_connected")
+
+        // A status file whose digest is not the current file's is not used: the rows come from the file.
+        let planted = try Data(contentsOf: status)
+        var text = try String(contentsOf: home.integrationsFile, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"c7\"", with: "\"edited\"")
+        try text.write(to: home.integrationsFile, atomically: true, encoding: .utf8)
+        let fresh = try IntegrationStore(home: home).statusJSON()
+        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: fresh).contains { $0.name == "edited" })
+        #expect(fresh != planted.drop { $0 != 0x0A }.dropFirst())
+        // Nor is one in another format, even with the right digest.
+        try IntegrationStore(home: home).update { $0.connections[0].name = "again" }
+        let current = try Data(contentsOf: status)
+        let other = Data("status-rows-v0".utf8) + current.drop { $0 != 0x20 }
+        try Data(other.prefix(other.firstIndex(of: 0x0A)! + 1) + Data("[]\n".utf8)).write(to: status)
+        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: IntegrationStore(home: home).statusJSON()).count == 49)
+        // No connections: an empty array.
+        try IntegrationStore(home: home).update { $0.connections = [] }
+        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: IntegrationStore(home: home).statusJSON()).isEmpty)
+    }
 }

@@ -12,8 +12,12 @@ public enum BinaryRunner {
         public var stderr: String
     }
 
-    /// The built executable: in the same directory as the test bundle.
+    /// The built executable: in the same directory as the test bundle, or `SWITCHBOARD_TEST_BINARY` (CI runs
+    /// the interop tests a second time against the installed static release this way).
     public static var binary: URL {
+        if let chosen = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_BINARY"], !chosen.isEmpty {
+            return URL(fileURLWithPath: chosen)
+        }
         let candidates = [
             Bundle.main.bundleURL.deletingLastPathComponent(),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),

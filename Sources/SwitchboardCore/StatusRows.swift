@@ -1,0 +1,75 @@
+import Foundation
+
+/// One row of `switchboard status --json`: one scheme of one connection, as scripts see it.
+public struct StatusRow: Codable, Equatable, Sendable {
+    public var name: String
+    public var url: String
+    public var scheme: String
+    public var kind: String
+    public var state: String
+    public var expiresAt: Date?
+    public var needsAttention: Bool
+    public var issuer: String?
+    public var message: String?
+    public var remedy: String?
+
+    /// The rows of a connection, one per scheme.
+    public static func rows(for c: Connection) -> [StatusRow] {
+        c.schemes.map { s in
+            var row = StatusRow(name: c.name, url: c.serverURL.absoluteString, scheme: s.id, kind: s.kind.rawValue, state: s.status.state,
+                                expiresAt: nil, needsAttention: s.status.needsAttention, issuer: s.info.issuer)
+            switch s.status {
+            case .connected(let e): row.expiresAt = e
+            case .expired(let reason, _):
+                row.message = reason
+                row.remedy = "switchboard reconnect \(c.name)"
+            case .error(let m, let r):
+                row.message = m
+                row.remedy = r
+            default: break
+            }
+            return row
+        }
+    }
+}
+
+/// `status --json` as bytes: a JSON array of every connection's rows.
+///
+/// Each connection's rows are encoded on their own (one fragment per connection) and joined, so a writer
+/// that keeps the fragments of unchanged connections re-encodes only what changed: `IntegrationStore`
+/// writes the whole array next to `integrations.json` (`.integrations.status`, with the digest of the file
+/// it was made from), and `status --json` prints it without decoding 10,000 connections.
+public enum StatusRows {
+    /// Names the rows' shape in the status file; change it when `StatusRow` changes, so a file written by
+    /// another version is not printed as it is.
+    static let format = "status-rows-v1"
+
+    /// One connection's rows, as a fragment of the array (empty for a connection without schemes).
+    public static func fragment(for c: Connection, encoder: JSONEncoder) throws -> Data {
+        var out = Data()
+        for (i, row) in StatusRow.rows(for: c).enumerated() {
+            if i > 0 { out.append(contentsOf: [0x2C, 0x0A]) }
+            out.append(try encoder.encode(row))
+        }
+        return out
+    }
+
+    /// The array from fragments, in order.
+    public static func render(_ fragments: some Sequence<Data>) -> Data {
+        var out = Data("[\n".utf8)
+        var first = true
+        for f in fragments where !f.isEmpty {
+            if !first { out.append(contentsOf: [0x2C, 0x0A]) }
+            out.append(f)
+            first = false
+        }
+        out.append(contentsOf: first ? Array("]\n".utf8) : Array("\n]\n".utf8))
+        return out
+    }
+
+    /// The array for these connections, encoded now.
+    public static func render(_ connections: [Connection]) throws -> Data {
+        let encoder = JSONCoding.encoder()
+        return render(try connections.map { try fragment(for: $0, encoder: encoder) })
+    }
+}
