@@ -29,11 +29,41 @@ public struct Discovery: Sendable {
     let emit: @Sendable (AcquisitionEvent) async -> Void
     /// Receives the steps taken even when discovery fails (the doctor view shows them).
     let sink: TraceSink?
+    /// Metadata requests already sent during this run (see `run`).
+    let prefetch: Prefetch?
 
     public init(http: any HTTPTransport, sink: TraceSink? = nil, emit: @escaping @Sendable (AcquisitionEvent) async -> Void = { _ in }) {
+        self.init(http: http, sink: sink, prefetch: nil, emit: emit)
+    }
+
+    init(http: any HTTPTransport, sink: TraceSink?, prefetch: Prefetch?, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) {
         self.http = http
         self.sink = sink
+        self.prefetch = prefetch
         self.emit = emit
+    }
+
+    /// GETs of metadata sent ahead of need; each answer is taken at most once, by a fetch of the same URL.
+    final class Prefetch: Sendable {
+        private let started = Mutex<[URL: Task<HTTPResponseSpec, any Error>]>([:])
+
+        func start(_ url: URL, http: any HTTPTransport) {
+            let task = Task { try await http.send(Discovery.metadataRequest(url)) }
+            started.withLock { $0[url] = task }
+        }
+
+        /// The answer for `url` if it was sent ahead (the request's own error if it failed).
+        func take(_ url: URL) -> Task<HTTPResponseSpec, any Error>? {
+            started.withLock { $0.removeValue(forKey: url) }
+        }
+
+        func cancelRest() {
+            for task in started.withLock({ s in defer { s = [:] }; return Array(s.values) }) { task.cancel() }
+        }
+    }
+
+    static func metadataRequest(_ url: URL) -> HTTPRequestSpec {
+        HTTPRequestSpec(url: url, headers: [("Accept", "application/json")])
     }
 
     /// Collects discovery's steps.
@@ -46,10 +76,23 @@ public struct Discovery: Sendable {
         var trace: [DiscoveryStep] = []
         defer { sink?.steps.withLock { $0 = trace } }
         await emit(.probing(server: serverURL.absoluteString))
-        let challenge = try await probe(serverURL, trace: &trace)
+        // While the probe waits for its 401, the documents the common layout will ask for next are already
+        // on their way: the path-based protected-resource metadata and the origin's authorization-server
+        // metadata. They are used only if discovery asks for exactly those URLs (after the same checks as any
+        // fetch, and traced in the same order); otherwise they are dropped. Two round trips fewer per connect.
+        let prefetch = Prefetch()
+        if let origin = ServerURL.origin(serverURL) {
+            for url in [Discovery.resourceMetadataCandidates(for: serverURL).first,
+                        Discovery.authorizationServerCandidates(issuer: origin).first].compactMap({ $0 }) where ServerURL.isAllowedEndpoint(url) {
+                prefetch.start(url, http: http)
+            }
+        }
+        defer { prefetch.cancelRest() }
+        let discovery = Discovery(http: http, sink: sink, prefetch: prefetch, emit: emit)
+        let challenge = try await discovery.probe(serverURL, trace: &trace)
 
         // 1. Protected-resource metadata.
-        let prm = try await resourceMetadata(serverURL: serverURL, challenge: challenge, trace: &trace)
+        let prm = try await discovery.resourceMetadata(serverURL: serverURL, challenge: challenge, trace: &trace)
 
         var resource = ServerURL.canonicalResource(serverURL)
         let issuers: [String]
@@ -73,7 +116,7 @@ public struct Discovery: Sendable {
 
         // 2. Authorization-server metadata: the first listed server (the cached one on reconnect if still listed).
         let issuer = cachedIssuer.flatMap { issuers.contains($0) ? $0 : nil } ?? issuers[0]
-        var (metadata, usesDefaults) = try await authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
+        var (metadata, usesDefaults) = try await discovery.authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
         try Discovery.check(metadata, usesDefaults: usesDefaults, server: serverURL)
         if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
         await emit(.authorizationServerFound(issuer: metadata.issuer))
@@ -160,7 +203,11 @@ public struct Discovery: Sendable {
     func fetchJSON<T: Decodable>(_ url: URL, trace: inout [DiscoveryStep]) async throws -> T? {
         let response: HTTPResponseSpec
         do {
-            response = try await http.send(HTTPRequestSpec(url: url, headers: [("Accept", "application/json")]))
+            if let early = prefetch?.take(url) {
+                response = try await early.value
+            } else {
+                response = try await http.send(Discovery.metadataRequest(url))
+            }
         } catch let error as HTTPTransportError {
             trace.append(DiscoveryStep(url: Redact.url(url), outcome: "\(error)"))
             switch error {

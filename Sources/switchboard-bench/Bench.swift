@@ -54,7 +54,7 @@ enum Report {
         let target = r.target.map { "≤ \(format($0)) \(r.unit)" } ?? ""
         let verdict = r.met.map { $0 ? "met" : "MISSED" } ?? ""
         let notes = r.notes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        return "\(r.scenario.padding(toLength: 34, withPad: " ", startingAt: 0)) min \(format(r.min)) · median \(format(r.median)) · p95 \(format(r.p95)) \(r.unit) (n=\(r.runs))  \(target) \(verdict)  \(notes)"
+        return "\(r.scenario.padding(toLength: 44, withPad: " ", startingAt: 0)) min \(format(r.min)) · median \(format(r.median)) · p95 \(format(r.p95)) \(r.unit) (n=\(r.runs))  \(target) \(verdict)  \(notes)"
     }
 }
 

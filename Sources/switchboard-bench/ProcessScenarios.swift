@@ -222,7 +222,7 @@ extension Scenarios {
         }
         var results = ["add", "connect", "check"].map { Result("python sdk: \($0)", unit: "ms", samples: steps[$0] ?? [], target: nil) }
         results.append(Result("python sdk: add + connect + check", unit: "ms", samples: total, target: 60,
-                              notes: ["server": "mcp \(server.flavor.description)", "client": "static (no registration)"]))
+                              notes: ["server": server.flavor.description, "client": "static (no registration)"]))
         return results
     }
 }

@@ -21,24 +21,47 @@ import Testing
         let token = try await h.actor.validToken(for: id)
         #expect(h.fixture.accepts(token))
 
+        // What the server saw: discovery's requests, plus at most the two documents sent for ahead of need
+        // (the path-based resource metadata and the origin's authorization-server metadata).
         let requests = h.fixture.counters.requests.filter { $0.contains("/.well-known/") }
+        let prefetched: Set = ["GET /.well-known/oauth-protected-resource/mcp", "GET /.well-known/oauth-authorization-server"]
+        // What discovery read, in its order: the candidate order the specification gives.
+        let read = try await Discovery(http: h.http).run(serverURL: h.fixture.serverURL).trace
+            .compactMap { URL(string: $0.url).map { "GET " + $0.path } }.filter { $0.contains("/.well-known/") }
+        #expect(Set(requests).subtracting(read).isSubset(of: prefetched), "requests discovery did not read: \(Set(requests).subtracting(read))")
         switch layout {
         case .origin:
             #expect(events.contains(.resourceMetadataFound(url: h.fixture.origin + "/.well-known/oauth-protected-resource")))
         case .chain:
             #expect(events.contains(.resourceMetadataFound(url: h.fixture.origin + "/meta/protected-resource.json")))
-            #expect(!requests.contains { $0.contains("oauth-protected-resource") }, "the 401's URL is used, not the well-known ones")
+            #expect(!read.contains { $0.contains("oauth-protected-resource") }, "the 401's URL is used, not the well-known ones")
         case .asPathInsertion:
-            #expect(requests == ["GET /.well-known/oauth-protected-resource/mcp", "GET /.well-known/oauth-protected-resource",
-                                 "GET /.well-known/oauth-authorization-server/tenant1"])
+            #expect(read == ["GET /.well-known/oauth-protected-resource/mcp", "GET /.well-known/oauth-protected-resource",
+                             "GET /.well-known/oauth-authorization-server/tenant1"])
         case .oidcPathAppended:
-            #expect(requests.suffix(3) == ["GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1",
-                                           "GET /tenant1/.well-known/openid-configuration"])
+            #expect(read.suffix(3) == ["GET /.well-known/oauth-authorization-server/tenant1", "GET /.well-known/openid-configuration/tenant1",
+                                       "GET /tenant1/.well-known/openid-configuration"])
         case .oidcRoot:
-            #expect(requests.suffix(2) == ["GET /.well-known/oauth-authorization-server", "GET /.well-known/openid-configuration"])
+            #expect(read.suffix(2) == ["GET /.well-known/oauth-authorization-server", "GET /.well-known/openid-configuration"])
         case .legacyNoMetadata, .legacyOriginMetadata:
             #expect(events.contains(.resourceMetadataMissing))
         default: break
+        }
+    }
+
+    /// The two metadata documents sent for alongside the probe are the ones discovery then reads: none is
+    /// requested twice, and where the server keeps its metadata at those two places (the common layout:
+    /// resource metadata under the MCP path, authorization server at the origin) it sees nothing else.
+    @Test(arguments: [FixtureOptions.Layout.resourcePathSuffixed, .origin])
+    func metadataSentForAheadIsReadNotFetchedAgain(_ layout: FixtureOptions.Layout) async throws {
+        let h = try await Harness.make(FixtureOptions { $0.layout = layout })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+        let wellKnown = h.fixture.counters.requests.filter { $0.contains("/.well-known/") }
+        #expect(Set(wellKnown).count == wellKnown.count, "a document was fetched twice: \(wellKnown)")
+        if layout == .resourcePathSuffixed {
+            #expect(wellKnown.sorted() == ["GET /.well-known/oauth-authorization-server", "GET /.well-known/oauth-protected-resource/mcp"])
         }
     }
 

@@ -1,4 +1,4 @@
-import Acquisition
+@testable import Acquisition
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
@@ -170,6 +170,34 @@ import Testing
 
 /// The per-scheme refresh lock is a store file too: never opened through a link.
 @Suite struct SchemeLockFileTests {
+    /// One file holds every scheme's lock: a scheme's second holder waits for the first (even in the same
+    /// process, through another descriptor), while another scheme's holder does not.
+    @Test func aSchemesLockExcludesOnlyThatScheme() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let dir = tmp.url.appendingPathComponent("locks")
+        actor Log { var lines: [String] = []; func add(_ s: String) { lines.append(s) } }
+        let log = Log()
+        let (held, holding) = AsyncStream.makeStream(of: Void.self)
+        let first = Task {
+            try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a") {
+                holding.yield()
+                try await Task.sleep(for: .milliseconds(300))
+                await log.add("a1 done")
+            }
+        }
+        for await _ in held { break }
+        try await SchemeLock.withLock(directory: dir, schemeID: "scheme-b") { await log.add("b") }
+        try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a") { await log.add("a2") }
+        try await first.value
+        #expect(await log.lines == ["b", "a1 done", "a2"])
+        #expect(SchemeLock.byte(for: "scheme-a") != SchemeLock.byte(for: "scheme-b"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(names == ["schemes.lock"])
+        var st = stat()
+        #expect(stat(dir.appendingPathComponent("schemes.lock").path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+    }
+
     @Test func aSymlinkedSchemeLockIsRefusedAndItsTargetUntouched() async throws {
         let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
         defer { Task { await h.shutdown() } }
@@ -177,7 +205,7 @@ import Testing
         _ = await h.connect(id)
         let locks = h.home.directory.appendingPathComponent("locks")
         try FileManager.default.createDirectory(at: locks, withIntermediateDirectories: true)
-        let lock = locks.appendingPathComponent("\(id.filter { $0.isLetter || $0.isNumber || $0 == "-" }).lock")
+        let lock = locks.appendingPathComponent("schemes.lock")
         try? FileManager.default.removeItem(at: lock)
         let victim = h.home.directory.appendingPathComponent("victim")
         try FileManager.default.createSymbolicLink(at: lock, withDestinationURL: victim)

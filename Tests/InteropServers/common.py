@@ -34,8 +34,13 @@ def static_client(args):
 
 
 def bind_loopback() -> socket.socket:
-    """A listening socket on 127.0.0.1 with a port from the kernel."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    """A listening socket on 127.0.0.1 with a port from the kernel.
+
+    Made as uvicorn makes its own when given a host and port (through getaddrinfo): with protocol IPPROTO_TCP.
+    asyncio sets TCP_NODELAY only on connections whose socket says IPPROTO_TCP; with protocol 0 the server
+    kept Nagle's algorithm, and every response after the first on a kept-alive connection waited ~40 ms for
+    the client's delayed ACK (measured: 43 ms per metadata request instead of 0.4 ms)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", 0))
     s.listen(128)
