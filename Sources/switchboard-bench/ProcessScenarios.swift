@@ -36,10 +36,10 @@ extension Child {
 }
 
 extension Child {
-    /// How a binary was linked, from its dynamic section: whether it loads the Swift runtime and libcurl
-    /// as shared libraries (the dynamic build does both; the static release build neither).
+    /// How a binary was linked, from the libraries it loads at start (`ldd`, so libcurl loaded through
+    /// FoundationNetworking counts): the dynamic build loads the Swift runtime and libcurl, the static release neither.
     static func linkage(of binary: String) -> String {
-        let needed = (try? Spawned.run(["readelf", "-d", binary], stdin: nil, environment: ProcessInfo.processInfo.environment))
+        let needed = (try? Spawned.run(["ldd", binary], stdin: nil, environment: ProcessInfo.processInfo.environment))
             .map { String(decoding: $0.stdout, as: UTF8.self) } ?? ""
         let runtime = needed.contains("libswiftCore") ? "Swift runtime linked dynamically" : "Swift runtime linked statically"
         let curl = needed.contains("libcurl") ? "libcurl loaded at start" : "no libcurl at start"
