@@ -1,5 +1,6 @@
 import Acquisition
 import ArgumentParser
+import CLazyCurl
 import Foundation
 import SwitchboardCore
 
@@ -63,13 +64,45 @@ extension Switchboard {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "doctor",
-            abstract: "Replay discovery without signing in and report every step, and what Switchboard would do.")
+            abstract: "Replay discovery without signing in and report every step, and what Switchboard would do.",
+            discussion: "Without NAME: this installation's version, build, system, home and settings, for a bug report (never a secret).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The connection's name.") var name: String
+        @Argument(help: "The connection's name (default: report on the installation).") var name: String?
 
         func run() async throws {
+            guard let name else {
+                Output.line(EnvironmentReport.lines(installationFacts()).joined(separator: "\n"))
+                return
+            }
             let engine = Engine(global: global, browser: NoBrowser())
             Output.line(try await (["switchboard \(SwitchboardVersion.string)"] + engine.doctorReport(named: name)).joined(separator: "\n"))
+        }
+
+        func installationFacts() -> EnvironmentReport.Facts {
+            let integrations = global.integrations()
+            var problems: [String] = []
+            var count: Int?, attention: Int?
+            do {
+                let summary = try integrations.connections.prefix(0)
+                (count, attention) = (summary.total, summary.attention)
+            } catch { problems.append("integrations.json: \(error)") }
+            var secrets: (Bool, String?)?
+            do {
+                let state = try integrations.secrets.sealState()
+                if state.exists { secrets = (state.sealed, state.keyID) }
+            } catch { problems.append("secret store: \(error)") }
+            var u = utsname()
+            uname(&u)
+            func text<T>(_ field: T) -> String {
+                withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            }
+            let build = sb_lazy_curl_enabled() != 0
+                ? "static release (Swift runtime linked in; libcurl loaded on first use, \(sb_lazy_curl_loaded() != 0 ? "loaded" : "not loaded"))"
+                : "development build (Swift runtime and Foundation as shared libraries)"
+            return EnvironmentReport.Facts(
+                version: SwitchboardVersion.string, build: build, system: "\(text(u.sysname)) \(text(u.release)) \(text(u.machine))",
+                home: global.resolvedHome.directory.path, connections: count, needAttention: attention, secrets: secrets,
+                problems: problems, environment: ProcessInfo.processInfo.environment)
         }
     }
 

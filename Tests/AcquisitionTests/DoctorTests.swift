@@ -33,6 +33,36 @@ import Testing
         #expect(h.fixture.counters.authorizations == 0)
     }
 
+    /// `doctor` without a name: the installation, for a bug report: version, build, system, home, store state,
+    /// settings; a proxy's password and the key never appear.
+    @Test func installationReportForBugReports() async throws {
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add("fx")
+        _ = await h.connect(id)
+        let env = ["HTTPS_PROXY": "http://alice:s3cret-proxy@proxy.example:3128", "NO_PROXY": "internal.example",
+                   "BROWSER": "/usr/bin/firefox --private", "TERM": "xterm-256color"]
+        let r = try BinaryRunner.run(["doctor", "--home", h.home.directory.path], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "switchboard \(SwitchboardVersion.string)")
+        #expect(lines.contains { $0.hasPrefix("build: ") })
+        #expect(lines.contains { $0.hasPrefix("system: Linux ") })
+        #expect(lines.contains("home: \(h.home.directory.path)"))
+        #expect(lines.contains("connections: 1"))
+        #expect(lines.contains("secret store: plain JSON, mode 0600"))
+        #expect(lines.contains("proxy: HTTPS_PROXY → proxy.example:3128, NO_PROXY set"))
+        #expect(lines.contains("browser: $BROWSER = /usr/bin/firefox"))
+        #expect(lines.contains { $0.hasPrefix("terminal: TERM=xterm-256color, NO_COLOR ") })
+        #expect(!r.stdout.contains("s3cret") && !r.stdout.contains("alice"))
+        let token = try #require(try h.secrets(id).tokens?.accessToken)
+        #expect(!r.stdout.contains(token))
+        // A broken file is named, not hidden, and the report still comes.
+        try Data("{".utf8).write(to: h.home.integrationsFile)
+        let broken = try BinaryRunner.run(["doctor", "--home", h.home.directory.path])
+        #expect(broken.status == 0 && broken.stdout.contains("problem: integrations.json"))
+    }
+
     @Test func reportShowsWhereDiscoveryStops() async throws {
         let h = try await Harness.make(FixtureOptions { $0.hostile = .issuerMismatch })
         defer { Task { await h.shutdown() } }
