@@ -43,29 +43,6 @@ public struct Discovery: Sendable {
         self.emit = emit
     }
 
-    /// GETs of metadata sent ahead of need; each answer is taken at most once, by a fetch of the same URL.
-    final class Prefetch: Sendable {
-        private let started = Mutex<[URL: Task<HTTPResponseSpec, any Error>]>([:])
-
-        func start(_ url: URL, http: any HTTPTransport) {
-            let task = Task { try await http.send(Discovery.metadataRequest(url)) }
-            started.withLock { $0[url] = task }
-        }
-
-        /// The answer for `url` if it was sent ahead (the request's own error if it failed).
-        func take(_ url: URL) -> Task<HTTPResponseSpec, any Error>? {
-            started.withLock { $0.removeValue(forKey: url) }
-        }
-
-        func cancelRest() {
-            for task in started.withLock({ s in defer { s = [:] }; return Array(s.values) }) { task.cancel() }
-        }
-    }
-
-    static func metadataRequest(_ url: URL) -> HTTPRequestSpec {
-        HTTPRequestSpec(url: url, headers: [("Accept", "application/json")])
-    }
-
     /// Collects discovery's steps.
     public final class TraceSink: Sendable {
         public let steps = Mutex<[DiscoveryStep]>([])
@@ -299,37 +276,5 @@ public struct Discovery: Sendable {
                                        remedy: "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
             }
         }
-    }
-
-    /// `/.well-known/oauth-protected-resource/<path>` then the root form.
-    public static func resourceMetadataCandidates(for server: URL) -> [URL] {
-        guard let origin = ServerURL.origin(server)?.absoluteString else { return [] }
-        var path = server.path
-        while path.hasSuffix("/") { path.removeLast() }
-        var out: [URL] = []
-        if !path.isEmpty, let u = URL(string: origin + "/.well-known/oauth-protected-resource" + path) { out.append(u) }
-        if let u = URL(string: origin + "/.well-known/oauth-protected-resource") { out.append(u) }
-        return out
-    }
-
-    /// RFC 8414 §3.1 path insertion, then OIDC path insertion and path appending.
-    public static func authorizationServerCandidates(issuer: URL) -> [URL] {
-        guard let origin = ServerURL.origin(issuer)?.absoluteString else { return [] }
-        var path = issuer.path
-        while path.hasSuffix("/") { path.removeLast() }
-        let list = path.isEmpty
-            ? ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]
-            : ["/.well-known/oauth-authorization-server" + path, "/.well-known/openid-configuration" + path, path + "/.well-known/openid-configuration"]
-        return list.compactMap { URL(string: origin + $0) }
-    }
-
-    /// The metadata's `resource` must be the server, or a same-origin path prefix of it.
-    static func resource(_ claimed: String, matches server: URL) -> Bool {
-        guard let claimedURL = URL(string: claimed) else { return false }
-        let a = ServerURL.canonicalResource(claimedURL), b = ServerURL.canonicalResource(server)
-        if a == b { return true }
-        guard ServerURL.origin(claimedURL)?.absoluteString.lowercased() == ServerURL.origin(server)?.absoluteString.lowercased() else { return false }
-        let prefix = claimedURL.path.hasSuffix("/") ? String(claimedURL.path.dropLast()) : claimedURL.path
-        return prefix.isEmpty || server.path == prefix || server.path.hasPrefix(prefix + "/")
     }
 }

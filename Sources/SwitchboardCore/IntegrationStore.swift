@@ -21,6 +21,14 @@ public struct IntegrationsFile: Codable, Equatable, Sendable {
         connections.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) }
     }
 
+    /// Where each scheme is (the first connection that has it): one pass, for many lookups.
+    public func schemePositions() -> [String: (Int, Int)] {
+        var positions: [String: (Int, Int)] = [:]
+        positions.reserveCapacity(connections.count)
+        for (ci, c) in connections.enumerated() { for (si, s) in c.schemes.enumerated() where positions[s.id] == nil { positions[s.id] = (ci, si) } }
+        return positions
+    }
+
     public func index(ofScheme schemeID: String) -> (Int, Int)? {
         for (ci, c) in connections.enumerated() {
             if let si = c.schemes.firstIndex(where: { $0.id == schemeID }) { return (ci, si) }
@@ -142,11 +150,7 @@ public final class IntegrationStore: Sendable {
         let map: [String: (Int, Int)]? = stamp.flatMap { stamp in
             cache.withLock { c in
                 guard let i = c.firstIndex(where: { $0.stamp == stamp }) else { return nil }
-                if c[i].schemes == nil {
-                    var m: [String: (Int, Int)] = [:]
-                    for (ci, conn) in c[i].file.connections.enumerated() { for (si, s) in conn.schemes.enumerated() { m[s.id] = (ci, si) } }
-                    c[i].schemes = m
-                }
+                if c[i].schemes == nil { c[i].schemes = c[i].file.schemePositions() }
                 return c[i].schemes
             }
         }
@@ -284,9 +288,7 @@ public final class IntegrationStore: Sendable {
             for change in changes { if let (ci, si) = file.index(ofScheme: change.schemeID) { change.body(&file.connections[ci].schemes[si]) } }
             return
         }
-        var position: [String: (Int, Int)] = [:]
-        position.reserveCapacity(file.connections.count)
-        for (ci, c) in file.connections.enumerated() { for (si, s) in c.schemes.enumerated() where position[s.id] == nil { position[s.id] = (ci, si) } }
+        let position = file.schemePositions()
         for change in changes { if let (ci, si) = position[change.schemeID] { change.body(&file.connections[ci].schemes[si]) } }
     }
 
