@@ -11,10 +11,12 @@ extension AcquisitionActor {
         let secrets = try loadSecrets(schemeID)
         guard let tokens = secrets.tokens else {
             // Say why, when the scheme knows (a refused refresh, a server that moved).
-            if let (connection, scheme) = try? scheme(schemeID), case .expired(let reason, _) = scheme.status {
+            let found = try? scheme(schemeID)
+            if let (connection, scheme) = found, case .expired(let reason, _) = scheme.status {
                 throw AcquisitionError(.needsReconnect, reason, remedy: "Run `switchboard reconnect \(connection.name)`.")
             }
-            throw AcquisitionError(.needsReconnect, "Not signed in.", remedy: "Run `switchboard connect` for this connection.")
+            throw AcquisitionError(.needsReconnect, "Not signed in.",
+                                   remedy: found.map { "Run `switchboard connect \($0.0.name)`." } ?? "Run `switchboard connect` for this connection.")
         }
         cache[schemeID] = tokens
         if Freshness.isFresh(tokens, now: now) { return tokens.accessToken }

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLKit
 
 /// Remote MCP server definitions read from other MCP clients' configuration files.
 public enum ClientConfigImport {
@@ -112,69 +113,38 @@ public enum ClientConfigImport {
         return Entry(name: name, kind: .unusable("neither a url nor a command"))
     }
 
-    /// Codex's `[mcp_servers.NAME]` tables: just the keys Switchboard needs (`url`, `command`, `args`,
-    /// `bearer_token`, `http_headers`).
+    /// Codex's `[mcp_servers.NAME]` tables, read with TOMLKit: just the keys Switchboard needs (`url`,
+    /// `command`, `args`, `bearer_token`, `http_headers`). A server's own sub-tables (`[mcp_servers.x.env]`)
+    /// stay its own, never a server of their own. Servers come in name order.
     static func codex(_ text: String, file: String) throws -> [Entry] {
-        var servers: [(String, [String: Any])] = []
-        var current: Int?
-        for (number, rawLine) in text.components(separatedBy: .newlines).enumerated() {
-            let line = stripTOMLComment(rawLine).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else { throw ImportError(file: file, reason: "line \(number + 1): a table header without `]`") }
-                let header = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-                if header.hasPrefix("mcp_servers.") {
-                    var name = String(header.dropFirst("mcp_servers.".count))
-                    if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
-                    servers.append((name, [:]))
-                    current = servers.count - 1
-                } else {
-                    current = nil
-                }
-                continue
-            }
-            guard let eq = line.firstIndex(of: "=") else { throw ImportError(file: file, reason: "line \(number + 1): expected `key = value`") }
-            guard let index = current else { continue }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            let rawValue = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            guard let value = tomlValue(rawValue) else { throw ImportError(file: file, reason: "line \(number + 1): cannot read the value of `\(key)`") }
-            servers[index].1[key] = value
+        let document: TOMLTable
+        do {
+            document = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ImportError(file: file, reason: "line \(error.source.begin.line): \(error.description)")
         }
-        return servers.map { name, table in
-            var t = table
-            if let token = table["bearer_token"] as? String { t["headers"] = ["Authorization": "Bearer " + token] }
+        guard let servers = document["mcp_servers"]?.table else { return [] }
+        return servers.keys.sorted().map { name in
+            guard let table = servers[name]?.table else { return Entry(name: name, kind: .unusable("not a table")) }
+            var t: [String: Any] = [:]
+            for key in ["url", "command", "bearer_token"] { if let v = table[key]?.string { t[key] = v } }
+            if let args = table["args"]?.array { t["args"] = args.compactMap { $0.string } }
+            var headers: [String: String] = [:]
+            if let h = table["http_headers"]?.table { for k in h.keys { if let v = h[k]?.string { headers[k] = v } } }
+            if let token = t["bearer_token"] as? String { headers["Authorization"] = "Bearer " + token }
+            if !headers.isEmpty { t["headers"] = headers }
             return entry(name: name, t)
         }
     }
 
-    static func tomlValue(_ raw: String) -> Any? {
-        if raw.hasPrefix("\""), raw.hasSuffix("\""), raw.count >= 2 {
-            return (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: .fragmentsAllowed)) as? String ?? String(raw.dropFirst().dropLast())
-        }
-        if raw.hasPrefix("'"), raw.hasSuffix("'"), raw.count >= 2 { return String(raw.dropFirst().dropLast()) }
-        if raw.hasPrefix("[") || raw.hasPrefix("{") {
-            // Arrays of strings and inline tables of strings, as JSON once `key = ` becomes `"key": `.
-            let json = raw.replacingOccurrences(of: #"(\w+)\s*=\s*"#, with: "\"$1\": ", options: .regularExpression)
-            return try? JSONSerialization.jsonObject(with: Data(json.utf8))
-        }
-        if raw == "true" || raw == "false" { return raw == "true" }
-        return Double(raw)
-    }
-
-    static func stripTOMLComment(_ line: String) -> String {
-        var inString: Character?
-        for (i, ch) in line.enumerated() {
-            if let q = inString { if ch == q { inString = nil } } else if ch == "\"" || ch == "'" { inString = ch } else if ch == "#" { return String(line.prefix(i)) }
-        }
-        return line
-    }
-
-    /// Removes `//` and `/* */` comments and trailing commas, outside strings.
+    /// Removes `//` and `/* */` comments and trailing commas, outside strings (a string's own `,]` stays).
     static func stripJSONC(_ text: String) -> String {
         var out = ""
-        var chars = Array(text)
+        let chars = Array(text)
         var i = 0
         var inString = false
+        /// A comma seen outside a string, held back until the next significant character says whether it trails.
+        var pendingComma = false
         while i < chars.count {
             let c = chars[i]
             if inString {
@@ -184,7 +154,6 @@ public enum ClientConfigImport {
                 i += 1
                 continue
             }
-            if c == "\"" { inString = true; out.append(c); i += 1; continue }
             if c == "/", i + 1 < chars.count, chars[i + 1] == "/" { while i < chars.count, chars[i] != "\n" { i += 1 }; continue }
             if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
                 i += 2
@@ -192,11 +161,18 @@ public enum ClientConfigImport {
                 i += 2
                 continue
             }
+            if c.isWhitespace { out.append(c); i += 1; continue }
+            if pendingComma {
+                if c != "}" && c != "]" { out.append(",") }
+                pendingComma = false
+            }
+            if c == "," { pendingComma = true; i += 1; continue }
+            if c == "\"" { inString = true }
             out.append(c)
             i += 1
         }
-        chars = Array(out)
-        return out.replacingOccurrences(of: #",(\s*[}\]])"#, with: "$1", options: .regularExpression)
+        if pendingComma { out.append(",") }
+        return out
     }
 
     /// A name Switchboard accepts, made from another client's key.

@@ -17,11 +17,4 @@ struct CLIError: Error {
     static func usage(_ message: String) -> CLIError { CLIError(message: message, code: .usage) }
     static func failure(_ message: String) -> CLIError { CLIError(message: message, code: .failure) }
     static func needsReconnect(_ message: String) -> CLIError { CLIError(message: message, code: .needsReconnect) }
-
-    /// `token` or `refresh` could not give a valid token. Reconnecting helps only when the credential is
-    /// gone (exit 3); a missing key or a network error says its own remedy (exit 1).
-    static func refreshFailed(_ e: AcquisitionError, name: String) -> CLIError {
-        CLIError(message: "\(name): \(e.message) " + (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : (e.remedy ?? "")),
-                 code: e.needsReconnect ? .needsReconnect : .failure)
-    }
 }

@@ -161,9 +161,13 @@ extension Engine {
         }
     }
 
+    /// One way every command reports an engine failure: the message, then the engine's remedy; a connection
+    /// that needs a new sign-in and has no remedy of its own is told to reconnect (exit 3). A network error is
+    /// not a reason to reconnect.
     func cliError(_ error: any Error, name: String) -> any Error {
         if let e = error as? AcquisitionError {
-            return CLIError(message: "\(name): \(e.message)" + (e.remedy.map { " \($0)" } ?? ""), code: e.needsReconnect ? .needsReconnect : .failure)
+            let remedy = e.remedy ?? (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : nil)
+            return CLIError(message: "\(name): \(e.message)" + (remedy.map { " \($0)" } ?? ""), code: e.needsReconnect ? .needsReconnect : .failure)
         }
         if error is CLIError { return error }
         return CLIError.failure("\(name): \(describe(error))")

@@ -9,7 +9,7 @@ extension Switchboard {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token",
-            abstract: "Print a valid access token (refreshing if needed) and nothing else.",
+            abstract: "Print a valid access token (refreshing if needed), or a bearer connection's static token, and nothing else.",
             discussion: "When the connection needs a reconnect, prints nothing on stdout, one line on stderr, and exits 3.")
 
         @OptionGroup var global: GlobalOptions
@@ -17,14 +17,14 @@ extension Switchboard {
 
         func run() async throws {
             let engine = Engine(global: global, browser: NoBrowser())
-            defer { Task { await engine.shutdown() } }
-            let (_, scheme) = try engine.oauthScheme(named: name)
-            do {
-                let token = try await engine.actor.validToken(for: scheme.id)
-                try Output.credential(token)
-            } catch let e as AcquisitionError {
-                throw CLIError.refreshFailed(e, name: name)
+            let connection = try engine.integrations.connection(named: name)
+            // The same credential `headers` sends: an OAuth token (refreshed if needed) or a static bearer token.
+            let token: String?
+            do { token = try await engine.authorizer(connection).bearer() } catch { throw engine.cliError(error, name: name) }
+            guard let token else {
+                throw CLIError.usage("`\(name)` uses no authorization; there is no token to print")
             }
+            try Output.credential(token)
         }
     }
 
@@ -49,8 +49,8 @@ extension Switchboard {
                 await engine.actor.flushStatus()
                 let until = tokens?.expiresAt.map { " until " + StatusText.clockTime($0, timeZone: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
-            } catch let e as AcquisitionError {
-                throw CLIError.refreshFailed(e, name: name)
+            } catch {
+                throw engine.cliError(error, name: name)
             }
         }
     }

@@ -9,6 +9,36 @@ import Testing
 @Suite(.serialized) struct CommandLineFlowTests {
     var browserEnv: [String: String] { ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""] }
 
+    /// `token` and `headers` give the same credential and fail the same way: a bearer connection's static token
+    /// from both; a connection without authorization is not a token; a server that cannot be reached is a
+    /// network failure (exit 1, check the network), not a reason to reconnect.
+    @Test func tokenAndHeadersAgree() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.accessTokenLifetime = 2 })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let home = ["--home", tmp.url.path]
+        let url = fixture.serverURL.absoluteString
+        #expect(try await BinaryRunner.runDetached(["add", "static", url, "--scheme", "bearer"] + home, stdin: "sk-static-token\n").status == 0)
+        let token = try await BinaryRunner.runDetached(["token", "static"] + home)
+        #expect(token.status == 0 && token.stdout == "sk-static-token\n", "\(token.stderr)")
+        let headers = try await BinaryRunner.runDetached(["headers", "static"] + home)
+        #expect(headers.stdout == #"{"Authorization":"Bearer sk-static-token"}"# + "\n")
+        #expect(try await BinaryRunner.runDetached(["add", "open", url, "--scheme", "none"] + home).status == 0)
+        let none = try await BinaryRunner.runDetached(["token", "open"] + home)
+        #expect(none.status == 2 && none.stdout.isEmpty && none.stderr.contains("uses no authorization"))
+
+        // Connected, then the server goes away while the token needs a refresh.
+        #expect(try await BinaryRunner.runDetached(["add", "fx", url] + home).status == 0)
+        #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browserEnv).status == 0)
+        await fixture.stop()
+        try await Task.sleep(for: .milliseconds(1600))
+        for command in ["token", "headers"] {
+            let r = try await BinaryRunner.runDetached([command, "fx"] + home)
+            #expect(r.status == 1 && r.stdout.isEmpty, "\(command): \(r.status) \(r.stderr)")
+            #expect(!r.stderr.contains("reconnect"), "\(command): \(r.stderr)")
+        }
+    }
+
     @Test func connectStatusTokenDisconnect() async throws {
         let fixture = try await OAuthFixture.start(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true; $0.revocation = true })
         let tmp = TemporaryDirectory()
@@ -57,7 +87,7 @@ import Testing
         let after = try await BinaryRunner.runDetached(["token", "fx"] + home)
         #expect(after.status == 3)
         #expect(after.stdout.isEmpty)
-        #expect(after.stderr.contains("reconnect"))
+        #expect(after.stderr.contains("Not signed in. Run `switchboard connect fx`."), "after a disconnect the remedy is to connect: \(after.stderr)")
 
         // No token or secret ever reached anything but `token`'s stdout.
         let secrets = Set(tokens)

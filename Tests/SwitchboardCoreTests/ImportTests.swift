@@ -41,7 +41,13 @@ import Testing
 
         [mcp_servers.shell]
         command = "npx"
-        args = ["-y", "some-server"]  # a stdio one
+        args = [
+          "-y",
+          "some-server",  # a stdio one, its arguments over several lines
+        ]
+
+        [mcp_servers.shell.env]
+        API_KEY = "not-a-server"
 
         [mcp_servers."with-token"]
         url = "https://api.example.net/mcp"
@@ -91,6 +97,55 @@ import Testing
         }
         let again = try await BinaryRunner.runDetached(["list", "--json"] + home)
         #expect(again.stdout == list.stdout)
+    }
+
+    /// Codex files as Codex writes them, read by TOMLKit: multi-line arrays, a server's own sub-tables
+    /// (`[mcp_servers.x.env]` is not a server named `x.env`), headers tables, comments and quoting.
+    @Test func codexFilesAreReadAsTOML() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let path = try write(tmp, "config.toml", #"""
+            [mcp_servers.docs]
+            url = "https://docs.example.com/mcp"   # trailing comment
+            http_headers = { "X-Team" = "blue" }
+
+            [mcp_servers.docs.env]
+            TOKEN = "ignored"
+
+            [mcp_servers.'bridged']
+            command = "npx"
+            args = [
+              "-y",
+              "mcp-remote",
+              "https://bridge.example.com/mcp",
+            ]
+            """#)
+        let entries = try ClientConfigImport.read(file: path, as: .codex)
+        #expect(entries.map(\.name) == ["bridged", "docs"])
+        #expect(entries.first { $0.name == "docs" }?.kind == .remote(url: "https://docs.example.com/mcp", bearerToken: nil))
+        #expect(entries.first { $0.name == "bridged" }?.kind == .remote(url: "https://bridge.example.com/mcp", bearerToken: nil))
+        // A file that is not TOML says where.
+        let broken = try write(tmp, "broken.toml", "[mcp_servers.x]\nurl = \"unterminated\n")
+        #expect { try ClientConfigImport.read(file: broken, as: .codex) } throws: { "\($0)".contains("line 2") }
+    }
+
+    /// VS Code's comments and trailing commas are removed outside strings only: a URL or header holding `,]`
+    /// or `//` keeps it.
+    @Test func jsoncKeepsStringContents() throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let path = try write(tmp, "mcp.json", #"""
+            {
+              // comment
+              "servers": {
+                "odd": {"type": "http", "url": "https://odd.example.com/mcp?list=a,]&x=//y", /* block */
+                        "headers": {"Authorization": "Bearer abc,}"},},
+              },
+            }
+            """#)
+        let entries = try ClientConfigImport.read(file: path, as: .vscode)
+        #expect(entries.count == 1)
+        #expect(entries.first?.kind == .remote(url: "https://odd.example.com/mcp?list=a,]&x=//y", bearerToken: "abc,}"))
     }
 
     @Test func dryRunAddsNothing() async throws {
