@@ -155,15 +155,19 @@ extension AcquisitionActor {
         // servers that match redirect URIs exactly accept it; `--new-port` asks for a fresh one.
         // A new port comes from below the ephemeral range, so it stays free for the next sign-in (FreePort).
         let fixed = forceRegistration ? nil : (scheme.redirectPort ?? registration.flatMap { URL(string: $0.redirectURI)?.port })
-        let port = fixed ?? (try? FreePort.pick()) ?? 0
         let state = PKCE.state(random: env.random)
         let validator = CallbackValidator(expectedState: state, issuer: meta.issuer,
                                           issRequired: meta.authorizationResponseIssParameterSupported == true)
-        let listener = try await LoopbackListener.start(port: port) { query in
+        let validate: @Sendable ([(String, String)]) -> LoopbackListener.Verdict = { query in
             switch validator.validate(query) {
             case .success(let code): .accept(code: code)
             case .failure(let e): .reject(e)
             }
+        }
+        let listener = if let fixed {
+            try await LoopbackListener.start(port: fixed, validate: validate)
+        } else {
+            try await LoopbackListener.startOnFreshPort(validate: validate)
         }
         listeners[schemeID] = (listener, validator)
         do {

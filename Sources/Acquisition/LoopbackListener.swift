@@ -61,6 +61,21 @@ public final class LoopbackListener: Sendable {
         }
     }
 
+    /// Binds a port chosen now (`pick`, by default below the kernel's ephemeral range; see `FreePort`). Such a
+    /// port carries no registration yet, so when something takes it between the choice and the bind (another
+    /// sign-in choosing the same port at the same moment), another is chosen, up to `attempts` times.
+    public static func startOnFreshPort(attempts: Int = 8, pick: () -> Int = { (try? FreePort.pick()) ?? 0 },
+                                        validate: @escaping @Sendable ([(String, String)]) -> Verdict) async throws -> LoopbackListener {
+        var attempt = 1
+        while true {
+            do {
+                return try await start(port: pick(), validate: validate)
+            } catch let error as AcquisitionError where error.code == .portInUse && attempt < attempts {
+                attempt += 1
+            }
+        }
+    }
+
     private init(port: Int, channel: any Channel, outcome: Outcome) {
         self.port = port
         self.channel = channel

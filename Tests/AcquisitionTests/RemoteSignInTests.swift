@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import Synchronization
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
@@ -154,6 +155,26 @@ import Testing
 
 /// The loopback listener cannot be aborted or held by other local programs.
 @Suite struct CallbackListenerTests {
+    /// A port chosen for this sign-in that something else took between the choice and the bind (seen in CI:
+    /// dozens of parallel sign-ins picking from the same range) is chosen again; a port a registration named
+    /// is not, and says it is in use.
+    @Test func aFreshPortTakenMeanwhileIsChosenAgain() async throws {
+        let taken = try await LoopbackListener.start { _ in .reject(AcquisitionError(.network, "unused")) }
+        defer { Task { await taken.close() } }
+        let free = try FreePort.pick()
+        let picks = Mutex([taken.port, taken.port, free])
+        let listener = try await LoopbackListener.startOnFreshPort(pick: { picks.withLock { $0.removeFirst() } }) { _ in
+            .reject(AcquisitionError(.network, "unused"))
+        }
+        defer { Task { await listener.close() } }
+        #expect(listener.port == free)
+        await #expect { try await LoopbackListener.start(port: taken.port) { _ in .reject(AcquisitionError(.network, "unused")) } }
+            throws: { ($0 as? AcquisitionError)?.code == .portInUse }
+        // Only so many tries: a machine with every candidate taken gets the message, not a loop.
+        await #expect { try await LoopbackListener.startOnFreshPort(attempts: 3, pick: { taken.port }) { _ in .reject(AcquisitionError(.network, "unused")) } }
+            throws: { ($0 as? AcquisitionError)?.code == .portInUse }
+    }
+
     @Test func aResponseWithTheWrongStateIsRefusedAndTheSignInKeepsWaiting() async throws {
         let validator = CallbackValidator(expectedState: "right-state", issuer: "https://as.example", issRequired: false)
         let listener = try await LoopbackListener.start { query in
