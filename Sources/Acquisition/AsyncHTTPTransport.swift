@@ -89,10 +89,7 @@ public struct ProxySettings: Sendable {
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ProxySettings {
         let raw = env["HTTPS_PROXY"] ?? env["https_proxy"] ?? env["HTTP_PROXY"] ?? env["http_proxy"]
-        var server: (String, Int)?
-        if let raw, let u = URL(string: raw.contains("://") ? raw : "http://" + raw), let host = u.host {
-            server = (host, u.port ?? 80)
-        }
+        let server = raw.flatMap(ServerURL.proxyAddress).map { ($0.host, $0.port ?? 80) }
         let no = (env["NO_PROXY"] ?? env["no_proxy"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
         return ProxySettings(server: server, noProxy: no)
     }

@@ -59,8 +59,7 @@ public enum EnvironmentReport {
         let named = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"].compactMap { key -> String? in
             guard let value = env[key], !value.isEmpty else { return nil }
             if key.lowercased() == "no_proxy" { return "\(key) set" }
-            let url = URL(string: value.contains("://") ? value : "http://" + value)
-            let host = url?.host.map { h in h + (url?.port.map { ":\($0)" } ?? "") } ?? "(unparsable)"
+            let host = ServerURL.proxyAddress(value).map { $0.host + ($0.port.map { ":\($0)" } ?? "") } ?? "(unparsable)"
             return "\(key) → \(TerminalText.safe(host, limit: 80))"
         }
         return named.isEmpty ? "none" : named.joined(separator: ", ")

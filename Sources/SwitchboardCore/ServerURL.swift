@@ -2,6 +2,13 @@ import Foundation
 
 /// Rules for the URLs Switchboard sends requests to: https, except on loopback.
 public enum ServerURL {
+    /// The host and port of a proxy variable's value (`HTTPS_PROXY=host:port` or a URL; a URL may carry a
+    /// password, which is never returned).
+    public static func proxyAddress(_ raw: String) -> (host: String, port: Int?)? {
+        guard let u = URL(string: raw.contains("://") ? raw : "http://" + raw), let host = u.host else { return nil }
+        return (host, u.port)
+    }
+
     /// Parses and checks a server URL a person typed.
     public static func parse(_ text: String) throws(InvalidInput) -> URL {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

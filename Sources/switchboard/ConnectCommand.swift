@@ -150,7 +150,6 @@ extension Switchboard {
             }
             let all = try integrations.connections.load().connections
             let chosen = try name.map { [try integrations.connection(named: $0)] } ?? all
-            let rows = chosen.flatMap(StatusRow.rows(for:))
             if json {
                 Output.json(try StatusRows.render(chosen))
             } else if chosen.isEmpty {
@@ -159,7 +158,9 @@ extension Switchboard {
                 let now = Date()
                 for c in chosen { Output.line(ConnectionReport.lines(c, now: now).joined(separator: "\n")) }
             }
-            if name != nil, rows.contains(where: { $0.state == "expired" }) { throw ExitCode(ExitStatus.needsReconnect.rawValue) }
+            if name != nil, chosen.contains(where: { $0.schemes.contains { $0.status.state == "expired" } }) {
+                throw ExitCode(ExitStatus.needsReconnect.rawValue)
+            }
         }
     }
 }
