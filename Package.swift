@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         .target(name: "Canvas", swiftSettings: strict),
@@ -64,10 +65,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // The engine wired for use: commands, the screen, the benchmark and the tests all build it here.
+        .target(
+            name: "SwitchboardWiring",
+            dependencies: [
+                "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal", "SwitchboardFixtures", "CLazyCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "NcursesTerminal", "CNcurses",
+                "Canvas", "SwitchboardCore", "Acquisition", "MCPSession", "SwitchboardApp", "SwitchboardWiring", "CNcurses",
                 "SwitchboardFixtures", "CLazyCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,20 +85,21 @@ let package = Package(
         .executableTarget(
             name: "switchboard-bench",
             dependencies: [
-                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "SwitchboardFixtures", "SwitchboardTestSupport",
+                "Canvas", "SwitchboardCore", "Acquisition", "SwitchboardApp", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore"], path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
+        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "Canvas", "SwitchboardApp", .product(name: "Clocks", package: "swift-clocks")],
+                path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard",
-                           "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard",
+                           "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: strict),
         .testTarget(
             name: "MCPSessionTests",
-            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "switchboard"],
+            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard"],
             swiftSettings: strict),
         .testTarget(
             name: "InteropTests",
@@ -97,7 +107,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SwitchboardAppTests",
-            dependencies: ["SwitchboardApp", "Canvas", "SwitchboardCore"],
+            dependencies: ["SwitchboardApp", "Canvas", "SwitchboardCore", "SwitchboardTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "SwitchboardCoreTests",

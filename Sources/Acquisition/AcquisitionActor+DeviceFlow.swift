@@ -16,15 +16,13 @@ extension AcquisitionActor {
     }
 
     /// RFC 8628: a code the person enters on any device, while Switchboard polls the token endpoint.
-    func authorizeWithDeviceCode(connection: Connection, scheme: AuthScheme, stored: SchemeSecrets, found: DiscoveryResult,
-                                 registration: ClientRegistration?,
-                                 emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> TokenSet {
-        let meta = found.authorizationServer
+    func authorizeWithDeviceCode(_ flow: ConnectFlow) async throws -> TokenSet {
+        let (connection, scheme, found, meta, emit) = (flow.connection, flow.scheme, flow.found, flow.meta, flow.emit)
         guard let endpoint = meta.deviceAuthorizationEndpoint.flatMap(URL.init(string:)),
               let tokenEndpoint = meta.tokenEndpoint.flatMap(URL.init(string:)) else {
             throw AcquisitionError(.discoveryFailed, "The server offers no device authorization.")
         }
-        var client = registration
+        var client = flow.choice.client
         if client == nil {
             await emit(.registeringClient(endpoint: meta.registrationEndpoint.map { Redact.url(URL(string: $0)!) } ?? meta.issuer))
             let reg = try await DynamicRegistration(http: env.http, clientName: env.clientName)
@@ -57,7 +55,7 @@ extension AcquisitionActor {
         var interval = min(max(1, device.interval ?? 5), 60)
         let tokens = TokenClient(http: env.http)
         while true {
-            try await Task.sleep(for: .milliseconds(Int(interval * 1000 * env.devicePollingScale)))
+            try await env.time.sleep(for: .seconds(interval))
             guard env.now() < expiresAt else { throw Self.deviceExpired }
             switch await tokens.pollDevice(device.deviceCode, resource: found.resource, registration: client, endpoint: tokenEndpoint) {
             case .pending: continue

@@ -36,7 +36,7 @@ extension AcquisitionActor {
     }
 
     func performRefresh(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
-        try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID) {
+        try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID, time: env.time) {
             // Re-read under the lock: another process may have refreshed (and rotated) meanwhile.
             let secrets = try loadSecrets(schemeID)
             guard let tokens = secrets.tokens else {
@@ -63,7 +63,7 @@ extension AcquisitionActor {
             if scheme.kind == .oauthManual, let secret = secrets.manualClientSecret {
                 try Self.checkSecretIssuer(secrets, issuer: tokens.issuer, name: connection.name)
                 registration.clientSecret = secret
-                if registration.authMethod == "none" { registration.authMethod = "client_secret_basic" }
+                if registration.authMethod == "none" { registration.authMethod = TokenEndpointAuth.methodForSecret(true, supported: nil) }
             }
             // The screen of this process hears it; the file keeps `connected` (a refresh takes a moment).
             broadcast(schemeID, .refreshing)
@@ -114,14 +114,15 @@ extension AcquisitionActor {
             }
             cache[schemeID] = fresh
             // Among many refreshes (a storm) the status is only queued; the last one waits for all.
-            await setStatus(schemeID, .connected(expiresAt: fresh.expiresAt), wait: refreshes.count <= 1) { info in
+            let alone = refreshes.count <= 1
+            let write = await setStatus(schemeID, .connected(expiresAt: fresh.expiresAt), wait: alone) { info in
                 info.lastRefreshAt = now
                 info.lastRefreshResult = "ok"
                 info.lastError = nil
                 info.grantedScopes = fresh.scopes
                 info.tokenLifetime = Freshness.lifetime(fresh)
             }
-            broadcast(schemeID, .refreshed(expiresAt: fresh.expiresAt))
+            announce(schemeID, .refreshed(expiresAt: fresh.expiresAt), after: write, durable: alone)
             return fresh
         }
     }

@@ -59,7 +59,8 @@ extension AcquisitionActor {
             if !plan.due.isEmpty || !plan.lapsed.isEmpty { continue }
             // Sleep until the next due time; at most 30 s, so changes by other processes are noticed.
             let wait = min(30, max(0.01, (plan.next ?? now.addingTimeInterval(30)).timeIntervalSince(now)))
-            let s = Task { _ = try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            let time = env.time
+            let s = Task { _ = try? await time.sleep(for: .seconds(wait)) }
             sleeper = s
             await s.value
             sleeper = nil

@@ -28,11 +28,11 @@ extension AcquisitionActor {
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
         }
-        // Queued, not awaited: the tokens are durable, so the flow reports `connected` now; the stream
-        // ends only after the status line is on disk too (`runConnect` flushes).
+        // Awaited: the flow reports `connected` only once the status is on disk, so a screen that reloads the
+        // file after the event reads `connected` too.
         let port = URL(string: client.redirectURI)?.port
         // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
-        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), wait: false, redirectPort: port) { info in
+        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), redirectPort: port) { info in
             info.issuer = meta.issuer
             info.clientID = client.clientID
             info.grantedScopes = tokens.scopes

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SwitchboardCore
+import Synchronization
 
 /// Owns all OAuth state of this process: connect flows, the token cache, single-flight refreshes and
 /// the proactive refresh scheduler. Streams progress as `AcquisitionEvent`s.
@@ -28,6 +29,8 @@ public actor AcquisitionActor {
     static let discoveryLifetime: TimeInterval = 600
     /// The last status write queued; writes finish in order, so waiting for it waits for all.
     var lastStatusWrite: CommitTicket?
+    /// The revision of the last status this process put on disk, per scheme (final events carry it).
+    var revisions: [String: Int] = [:]
 
     public init(environment: AcquisitionEnvironment) {
         self.env = environment
@@ -46,9 +49,28 @@ public actor AcquisitionActor {
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
 
-    func broadcast(_ schemeID: String, _ event: AcquisitionEvent) {
+    /// Ends every subscriber's stream after the events already sent (shutting down; tests drain with it).
+    public func finishUpdates() {
+        for c in subscribers.values { c.finish() }
+        subscribers = [:]
+    }
+
+    /// Tells subscribers about an event. A status-changing event carries the revision its write put on disk.
+    /// A final event carries the revision of the last status this process put on disk for the scheme.
+    func broadcast(_ schemeID: String, _ event: AcquisitionEvent, revision: Int? = nil) {
         env.logger.debug("\(schemeID.prefix(8)) \(event.summary)")
-        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event)) }
+        let revision = revision ?? (event.isTerminal ? revisions[schemeID] : nil)
+        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision)) }
+    }
+
+    /// Tells subscribers about `event` once `write` is on disk (at once when it is), with the revision it wrote:
+    /// a screen that reloads the file afterwards never reads a status older than the one it was told.
+    func announce(_ schemeID: String, _ event: AcquisitionEvent, after write: StatusWrite, durable: Bool) {
+        guard !durable else { return broadcast(schemeID, event, revision: write.written) }
+        Task {
+            try? await write.ticket.wait()
+            await self.broadcast(schemeID, event, revision: write.written)
+        }
     }
 
     // MARK: - Store helpers
@@ -65,15 +87,25 @@ public actor AcquisitionActor {
     /// Records a scheme's status in `integrations.json`. Writes go through the store's group commit in
     /// order; by default this waits until the write is on disk, `wait: false` only queues it (a refresh
     /// among many: `flushStatus()` waits for all of them).
+    /// This is the one writer of a scheme's status: each write adds one to its revision.
+    @discardableResult
     func setStatus(_ schemeID: String, _ status: SchemeStatus, wait: Bool = true, redirectPort: Int? = nil,
-                   info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
+                   info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async -> StatusWrite {
+        let revision = StatusWrite.Revision()
         let ticket = env.integrations.enqueueScheme(schemeID) { s in
             s.status = status
+            s.statusRevision += 1
+            revision.value.withLock { $0 = s.statusRevision }
             if let redirectPort { s.redirectPort = redirectPort }
             info?(&s.info)
         }
+        let write = StatusWrite(ticket: ticket, revision: revision)
         lastStatusWrite = ticket
-        if wait { await settle(ticket) }
+        if wait {
+            await settle(ticket)
+            revisions[schemeID] = write.written
+        }
+        return write
     }
 
     /// Waits until every status write queued so far is on disk (they complete in order).
@@ -91,4 +123,12 @@ public actor AcquisitionActor {
 
     /// Forgets what this process cached (after another process changed the stores).
     public func invalidate(_ schemeID: String) { cache[schemeID] = nil }
+}
+
+/// A status write queued in the store's group commit, and the revision it wrote (set when the batch applies it).
+struct StatusWrite: Sendable {
+    final class Revision: Sendable { let value = Mutex<Int?>(nil) }
+    let ticket: CommitTicket
+    let revision: Revision
+    var written: Int? { revision.value.withLock { $0 } }
 }

@@ -8,7 +8,9 @@ public struct AcquisitionEnvironment: Sendable {
     public var browser: any BrowserOpener
     public var integrations: IntegrationStore
     public var secrets: SecretStore
-    public var now: @Sendable () -> Date
+    /// The clock every wait runs on (callback timeout, device polling, the scheduler, lock polling) and the
+    /// dates it stands for.
+    public var time: TimeSource
     public var random: any RandomSource
     /// How long the loopback listener waits for the browser.
     public var callbackTimeout: Duration
@@ -18,11 +20,9 @@ public struct AcquisitionEnvironment: Sendable {
     public var refreshConcurrency: Int
     /// A Client ID Metadata Document URL for every scheme that has none of its own (a global setting).
     public var clientMetadataURL: String?
-    /// Multiplies device-flow polling intervals (1 in real use; tests shrink the seconds RFC 8628 asks for).
-    public var devicePollingScale: Double = 1
 
     public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: IntegrationStore, secrets: SecretStore,
-                now: @escaping @Sendable () -> Date = Date.init, random: any RandomSource = SystemRandom(),
+                time: TimeSource = .live, random: any RandomSource = SystemRandom(),
                 callbackTimeout: Duration = .seconds(300), clientName: String = "Switchboard",
                 logger: Logger = Logger(label: "switchboard.acquisition", factory: { _ in SwiftLogNoOpLogHandler() }),
                 refreshConcurrency: Int = 8) {
@@ -30,7 +30,7 @@ public struct AcquisitionEnvironment: Sendable {
         self.browser = browser
         self.integrations = integrations
         self.secrets = secrets
-        self.now = now
+        self.time = time
         self.random = random
         self.callbackTimeout = callbackTimeout
         self.clientName = clientName
@@ -38,6 +38,9 @@ public struct AcquisitionEnvironment: Sendable {
         self.refreshConcurrency = refreshConcurrency
         self.clientMetadataURL = ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
+
+    /// The current date on the injected clock.
+    public func now() -> Date { time.now() }
 
     /// Per-scheme lock files live next to the stores.
     var locksDirectory: URL { integrations.home.directory.appendingPathComponent("locks") }

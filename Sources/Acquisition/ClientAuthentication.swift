@@ -22,14 +22,6 @@ enum ClientAuthentication {
         }
     }
 
-    /// `none` if offered, else `client_secret_basic`, else `client_secret_post` (MCP / RFC 7591).
-    static func choose(from supported: [String]?) -> String {
-        guard let supported else { return "client_secret_basic" } // RFC 8414 default
-        if supported.contains("none") { return "none" }
-        if supported.contains("client_secret_basic") { return "client_secret_basic" }
-        if supported.contains("client_secret_post") { return "client_secret_post" }
-        return "none"
-    }
 }
 
 /// An OAuth error body (RFC 6749 §5.2).

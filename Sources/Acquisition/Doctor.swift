@@ -6,11 +6,14 @@ public struct Doctor: Sendable {
     let http: any HTTPTransport
     let secrets: SecretStore
     let clientMetadataURL: String?
+    let now: Date
 
-    public init(http: any HTTPTransport, secrets: SecretStore, clientMetadataURL: String? = nil) {
+    /// `now`: the engine's clock, so the prediction weighs a stored client's expiry exactly as connect does.
+    public init(http: any HTTPTransport, secrets: SecretStore, clientMetadataURL: String? = nil, now: Date) {
         self.http = http
         self.secrets = secrets
         self.clientMetadataURL = clientMetadataURL
+        self.now = now
     }
 
     /// The report as lines of text. Never holds a secret.
@@ -55,7 +58,8 @@ public struct Doctor: Sendable {
             lines.append("  revocation        \(m.revocationEndpoint ?? "no")")
             lines.append("  device flow       \(m.deviceAuthorizationEndpoint ?? "no")")
             lines.append("Client identification")
-            let stored = (try? secrets.secrets(for: scheme.id))?.registrations[m.issuer]
+            let secrets = (try? secrets.secrets(for: scheme.id)) ?? SchemeSecrets()
+            let stored = secrets.registrations[m.issuer]
             lines.append("  pre-registered    \(scheme.kind == .oauthManual ? "yes (\(scheme.clientID ?? ""))" : "not configured")")
             let cimd = scheme.clientMetadataURL ?? clientMetadataURL
             lines.append("  metadata document \(m.clientIDMetadataDocumentSupported == true ? "supported" : "not supported")" + (cimd.map { ", configured: \($0)" } ?? ", none configured"))
@@ -63,18 +67,8 @@ public struct Doctor: Sendable {
             lines.append("  stored client     \(stored.map { "\($0.clientID) (\($0.authMethod))" } ?? "none")")
             lines.append("  redirect URI      \(stored?.redirectURI.isEmpty == false ? stored!.redirectURI : "http://127.0.0.1:<free port>/callback")")
             lines.append("")
-            let plan: String
-            if scheme.kind == .oauthManual {
-                plan = "Sign in with your client \(scheme.clientID ?? "") in the browser."
-            } else if m.clientIDMetadataDocumentSupported == true, let cimd {
-                plan = "Use \(cimd) as the client id (no registration) and sign in in the browser."
-            } else if stored != nil {
-                plan = "Reuse the stored client and sign in in the browser."
-            } else if m.registrationEndpoint != nil {
-                plan = "Register a client, then sign in in the browser."
-            } else {
-                plan = "Stop: the server offers no registration. Register a client in its dashboard and run `switchboard set-client NAME --client-id ID` (m on the screen)."
-            }
+            // The same decision connect makes, from the same inputs.
+            let plan = ClientChoice.decide(ClientChoice.Inputs(scheme: scheme, secrets: secrets, server: m, configuredDocument: clientMetadataURL, now: now)).plan
             lines.append("Switchboard would: \(plan)" + (m.deviceAuthorizationEndpoint != nil ? " (On a remote machine: the device code flow.)" : ""))
             return lines
         }

@@ -22,7 +22,7 @@ struct DynamicRegistration {
         guard let endpoint = metadata.registrationEndpoint.flatMap(URL.init(string:)) else {
             throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, serverURL: serverURL, why: "does not offer dynamic client registration")
         }
-        let method = ClientAuthentication.choose(from: metadata.tokenEndpointAuthMethodsSupported)
+        let method = TokenEndpointAuth.methodForRegistration(supported: metadata.tokenEndpointAuthMethodsSupported)
         let body: [String: Any] = [
             "client_name": clientName,
             "software_id": "switchboard",

@@ -15,7 +15,7 @@ import Glibc
 /// storm of 10,000 schemes created 10,000 lock files, and creating them (inode allocation) was over a quarter
 /// of the storm's time.
 enum SchemeLock {
-    static func withLock<T: Sendable>(isolation: isolated (any Actor)? = #isolation, directory: URL, schemeID: String, _ body: () async throws -> T) async throws -> T {
+    static func withLock<T: Sendable>(isolation: isolated (any Actor)? = #isolation, directory: URL, schemeID: String, time: TimeSource, _ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let url = directory.appendingPathComponent("schemes.lock")
         // Never through a link, and only our own 0600 file (as every file of the store).
@@ -27,13 +27,13 @@ enum SchemeLock {
         guard let fd = opened else { throw AcquisitionError(.storage, "Could not open the lock file \(url.path).") }
         defer { close(fd) }    // closing the descriptor releases its locks too
         let offset = byte(for: schemeID)
-        var delay: UInt64 = 1_000_000
+        var delay = Duration.milliseconds(1)
         while !lock(fd, at: offset, F_WRLCK) {
             guard errno == EAGAIN || errno == EACCES || errno == EINTR else {
                 throw AcquisitionError(.storage, "Could not lock \(url.path): \(String(cString: strerror(errno))).")
             }
-            try await Task.sleep(nanoseconds: delay)
-            delay = min(delay * 2, 20_000_000)
+            try await time.sleep(for: delay)
+            delay = min(delay * 2, .milliseconds(20))
         }
         defer { _ = lock(fd, at: offset, F_UNLCK) }
         return try await body()

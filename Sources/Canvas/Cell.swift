@@ -17,19 +17,47 @@ public struct Style: Sendable, Equatable {
         self.dim = dim
     }
 
+    /// One attribute, for style masks.
+    public enum Attribute: String, CaseIterable, Sendable {
+        case bold, reverse, dim, green, yellow, red, blue, cyan, gray
+    }
+
+    public func has(_ a: Attribute) -> Bool {
+        switch a {
+        case .bold: bold
+        case .reverse: reverse
+        case .dim: dim
+        case .green: color == .green
+        case .yellow: color == .yellow
+        case .red: color == .red
+        case .blue: color == .blue
+        case .cyan: color == .cyan
+        case .gray: color == .gray
+        }
+    }
+
     public static let plain = Style()
     public static let bold = Style(bold: true)
     public static let selected = Style(reverse: true)
 }
 
-/// One character cell of the terminal.
+/// One column of the terminal: a whole grapheme cluster (drawn as one), or the right half of a wide one.
 public struct Cell: Sendable, Equatable {
     public var character: Character
     public var style: Style
-    public init(_ character: Character = " ", style: Style = .plain) {
+    /// 1, or 2 for a wide character (the next cell is its continuation); 0 for a continuation.
+    public var columns: UInt8
+
+    public init(_ character: Character = " ", style: Style = .plain, columns: Int = 1) {
         self.character = character
         self.style = style
+        self.columns = UInt8(columns)
     }
+
+    /// The cell a wide character's second column is: nothing of its own is drawn there.
+    public static func continuation(style: Style) -> Cell { Cell(" ", style: style, columns: 0) }
+
+    public var isContinuation: Bool { columns == 0 }
 }
 
 /// A rectangle in cell coordinates.

@@ -16,6 +16,8 @@ public enum AppAction: Equatable, Sendable {
     case checkFinished(name: String, summary: String)
     /// The doctor's report for a connection.
     case doctorFinished(name: String, lines: [String])
+    /// Something the person should know now (e.g. why `t` signs in again), for the footer.
+    case notice(String)
     /// The runtime tried to set a manual client; nil means it worked.
     case setClientFinished(error: String?)
 }

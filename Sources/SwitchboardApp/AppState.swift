@@ -29,6 +29,8 @@ public struct AppState: Equatable, Sendable {
     public var quitting = false
     /// Why the browser may be on another machine (SSH, no display), or nil when a local browser works.
     public var remote: String?
+    /// A connection just added: selected as soon as the reload brings its row.
+    public var selectAfterLoad: String?
 
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
@@ -58,9 +60,24 @@ public enum Panel: Equatable, Sendable {
     case client(ClientForm)
     /// Remove: the connection's name, waiting for y/N.
     case remove(name: String)
+    /// `c` on a connection that is connected: sign in again? y/N.
+    case signInAgain(SignInAgainPanel)
     case help
     /// The doctor's report for a connection: nil lines while it runs.
     case doctor(DoctorPanel)
+}
+
+/// Asks before a Connect replaces a working sign-in.
+public struct SignInAgainPanel: Equatable, Sendable {
+    public var schemeID: String
+    public var name: String
+    public var status: SchemeStatus
+
+    public init(schemeID: String, name: String, status: SchemeStatus) {
+        self.schemeID = schemeID
+        self.name = name
+        self.status = status
+    }
 }
 
 /// The doctor view: discovery replayed without signing in, one line per finding, scrollable.
@@ -116,6 +133,8 @@ public struct ConnectPanel: Equatable, Sendable {
     public var pasteText = ""
     public var pasteError: String?
     public var usesDevice = false
+    /// When the new token expires (shown in the person's time zone by the view).
+    public var connectedUntil: Date?
 
     public init(schemeID: String, name: String, reconnect: Bool) {
         self.schemeID = schemeID

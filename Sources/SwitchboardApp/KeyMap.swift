@@ -81,6 +81,11 @@ public enum KeyMap {
         KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
     ]
 
+    public static let signInAgain: [KeyBinding] = [
+        KeyBinding(keys: [.char("y"), .char("Y")], hint: ("y", "sign in again"), command: .confirm),
+        KeyBinding(keys: [.char("n"), .char("N"), .escape], hint: ("N/Esc", "keep"), command: .decline),
+    ]
+
     public static let paste: [KeyBinding] = [
         KeyBinding(keys: [.enter], hint: ("⏎", "use this address"), command: .submit),
         KeyBinding(keys: [.escape], hint: ("Esc", "stop pasting"), command: .cancel),
@@ -115,6 +120,7 @@ public enum KeyMap {
         case .add: return add
         case .client: return client
         case .remove: return remove
+        case .signInAgain: return signInAgain
         case .help: return help
         case .doctor: return doctor
         case nil: return main

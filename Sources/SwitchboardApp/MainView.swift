@@ -5,7 +5,7 @@ import SwitchboardCore
 /// `(state, size) -> CellBuffer`: the whole screen. Draws only the visible rows, so the cost follows the
 /// terminal size, not the number of connections.
 public enum MainView {
-    public static func render(_ state: AppState, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> CellBuffer {
+    public static func render(_ state: AppState, timeZone: TimeZone = TimeFormat.utc) -> CellBuffer {
         var buffer = CellBuffer(width: state.width, height: state.height)
         let layout = Layout(width: state.width, height: state.height)
         if layout.tooSmall {
@@ -20,11 +20,12 @@ public enum MainView {
         detail(&buffer, state, layout, timeZone: timeZone)
         footer(&buffer, state, layout)
         switch state.panel {
-        case .connect(let p): ConnectPanelView.render(&buffer, p, state: state)
+        case .connect(let p): ConnectPanelView.render(&buffer, p, state: state, timeZone: timeZone)
         case .disconnect(let p): DisconnectPanelView.render(&buffer, p)
         case .add(let form): AddFormView.render(&buffer, form)
         case .client(let form): ClientFormView.render(&buffer, form)
         case .remove(let name): RemoveView.render(&buffer, name)
+        case .signInAgain(let p): SignInAgainView.render(&buffer, p, timeZone: timeZone)
         case .help: HelpView.render(&buffer)
         case .doctor(let p): DoctorView.render(&buffer, p)
         case nil: break
@@ -131,10 +132,10 @@ public enum MainView {
         // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row (no extra
         // row, so the refresh row below stays on a small screen).
         if case .connected(let exp?) = s.status {
-            rows.append(("expires", StatusText.clockTime(exp, timeZone: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
+            rows.append(("expires", TimeFormat.clock(exp, in: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
         }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
-        if let at = s.info.lastRefreshAt { rows.append(("refreshed", StatusText.clockTime(at, timeZone: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
+        if let at = s.info.lastRefreshAt { rows.append(("refreshed", TimeFormat.clock(at, in: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {
         case .error(let m, let remedy):
             rows.append(("error", m))

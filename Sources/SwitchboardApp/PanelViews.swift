@@ -4,7 +4,7 @@ import SwitchboardCore
 
 /// The Connect / Reconnect panel: a checklist that fills in as events arrive.
 enum ConnectPanelView {
-    static func render(_ b: inout CellBuffer, _ p: ConnectPanel, state: AppState) {
+    static func render(_ b: inout CellBuffer, _ p: ConnectPanel, state: AppState, timeZone: TimeZone) {
         let width = min(b.width - 4, 76), height = min(b.height - 2, 22)
         let r = Rect(x: (b.width - width) / 2, y: 1, width: width, height: height)
         Draw.box(&b, r, title: (p.reconnect ? "Reconnect " : "Connect ") + p.name)
@@ -13,7 +13,8 @@ enum ConnectPanelView {
         for step in ConnectPanel.Step.allCases {
             guard y < r.maxY - 1 else { break }
             let mark: String
-            if let note = p.done[step] {
+            if var note = p.done[step] {
+                if step == .connected, let until = p.connectedUntil { note = "until " + TimeFormat.clock(until, in: timeZone) }
                 mark = "✓ " + step.label + (note.isEmpty ? "" : "  " + note)
             } else if p.failure != nil && step == p.current {
                 mark = "✕ " + step.label
@@ -152,6 +153,20 @@ enum RemoveView {
         b.put("Remove the connection and delete its stored secrets?", x: r.x + 2, y: r.y + 1, maxWidth: r.width - 4)
         b.put("(Disconnect first to revoke the tokens at the server.)", x: r.x + 2, y: r.y + 2, style: Style(dim: true), maxWidth: r.width - 4)
         b.put("Remove? y / N", x: r.x + 2, y: r.y + 4, style: .bold)
+    }
+}
+
+/// `c` on a connected row: sign in again, or keep the working sign-in.
+enum SignInAgainView {
+    static func render(_ b: inout CellBuffer, _ p: SignInAgainPanel, timeZone: TimeZone) {
+        let width = min(b.width - 4, 60)
+        let r = Rect(x: (b.width - width) / 2, y: 6, width: width, height: 6)
+        Draw.box(&b, r, title: "Connect \(p.name)")
+        let until: String
+        if case .connected(let exp?) = p.status { until = " (token until \(TimeFormat.clock(exp, in: timeZone)))" } else { until = "" }
+        b.put("\(p.name) is already connected\(until).", x: r.x + 2, y: r.y + 1, maxWidth: r.width - 4)
+        b.put("Signing in again replaces its tokens (as Reconnect, r).", x: r.x + 2, y: r.y + 2, style: Style(dim: true), maxWidth: r.width - 4)
+        b.put("Sign in again? y / N", x: r.x + 2, y: r.y + 4, style: .bold)
     }
 }
 

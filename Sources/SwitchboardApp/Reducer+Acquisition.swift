@@ -4,10 +4,13 @@ import SwitchboardCore
 /// Applies an engine event: the row's badge, and the open Connect or Disconnect panel.
 func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
     let event = update.event
-    if let status = status(after: event) {
+    let status = status(after: event, now: state.now)
+    if status != nil || update.revision != nil {
         for ci in state.connections.indices {
             for si in state.connections[ci].schemes.indices where state.connections[ci].schemes[si].id == update.schemeID {
-                state.connections[ci].schemes[si].status = status
+                if let status { state.connections[ci].schemes[si].status = status }
+                // The revision the event's status has on disk: a reload that read an older file keeps this status.
+                if let r = update.revision { state.connections[ci].schemes[si].statusRevision = max(r, state.connections[ci].schemes[si].statusRevision) }
                 if case .failed(let e) = event { state.connections[ci].schemes[si].info.lastError = e.message }
             }
         }
@@ -31,8 +34,9 @@ func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
     }
 }
 
-func status(after event: AcquisitionEvent) -> SchemeStatus? {
+func status(after event: AcquisitionEvent, now: Date) -> SchemeStatus? {
     switch event {
+    case .expired(let reason): .expired(reason: reason, since: now)
     case .probing: .connecting
     case .refreshing: .refreshing
     case .connected(let e), .refreshed(let e): .connected(expiresAt: e)
@@ -73,7 +77,8 @@ func progress(_ p: inout ConnectPanel, _ event: AcquisitionEvent) {
         p.current = .exchange
     case .connected(let e):
         finish(.exchange)
-        p.done[.connected] = e.map { "until " + StatusText.clockTime($0) } ?? ""
+        p.done[.connected] = ""
+        p.connectedUntil = e
         p.finished = true
     case .failed(let e):
         p.failure = e

@@ -34,8 +34,11 @@ public enum AcquisitionEvent: Equatable, Sendable {
         }
     }
 
-    /// One line for the command line and logs.
-    public var summary: String {
+    /// One line for the command line and logs, times in the person's zone.
+    public var summary: String { summary(in: TimeFormat.local) }
+
+    /// One line, with times shown in `timeZone`.
+    public func summary(in timeZone: TimeZone) -> String {
         switch self {
         case .probing(let s): "Probing \(s)"
         case .resourceMetadataFound(let u): "Found protected-resource metadata at \(u)"
@@ -52,9 +55,9 @@ public enum AcquisitionEvent: Equatable, Sendable {
             (opened ? "Waiting for you to sign in in the browser. If it did not open, visit:\n  " : "Open this address in a browser to sign in:\n  ") + url.absoluteString
         case .callbackReceived: "Callback received"
         case .exchangingCode: "Exchanging the code for tokens"
-        case .connected(let e): "Connected" + (e.map { ", token valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+        case .connected(let e): "Connected" + (e.map { ", token valid until \(TimeFormat.clock($0, in: timeZone))" } ?? "")
         case .refreshing: "Refreshing"
-        case .refreshed(let e): "Refreshed" + (e.map { ", token valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+        case .refreshed(let e): "Refreshed" + (e.map { ", token valid until \(TimeFormat.clock($0, in: timeZone))" } ?? "")
         case .expired(let r): "Expired: \(r)"
         case .revoking: "Revoking tokens at the authorization server"
         case .disconnected(let revoked): revoked ? "Disconnected; tokens revoked and deleted" : "Disconnected; tokens deleted"
@@ -67,8 +70,11 @@ public enum AcquisitionEvent: Equatable, Sendable {
 public struct SchemeUpdate: Equatable, Sendable {
     public var schemeID: String
     public var event: AcquisitionEvent
-    public init(schemeID: String, event: AcquisitionEvent) {
+    /// The scheme's `statusRevision` once the status this event reports is on disk; nil for progress events.
+    public var revision: Int?
+    public init(schemeID: String, event: AcquisitionEvent, revision: Int? = nil) {
         self.schemeID = schemeID
         self.event = event
+        self.revision = revision
     }
 }

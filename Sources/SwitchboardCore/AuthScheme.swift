@@ -38,6 +38,9 @@ public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
     /// URI a person registers in a provider's dashboard is the one every later sign-in uses.
     public var redirectPort: Int?
     public var status: SchemeStatus
+    /// Counts the writes of `status`: the writer adds one under the file's lock, so a larger number is a newer
+    /// status, whichever process wrote it. The screen keeps a status it heard of over an older file.
+    public var statusRevision: Int = 0
     /// What the last sign-in or refresh learned, for the detail pane. Never a secret.
     public var info: SchemeInfo
 
@@ -63,10 +66,11 @@ public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
         redirectPort = try c.decodeIfPresent(Int.self, forKey: .redirectPort)
         status = try c.decodeIfPresent(SchemeStatus.self, forKey: .status) ?? .notConnected
         info = try c.decodeIfPresent(SchemeInfo.self, forKey: .info) ?? SchemeInfo()
+        statusRevision = try c.decodeIfPresent(Int.self, forKey: .statusRevision) ?? 0
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, clientID = "clientId", scopes, clientMetadataURL = "clientMetadataUrl", redirectPort, status = "acquired", info
+        case id, kind, clientID = "clientId", scopes, clientMetadataURL = "clientMetadataUrl", redirectPort, status = "acquired", statusRevision = "acquiredRevision", info
     }
 }
 

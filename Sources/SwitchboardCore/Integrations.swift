@@ -117,6 +117,7 @@ public struct Integrations: Sendable {
             if let redirectPort { updated.redirectPort = redirectPort }
             if updated.redirectPort == nil { updated.redirectPort = try FreePort.pick() }
             updated.status = .notConnected
+            updated.statusRevision += 1
             updated.info.clientID = nil
             file.connections[index].schemes[0] = updated
             return updated

@@ -23,6 +23,14 @@ public enum SchemeStatus: Equatable, Sendable {
         }
     }
 
+    /// Connected, or refreshing a connected token.
+    public var isConnected: Bool {
+        switch self {
+        case .connected, .refreshing: true
+        default: false
+        }
+    }
+
     /// Whether a person has to act (reconnect or fix something).
     public var needsAttention: Bool {
         switch self {

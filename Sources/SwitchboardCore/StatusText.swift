@@ -36,14 +36,6 @@ public enum StatusText {
         return "\(s / 86400)d"
     }
 
-    /// `2026-11-26 18:30 UTC`.
-    public static func clockTime(_ date: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
-        return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!) + zone
-    }
 
     /// The MCP era a server answered in, for people: the version and what kind of wire it is.
     public static func era(_ version: String) -> String {

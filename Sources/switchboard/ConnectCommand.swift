@@ -3,6 +3,7 @@ import ArgumentParser
 import CLazyCurl
 import Foundation
 import SwitchboardCore
+import SwitchboardWiring
 
 extension Switchboard {
     /// `switchboard connect NAME` / `reconnect NAME`.
@@ -27,8 +28,8 @@ extension Switchboard {
 
         func run() async throws {
             let remoteReason = noBrowser ? "--no-browser was given" : RemoteSession.reason()
-            let engine = Engine(global: global, browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
-            let (_, scheme) = try engine.oauthScheme(named: name)
+            let engine = global.engine(browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
+            let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             if let remoteReason {
                 Output.error("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.")
             }
@@ -71,38 +72,11 @@ extension Switchboard {
 
         func run() async throws {
             guard let name else {
-                Output.line(EnvironmentReport.lines(installationFacts()).joined(separator: "\n"))
+                Output.line(EnvironmentReport.lines(EnvironmentReport.gather(home: global.resolvedHome, integrations: global.integrations())).joined(separator: "\n"))
                 return
             }
-            let engine = Engine(global: global, browser: NoBrowser())
+            let engine = global.engine(browser: NoBrowser())
             Output.line(try await (["switchboard \(SwitchboardVersion.string)"] + engine.doctorReport(named: name)).joined(separator: "\n"))
-        }
-
-        func installationFacts() -> EnvironmentReport.Facts {
-            let integrations = global.integrations()
-            var problems: [String] = []
-            var count: Int?, attention: Int?
-            do {
-                let summary = try integrations.connections.prefix(0)
-                (count, attention) = (summary.total, summary.attention)
-            } catch { problems.append("integrations.json: \(error)") }
-            var secrets: (Bool, String?)?
-            do {
-                let state = try integrations.secrets.sealState()
-                if state.exists { secrets = (state.sealed, state.keyID) }
-            } catch { problems.append("secret store: \(error)") }
-            var u = utsname()
-            uname(&u)
-            func text<T>(_ field: T) -> String {
-                withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            }
-            let build = sb_lazy_curl_enabled() != 0
-                ? "static release (Swift runtime linked in; libcurl loaded on first use, \(sb_lazy_curl_loaded() != 0 ? "loaded" : "not loaded"))"
-                : "development build (Swift runtime and Foundation as shared libraries)"
-            return EnvironmentReport.Facts(
-                version: SwitchboardVersion.string, build: build, system: "\(text(u.sysname)) \(text(u.release)) \(text(u.machine))",
-                home: global.resolvedHome.directory.path, connections: count, needAttention: attention, secrets: secrets,
-                problems: problems, environment: ProcessInfo.processInfo.environment)
         }
     }
 
@@ -116,9 +90,9 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = Engine(global: global, browser: NoBrowser())
+            let engine = global.engine(browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
-            let (_, scheme) = try engine.oauthScheme(named: name)
+            let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             let events = await Engine.followAll(await engine.actor.disconnect(schemeID: scheme.id))
             guard case .disconnected(let revoked) = events.last else { throw ExitCode(ExitStatus.failure.rawValue) }
             if events.contains(.revoking) && !revoked {

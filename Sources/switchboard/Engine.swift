@@ -1,44 +1,16 @@
 import Acquisition
 import Foundation
-import Logging
 import SwitchboardCore
+import SwitchboardWiring
 
-/// Wires the engine for a command: live HTTP, the chosen browser, the home's stores.
-struct Engine {
-    let actor: AcquisitionActor
-    let integrations: Integrations
-    let http: AsyncHTTPTransport
-    /// The configured client metadata document URL (`SWITCHBOARD_CLIENT_METADATA_URL`), as the engine reads it.
-    let clientMetadataURL: String?
-
-    init(global: GlobalOptions, browser: any BrowserOpener = SystemBrowser()) {
-        integrations = global.integrations()
-        http = AsyncHTTPTransport()
-        var logger = Logger(label: "switchboard")
-        logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
-        let environment = AcquisitionEnvironment(
-            http: http, browser: browser, integrations: integrations.connections, secrets: integrations.secrets, logger: logger)
-        clientMetadataURL = environment.clientMetadataURL
-        actor = AcquisitionActor(environment: environment)
+extension GlobalOptions {
+    /// The engine for this command's home; store warnings go to stderr.
+    func engine(browser: any BrowserOpener = SystemBrowser()) -> Engine {
+        Engine(home: resolvedHome, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) } })
     }
+}
 
-    /// The doctor's report for a connection (discovery replayed, nothing signed in or stored).
-    func doctorReport(named name: String) async throws -> [String] {
-        let connection = try integrations.connection(named: name)
-        return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL).report(for: connection)
-    }
-
-    func shutdown() async { await http.shutdown() }
-
-    /// The OAuth scheme of a connection, or a usage error.
-    func oauthScheme(named name: String) throws -> (Connection, AuthScheme) {
-        let c = try integrations.connection(named: name)
-        guard let s = c.primaryScheme, s.kind.isOAuth else {
-            throw CLIError.usage("`\(name)` uses `\(c.primaryScheme?.kind.rawValue ?? "no")` authorization; there is nothing to sign in to")
-        }
-        return (c, s)
-    }
-
+extension Engine {
     static func print(_ event: AcquisitionEvent, toStandardError: Bool = false) {
         if case .failed(let e) = event {
             Output.error("✕ \(e.message)")
@@ -63,5 +35,23 @@ struct Engine {
             Engine.print(event, toStandardError: toStandardError)
         }
         return events
+    }
+
+    /// One way every command reports an engine failure: the message, then the engine's remedy; a connection
+    /// that needs a new sign-in and has no remedy of its own is told to reconnect (exit 3). A network error is
+    /// not a reason to reconnect.
+    func cliError(_ error: any Error, name: String) -> any Error {
+        if let e = error as? AcquisitionError {
+            let remedy = e.remedy ?? (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : nil)
+            return CLIError(message: "\(name): \(e.message)" + (remedy.map { " \($0)" } ?? ""), code: e.needsReconnect ? .needsReconnect : .failure)
+        }
+        if let e = error as? NothingToSignIn { return CLIError.usage(e.message) }
+        if error is CLIError { return error }
+        return CLIError.failure("\(name): \(Engine.describe(error))")
+    }
+
+    /// The OAuth scheme of a connection, or a usage error.
+    func oauthSchemeForCommand(named name: String) throws -> (Connection, AuthScheme) {
+        do { return try oauthScheme(named: name) } catch let e as NothingToSignIn { throw CLIError.usage(e.message) }
     }
 }

@@ -2,6 +2,7 @@ import Acquisition
 import ArgumentParser
 import Foundation
 import SwitchboardCore
+import SwitchboardWiring
 
 extension Switchboard {
     /// `switchboard` with no arguments: the screen.
@@ -12,9 +13,7 @@ extension Switchboard {
         func run() async throws {
             let remote = RemoteSession.reason()
             let browser: any BrowserOpener = remote == nil ? SystemBrowser() : NoBrowser()
-            let engine = Engine(global: global, browser: browser)
-            try await ScreenRuntime(engine: engine, browser: browser, remote: remote).run()
-            await engine.actor.stopScheduler()
+            await ScreenSession.run(engine: global.engine(browser: browser), browser: browser, remote: remote)
         }
     }
 }

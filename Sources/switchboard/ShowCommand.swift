@@ -29,7 +29,7 @@ enum ConnectionReport {
         for s in c.schemes {
             let timing = StatusText.timing(s.status, now: now)
             out.append("  scheme      \(s.kind.rawValue)  \(StatusText.badge(s.status, kind: s.kind))\(timing.isEmpty ? "" : "  " + timing)")
-            if case .connected(let exp?) = s.status { out.append("  expires     \(StatusText.clockTime(exp))") }
+            if case .connected(let exp?) = s.status { out.append("  expires     \(TimeFormat.clock(exp))") }
             if case .expired(let reason, _) = s.status { out.append("  reason      \(reason)") }
             if case .error(let message, let remedy) = s.status {
                 out.append("  error       \(message)")
@@ -39,10 +39,10 @@ enum ConnectionReport {
             if let id = s.info.clientID ?? s.clientID { out.append("  client id   \(id)") }
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             if !scopes.isEmpty { out.append("  scopes      \(scopes.joined(separator: " "))") }
-            if let check = s.info.lastCheck, let at = s.info.lastCheckAt { out.append("  checked     \(StatusText.clockTime(at)): \(check)") }
+            if let check = s.info.lastCheck, let at = s.info.lastCheckAt { out.append("  checked     \(TimeFormat.clock(at)): \(check)") }
             if let era = s.info.mcpEra { out.append("  mcp         \(StatusText.era(era))") }
             if let at = s.info.lastRefreshAt {
-                out.append("  refreshed   \(StatusText.clockTime(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
+                out.append("  refreshed   \(TimeFormat.clock(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
             }
             if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { out.append("  note        \(note)") }
         }

@@ -2,6 +2,7 @@ import Acquisition
 import ArgumentParser
 import Foundation
 import SwitchboardCore
+import SwitchboardWiring
 import SwitchboardFixtures
 
 extension Switchboard {
@@ -16,7 +17,7 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = Engine(global: global, browser: NoBrowser())
+            let engine = global.engine(browser: NoBrowser())
             let connection = try engine.integrations.connection(named: name)
             // The same credential `headers` sends: an OAuth token (refreshed if needed) or a static bearer token.
             let token: String?
@@ -40,14 +41,14 @@ extension Switchboard {
         @Option(help: .hidden) var times = 1
 
         func run() async throws {
-            let engine = Engine(global: global, browser: NoBrowser())
+            let engine = global.engine(browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
-            let (_, scheme) = try engine.oauthScheme(named: name)
+            let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             do {
                 var tokens: TokenSet?
                 for _ in 0..<max(1, times) { tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true) }
                 await engine.actor.flushStatus()
-                let until = tokens?.expiresAt.map { " until " + StatusText.clockTime($0, timeZone: .current) } ?? ""
+                let until = tokens?.expiresAt.map { " until " + TimeFormat.clock($0, in: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch {
                 throw engine.cliError(error, name: name)

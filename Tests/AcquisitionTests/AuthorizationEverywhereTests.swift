@@ -74,7 +74,6 @@ import Testing
         defer { Task { await third.stop() } }
         old.migrate(to: third)
         new.revokeAll()
-        try await Task.sleep(for: .milliseconds(10))
         let forced = try await home.run(["refresh", "mv"])
         #expect(forced.status == 3, "\(home.log)")
         #expect(forced.stderr.contains("moved to a new authorization server"), "\(home.log)")

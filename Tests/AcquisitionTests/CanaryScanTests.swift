@@ -35,10 +35,10 @@ import Testing
     }
 
     /// Runs `flow` with a trace logger, collecting events, errors and screens; returns what was produced.
-    func scan(_ options: FixtureOptions, browser: (any BrowserOpener)? = nil, _ flow: (Harness, String, Sink) async throws -> Void) async throws -> [String] {
+    func scan(_ options: FixtureOptions, browser: (any BrowserOpener)? = nil, time: TimeSource = .live, _ flow: (Harness, String, Sink) async throws -> Void) async throws -> [String] {
         let logs = Sink()
         let logger = Logger(label: "canary") { _ in CollectingLogHandler(sink: logs) }
-        let h = try await Harness.make(options, browser: browser, callbackTimeout: .seconds(3), devicePollingScale: 0.01, logger: logger)
+        let h = try await Harness.make(options, browser: browser, callbackTimeout: .seconds(3), time: time, logger: logger)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let out = Sink()
@@ -58,8 +58,7 @@ import Testing
         }
         try await flow(h, id, out)
         await h.actor.stopScheduler()
-        try await Task.sleep(for: .milliseconds(100))
-        screen.cancel()
+        await h.actor.finishUpdates()
         var texts = out.all + logs.all + (await screen.value)
         texts.append((try? String(contentsOf: h.home.integrationsFile, encoding: .utf8)) ?? "")
         texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent(".integrations.index"), encoding: .utf8)) ?? "")
@@ -79,7 +78,7 @@ import Testing
             _ = try await h.actor.validToken(for: id)
             _ = try await h.actor.refresh(schemeID: id, force: true)
             let connection = try h.integrations.connection(named: "fixture")
-            out.add(await Doctor(http: h.http, secrets: h.integrations.secrets).report(for: connection).joined(separator: "\n"))
+            out.add(await Doctor(http: h.http, secrets: h.integrations.secrets, now: Date()).report(for: connection).joined(separator: "\n"))
             await events(h.actor.disconnect(schemeID: id), into: out)
             do { _ = try await h.actor.validToken(for: id) } catch { out.add("\(error)") }
         }
@@ -88,7 +87,7 @@ import Testing
     }
 
     @Test func deviceCodeAndPastedAddresses() async throws {
-        let texts = try await scan(FixtureOptions { $0.deviceFlow = .slowDownThenApprove }) { h, id, out in
+        let texts = try await scan(FixtureOptions { $0.deviceFlow = .slowDownThenApprove }, time: immediateTime()) { h, id, out in
             await events(h.actor.connect(schemeID: id, options: ConnectOptions(preferDevice: true)), into: out)
             // A pasted address with a code in it and the wrong state: refused without echoing the code.
             for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {

@@ -31,7 +31,7 @@ import Testing
         #expect(try await BinaryRunner.runDetached(["add", "fx", url] + home).status == 0)
         #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browserEnv).status == 0)
         await fixture.stop()
-        try await Task.sleep(for: .milliseconds(1600))
+        try StoredTokens.age(home: tmp.url, by: 1.6)
         for command in ["token", "headers"] {
             let r = try await BinaryRunner.runDetached([command, "fx"] + home)
             #expect(r.status == 1 && r.stdout.isEmpty, "\(command): \(r.status) \(r.stderr)")
@@ -63,7 +63,7 @@ import Testing
         var tokens: [String] = []
         for _ in 0..<3 {
             // Past three quarters of the 2-second token's life: each round is due for a refresh.
-            try await Task.sleep(for: .milliseconds(1600))
+            try StoredTokens.age(home: tmp.url, by: 1.6)
             let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
                 for _ in 0..<2 { group.addTask { try await BinaryRunner.runDetached(["token", "fx"] + home) } }
                 return try await group.reduce(into: []) { $0.append($1) }

@@ -2,6 +2,7 @@ import Acquisition
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
+import SwitchboardTestSupport
 import Testing
 
 @Suite struct ConnectFlowTests {
@@ -90,7 +91,8 @@ import Testing
 
     @Test(arguments: [FixtureOptions.Registration.basicOnly, .postOnly])
     func confidentialClientAuthentication(_ mode: FixtureOptions.Registration) async throws {
-        let h = try await Harness.make(FixtureOptions { $0.registration = mode; $0.accessTokenLifetime = 2 })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.registration = mode; $0.accessTokenLifetime = 2 }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let events = await h.connect(id)
@@ -104,7 +106,7 @@ import Testing
             #expect(h.fixture.counters.lastTokenForm["client_secret"] != nil)
         }
         // The refresh uses the same client authentication and keeps the secret.
-        try await Task.sleep(for: .seconds(2))
+        await time.advance(by: .seconds(2))
         let token = try await h.actor.validToken(for: id)
         #expect(h.fixture.accepts(token))
         #expect(h.fixture.counters.refreshes == 1)
@@ -202,8 +204,7 @@ import Testing
         }
         #expect(events.failure?.code == .cancelled)
         #expect(try h.status(id) == .notConnected, "cancel restores the previous status")
-        // The listener is gone.
-        try await Task.sleep(for: .milliseconds(100))
+        // The listener is gone (closed before the flow reported the cancel).
         let status = await HeadlessBrowser.visit(URL(string: redirect! + "?code=x&state=y")!)
         // Nothing answers, or (tests run in parallel) another test's server that the kernel gave the freed port to.
         #expect(status == nil || status == 404)

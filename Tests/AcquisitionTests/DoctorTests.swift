@@ -103,9 +103,8 @@ import Testing
         }
         let address = try #require(await HeadlessBrowser.addressOfCallback(url))
         signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: Data("not an address\n".utf8))
-        try await Task.sleep(for: .milliseconds(200))
-        try? input.fileHandleForWriting.write(contentsOf: Data((address + "\n").utf8))
+        // Garbage first: refused, and the command keeps reading lines until the real address.
+        try? input.fileHandleForWriting.write(contentsOf: Data(("not an address\n" + address + "\n").utf8))
         let status: Int32 = await withCheckedContinuation { c in
             DispatchQueue.global().async { process.waitUntilExit(); c.resume(returning: process.terminationStatus) }
         }

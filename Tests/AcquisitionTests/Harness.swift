@@ -4,6 +4,7 @@ import Logging
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
+import SwitchboardWiring
 import Synchronization
 import Testing
 
@@ -11,42 +12,43 @@ import Testing
 struct Harness {
     let tmp: TemporaryDirectory
     let fixture: OAuthFixture
-    let integrations: Integrations
-    let http: AsyncHTTPTransport
-    let actor: AcquisitionActor
-    let home: SwitchboardHome
-    let warnings = WarningSink()
+    let engine: Engine
+    let warnings: WarningSink
 
     final class WarningSink: Sendable {
         let lines = Mutex<[String]>([])
         var all: [String] { lines.withLock { $0 } }
     }
 
+    /// `time`: the engine's clock (a `TestTime` to advance instead of sleeping).
     static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
-                     timeout: Duration = .seconds(15), callbackTimeout: Duration = .seconds(10), devicePollingScale: Double = 1,
-                     now: @escaping @Sendable () -> Date = Date.init, logger: Logger? = nil) async throws -> Harness {
+                     timeout: Duration = .seconds(15), callbackTimeout: Duration = .seconds(10),
+                     time: TimeSource = .live, logger: Logger? = nil) async throws -> Harness {
         let tmp = TemporaryDirectory()
         let fixture = try await OAuthFixture.start(options)
         let home = SwitchboardHome(directory: tmp.path("home"))
         let sink = WarningSink()
-        let integrations = Integrations(connections: IntegrationStore(home: home),
-                                        secrets: SecretStore(home: home, encryption: .disabled, warn: { m in sink.lines.withLock { $0.append(m) } }))
-        var httpOptions = AsyncHTTPTransport.Options()
-        httpOptions.timeout = timeout
-        httpOptions.proxy = ProxySettings(server: nil, noProxy: [])
-        let http = AsyncHTTPTransport(options: httpOptions)
-        var env = AcquisitionEnvironment(http: http, browser: browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
-                                         integrations: integrations.connections, secrets: integrations.secrets, now: now,
-                                         callbackTimeout: callbackTimeout)
-        if let logger { env.logger = logger }
-        env.devicePollingScale = devicePollingScale
-        return Harness(tmp: tmp, fixture: fixture, integrations: integrations, http: http, actor: AcquisitionActor(environment: env), home: home)
+        let engine = Engine(home: home, options: EngineOptions {
+            $0.browser = browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
+            $0.encryption = .disabled
+            $0.warn = { m in sink.lines.withLock { $0.append(m) } }
+            $0.http.timeout = timeout
+            $0.http.proxy = ProxySettings(server: nil, noProxy: [])
+            $0.callbackTimeout = callbackTimeout
+            $0.time = time
+            if let logger { $0.logger = logger }
+        })
+        return Harness(tmp: tmp, fixture: fixture, engine: engine, warnings: sink)
     }
 
+    var integrations: Integrations { engine.integrations }
+    var http: AsyncHTTPTransport { engine.http }
+    var actor: AcquisitionActor { engine.actor }
+    var home: SwitchboardHome { engine.home }
+
     func shutdown() async {
-        await actor.stopScheduler()
+        await engine.shutdown()
         await fixture.stop()
-        await http.shutdown()
         tmp.remove()
     }
 

@@ -67,10 +67,10 @@ import Testing
     }
 
     @Test func authMethodChoice() {
-        #expect(ClientAuthentication.choose(from: ["client_secret_post", "none"]) == "none")
-        #expect(ClientAuthentication.choose(from: ["client_secret_post", "client_secret_basic"]) == "client_secret_basic")
-        #expect(ClientAuthentication.choose(from: ["client_secret_post"]) == "client_secret_post")
-        #expect(ClientAuthentication.choose(from: nil) == "client_secret_basic")
+        #expect(TokenEndpointAuth.methodForRegistration(supported: ["client_secret_post", "none"]) == "none")
+        #expect(TokenEndpointAuth.methodForRegistration(supported: ["client_secret_post", "client_secret_basic"]) == "client_secret_basic")
+        #expect(TokenEndpointAuth.methodForRegistration(supported: ["client_secret_post"]) == "client_secret_post")
+        #expect(TokenEndpointAuth.methodForRegistration(supported: nil) == "client_secret_basic")
     }
 }
 

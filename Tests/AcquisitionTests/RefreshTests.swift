@@ -3,6 +3,7 @@ import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
+import SwitchboardWiring
 import Testing
 
 @Suite struct RefreshTests {
@@ -19,12 +20,13 @@ import Testing
     }
 
     @Test func expiredTokenIsRefreshedKeepingResourceScopesAndRotation() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
         let old = try h.secrets(id).tokens!
-        try await Task.sleep(for: .milliseconds(1600))
+        await time.advance(by: .milliseconds(1600))
         let token = try await h.actor.validToken(for: id)
         #expect(token != old.accessToken)
         #expect(h.fixture.accepts(token))
@@ -50,11 +52,12 @@ import Testing
     }
 
     @Test func concurrentCallersShareOneRefresh() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.rotateRefreshTokens = true })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.rotateRefreshTokens = true }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
-        try await Task.sleep(for: .milliseconds(1100))
+        await time.advance(by: .milliseconds(1100))
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 { group.addTask { try await h.actor.validToken(for: id) } }
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }
@@ -64,11 +67,12 @@ import Testing
     }
 
     @Test func refreshFailureFlipsToExpired() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.refreshFails = true })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.refreshFails = true }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
-        try await Task.sleep(for: .milliseconds(1100))
+        await time.advance(by: .milliseconds(1100))
         await #expect { try await h.actor.validToken(for: id) } throws: { ($0 as? AcquisitionError)?.needsReconnect == true }
         guard case .expired(let reason, _) = try h.status(id) else { Issue.record("not expired: \(try h.status(id))"); return }
         #expect(reason.contains("invalid_grant"))
@@ -77,23 +81,28 @@ import Testing
     }
 
     @Test func withoutRefreshTokenAnExpiredTokenIsNeverReturned() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.issueRefreshTokens = false })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.issueRefreshTokens = false }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
         #expect(try h.secrets(id).tokens?.refreshToken == nil)
-        try await Task.sleep(for: .milliseconds(1100))
+        await time.advance(by: .milliseconds(1100))
         await #expect { try await h.actor.validToken(for: id) } throws: { ($0 as? AcquisitionError)?.needsReconnect == true }
         guard case .expired = try h.status(id) else { Issue.record("not expired"); return }
     }
 
     @Test func schedulerRefreshesBeforeExpiryAndReportsIt() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 4 })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 4 }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let updates = await h.actor.updates()
         _ = await h.connect(id)
+        guard case .connected(let first?) = try h.status(id) else { Issue.record("status"); return }
         await h.actor.startScheduler()
+        let advancing = time.keepAdvancing(by: .seconds(1))
+        defer { advancing.cancel() }
         var seen: [AcquisitionEvent] = []
         for await u in updates where u.schemeID == id {
             seen.append(u.event)
@@ -101,16 +110,19 @@ import Testing
         }
         #expect(seen.contains(.refreshing))
         guard case .connected(let exp?) = try h.status(id) else { Issue.record("status"); return }
-        #expect(exp.timeIntervalSinceNow > 2)
+        #expect(exp > first, "the new token expires later")
     }
 
     @Test func schedulerExpiresTokensThatCannotBeRefreshed() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.issueRefreshTokens = false })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1; $0.issueRefreshTokens = false }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let updates = await h.actor.updates()
         _ = await h.connect(id)
         await h.actor.startScheduler()
+        let advancing = time.keepAdvancing(by: .milliseconds(500))
+        defer { advancing.cancel() }
         for await u in updates where u.schemeID == id {
             if case .expired = u.event { break }
         }
@@ -145,26 +157,33 @@ import Testing
 
     @Test func twoEnginesOnOneHomeNeverUseARotatedTokenTwice() async throws {
         // Two engines stand for two processes: separate caches, shared files and locks.
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 2; $0.rotateRefreshTokens = true }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
-        let other = AcquisitionActor(environment: AcquisitionEnvironment(
-            http: h.http, browser: NoBrowser(), integrations: IntegrationStore(home: h.home),
-            secrets: SecretStore(home: h.home, encryption: .disabled, warn: { _ in })))
+        let other = Engine(home: h.home, options: EngineOptions {
+            $0.browser = NoBrowser()
+            $0.encryption = .disabled
+            $0.time = time.source
+            $0.http.proxy = ProxySettings(server: nil, noProxy: [])
+        })
+        defer { Task { await other.shutdown() } }
         for _ in 0..<3 {
             // Past three quarters of the 2-second token's life: due for a refresh.
-            try await Task.sleep(for: .milliseconds(1600))
+            await time.advance(by: .milliseconds(1600))
+            // The engine that waits for the other's lock polls on the clock: let it move a little meanwhile.
+            let polling = time.keepAdvancing(by: .milliseconds(1), steps: 500)
             async let a = h.actor.validToken(for: id)
-            async let b = other.validToken(for: id)
+            async let b = other.actor.validToken(for: id)
             let (x, y) = try await (a, b)
+            polling.cancel()
             // Issued and not revoked (a loaded machine may let a 2-second token expire before we look).
             #expect(h.fixture.issued(x) && h.fixture.issued(y))
         }
         #expect(h.fixture.counters.refreshTokenReuse == 0)
-        // Usually one refresh per round, shared by both engines; a slow machine may let the second engine find the
-        // new token already due again. What must never happen is a reused refresh token.
-        #expect((3...6).contains(h.fixture.counters.refreshes))
+        // One refresh per round, shared by both engines (time stands still while they race).
+        #expect(h.fixture.counters.refreshes == 3)
     }
 }
 
@@ -179,17 +198,22 @@ import Testing
         actor Log { var lines: [String] = []; func add(_ s: String) { lines.append(s) } }
         let log = Log()
         let (held, holding) = AsyncStream.makeStream(of: Void.self)
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        // Waiting for a lock polls on the clock: here one whose sleeps return at once.
+        let time = immediateTime()
         let first = Task {
-            try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a") {
+            try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a", time: time) {
                 holding.yield()
-                try await Task.sleep(for: .milliseconds(300))
+                for await _ in released { break }
                 await log.add("a1 done")
             }
         }
         for await _ in held { break }
-        try await SchemeLock.withLock(directory: dir, schemeID: "scheme-b") { await log.add("b") }
-        try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a") { await log.add("a2") }
+        try await SchemeLock.withLock(directory: dir, schemeID: "scheme-b", time: time) { await log.add("b") }
+        let second = Task { try await SchemeLock.withLock(directory: dir, schemeID: "scheme-a", time: time) { await log.add("a2") } }
+        release.yield()
         try await first.value
+        try await second.value
         #expect(await log.lines == ["b", "a1 done", "a2"])
         #expect(SchemeLock.byte(for: "scheme-a") != SchemeLock.byte(for: "scheme-b"))
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
@@ -217,14 +241,15 @@ import Testing
 /// A server issuing 1-second tokens: the open screen's scheduler and programs asking for tokens stay polite.
 @Suite struct PoliteRefreshTests {
     @Test func theSchedulerSpacesRefreshesOfShortLivedTokens() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
         await h.actor.startScheduler()
         // Before: the token was never "fresh" (a one-second margin on a one-second token), so the scheduler
         // refreshed in a loop, over a hundred times a second. Now the first refresh waits for the floor.
-        try await Task.sleep(for: .milliseconds(2500))
+        await time.keepAdvancing(by: .milliseconds(100), steps: 25).value
         await h.actor.stopScheduler()
         #expect(h.fixture.counters.refreshes == 0, "the scheduler refreshed \(h.fixture.counters.refreshes) times in 2.5 s")
         // The floor doubles while tokens stay short, up to five minutes.
@@ -236,20 +261,21 @@ import Testing
     }
 
     @Test func programsAskingForTokensRefreshAtMostOncePerTokenLife() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 })
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 1 }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         _ = await h.connect(id)
-        // 400 requests for a token over about two seconds, ten at a time.
-        let start = Date()
+        // 400 requests for a token over two seconds, ten at a time.
+        let start = time.now()
         for _ in 0..<40 {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<10 { group.addTask { try await h.actor.validToken(for: id) } }
                 for try await token in group { #expect(!token.isEmpty) }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            await time.advance(by: .milliseconds(50))
         }
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = time.now().timeIntervalSince(start)
         // Each refresh gives a token that is fresh for three quarters of its second: at most about
         // 1.4 refreshes a second (before: one per request, as the margin never let a token be fresh).
         #expect(Double(h.fixture.counters.refreshes) <= elapsed / 0.75 + 1, "\(h.fixture.counters.refreshes) refreshes in \(elapsed) s")

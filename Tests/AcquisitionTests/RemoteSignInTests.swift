@@ -49,8 +49,9 @@ import Testing
         #expect(events.failure?.code == .accessDenied)
     }
 
-    static func deviceHarness(_ flow: FixtureOptions.DeviceFlow) async throws -> Harness {
-        try await Harness.make(FixtureOptions { $0.deviceFlow = flow }, browser: NoBrowser(), devicePollingScale: 0.05)
+    /// Device polling waits on a clock where every sleep returns at once and time moves on by its length.
+    static func deviceHarness(_ flow: FixtureOptions.DeviceFlow, time: TimeSource = immediateTime()) async throws -> Harness {
+        try await Harness.make(FixtureOptions { $0.deviceFlow = flow }, browser: NoBrowser(), time: time)
     }
 
     @Test func deviceFlowConnects() async throws {
@@ -70,14 +71,15 @@ import Testing
     }
 
     @Test func deviceFlowHonoursSlowDown() async throws {
-        let h = try await Self.deviceHarness(.slowDownThenApprove)
+        let start = Date()
+        let time = immediateTime(start: start)
+        let h = try await Self.deviceHarness(.slowDownThenApprove, time: time)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         #expect(await h.connect(id, options: ConnectOptions(preferDevice: true)).connected)
-        let polls = h.fixture.counters.devicePolls
-        #expect(polls.count == 3)
-        // interval 1 s, then 1 + 5 s after slow_down; scaled by 0.05: 0.05 s, then 0.3 s.
-        #expect(polls[1].timeIntervalSince(polls[0]) >= 0.28)
+        #expect(h.fixture.counters.devicePolls.count == 3)
+        // The fixture's interval is 1 s; slow_down adds 5 s: the engine waited 1 + 6 + 6 s on its clock.
+        #expect(time.now().timeIntervalSince(start) >= 13)
     }
 
     @Test(arguments: [(FixtureOptions.DeviceFlow.expire, AcquisitionError.Code.callbackTimedOut, "expired"),
@@ -120,16 +122,14 @@ import Testing
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let script = tmp.path("browser.sh")
-        try "#!/bin/sh\nls -l /proc/$$/fd > \"$0.fds\"\n".write(to: script, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nls -l /proc/$$/fd > \"$0.fds.tmp\" && mv \"$0.fds.tmp\" \"$0.fds\"\n".write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
         let listener = try await LoopbackListener.start { _ in .reject(AcquisitionError(.stateMismatch, "x")) }
         defer { Task { await listener.close() } }
         let opened = await SystemBrowser(environment: ["BROWSER": script.path, "PATH": "/usr/bin:/bin"]).open(URL(string: listener.redirectURI)!)
         #expect(opened)
         let report = tmp.path("browser.sh.fds")
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: report.path), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(50))
+        _ = await waitUntil { FileManager.default.fileExists(atPath: report.path) }
         let fds = try String(contentsOf: report, encoding: .utf8)
         #expect(!fds.contains("socket:"), "\(fds)")
     }
@@ -145,8 +145,7 @@ import Testing
                            "SWITCHBOARD_SECRETS_KEY": "c2VjcmV0LWtleS1jYW5hcnk=", "SWITCHBOARD_HOME": "/tmp/x", "switchboard_log": "trace"]
         #expect(await SystemBrowser(environment: environment).open(URL(string: "http://127.0.0.1:9/callback")!))
         let report = tmp.path("browser.sh.env")
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: report.path), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = await waitUntil { FileManager.default.fileExists(atPath: report.path) }
         let env = try String(contentsOf: report, encoding: .utf8)
         #expect(env.contains("KEEP_ME=1"))
         #expect(!env.uppercased().contains("SWITCHBOARD_"), "\(env)")

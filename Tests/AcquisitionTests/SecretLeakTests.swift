@@ -2,16 +2,18 @@ import Acquisition
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures
+import SwitchboardTestSupport
 import Testing
 
 @Suite struct SecretLeakTests {
     @Test func tokensNeverAppearInEventsErrorsOrTheConnectionsFile() async throws {
+        let time = TestTime()
         let h = try await Harness.make(FixtureOptions {
             $0.registration = .basicOnly
             $0.accessTokenLifetime = 2
             $0.rotateRefreshTokens = true
             $0.revocation = true
-        })
+        }, time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let updates = await h.actor.updates()
@@ -30,7 +32,7 @@ import Testing
         }
         try remember()
         // Past three quarters of the 2-second token's life: the next request refreshes (and rotates).
-        try await Task.sleep(for: .milliseconds(1600))
+        await time.advance(by: .milliseconds(1600))
         _ = try await h.actor.validToken(for: id)
         try remember()
         for e in await h.disconnect(id) { texts.append(e.summary) }
@@ -38,8 +40,7 @@ import Testing
         do { _ = try await h.actor.validToken(for: id) } catch { texts.append("\(error)") }
         texts.append(try String(contentsOf: h.home.integrationsFile, encoding: .utf8))
         await h.actor.stopScheduler()
-        try await Task.sleep(for: .milliseconds(50))
-        collector.cancel()
+        await h.actor.finishUpdates()
         texts += await collector.value
         #expect(secretsSeen.count >= 4)
         for secret in secretsSeen {

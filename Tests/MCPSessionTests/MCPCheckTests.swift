@@ -4,50 +4,47 @@ import MCPSession
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport
+import SwitchboardWiring
 import Testing
 
-/// A fixture, real stores, the engine, and the SDK client over our transport.
+/// A fixture, real stores, and the engine as the wiring target builds it, with the SDK client over our transport.
 struct MCPHarness {
-    let tmp = TemporaryDirectory()
+    let tmp: TemporaryDirectory
     let fixture: OAuthFixture
-    let integrations: Integrations
-    let http = AsyncHTTPTransport()
-    let actor: AcquisitionActor
+    let engine: Engine
     let schemeID: String
+
+    var integrations: Integrations { engine.integrations }
+    var actor: AcquisitionActor { engine.actor }
 
     static func make(_ options: FixtureOptions) async throws -> MCPHarness {
         let fixture = try await OAuthFixture.start(options)
         let tmp = TemporaryDirectory()
-        let home = SwitchboardHome(directory: tmp.url)
-        let integrations = Integrations(connections: IntegrationStore(home: home), secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
-        let http = AsyncHTTPTransport()
-        let actor = AcquisitionActor(environment: AcquisitionEnvironment(
-            http: http, browser: ClosureBrowser { await HeadlessBrowser.visit($0) != nil },
-            integrations: integrations.connections, secrets: integrations.secrets))
-        let id = try integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
-        for await _ in await actor.connect(schemeID: id) {}
-        return MCPHarness(fixture: fixture, integrations: integrations, actor: actor, schemeID: id)
-    }
-
-    init(fixture: OAuthFixture, integrations: Integrations, actor: AcquisitionActor, schemeID: String) {
-        self.fixture = fixture
-        self.integrations = integrations
-        self.actor = actor
-        self.schemeID = schemeID
+        let engine = Engine(home: SwitchboardHome(directory: tmp.url), options: EngineOptions {
+            $0.browser = ClosureBrowser { await HeadlessBrowser.visit($0) != nil }
+            $0.encryption = .disabled
+            $0.http.proxy = ProxySettings(server: nil, noProxy: [])
+        })
+        let id = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
+        _ = await engine.connect(schemeID: id)
+        return MCPHarness(tmp: tmp, fixture: fixture, engine: engine, schemeID: id)
     }
 
     var runner: MCPSessionRunner {
-        get throws {
-            MCPSessionRunner(http: http, authorizer: ConnectionAuthorizer(connection: try integrations.connection(named: "fx"), actor: actor, secrets: integrations.secrets))
-        }
+        get throws { MCPSessionRunner(http: engine.http, authorizer: engine.authorizer(try integrations.connection(named: "fx"))) }
     }
 
-    func expireStoredToken() throws {
+    /// The stored token as if it had expired, and this engine's cache forgets it.
+    func expireStoredToken() async throws {
         try integrations.secrets.updateScheme(schemeID) { $0.tokens?.expiresAt = Date().addingTimeInterval(-5) }
-        Task { await actor.invalidate(schemeID) }
+        await actor.invalidate(schemeID)
     }
 
-    func stop() async { await fixture.stop() }
+    func stop() async {
+        await engine.shutdown()
+        await fixture.stop()
+        tmp.remove()
+    }
 }
 
 @Suite struct MCPCheckTests {
@@ -87,8 +84,7 @@ struct MCPHarness {
     @Test func expiredTokenIsRefreshedBeforeTheRequest() async throws {
         let h = try await MCPHarness.make(FixtureOptions())
         defer { Task { await h.stop() } }
-        try h.expireStoredToken()
-        try await Task.sleep(for: .milliseconds(20))
+        try await h.expireStoredToken()
         _ = try await h.runner.check()
         #expect(h.fixture.counters.refreshes == 1)
     }

@@ -1,0 +1,177 @@
+import Foundation
+import SwitchboardCore
+
+/// One sign-in's context: what `prepare` found, passed as one value through the steps of the flow.
+struct ConnectFlow: Sendable {
+    let connection: Connection
+    let scheme: AuthScheme
+    let stored: SchemeSecrets
+    let found: DiscoveryResult
+    let choice: ClientChoice
+    let options: ConnectOptions
+    let emit: @Sendable (AcquisitionEvent) async -> Void
+
+    var schemeID: String { scheme.id }
+    var meta: AuthorizationServerMetadata { found.authorizationServer }
+}
+
+/// How an authorization attempt ended: tokens, or a stored client the server no longer knows (register again).
+enum AuthorizationOutcome: Sendable {
+    case tokens(TokenSet)
+    case registerAgain
+}
+
+extension AcquisitionActor {
+    /// Announces the client choice, then signs in with the device code or the browser.
+    func authorize(_ flow: ConnectFlow) async throws -> AuthorizationOutcome {
+        switch flow.choice {
+        case .secretBoundElsewhere:
+            try Self.checkSecretIssuer(flow.stored, issuer: flow.meta.issuer, name: flow.connection.name)
+        case .manual(let c): await flow.emit(.clientPreregistered(clientID: c.clientID))
+        case .metadataDocument(let c): await flow.emit(.clientMetadataDocument(url: c.clientID))
+        case .stored(let c): await flow.emit(.clientReused(clientID: c.clientID))
+        case .register, .registrationNotOffered: break
+        }
+        if flow.options.preferDevice, flow.meta.deviceAuthorizationEndpoint != nil {
+            return .tokens(try await authorizeWithDeviceCode(flow))
+        }
+        // The connection's fixed port (the redirect URI a person registered), else the registered port, so
+        // servers that match redirect URIs exactly accept it; `--new-port` asks for a fresh one.
+        // A new port comes from below the ephemeral range, so it stays free for the next sign-in (FreePort).
+        let fixed = flow.options.forceRegistration ? nil : (flow.scheme.redirectPort ?? flow.choice.client.flatMap { URL(string: $0.redirectURI)?.port })
+        let state = PKCE.state(random: env.random)
+        let validator = CallbackValidator(expectedState: state, issuer: flow.meta.issuer,
+                                          issRequired: flow.meta.authorizationResponseIssParameterSupported == true)
+        let validate: @Sendable ([(String, String)]) -> LoopbackListener.Verdict = { query in
+            switch validator.validate(query) {
+            case .success(let code): .accept(code: code)
+            case .failure(let e): .reject(e)
+            }
+        }
+        let listener = if let fixed {
+            try await LoopbackListener.start(port: fixed, validate: validate)
+        } else {
+            try await LoopbackListener.startOnFreshPort(validate: validate)
+        }
+        listeners[flow.schemeID] = (listener, validator)
+        defer { listeners[flow.schemeID] = nil }
+        do {
+            let outcome = try await signInInBrowser(flow, listener: listener, state: state)
+            await listener.close()
+            return outcome
+        } catch {
+            await listener.close()
+            throw error
+        }
+    }
+
+    /// Registration (if needed), the browser, the callback and the token exchange, with the listener running.
+    func signInInBrowser(_ flow: ConnectFlow, listener: LoopbackListener, state: String) async throws -> AuthorizationOutcome {
+        let client = try await client(for: flow, redirectURI: listener.redirectURI, port: listener.port)
+        let pkce = PKCE(random: env.random)
+        let scopes = Self.scopes(requested: flow.scheme.scopes, discovery: flow.found)
+        let authorizationURL = try Self.authorizationURL(flow.meta, client: client, state: state, challenge: pkce.challenge,
+                                                         resource: flow.found.resource, scopes: scopes)
+        let opened = flow.options.noBrowser ? false : await env.browser.open(authorizationURL)
+        await flow.emit(.waitingForBrowser(url: authorizationURL, redirectURI: client.redirectURI, browserOpened: opened))
+        let code = try await waitForCode(listener)
+        await flow.emit(.callbackReceived)
+        await flow.emit(.exchangingCode)
+        guard let tokenEndpoint = flow.meta.tokenEndpoint.flatMap(URL.init(string:)) else { throw AcquisitionError(.discoveryFailed, "No token endpoint.") }
+        let grant: TokenClient.Grant
+        do {
+            grant = try await TokenClient(http: env.http).exchange(code: code, verifier: pkce.verifier, redirectURI: client.redirectURI,
+                                                                   resource: flow.found.resource, registration: client, endpoint: tokenEndpoint)
+        } catch {
+            if case .rejected(let code, _) = error, code == "invalid_client", flow.scheme.kind == .oauthDynamic, case .stored = flow.choice {
+                // A *stored* registration the server no longer knows. A client registered moments ago and
+                // refused is a server problem (below): registering again would open the browser a second time.
+                return .registerAgain
+            }
+            throw Self.exchangeError(error, flow: flow)
+        }
+        return .tokens(try await store(grant: grant, schemeID: flow.schemeID, scheme: flow.scheme, meta: flow.meta, found: flow.found,
+                                       client: client, requestedScopes: scopes, tokenEndpoint: tokenEndpoint))
+    }
+
+    /// The chosen client with this flow's redirect URI, or a new registration made now.
+    func client(for flow: ConnectFlow, redirectURI: String, port: Int) async throws -> ClientRegistration {
+        if var chosen = flow.choice.client {
+            if chosen.redirectURI.isEmpty { chosen.redirectURI = redirectURI }
+            return chosen
+        }
+        await flow.emit(.registeringClient(endpoint: flow.meta.registrationEndpoint.flatMap(URL.init(string:)).map(Redact.url) ?? flow.meta.issuer))
+        do {
+            let registered = try await DynamicRegistration(http: env.http, clientName: env.clientName)
+                .register(at: flow.meta, redirectURI: redirectURI, now: env.now(), connectionName: flow.connection.name,
+                          serverURL: flow.connection.serverURL.absoluteString)
+            await flow.emit(.clientRegistered(clientID: registered.clientID))
+            return registered
+        } catch let e as AcquisitionError where e.code == .registrationRefused {
+            // The message names this redirect URI for the provider's dashboard: keep its port for every
+            // later sign-in of this connection.
+            await keepRedirectPort(flow.schemeID, port)
+            throw e
+        }
+    }
+
+    /// The browser's code, or a timeout on the injected clock.
+    func waitForCode(_ listener: LoopbackListener) async throws -> String {
+        let timeout = env.callbackTimeout
+        let time = env.time
+        return try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask { try await listener.waitForCode() }
+            group.addTask {
+                try await time.sleep(for: timeout)
+                let seconds = timeout.components.seconds
+                let span = seconds >= 120 ? "\(seconds / 60) minutes" : "\(seconds) seconds"
+                throw AcquisitionError(.callbackTimedOut, "No sign-in arrived within \(span).",
+                                       remedy: "Connect again and finish signing in in the browser.")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// The PKCE authorization request's address.
+    static func authorizationURL(_ meta: AuthorizationServerMetadata, client: ClientRegistration, state: String, challenge: String,
+                                 resource: String, scopes: [String]?) throws -> URL {
+        var items = [("response_type", "code"), ("client_id", client.clientID), ("redirect_uri", client.redirectURI), ("state", state),
+                     ("code_challenge", challenge), ("code_challenge_method", "S256"), ("resource", resource)]
+        if let scopes { items.append(("scope", scopes.joined(separator: " "))) }
+        guard var components = URLComponents(string: meta.authorizationEndpoint ?? "") else {
+            throw AcquisitionError(.discoveryFailed, "The authorization endpoint is not a valid URL.")
+        }
+        components.percentEncodedQuery = ((components.percentEncodedQuery.map { [$0] } ?? []) + [FormEncoding.encode(items)]).joined(separator: "&")
+        guard let url = components.url else { throw AcquisitionError(.discoveryFailed, "The authorization endpoint is not a valid URL.") }
+        return url
+    }
+
+    /// What a failed code exchange tells the person.
+    static func exchangeError(_ error: TokenClient.Failure, flow: ConnectFlow) -> AcquisitionError {
+        switch error {
+        case .rejected(let code, let detail) where code == "invalid_client" && flow.choice.client == nil:
+            AcquisitionError(.invalidTokenResponse,
+                "The token endpoint refused the client that \(flow.meta.issuer) had just registered: \(detail).",
+                remedy: "Switchboard did not register again or reopen the browser. Run `switchboard doctor \(flow.connection.name)` and report the server's answer to its operator.")
+        case .rejected(_, let detail), .invalid(let detail):
+            AcquisitionError(.invalidTokenResponse, "The token endpoint did not issue tokens: \(detail).",
+                             remedy: "Connect again; if it keeps failing, the server's OAuth setup is broken.")
+        case .transient(let detail):
+            AcquisitionError(.network, "The token request failed: \(detail).", remedy: "Check the network and connect again.")
+        }
+    }
+
+    /// The person's scopes; else the challenge's; else the resource's `scopes_supported`; else none.
+    /// `offline_access` is added only when the authorization server lists it.
+    static func scopes(requested: [String], discovery: DiscoveryResult) -> [String]? {
+        var scopes: [String]? = requested.isEmpty ? nil : requested
+        if scopes == nil, let s = discovery.challenge?.scopes, !s.isEmpty { scopes = s }
+        if scopes == nil, let s = discovery.resourceMetadata?.scopesSupported, !s.isEmpty { scopes = s }
+        if var list = scopes, discovery.authorizationServer.scopesSupported?.contains("offline_access") == true, !list.contains("offline_access") {
+            list.append("offline_access")
+            scopes = list
+        }
+        return scopes
+    }
+}

@@ -1,0 +1,139 @@
+import Canvas
+import Foundation
+import SwitchboardCore
+import Synchronization
+
+/// What the screen asks of the world. The loop calls these; whatever they learn comes back as actions.
+public protocol ScreenEffects: Sendable {
+    /// The connections for the first frame: at least the first `rows`, and whether the rest is still to load
+    /// (then the loop asks for `.reload` after the first frame).
+    func initialConnections(rows: Int) -> (connections: [Connection], totals: (count: Int, attention: Int)?)
+    /// Runs one effect; results are sent back as actions. Runs concurrently with the loop.
+    func perform(_ effect: AppEffect, send: @escaping @Sendable (AppAction) -> Void) async
+    /// Sends the engine's events as actions until cancelled.
+    func forwardEvents(send: @escaping @Sendable (AppAction) -> Void) async
+    /// The connections on disk when another process changed them since the last look, else nil (one stat(2)).
+    func connectionsChangedElsewhere() -> [Connection]?
+    /// Called once the first frame is on the terminal (the refresher starts then, so it never delays it).
+    func screenIsUp() async
+}
+
+/// The screen's loop: one stream of inputs, one owner of the state. Keys, engine events, effect results,
+/// ticks, changes by other processes and resizes all arrive as actions and go through `reduce`; effects run
+/// concurrently and send their results back into the same stream. Nothing else writes the state.
+public struct ScreenLoop: Sendable {
+    /// What arrives on the loop's one stream.
+    public enum Input: Sendable {
+        case action(AppAction)
+        /// The terminal has keys waiting; `done` is called once they are read (the watcher then waits again).
+        case keysReady(done: @Sendable () -> Void)
+        /// The terminal went away or a signal asked the screen to close.
+        case terminate
+    }
+
+    /// Where sources put their inputs. Any task or thread may send.
+    public struct Inbox: Sendable {
+        let continuation: AsyncStream<Input>.Continuation
+        public func send(_ action: AppAction) { continuation.yield(.action(action)) }
+        public func keysReady(done: @escaping @Sendable () -> Void = {}) { continuation.yield(.keysReady(done: done)) }
+        public func terminate() { continuation.yield(.terminate) }
+    }
+
+    public let inbox: Inbox
+    private let inputs: AsyncStream<Input>
+    private let effects: any ScreenEffects
+    private let time: TimeSource
+    private let timeZone: TimeZone
+    private let remote: String?
+
+    /// `remote`: why the browser may be on another machine (nil when a local browser works).
+    public init(effects: any ScreenEffects, time: TimeSource = .live, timeZone: TimeZone = .current, remote: String? = nil) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+        inputs = stream
+        inbox = Inbox(continuation: continuation)
+        self.effects = effects
+        self.time = time
+        self.timeZone = timeZone
+        self.remote = remote
+    }
+
+    /// Runs until `q`, a signal or the end of the terminal. `frames` sees every state drawn (tests wait on it).
+    @discardableResult
+    public func run(on terminal: some Terminal, frames: (@Sendable (AppState) -> Void)? = nil) async -> AppState {
+        var state = AppState(now: time.now())
+        state.remote = remote
+        (state.width, state.height) = terminal.size
+        let first = effects.initialConnections(rows: max(1, state.height))
+        state.connections = first.connections
+        state.loadingTotals = first.totals
+        func draw() {
+            terminal.draw(MainView.render(state, timeZone: timeZone))
+            frames?(state)
+        }
+        draw()
+        let ticks = TickInterval(for: state)
+        return await withDiscardingTaskGroup { group in
+            let inbox = self.inbox, effects = self.effects, time = self.time
+            group.addTask { await effects.forwardEvents(send: inbox.send) }
+            group.addTask {
+                // Ticks: as fine as the countdowns shown; each one also looks for changes by other processes.
+                while !Task.isCancelled {
+                    do { try await time.sleep(for: .milliseconds(ticks.milliseconds)) } catch { return }
+                    inbox.send(.tick(time.now()))
+                    if let list = effects.connectionsChangedElsewhere() { inbox.send(.connectionsLoaded(list)) }
+                }
+            }
+            func perform(_ list: [AppEffect]) -> Bool {
+                for effect in list {
+                    if effect == .quit { return true }
+                    group.addTask { await effects.perform(effect, send: inbox.send) }
+                }
+                return false
+            }
+            if first.totals != nil { _ = perform([.reload]) }
+            await effects.screenIsUp()
+            loop: for await input in inputs {
+                switch input {
+                case .terminate:
+                    break loop
+                case .keysReady(let done):
+                    defer { done() }
+                    while let key = terminal.readKey(timeoutMilliseconds: 0) {
+                        if perform(reduce(&state, .keyPressed(key))) { break loop }
+                    }
+                case .action(let action):
+                    if perform(reduce(&state, action)) { break loop }
+                    switch action {
+                    case .tick, .connectionsLoaded, .acquisition: ticks.update(for: state)
+                    default: break
+                    }
+                }
+                draw()
+            }
+            group.cancelAll()
+            return state
+        }
+    }
+}
+
+/// Milliseconds between ticks: 1 s while a countdown shows seconds, else 3 s (minutes and "ago" texts).
+/// Written by the loop after each action, read by the ticker.
+final class TickInterval: Sendable {
+    private let value: Atomic<Int>
+
+    init(for state: AppState) {
+        value = Atomic(TickInterval.milliseconds(for: state))
+    }
+
+    var milliseconds: Int { value.load(ordering: .relaxed) }
+
+    func update(for state: AppState) { value.store(TickInterval.milliseconds(for: state), ordering: .relaxed) }
+
+    static func milliseconds(for state: AppState) -> Int {
+        let soon = state.connections.contains { c in
+            guard case .connected(let exp?) = c.primaryScheme?.status else { return false }
+            return abs(exp.timeIntervalSince(state.now)) < 120
+        }
+        return soon ? 1000 : 3000
+    }
+}

@@ -1,0 +1,90 @@
+import Acquisition
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// How to wire an engine: every choice a command, the screen, the benchmark or a test makes, in one place.
+public struct EngineOptions: Sendable {
+    public var browser: any BrowserOpener = SystemBrowser()
+    public var time: TimeSource = .live
+    public var encryption: SecretsEncryption = .fromEnvironment()
+    /// Store warnings (a repaired journal, a quarantined file): the command line prints them to stderr.
+    public var warn: @Sendable (String) -> Void = { _ in }
+    public var http = AsyncHTTPTransport.Options()
+    public var callbackTimeout: Duration = .seconds(300)
+    public var refreshConcurrency = 8
+    /// `SWITCHBOARD_LOG` (trace…critical) by default.
+    public var logger: Logger = EngineOptions.environmentLogger()
+
+    public init() {}
+
+    public init(_ configure: (inout EngineOptions) -> Void) { configure(&self) }
+
+    public static func environmentLogger() -> Logger {
+        var logger = Logger(label: "switchboard")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        return logger
+    }
+}
+
+/// The engine wired to a home: its two stores, live HTTP, the acquisition actor. Every command, the screen,
+/// the benchmark and the tests build it here and nowhere else.
+public struct Engine: Sendable {
+    public let home: SwitchboardHome
+    public let integrations: Integrations
+    public let http: AsyncHTTPTransport
+    public let actor: AcquisitionActor
+    public let time: TimeSource
+    /// The configured client metadata document URL (`SWITCHBOARD_CLIENT_METADATA_URL`), as the engine reads it.
+    public let clientMetadataURL: String?
+
+    public init(home: SwitchboardHome, options: EngineOptions = EngineOptions()) {
+        self.home = home
+        integrations = Integrations(connections: IntegrationStore(home: home),
+                                    secrets: SecretStore(home: home, encryption: options.encryption, warn: options.warn))
+        http = AsyncHTTPTransport(options: options.http)
+        time = options.time
+        let environment = AcquisitionEnvironment(
+            http: http, browser: options.browser, integrations: integrations.connections, secrets: integrations.secrets,
+            time: options.time, callbackTimeout: options.callbackTimeout, logger: options.logger,
+            refreshConcurrency: options.refreshConcurrency)
+        clientMetadataURL = environment.clientMetadataURL
+        actor = AcquisitionActor(environment: environment)
+    }
+
+    /// The doctor's report for a connection (discovery replayed, nothing signed in or stored).
+    public func doctorReport(named name: String) async throws -> [String] {
+        let connection = try integrations.connection(named: name)
+        return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL, now: time.now()).report(for: connection)
+    }
+
+    public func shutdown() async {
+        await actor.stopScheduler()
+        await http.shutdown()
+    }
+
+    /// The OAuth scheme of a connection; `NothingToSignIn` when it uses a static token or none.
+    public func oauthScheme(named name: String) throws -> (Connection, AuthScheme) {
+        let c = try integrations.connection(named: name)
+        guard let s = c.primaryScheme, s.kind.isOAuth else { throw NothingToSignIn(name: name, kind: c.primaryScheme?.kind) }
+        return (c, s)
+    }
+
+    /// Connects a scheme; returns every event, handing each to `onEvent` as it arrives.
+    public func connect(schemeID: String, options: ConnectOptions = ConnectOptions(),
+                        onEvent: (AcquisitionEvent) -> Void = { _ in }) async -> [AcquisitionEvent] {
+        var events: [AcquisitionEvent] = []
+        for await event in await actor.connect(schemeID: schemeID, options: options) {
+            events.append(event)
+            onEvent(event)
+        }
+        return events
+    }
+}
+
+/// A connection that uses a static token or no authorization: there is nothing to sign in to.
+public struct NothingToSignIn: Error, Sendable {
+    public let name: String
+    public let kind: AuthScheme.Kind?
+    public var message: String { "`\(name)` uses `\(kind?.rawValue ?? "no")` authorization; there is nothing to sign in to" }
+}

@@ -1,0 +1,23 @@
+import Acquisition
+import Foundation
+import NcursesTerminal
+import SwitchboardApp
+import SwitchboardCore
+
+/// The screen on this terminal: ncurses, the input watcher, and the loop with the engine's effects.
+public enum ScreenSession {
+    /// `remote`: why the browser may be on another machine (nil for a local browser, or the demo's built-in one).
+    public static func run(engine: Engine, browser: any BrowserOpener, remote: String?) async {
+        let effects = EngineScreenEffects(engine: engine, browser: browser, remote: remote != nil)
+        let loop = ScreenLoop(effects: effects, time: engine.time, timeZone: TimeFormat.local, remote: remote)
+        let terminal = NcursesTerminal()
+        defer {
+            terminal.restore()
+            InputWatcher.restoreSignals()
+        }
+        let inbox = loop.inbox
+        InputWatcher.start(keysReady: { done in inbox.keysReady(done: done) }, terminate: { inbox.terminate() })
+        await loop.run(on: terminal)
+        await engine.actor.stopScheduler()
+    }
+}

@@ -1,0 +1,86 @@
+import Acquisition
+import Foundation
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardFixtures
+import SwitchboardTestSupport
+import SwitchboardWiring
+import Testing
+
+/// The screen's loop with the real engine and a fixture server: keys, the engine's events and effect results
+/// all go through the loop's one stream.
+@Suite struct ScreenLoopEngineTests {
+    static func status(_ state: AppState, _ name: String) -> SchemeStatus? {
+        state.connections.first { $0.name == name }?.primaryScheme?.status
+    }
+
+    @Test func aConnectAPasteAndAnAddGoThroughTheSingleStream() async throws {
+        let time = TestTime()
+        let h = try await Harness.make(browser: NoBrowser(), time: time.source)
+        defer { Task { await h.shutdown() } }
+        try h.add("notes")
+        // A remote session: the flow prints the address instead of opening a browser, and waits for paste-back.
+        let driver = LoopDriver(EngineScreenEffects(engine: h.engine, browser: NoBrowser(), remote: true), time: time)
+        _ = await driver.until { $0.connections.count == 1 }
+        let stale = try h.integrations.connections.load().connections
+
+        driver.type([.char("c")])
+        let waiting = try #require(await driver.until { if case .connect(let p) = $0.panel { p.authorizationURL != nil } else { false } })
+        guard case .connect(let panel) = waiting.panel, let url = panel.authorizationURL.flatMap(URL.init(string:)) else { return }
+        #expect(Self.status(waiting, "notes") == .connecting)
+        // Signed in "on another machine": the browser ends on the callback address, which is pasted back.
+        let address = try #require(await HeadlessBrowser.addressOfCallback(url))
+        driver.type([.char("p")] + .typing(address) + [.enter])
+
+        // Every frame from here on: once connected, the row never shows an older status.
+        var seen: [SchemeStatus] = []
+        let done = try #require(await driver.until { state in
+            if let s = Self.status(state, "notes") { seen.append(s) }
+            if case .connect(let p) = state.panel { return p.finished } else { return false }
+        })
+        guard case .connected = Self.status(done, "notes") else { Issue.record("not connected: \(seen)"); return }
+        // A reload that read the file before the flow's last write, arriving late, does not move it back.
+        driver.loop.inbox.send(.connectionsLoaded(stale))
+        driver.loop.inbox.send(.notice("after the stale reload"))
+        let after = try #require(await driver.until { state in
+            if let s = Self.status(state, "notes") { seen.append(s) }
+            return state.message == "after the stale reload"
+        })
+        let firstConnected = try #require(seen.firstIndex { $0.isConnected })
+        let regressed = seen[firstConnected...].contains { !$0.isConnected }
+        #expect(!regressed, "\(seen)")
+        #expect(Self.status(after, "notes")?.isConnected == true)
+
+        // Add: Enter closes the finished panel; the form's result comes back and the new row is selected.
+        driver.type([.enter, .char("a")] + .typing("linear") + [.tab] + .typing(h.fixture.serverURL.absoluteString) + [.enter])
+        let added = try #require(await driver.until { $0.selectedConnection?.name == "linear" })
+        #expect(added.message == "Added linear. Press c to connect.")
+        let stored = try? h.integrations.connection(named: "linear")
+        #expect(stored != nil, "the add reached the store")
+        // `c` now signs in to the new row, not the connected one.
+        driver.type([.char("c")])
+        let second = try #require(await driver.until { if case .connect = $0.panel { true } else { false } })
+        guard case .connect(let p2) = second.panel else { return }
+        #expect(p2.name == "linear")
+        driver.type([.escape, .char("q")])
+        #expect(await driver.run.value.quitting)
+    }
+
+    /// The engine's half of the promise: when a flow's final event goes out, its status is already on disk.
+    @Test func aFlowsFinalEventFollowsItsDurableStatus() async throws {
+        let h = try await Harness.make()
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let updates = await h.actor.updates()
+        let watcher = Task { () -> (SchemeUpdate, SchemeStatus?, Int?)? in
+            for await u in updates where u.schemeID == id && u.event.isTerminal {
+                return (u, try? h.status(id), try? h.integrations.connections.scheme(id: id)?.1.statusRevision)
+            }
+            return nil
+        }
+        _ = await h.connect(id)
+        let (update, status, revision) = try #require(await watcher.value)
+        guard case .connected = update.event, case .connected = status else { Issue.record("\(update) \(String(describing: status))"); return }
+        #expect(update.revision != nil && update.revision == revision)
+    }
+}
