@@ -39,6 +39,17 @@ static inline int sb_put_wch(int y, int x, wchar_t ch, unsigned int attrs, short
     setcchar(&cc, wstr, attrs, pair, NULL);
     return mvadd_wch(y, x, &cc);
 }
+/* A whole grapheme cluster in one cell: a spacing character and the marks that combine with it (ncurses
+   holds up to CCHARW_MAX wide characters per cell; longer clusters keep their first ones). */
+static inline int sb_put_cluster(int y, int x, const wchar_t *ws, int n, unsigned int attrs, short pair) {
+    cchar_t cc;
+    wchar_t wstr[CCHARW_MAX + 1];
+    int count = n < CCHARW_MAX ? n : CCHARW_MAX;
+    for (int i = 0; i < count; i++) wstr[i] = ws[i];
+    wstr[count] = L'\0';
+    setcchar(&cc, wstr, attrs, pair, NULL);
+    return mvadd_wch(y, x, &cc);
+}
 /* Line-buffered stdout, so streamed events reach a pipe as they happen. */
 static inline void sb_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 #endif

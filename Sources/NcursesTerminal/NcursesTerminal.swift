@@ -38,14 +38,16 @@ public final class NcursesTerminal: Terminal {
         for y in 0..<buffer.height {
             for x in 0..<buffer.width {
                 let cell = buffer[x, y]
-                if !full, let p = previous, p[x, y] == cell { continue }
+                // A wide character's second column is drawn by the character itself.
+                if cell.isContinuation { continue }
+                if !full, let p = previous, p[x, y] == cell, x + 1 >= buffer.width || p[x + 1, y] == buffer[x + 1, y] { continue }
                 var attrs: UInt32 = 0
                 if cell.style.bold { attrs |= sb_attr_bold() }
                 if cell.style.reverse { attrs |= sb_attr_reverse() }
                 if cell.style.dim { attrs |= sb_attr_dim() }
                 let pair: Int16 = colors ? Int16(cell.style.color.rawValue) : 0
-                let scalar = cell.character.unicodeScalars.first ?? " "
-                _ = sb_put_wch(Int32(y), Int32(x), wchar_t(scalar.value), attrs, pair)
+                let cluster = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                _ = cluster.withUnsafeBufferPointer { sb_put_cluster(Int32(y), Int32(x), $0.baseAddress, Int32($0.count), attrs, pair) }
             }
         }
         previous = buffer

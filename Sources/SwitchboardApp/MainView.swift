@@ -5,7 +5,13 @@ import SwitchboardCore
 /// `(state, size) -> CellBuffer`: the whole screen. Draws only the visible rows, so the cost follows the
 /// terminal size, not the number of connections.
 public enum MainView {
-    public static func render(_ state: AppState, timeZone: TimeZone = TimeFormat.utc) -> CellBuffer {
+    /// `colors: false` (`NO_COLOR`): no colour at all, and a status that needs the person is bold instead.
+    public static func render(_ state: AppState, timeZone: TimeZone = TimeFormat.utc, colors: Bool = true) -> CellBuffer {
+        let buffer = draw(state, timeZone: timeZone, colors: colors)
+        return colors ? buffer : buffer.withoutColor()
+    }
+
+    static func draw(_ state: AppState, timeZone: TimeZone, colors: Bool) -> CellBuffer {
         var buffer = CellBuffer(width: state.width, height: state.height)
         let layout = Layout(width: state.width, height: state.height)
         if layout.tooSmall {
@@ -16,7 +22,7 @@ public enum MainView {
             return buffer
         }
         header(&buffer, state, layout)
-        list(&buffer, state, layout)
+        list(&buffer, state, layout, colors: colors)
         detail(&buffer, state, layout, timeZone: timeZone)
         footer(&buffer, state, layout)
         switch state.panel {
@@ -53,7 +59,7 @@ public enum MainView {
         b.put(head, x: 0, y: 1, style: Style(dim: true))
     }
 
-    static func list(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
+    static func list(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout, colors: Bool) {
         let visible = state.visible
         let r = layout.list
         if visible.isEmpty {
@@ -72,13 +78,19 @@ public enum MainView {
             let scheme = conn.primaryScheme
             let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
             let timing = scheme.map { StatusText.timing($0.status, now: state.now) } ?? ""
-            let line = " " + conn.name.fitted(to: c.name) + " " + shorten(conn.serverURL.absoluteString, to: c.url).fitted(to: c.url) + " "
-                + (scheme?.kind.label.components(separatedBy: " ").first ?? "-").fitted(to: c.auth) + " "
-                + (badge.fitted(to: 16) + timing).fitted(to: c.status)
-            let selected = index == state.selected
-            b.put(line.fitted(to: state.width), x: 0, y: y, style: selected ? .selected : .plain)
-            let badgeX = 1 + c.name + 1 + c.url + 1 + c.auth + 1
-            b.restyle(Rect(x: badgeX, y: y, width: 1, height: 1)) { $0.color = color(scheme?.status) }
+            let base: Style = index == state.selected ? .selected : .plain
+            // The badge's colour is part of the badge's text (or, without colour, bold when it needs the person).
+            var badgeStyle = base
+            if colors { badgeStyle.color = color(scheme?.status) } else if scheme?.status.needsAttention == true { badgeStyle.bold = true }
+            let badgeText = badge.truncated(to: min(16, c.status))
+            let spans = [
+                Span(" " + conn.name.fitted(to: c.name) + " " + shorten(conn.serverURL.absoluteString, to: c.url).fitted(to: c.url) + " "
+                     + (scheme?.kind.label.components(separatedBy: " ").first ?? "-").fitted(to: c.auth) + " ", base),
+                Span(badgeText, badgeStyle),
+                Span(String(repeating: " ", count: max(0, 16 - badgeText.displayWidth)) + timing, base),
+            ]
+            b.fill(Rect(x: 0, y: y, width: state.width, height: 1), with: Cell(style: base))
+            b.put(spans, x: 0, y: y, maxWidth: state.width)
         }
     }
 
@@ -93,11 +105,11 @@ public enum MainView {
 
     /// Keeps the host and the end of the path: `https://api.example.com/…/mcp`.
     static func shorten(_ url: String, to width: Int) -> String {
-        guard url.count > width else { return url }
+        guard url.displayWidth > width else { return url }
         let parts = url.components(separatedBy: "/")
         if parts.count > 4 {
             let candidate = parts[0...2].joined(separator: "/") + "/…/" + parts.last!
-            if candidate.count <= width { return candidate }
+            if candidate.displayWidth <= width { return candidate }
         }
         return url.truncated(to: width)
     }

@@ -45,9 +45,11 @@ public struct ScreenLoop: Sendable {
     private let time: TimeSource
     private let timeZone: TimeZone
     private let remote: String?
+    private let colors: Bool
 
     /// `remote`: why the browser may be on another machine (nil when a local browser works).
-    public init(effects: any ScreenEffects, time: TimeSource = .live, timeZone: TimeZone = .current, remote: String? = nil) {
+    /// `colors`: false under `NO_COLOR` (the views then use no colour at all).
+    public init(effects: any ScreenEffects, time: TimeSource = .live, timeZone: TimeZone = .current, remote: String? = nil, colors: Bool = true) {
         let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
         inputs = stream
         inbox = Inbox(continuation: continuation)
@@ -55,6 +57,7 @@ public struct ScreenLoop: Sendable {
         self.time = time
         self.timeZone = timeZone
         self.remote = remote
+        self.colors = colors
     }
 
     /// Runs until `q`, a signal or the end of the terminal. `frames` sees every state drawn (tests wait on it).
@@ -67,7 +70,7 @@ public struct ScreenLoop: Sendable {
         state.connections = first.connections
         state.loadingTotals = first.totals
         func draw() {
-            terminal.draw(MainView.render(state, timeZone: timeZone))
+            terminal.draw(MainView.render(state, timeZone: timeZone, colors: colors))
             frames?(state)
         }
         draw()

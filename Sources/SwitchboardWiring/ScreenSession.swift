@@ -9,7 +9,8 @@ public enum ScreenSession {
     /// `remote`: why the browser may be on another machine (nil for a local browser, or the demo's built-in one).
     public static func run(engine: Engine, browser: any BrowserOpener, remote: String?) async {
         let effects = EngineScreenEffects(engine: engine, browser: browser, remote: remote != nil)
-        let loop = ScreenLoop(effects: effects, time: engine.time, timeZone: TimeFormat.local, remote: remote)
+        let loop = ScreenLoop(effects: effects, time: engine.time, timeZone: TimeFormat.local, remote: remote,
+                              colors: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
         let terminal = NcursesTerminal()
         defer {
             terminal.restore()

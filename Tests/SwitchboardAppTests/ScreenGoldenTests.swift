@@ -38,23 +38,54 @@ enum Sample {
     }
 }
 
+/// Reaches a screen the way a person does: keys and the engine's events through `reduce`.
+extension AppState {
+    func after(_ keys: [Key] = [], _ events: [AcquisitionEvent] = [], scheme: String? = nil, then actions: [AppAction] = []) -> AppState {
+        var s = self
+        for key in keys { _ = reduce(&s, .keyPressed(key)) }
+        let id = scheme ?? s.selectedConnection?.primaryScheme?.id ?? ""
+        for event in events { _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: event))) }
+        for action in actions { _ = reduce(&s, action) }
+        return s
+    }
+}
+
+enum Events {
+    static let local = "http://127.0.0.1:8080"
+    static let discovered: [AcquisitionEvent] = [.probing(server: local + "/mcp"), .resourceMetadataFound(url: local + "/.well-known/oauth-protected-resource")]
+    static let client: [AcquisitionEvent] = discovered + [.authorizationServerFound(issuer: local), .clientReused(clientID: "client-1-abc")]
+    static let authorize = URL(string: local + "/authorize?response_type=code&client_id=client-1-abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A40123%2Fcallback&state=Zm9v&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")!
+    static let waiting: [AcquisitionEvent] = client + [.waitingForBrowser(url: authorize, redirectURI: "http://127.0.0.1:40123/callback", browserOpened: true)]
+}
+
 @Suite struct ScreenGoldenTests {
     static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
 
-    static func check(_ name: String, _ state: AppState) {
-        let rendered = MainView.render(state).text
-        let file = screens.appendingPathComponent(name + ".txt")
+    /// The text and the style mask, each against its golden; `noColor` adds the mask as drawn under NO_COLOR.
+    static func check(_ name: String, _ state: AppState, noColor: Bool = false) {
+        let buffer = MainView.render(state)
+        compare(name + ".txt", buffer.text)
+        compare(name + ".style", buffer.styleMask)
+        if noColor {
+            let plain = MainView.render(state, colors: false)
+            #expect(plain.text == buffer.text, "NO_COLOR changes styles only")
+            compare(name + ".no-color.style", plain.styleMask)
+        }
+    }
+
+    static func compare(_ fileName: String, _ rendered: String) {
+        let file = screens.appendingPathComponent(fileName)
         if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
             try? rendered.write(to: file, atomically: true, encoding: .utf8)
             return
         }
         guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing golden \(file.lastPathComponent); record with SWITCHBOARD_RECORD_SCREENS=1 swift test --filter ScreenGoldenTests")
+            Issue.record("missing golden \(fileName); record with SWITCHBOARD_RECORD_SCREENS=1 swift test --filter ScreenGoldenTests")
             return
         }
         if golden != rendered {
             let a = golden.components(separatedBy: "\n"), b = rendered.components(separatedBy: "\n")
-            var diff = "\(name): the screen differs from Screens/\(name).txt\n"
+            var diff = "the screen differs from Screens/\(fileName)\n"
             for i in 0..<max(a.count, b.count) where (a.indices.contains(i) ? a[i] : "") != (b.indices.contains(i) ? b[i] : "") {
                 diff += "row \(i):\n  golden:   \(a.indices.contains(i) ? a[i] : "")\n  rendered: \(b.indices.contains(i) ? b[i] : "")\n"
             }
@@ -63,8 +94,30 @@ enum Sample {
     }
 
     @Test func emptyList() { Self.check("empty-list", AppState(now: Sample.now)) }
-    @Test func listWithEveryBadge() { Self.check("list-every-badge", Sample.state { $0.selected = 1 }) }
+    @Test func listWithEveryBadge() { Self.check("list-every-badge", Sample.state { $0.selected = 1 }, noColor: true) }
     @Test func detailPane() { Self.check("detail-pane", Sample.state { $0.selected = 0 }) }
+
+    /// Wide glyphs: a CJK name and server path, an emoji, a combining mark. Each wide glyph takes two columns
+    /// and the columns after it still line up.
+    @Test func wideGlyphs() {
+        var state = Sample.state()
+        var info = SchemeInfo(issuer: "https://知识库.example.cn", clientID: "client-知识")
+        info.lastCheck = "ok · 知识库服务 1.0 · 2026-07-28 · 3 tools 🔧"
+        info.lastCheckAt = Sample.now
+        state.connections.insert(Connection(id: "c-wiki", name: "知识库wiki", serverURL: URL(string: "https://mcp.example.cn/mcp")!,
+                                            schemes: [AuthScheme(id: "s-wiki", kind: .oauthDynamic, status: .connected(expiresAt: Sample.now.addingTimeInterval(3000)), info: info)]), at: 1)
+        state.connections.insert(Connection(id: "c-cafe", name: "cafe\u{301}-docs", serverURL: URL(string: "https://café.example.fr/mcp")!,
+                                            schemes: [AuthScheme(id: "s-cafe", kind: .bearer, status: .connected(expiresAt: nil))]), at: 2)
+        state.selected = 1
+        Self.check("wide-glyphs", state, noColor: true)
+        let row = MainView.render(state).rows[3]
+        #expect(row.contains("知识库wiki"), Comment(rawValue: row))
+        // The badge column lines up with the rows below it, counted in display columns.
+        let rows = MainView.render(state).rows
+        #expect(rows[3].displayWidth == rows[5].displayWidth || rows[3].contains("● connected"))
+        let badge = { (r: String) -> Int? in r.range(of: "●").map { String(r[..<$0.lowerBound]).displayWidth } }
+        #expect(badge(rows[3]) == badge(rows[2]), Comment(rawValue: rows[2] + "\n" + rows[3]))
+    }
 
     /// A server issuing 1-second tokens: the detail pane says so, and how Switchboard paces its refreshes.
     @Test func detailPaneShortLivedTokens() {
@@ -75,152 +128,109 @@ enum Sample {
         })
     }
 
-    /// The doctor view over the list, filled with the report golden the doctor test records from a real fixture.
+    /// The doctor view over the list: D, then the report golden the doctor test records from a real fixture.
     @Test func doctorRunningAndReport() throws {
-        Self.check("doctor-running", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "local")) })
+        let running = Sample.state { $0.selected = 5 }.after([.char("D")])
+        Self.check("doctor-running", running)
         // The command's report less its first line (the version, which `switchboard doctor` prints and the panel does not).
         let report = try String(contentsOf: Self.screens.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { $0 != "switchboard VERSION" }
-        Self.check("doctor-view", Sample.state { $0.selected = 5; $0.panel = .doctor(DoctorPanel(name: "fixture", lines: report)) })
-        var scrolled = DoctorPanel(name: "fixture", lines: report)
-        scrolled.scroll = 11
-        Self.check("doctor-view-scrolled", Sample.state { $0.selected = 5; $0.panel = .doctor(scrolled) })
+        let shown = running.after(then: [.doctorFinished(name: "local", lines: report)])
+        Self.check("doctor-view", shown)
+        Self.check("doctor-view-scrolled", shown.after(Array(repeating: .down, count: 11)))
     }
 
     @Test func connectInProgress() {
-        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
-        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource"]
-        p.current = .authorizationServer
-        Self.check("connect-in-progress", Sample.state { $0.selected = 5; $0.panel = .connect(p) })
+        Self.check("connect-in-progress", Sample.state { $0.selected = 5 }.after([.char("c")], Events.discovered))
     }
 
     @Test func waitingForBrowser() {
-        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
-        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource",
-                  .authorizationServer: "http://127.0.0.1:8080", .client: "registered client-1-abc"]
-        p.current = .browser
-        p.authorizationURL = "http://127.0.0.1:8080/authorize?response_type=code&client_id=client-1-abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A40123%2Fcallback&state=Zm9v&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&resource=http%3A%2F%2F127.0.0.1%3A8080%2Fmcp"
-        Self.check("waiting-for-browser", Sample.state { $0.selected = 5; $0.panel = .connect(p) })
+        Self.check("waiting-for-browser", Sample.state { $0.selected = 5 }.after([.char("c")], Events.waiting))
     }
 
     @Test func connected() {
-        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
-        for step in ConnectPanel.Step.allCases { p.done[step] = "" }
-        p.done[.authorizationServer] = "http://127.0.0.1:8080"
-        p.done[.client] = "reused client-1-abc"
-        p.done[.connected] = "until 2026-11-18 07:13 UTC"
-        p.current = .connected
-        p.finished = true
-        Self.check("connected", Sample.state { $0.selected = 5; $0.panel = .connect(p) })
+        let done = Sample.state { $0.selected = 5 }.after([.char("c")], Events.waiting + [
+            .callbackReceived, .exchangingCode, .connected(expiresAt: Sample.now.addingTimeInterval(3600))])
+        Self.check("connected", done, noColor: true)
     }
 
     @Test func reconnectExpired() {
-        var p = ConnectPanel(schemeID: "s-notion", name: "notion", reconnect: true)
-        p.done = [.probe: "", .resourceMetadata: "https://mcp.notion.com/.well-known/oauth-protected-resource/mcp"]
-        p.current = .authorizationServer
-        Self.check("reconnect-expired", Sample.state { $0.selected = 2; $0.panel = .connect(p) })
+        Self.check("reconnect-expired", Sample.state { $0.selected = 2 }.after([.char("r")], [
+            .probing(server: "https://mcp.notion.com/mcp"), .resourceMetadataFound(url: "https://mcp.notion.com/.well-known/oauth-protected-resource/mcp")]))
     }
 
     @Test func disconnectConfirmation() {
-        Self.check("disconnect-confirm", Sample.state { $0.panel = .disconnect(DisconnectPanel(schemeID: "s-linear", name: "linear", revokes: true)) })
+        Self.check("disconnect-confirm", Sample.state { $0.selected = 0 }.after([.char("d")]))
+    }
+
+    /// `c` on a connected row asks before signing in again.
+    @Test func signInAgainQuestion() {
+        Self.check("sign-in-again", Sample.state { $0.selected = 0 }.after([.char("c")]))
     }
 
     @Test func closedRegistrationError() {
-        var p = ConnectPanel(schemeID: "s-figma", name: "figma", reconnect: true)
-        p.done = [.probe: "", .resourceMetadata: "https://mcp.figma.com/.well-known/oauth-protected-resource", .authorizationServer: "https://www.figma.com"]
-        p.current = .client
-        p.finished = true
-        if case .error(let m, let r) = Sample.connections[4].schemes[0].status { p.failure = AcquisitionError(.registrationRefused, m, remedy: r) }
-        Self.check("closed-registration-error", Sample.state { $0.selected = 4; $0.panel = .connect(p) })
+        guard case .error(let m, let r) = Sample.connections[4].schemes[0].status else { return }
+        let state = Sample.state { $0.selected = 4 }.after([.char("r")], [
+            .probing(server: "https://mcp.figma.com/mcp"), .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
+            .authorizationServerFound(issuer: "https://www.figma.com"), .registeringClient(endpoint: "https://www.figma.com"),
+            .failed(AcquisitionError(.registrationRefused, m, remedy: r))])
+        Self.check("closed-registration-error", state, noColor: true)
     }
 
     /// The person's client secret would go to a new authorization server: the panel stops and asks.
-    /// Reached through the reducer: a Connect in progress, then the engine's failure.
     @Test func clientIssuerChangedAsks() {
-        var state = Sample.state { $0.selected = 4 }
-        _ = reduce(&state, .keyPressed(.char("r")))
         let error = AcquisitionError(.clientIssuerChanged,
             "The client secret you entered for figma belongs to https://www.figma.com, but the server now names https://auth.figma-new.example as its authorization server; Switchboard did not send the secret there.",
             remedy: "If the move is expected and the same client works there, run `switchboard connect figma --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client figma --client-id ID --client-secret-stdin` (on the screen: m).")
-        guard case .connect(let p) = state.panel else { Issue.record("r did not open the Reconnect panel"); return }
-        for event: AcquisitionEvent in [.probing(server: "https://mcp.figma.com/mcp"),
-                                        .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
-                                        .authorizationServerFound(issuer: "https://auth.figma-new.example"), .failed(error)] {
-            _ = reduce(&state, .acquisition(SchemeUpdate(schemeID: p.schemeID, event: event)))
-        }
+        let state = Sample.state { $0.selected = 4 }.after([.char("r")], [
+            .probing(server: "https://mcp.figma.com/mcp"), .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
+            .authorizationServerFound(issuer: "https://auth.figma-new.example"), .failed(error)])
         Self.check("client-issuer-changed", state)
         // y connects again, trusting the new server; m opens the client form instead.
         var yes = state
-        #expect(reduce(&yes, .keyPressed(.char("y"))) == [.startConnect(schemeID: p.schemeID, device: false, trustNewIssuer: true)])
-        var other = state
-        _ = reduce(&other, .keyPressed(.char("m")))
-        guard case .client = other.panel else { Issue.record("m did not open the client form"); return }
+        #expect(reduce(&yes, .keyPressed(.char("y"))) == [.startConnect(schemeID: "s-figma", device: false, trustNewIssuer: true)])
+        guard case .client = state.after([.char("m")]).panel else { Issue.record("m did not open the client form"); return }
     }
 
     @Test func addForm() {
-        var form = AddForm()
-        form.name = "internal"
-        form.url = "http://tools.example.com/mcp"
-        form.kind = .bearer
-        form.token = "sk-canary-secret"
-        form.focus = .token
-        form.error = "`http://tools.example.com/mcp` uses http to a host that is not loopback; use https"
-        let state = Sample.state { $0.panel = .add(form) }
+        // Name, URL, the kind moved to bearer, a token; Enter: the form refuses the plain-http URL.
+        let keys: [Key] = [.char("a")] + .typing("internal") + [.tab] + .typing("http://tools.example.com/mcp") + [.tab, .right, .right, .tab]
+            + .typing("sk-canary-secret") + [.enter]
+        let state = Sample.state().after(keys)
         Self.check("add-form", state)
         #expect(!MainView.render(state).text.contains("canary"), "the token is never drawn")
     }
 
     @Test func clientForm() {
-        var form = ClientForm(name: "figma", clientID: nil, redirectPort: 33418)
-        form.clientID = "dash-7f3a"
-        form.secret = "sbcanary-client-secret"
-        form.focus = .secret
-        let state = Sample.state { Sample.figmaSelected(&$0); $0.panel = .client(form) }
-        Self.check("client-form", state)
-        #expect(!MainView.render(state).text.contains("sbcanary"), "the secret is never drawn")
-        form.secret = ""
-        form.focus = .port
-        form.port = "80"
-        form.error = "the redirect port must be between 1024 and 65535 (it becomes http://127.0.0.1:PORT/callback)"
-        Self.check("client-form-error", Sample.state { Sample.figmaSelected(&$0); $0.panel = .client(form) })
+        let typed = Sample.state { Sample.figmaSelected(&$0) }.after([.char("m")] + .typing("dash-7f3a") + [.tab] + .typing("sbcanary-client-secret"))
+        Self.check("client-form", typed)
+        #expect(!MainView.render(typed).text.contains("sbcanary"), "the secret is never drawn")
+        // The secret cleared, the port set to 80: Enter refuses it.
+        let refused = typed.after(Array(repeating: .backspace, count: 22) + [.tab] + Array(repeating: .backspace, count: 5) + .typing("80") + [.enter])
+        Self.check("client-form-error", refused)
     }
 
-    @Test func removeConfirmation() { Self.check("remove-confirm", Sample.state { $0.selected = 6; $0.panel = .remove(name: "internal") }) }
+    @Test func removeConfirmation() { Self.check("remove-confirm", Sample.state { $0.selected = 6 }.after([.char("x")])) }
 
-    static var waitingPanel: ConnectPanel {
-        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
-        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource",
-                  .authorizationServer: "http://127.0.0.1:8080", .client: "reused client-1-abc"]
-        p.current = .browser
-        p.redirectURI = "http://127.0.0.1:40123/callback"
-        p.authorizationURL = "http://127.0.0.1:8080/authorize?response_type=code&client_id=client-1-abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A40123%2Fcallback&state=Zm9v&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
-        return p
-    }
+    static var remote: AppState { Sample.state { $0.selected = 5; $0.remote = "this is an SSH session" } }
 
-    @Test func remoteSignIn() {
-        Self.check("remote-sign-in", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(Self.waitingPanel) })
-    }
+    @Test func remoteSignIn() { Self.check("remote-sign-in", Self.remote.after([.char("c")], Events.waiting)) }
 
     @Test func remotePasting() {
-        var p = Self.waitingPanel
-        p.pasting = true
-        p.pasteText = "http://127.0.0.1:40123/callback?code=code-9&state=forged"
-        p.pasteError = "The sign-in response does not belong to this sign-in (its state does not match)."
-        Self.check("remote-paste-refused", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(p) })
+        let state = Self.remote.after([.char("c")], Events.waiting).after(
+            [.char("p")] + .typing("http://127.0.0.1:40123/callback?code=code-9&state=forged") + [.enter],
+            then: [.pasteFinished(error: "The sign-in response does not belong to this sign-in (its state does not match).")])
+        Self.check("remote-paste-refused", state)
     }
 
     @Test func deviceCode() {
-        var p = ConnectPanel(schemeID: "s-local", name: "local", reconnect: false)
-        p.done = [.probe: "", .resourceMetadata: "http://127.0.0.1:8080/.well-known/oauth-protected-resource",
-                  .authorizationServer: "http://127.0.0.1:8080", .client: "reused client-1-abc"]
-        p.current = .browser
-        p.usesDevice = true
-        p.deviceCode = ("WDJB-MJHT", "https://auth.example.com/activate", "https://auth.example.com/activate?user_code=WDJB-MJHT")
-        Self.check("device-code", Sample.state { $0.selected = 5; $0.remote = "this is an SSH session"; $0.panel = .connect(p) })
+        Self.check("device-code", Self.remote.after([.char("c")], Events.client + [
+            .deviceCode(userCode: "WDJB-MJHT", verificationURI: "https://auth.example.com/activate",
+                        verificationURIComplete: "https://auth.example.com/activate?user_code=WDJB-MJHT", expiresAt: Sample.now.addingTimeInterval(600))]))
     }
 
-    @Test func help() { Self.check("help", Sample.state { $0.panel = .help }) }
-    @Test func filter() { Self.check("filter", Sample.state { $0.filter = "no"; $0.filtering = true }) }
+    @Test func help() { Self.check("help", Sample.state().after([.char("?")])) }
+    @Test func filter() { Self.check("filter", Sample.state().after([.char("/"), .char("n"), .char("o")])) }
     @Test func tooSmall() { Self.check("too-small", Sample.state { $0.width = 50; $0.height = 12 }) }
     @Test func wide() { Self.check("wide-120x30", Sample.state { $0.width = 120; $0.height = 30; $0.selected = 4 }) }
 }
