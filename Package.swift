@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "switchboard", targets: ["switchboard"]),
         .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
         // The engine as a library, for the libFuzzer package in .ci/fuzz.
-        .library(name: "SwitchboardEngine", targets: ["SwitchboardCore", "Acquisition"]),
+        .library(name: "SwitchboardEngine", targets: ["SwitchboardCore", "Acquisition", "SwitchboardFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -42,6 +42,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The parsers as one call on raw bytes, for the libFuzzer targets in .ci/fuzz and their regression tests.
+        // Not a dependency of the shipped binary.
+        .target(name: "SwitchboardFuzzing", dependencies: ["SwitchboardCore", "Acquisition", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
         .target(
             name: "MCPSession",
             dependencies: [
@@ -90,16 +94,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Test-only commands (a store writer to kill mid-write, repeated refreshes): never shipped.
+        .executableTarget(
+            name: "switchboard-testbin",
+            dependencies: ["SwitchboardCore", "Acquisition", "SwitchboardWiring", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/switchboard-testbin", swiftSettings: strict),
         .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "Canvas", "SwitchboardApp", .product(name: "Clocks", package: "swift-clocks")],
                 path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "SwitchboardFuzzing", "switchboard",
                            "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: strict),
         .testTarget(
             name: "MCPSessionTests",
-            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard"],
+            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard",
+                           "switchboard-testbin"],
             swiftSettings: strict),
         .testTarget(
             name: "InteropTests",
@@ -111,7 +121,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SwitchboardCoreTests",
-            dependencies: ["SwitchboardCore", "SwitchboardTestSupport", "switchboard"],
+            dependencies: ["SwitchboardCore", "SwitchboardTestSupport", "switchboard", "switchboard-testbin"],
             swiftSettings: strict),
     ]
 )

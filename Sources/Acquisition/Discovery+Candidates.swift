@@ -26,7 +26,7 @@ extension Discovery {
     }
 
     /// The metadata's `resource` must be the server, or a same-origin path prefix of it.
-    static func resource(_ claimed: String, matches server: URL) -> Bool {
+    package static func resource(_ claimed: String, matches server: URL) -> Bool {
         guard let claimedURL = URL(string: claimed) else { return false }
         let a = ServerURL.canonicalResource(claimedURL), b = ServerURL.canonicalResource(server)
         if a == b { return true }

@@ -258,7 +258,7 @@ public struct Discovery: Sendable {
                                remedy: "The server's OAuth setup is incomplete; contact its operator.")
     }
 
-    static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool, server: URL? = nil) throws {
+    package static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool, server: URL? = nil) throws {
         if !usesDefaults {
             guard m.codeChallengeMethodsSupported?.contains("S256") == true else {
                 throw AcquisitionError(.pkceUnsupported,

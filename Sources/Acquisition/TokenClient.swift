@@ -2,19 +2,19 @@ import Foundation
 import SwitchboardCore
 
 /// Token endpoint and revocation endpoint calls (RFC 6749 §4.1.3, §6; RFC 7009).
-struct TokenClient {
+package struct TokenClient {
     let http: any HTTPTransport
 
-    struct Grant {
-        var accessToken: String
+    package struct Grant {
+        package var accessToken: String
         var refreshToken: String?
         var tokenType: String
-        var expiresIn: TimeInterval?
+        package var expiresIn: TimeInterval?
         var scope: [String]?
     }
 
     /// Why a token request failed.
-    enum Failure: Error {
+    package enum Failure: Error {
         /// The grant or client is no longer valid: `invalid_grant`, `invalid_client`, 401.
         case rejected(code: String, detail: String)
         /// The server or network failed; worth retrying.
@@ -110,7 +110,7 @@ struct TokenClient {
     }
 
     /// Validates a token response: `access_token` and a Bearer `token_type` are required; `expires_in` must be sane.
-    static func parse(_ data: Data) throws(Failure) -> Grant {
+    package static func parse(_ data: Data) throws(Failure) -> Grant {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw .invalid("the token response is not a JSON object")
         }

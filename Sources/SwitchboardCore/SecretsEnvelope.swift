@@ -8,7 +8,7 @@ import Foundation
 /// replayed into another generation, reordered, or moved into another store that uses the same key.
 /// It also names the key that sealed it (`keyId`, an HMAC of a constant under the key), so a wrong key
 /// is told apart from a damaged file. Version 1 files (no associated data) are still read.
-enum SecretsEnvelope {
+package enum SecretsEnvelope {
     static let format = "switchboard-secrets"
     static let version = 2
 
@@ -43,8 +43,8 @@ enum SecretsEnvelope {
     }
 
     /// What a snapshot holds.
-    struct Decoded {
-        var file: SecretsFile
+    package struct Decoded {
+        package var file: SecretsFile
         var generation: Int
         var sealed: Bool
         var storeID: String?
@@ -53,13 +53,13 @@ enum SecretsEnvelope {
         var version = SecretsEnvelope.version
     }
 
-    enum ReadError: Error, CustomStringConvertible {
+    package enum ReadError: Error, CustomStringConvertible {
         /// Proven damage: not JSON, not our format, or a box the right key cannot open.
         case malformed(String)
         /// The store cannot be opened here (no key, wrong key, newer version): never quarantined.
         case refused(SecretStoreError)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .malformed(let why): why
             case .refused(let error): error.description
@@ -72,7 +72,7 @@ enum SecretsEnvelope {
     }
 
     /// The snapshot's contents. `key` is asked for only when the snapshot is sealed.
-    static func decode(_ data: Data, file: String, keySource: String, key: () throws(SecretStoreError) -> SymmetricKey) throws(ReadError) -> Decoded {
+    package static func decode(_ data: Data, file: String, keySource: String, key: () throws(SecretStoreError) -> SymmetricKey) throws(ReadError) -> Decoded {
         let header: Header
         do { header = try JSONCoding.decode(Header.self, from: data, file: file) } catch { throw .malformed(error.description) }
         guard header.format == format else { throw .malformed("\(file): not a Switchboard secrets file (format is `\(TerminalText.safe(header.format ?? "missing", limit: 40))`)") }
@@ -123,7 +123,7 @@ enum SecretsEnvelope {
                                                            storeId: storeID, schemes: file.schemes))
     }
 
-    static func encodeSealed(_ file: SecretsFile, key: SymmetricKey, generation: Int, storeID: String) throws -> Data {
+    package static func encodeSealed(_ file: SecretsFile, key: SymmetricKey, generation: Int, storeID: String) throws -> Data {
         let inner = try JSONCoding.encoder(pretty: false).encode(file.schemes)
         let box = try AES.GCM.seal(inner, using: key, authenticating: associatedData(storeID: storeID, generation: generation))
         guard let combined = box.combined else { throw ReadError.malformed("AES-GCM gave no combined box") }

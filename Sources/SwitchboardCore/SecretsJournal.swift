@@ -11,7 +11,7 @@ import Foundation
 ///
 ///     {"format":"switchboard-secrets-journal","version":1,"generation":3,"encryption":"none"}
 ///     9f2c0e61a8d4b7e3 {"scheme-id":{"tokens":{…}},"other-id":null}
-enum SecretsJournal {
+package enum SecretsJournal {
     static let format = "switchboard-secrets-journal"
 
     struct Header: Codable, Equatable {
@@ -23,22 +23,29 @@ enum SecretsJournal {
         var storeId: String?
     }
 
-    typealias Changes = [String: SchemeSecrets?]
+    package typealias Changes = [String: SchemeSecrets?]
 
     /// Where records are: which store and generation, and (sealed) the key. A sealed record is bound to
     /// all of it and to its position, so records cannot be reordered, replayed or moved between journals.
-    struct Context {
+    package struct Context {
         var storeID: String?
         var generation: Int
         var version: Int
         var key: SymmetricKey?
+
+        package init(storeID: String?, generation: Int, version: Int, key: SymmetricKey?) {
+            self.storeID = storeID
+            self.generation = generation
+            self.version = version
+            self.key = key
+        }
 
         func associatedData(record index: Int) -> Data {
             Data("\(SecretsJournal.format)\u{0}v\(version)\u{0}store=\(storeID ?? "")\u{0}generation=\(generation)\u{0}record=\(index)".utf8)
         }
     }
 
-    static func headerLine(generation: Int, sealed: Bool, storeID: String) throws -> Data {
+    package static func headerLine(generation: Int, sealed: Bool, storeID: String) throws -> Data {
         var line = try JSONCoding.encoder(pretty: false).encode(
             Header(format: format, version: 2, generation: generation, encryption: sealed ? "aes-256-gcm" : "none", storeId: storeID))
         line.append(0x0A)
@@ -46,7 +53,7 @@ enum SecretsJournal {
     }
 
     /// One record line, newline included; `index` is its position among the journal's records.
-    static func recordLine(_ changes: Changes, context: Context, index: Int) throws -> Data {
+    package static func recordLine(_ changes: Changes, context: Context, index: Int) throws -> Data {
         let json = try JSONCoding.encoder(pretty: false).encode(changes)
         var line: Data
         if let key = context.key {
@@ -68,13 +75,13 @@ enum SecretsJournal {
     }
 
     /// What a read of (part of) a journal found.
-    struct Parsed {
+    package struct Parsed {
         var header: Header?
-        var changes: [Changes] = []
+        package var changes: [Changes] = []
         /// Offset just past the last record that was complete and intact; a writer truncates to here.
-        var validEnd: Int
+        package var validEnd: Int
         /// How many intact records precede `validEnd` (the next record's position).
-        var records: Int
+        package var records: Int
         /// A bad record followed by good ones: damage, not a torn write.
         var damage: String?
     }
@@ -89,7 +96,7 @@ enum SecretsJournal {
 
     /// Parses `data`, which starts at file offset `base` (0: the header comes first, and `context` is
     /// checked against it) after `records` intact records.
-    static func parse(_ data: Data, base: Int, records: Int = 0, sealed: Bool, context: Context) -> Parsed {
+    package static func parse(_ data: Data, base: Int, records: Int = 0, sealed: Bool, context: Context) -> Parsed {
         var parsed = Parsed(validEnd: base, records: records)
         var start = data.startIndex
         var lines: [Range<Data.Index>] = []

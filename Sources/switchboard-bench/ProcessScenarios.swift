@@ -65,12 +65,20 @@ extension Scenarios {
         let binary = try Child.binary()
         let home = try populatedHome(10_000)
         defer { try? FileManager.default.removeItem(at: home.directory) }
-        let samples = try sample(runs: quick ? 5 : 20, warmup: 2, scale: ms) {
+        // From the spawn until the header of the first frame reaches the terminal; then the screen is sent
+        // SIGTERM (it restores the terminal and exits 0). The shipped binary has no switch for this.
+        var samples: [Double] = []
+        for run in 0..<((quick ? 5 : 20) + 2) {
             let pty = try Child.Pty(width: 80, height: 24)
             defer { pty.close() }
-            let status = try Child.spawn([binary, "--home", home.directory.path], stdio: pty.slave,
-                                         env: ["TERM": "xterm-256color", "SWITCHBOARD_EXIT_AFTER_FIRST_FRAME": "1"])
-            guard status == 0 else { throw Child.ValidationFailure("the screen exited \(status)") }
+            let t0 = Clock.now()
+            let pid = try Child.start([binary, "--home", home.directory.path], stdio: pty.slave, env: ["TERM": "xterm-256color"])
+            let shown = pty.waitFor("connections")
+            let elapsed = Double(Clock.now() - t0) / 1e6
+            kill(pid, SIGTERM)
+            let status = Spawn.wait(pid)
+            guard shown else { throw Child.ValidationFailure("the screen drew no first frame (exit \(status))") }
+            if run >= 2 { samples.append(elapsed) }
         }
         return [Result("first frame, 10k connections (process)", unit: "ms", samples: samples, target: 80)]
     }

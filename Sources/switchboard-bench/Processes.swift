@@ -49,11 +49,14 @@ enum Child {
         }
     }
 
-    /// A pseudo-terminal of the given size; its output is read and thrown away on a thread of its own.
+    /// A pseudo-terminal of the given size; its output is read on a thread of its own, and kept only until
+    /// someone waits for a text in it (the first frame).
     final class Pty: @unchecked Sendable {
         let master: Int32
         let slave: Int32
         private var reader: Thread?
+        private let seen = NSCondition()
+        private var recent = ""
 
         init(width: Int, height: Int) throws {
             // posix_openpt and friends are not visible from Swift's Glibc module; these are the Linux ioctls they use.
@@ -68,11 +71,30 @@ enum Child {
             var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
             _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
             let fd = master
-            reader = Thread {
+            reader = Thread { [seen] in
                 var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                while read(fd, &buffer, buffer.count) > 0 {}
+                while true {
+                    let n = read(fd, &buffer, buffer.count)
+                    guard n > 0 else { break }
+                    seen.lock()
+                    self.recent = String((self.recent + String(decoding: buffer[..<n], as: UTF8.self)).suffix(4096))
+                    seen.broadcast()
+                    seen.unlock()
+                }
             }
             reader?.start()
+        }
+
+        /// Waits until the terminal has shown `text` (or `timeout` passed); true when it did.
+        func waitFor(_ text: String, timeout: TimeInterval = 30) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            seen.lock()
+            defer { seen.unlock() }
+            while !recent.contains(text) {
+                if !seen.wait(until: deadline) { return recent.contains(text) }
+            }
+            recent = ""
+            return true
         }
 
         func close() {

@@ -5,6 +5,7 @@ import Logging
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardFixtures
+import SwitchboardWiring
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,25 +35,22 @@ enum Scenarios {
     }
 
     /// The engine on a home against in-process fixture servers, signing in with the headless browser.
+    /// The engine as every command builds it (SwitchboardWiring), with the headless browser.
     struct Engine {
-        let home: SwitchboardHome
-        let integrations: Integrations
-        let http: AsyncHTTPTransport
-        let actor: AcquisitionActor
+        let wired: SwitchboardWiring.Engine
+        var home: SwitchboardHome { wired.home }
+        var integrations: Integrations { wired.integrations }
+        var http: AsyncHTTPTransport { wired.http }
+        var actor: AcquisitionActor { wired.actor }
 
         init(home: SwitchboardHome, refreshConcurrency: Int = 8) {
-            self.home = home
-            integrations = Integrations(connections: IntegrationStore(home: home),
-                                        secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
-            var options = AsyncHTTPTransport.Options()
-            options.proxy = ProxySettings(server: nil, noProxy: [])
-            http = AsyncHTTPTransport(options: options)
-            var logger = Logger(label: "bench")
-            logger.logLevel = .critical
-            let env = AcquisitionEnvironment(http: http, browser: ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil },
-                                             integrations: integrations.connections, secrets: integrations.secrets,
-                                             logger: logger, refreshConcurrency: refreshConcurrency)
-            actor = AcquisitionActor(environment: env)
+            wired = SwitchboardWiring.Engine(home: home, options: EngineOptions {
+                $0.browser = ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
+                $0.encryption = .disabled
+                $0.http.proxy = ProxySettings(server: nil, noProxy: [])
+                $0.refreshConcurrency = refreshConcurrency
+                $0.logger.logLevel = .critical
+            })
         }
 
         /// Connects; returns the nanoseconds until `.connected` (tokens durable and cached) and until the

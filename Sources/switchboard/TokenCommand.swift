@@ -38,17 +38,15 @@ extension Switchboard {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The connection's name.") var name: String
-        @Option(help: .hidden) var times = 1
 
         func run() async throws {
             let engine = global.engine(browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             do {
-                var tokens: TokenSet?
-                for _ in 0..<max(1, times) { tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true) }
+                let tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true)
                 await engine.actor.flushStatus()
-                let until = tokens?.expiresAt.map { " until " + TimeFormat.clock($0, in: .current) } ?? ""
+                let until = tokens.expiresAt.map { " until " + TimeFormat.clock($0, in: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch {
                 throw engine.cliError(error, name: name)

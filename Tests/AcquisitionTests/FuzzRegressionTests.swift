@@ -1,6 +1,7 @@
 import Acquisition
 import Foundation
 import SwitchboardCore
+import SwitchboardFuzzing
 import Testing
 
 /// The libFuzzer targets' entry points on their seeds, on every input a fuzzing run found (kept in

@@ -115,7 +115,7 @@ extension CredentialHelperTests {
         let before = fixture.counters.refreshes
         let results = try await HeavyTestGate.shared.run {
             try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
-                for _ in 0..<4 { group.addTask { try await BinaryRunner.runDetached(["refresh", "fx", "--times", "\(perProcess)"] + home) } }
+                for _ in 0..<4 { group.addTask { try await BinaryRunner.runDetached(["refresh-times", "fx", "--times", "\(perProcess)"] + home, binary: BinaryRunner.testBinary) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }

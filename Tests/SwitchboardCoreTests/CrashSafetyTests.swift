@@ -36,7 +36,7 @@ import Glibc
         var next = 0
         var rng = SystemRandomNumberGenerator()
         for round in 0..<kills {
-            guard let child = try? KillableChild(["store-writer", "--home", home.path, "--start", "\(next)", "--compaction-floor", "4096"]) else {
+            guard let child = try? KillableChild(["store-writer", "--home", home.path, "--start", "\(next)", "--compaction-floor", "4096"], binary: BinaryRunner.testBinary) else {
                 outcome.problems.append("could not start the writer")
                 break
             }
@@ -90,7 +90,8 @@ import Glibc
         #expect(outcome.acknowledged > kills, "the writer made progress between kills (\(outcome.acknowledged) writes)")
         // A killed writer leaves at most the one temporary file it was writing; the next writer sweeps it.
         #expect(outcome.maxTemporaries <= 1, "temporaries: \(outcome.maxTemporaries)")
-        let finish = try await BinaryRunner.runDetached(["store-writer", "--home", home.path, "--start", "\(outcome.acknowledged)", "--count", "1"])
+        let finish = try await BinaryRunner.runDetached(["store-writer", "--home", home.path, "--start", "\(outcome.acknowledged)", "--count", "1"],
+                                                        binary: BinaryRunner.testBinary)
         #expect(finish.status == 0)
         #expect(Self.temporaries(in: home).isEmpty)
     }

@@ -18,21 +18,28 @@ public enum BinaryRunner {
         if let chosen = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_BINARY"], !chosen.isEmpty {
             return URL(fileURLWithPath: chosen)
         }
+        return built("switchboard")
+    }
+
+    /// The test-only commands (`store-writer`, `refresh-times`), built next to the test bundle; never shipped.
+    public static var testBinary: URL { built("switchboard-testbin") }
+
+    static func built(_ name: String) -> URL {
         let candidates = [
             Bundle.main.bundleURL.deletingLastPathComponent(),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL,
         ]
         for dir in candidates {
-            let url = dir.appendingPathComponent("switchboard")
+            let url = dir.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        return URL(fileURLWithPath: ".build/debug/switchboard")
+        return URL(fileURLWithPath: ".build/debug/\(name)")
     }
 
     /// Runs the binary to completion (blocking: call it off the cooperative pool, see `runDetached`).
     @discardableResult
-    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], binary: URL = binary) throws -> Result {
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
         env["SWITCHBOARD_SECRETS_KEY"] = nil
@@ -44,9 +51,10 @@ public enum BinaryRunner {
 
 extension BinaryRunner {
     /// Runs the binary on a dispatch thread, so in-process servers keep the cooperative pool to themselves.
-    public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+    public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                                   binary: URL = binary) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment) }) }.start()
+            Thread { continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment, binary: binary) }) }.start()
         }
     }
 }

@@ -13,11 +13,11 @@ public final class KillableChild: @unchecked Sendable {
     private var collected = Data()
     private let done = DispatchSemaphore(value: 0)
 
-    public convenience init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public convenience init(_ arguments: [String], environment: [String: String] = [:], binary: URL = BinaryRunner.binary) throws {
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
         for (k, v) in environment { env[k] = v }
-        try self.init(command: [BinaryRunner.binary.path] + arguments, environment: env, mergeStandardError: false)
+        try self.init(command: [binary.path] + arguments, environment: env, mergeStandardError: false)
     }
 
     /// Any program, with exactly `environment`; its stderr joins stdout when `mergeStandardError`.

@@ -1,6 +1,7 @@
 import Acquisition
 import FuzzDriver
 import SwitchboardCore
+import SwitchboardFuzzing
 
 @main
 enum Main {

@@ -1,4 +1,5 @@
 import Foundation
+import Acquisition
 import SwitchboardCore
 
 /// The parsers that read what servers and browsers send, each as one call on raw bytes: the libFuzzer

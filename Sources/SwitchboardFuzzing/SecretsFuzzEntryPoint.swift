@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwitchboardCore
 
 extension SecretStore {
     /// The secrets file reader on raw bytes, for the libFuzzer target and its regression tests: the
