@@ -17,7 +17,7 @@ extension Switchboard {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A short name, e.g. `linear` (letters, digits, `.`, `_`, `-`).") var name: String
         @Argument(help: "The server URL (https, or http on loopback).") var url: String
-        @Option(help: "oauth-dynamic, oauth, bearer or none.") var scheme: String = AuthScheme.Kind.oauthDynamic.rawValue
+        @Option(help: "How the server is authorized.") var scheme: AuthScheme.Kind = .oauthDynamic
         @Option(name: .customLong("client-id"), help: "The client id registered in the provider's dashboard (with --scheme oauth).") var clientID: String?
         @Flag(name: .customLong("client-secret-stdin"), help: "Read the client secret from standard input (with --scheme oauth).") var clientSecretStdin = false
         @Option(name: .customLong("scope"), help: "A scope to request; repeat for more.") var scopes: [String] = []
@@ -25,9 +25,7 @@ extension Switchboard {
         @Option(name: .customLong("client-metadata-url"), help: "An https URL of a Client ID Metadata Document to use as the client id where supported.") var clientMetadataURL: String?
 
         func run() throws {
-            guard let kind = AuthScheme.Kind(rawValue: scheme) else {
-                throw CLIError.usage("unknown scheme `\(scheme)`; use oauth-dynamic, oauth, bearer or none")
-            }
+            let kind = scheme
             if redirectPort != nil, !kind.isOAuth { throw CLIError.usage("--redirect-port goes with an OAuth scheme only") }
             // A manual client's redirect URI must be known before the first sign-in: choose its port now.
             let port = try redirectPort ?? (kind == .oauthManual ? FreePort.pick() : nil)
@@ -56,3 +54,6 @@ extension Switchboard {
         }
     }
 }
+
+/// `--scheme oauth-dynamic|oauth|bearer|none`: ArgumentParser lists the values in help and refuses others.
+extension AuthScheme.Kind: ExpressibleByArgument {}

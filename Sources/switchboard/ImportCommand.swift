@@ -16,18 +16,12 @@ extension Switchboard {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "claude-desktop, claude-code, cursor, vscode or codex.") var from: String?
+        @Option(help: "The client whose configuration to read.") var from: ClientConfigImport.Source?
         @Argument(help: "A configuration file (default: the client's usual locations).") var file: String?
         @Flag(name: .customLong("dry-run"), help: "Show what would be added, and add nothing.") var dryRun = false
 
         func run() throws {
-            let source: ClientConfigImport.Source?
-            if let from {
-                guard let s = ClientConfigImport.Source(rawValue: from) else {
-                    throw CLIError.usage("unknown client `\(from)`; use claude-desktop, claude-code, cursor, vscode or codex")
-                }
-                source = s
-            } else { source = nil }
+            let source = from
             let env = ProcessInfo.processInfo.environment
             let home = env["HOME"] ?? NSHomeDirectory()
             let cwd = FileManager.default.currentDirectoryPath
@@ -93,11 +87,11 @@ extension Switchboard {
             abstract: "Print a .mcp.json fragment whose servers get their Authorization header from `switchboard headers`.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("for"), help: "claude-code") var target: String = "claude-code"
+        @Option(name: .customLong("for"), help: "The client the fragment is for.") var target: ExportTarget = .claudeCode
         @Argument(help: "Connection names (default: all).") var names: [String] = []
 
         func run() throws {
-            guard target == "claude-code" else { throw CLIError.usage("only `--for claude-code` is supported") }
+            _ = target
             let integrations = global.integrations()
             let all = try integrations.connections.load().connections
             let chosen = try names.isEmpty ? all : names.map { try integrations.connection(named: $0) }
@@ -123,4 +117,11 @@ extension Switchboard {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "switchboard"
         }
     }
+}
+
+extension ClientConfigImport.Source: ExpressibleByArgument {}
+
+/// The clients `export` writes for (one so far).
+enum ExportTarget: String, CaseIterable, ExpressibleByArgument {
+    case claudeCode = "claude-code"
 }

@@ -55,7 +55,9 @@ struct Switchboard: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             if code == .validationFailure {
-                Output.error(fullMessage(for: error))
+                // One line, as every usage error (scripts read it); `--help` has the rest.
+                let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+                Output.error("switchboard: \(first) (see --help)")
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             if let e = error as? ExitCode { Foundation.exit(e.rawValue) }

@@ -33,7 +33,7 @@ import Testing
         (["add", "x", "http://example.com/mcp"], "https"),
         (["add", "bad name", "https://example.com"], "letters, digits"),
         (["add", "x", "https://example.com", "--scheme", "oauth"], "--client-id"),
-        (["add", "x", "https://example.com", "--scheme", "weird"], "unknown scheme"),
+        (["add", "x", "https://example.com", "--scheme", "weird"], "is invalid for '--scheme"),
         (["add", "--bogus"], "Missing expected argument"),
     ])
     func usageErrorsExit2WithOneLine(_ args: [String], _ phrase: String) async throws {
