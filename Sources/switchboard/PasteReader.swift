@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads pasted lines from standard input on a thread of its own (the flow keeps running), until `handle`
 /// accepts one.
@@ -8,14 +9,15 @@ enum PasteReader {
             while let line = readLine(strippingNewline: true) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 guard !trimmed.isEmpty else { continue }
+                let accepted = Mutex(false)
                 let done = DispatchSemaphore(value: 0)
-                nonisolated(unsafe) var accepted = false
                 Task {
-                    accepted = await handle(trimmed)
+                    let ok = await handle(trimmed)
+                    accepted.withLock { $0 = ok }
                     done.signal()
                 }
                 done.wait()
-                if accepted { return }
+                if accepted.withLock({ $0 }) { return }
             }
         }
         thread.start()

@@ -40,10 +40,10 @@ import Glibc
                 outcome.problems.append("could not start the writer")
                 break
             }
-            // Kill while it writes: after its first acknowledgement, at a random moment.
-            let started = Date()
-            while !child.stdout.contains("ack "), Date().timeIntervalSince(started) < 5 { usleep(500) }
-            usleep(UInt32.random(in: 0...15_000, using: &rng))
+            // Kill while it writes: once it has acknowledged a random number of writes (1–40), so the kill lands
+            // at every stage of a write (the writer runs on between its acknowledgement and the signal).
+            let wanted = Int.random(in: 1...40, using: &rng)
+            child.waitForOutput(timeout: 5) { $0.components(separatedBy: "ack ").count - 1 >= wanted }
             child.kill()
             child.wait()
             outcome.kills += 1

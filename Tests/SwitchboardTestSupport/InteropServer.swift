@@ -27,13 +27,15 @@ public final class InteropServer: Sendable {
         let events = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString).jsonl")
         let script = InteropPython.scripts.appendingPathComponent(flavor.rawValue).path
         let child = try KillableChild(command: [python, script, "--events", events.path] + arguments)
-        for _ in 0..<600 {
-            if let line = child.stdout.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }), let port = Int(line.dropFirst(6)) {
-                return InteropServer(flavor: flavor, port: port, child: child, eventsFile: events)
-            }
-            if child.hasExited { break }
-            try await Task.sleep(for: .milliseconds(100))
+        // The port from a complete `READY <port>` line.
+        @Sendable func ready(_ text: String) -> Int? {
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().first { $0.hasPrefix("READY ") }.flatMap { Int($0.dropFirst(6)) }
         }
+        // Woken by the server's output (a thread off the cooperative pool waits for it).
+        let port: Int? = await withCheckedContinuation { c in
+            Thread { child.waitForOutput(timeout: 60) { ready($0) != nil }; c.resume(returning: ready(child.stdout)) }.start()
+        }
+        if let port { return InteropServer(flavor: flavor, port: port, child: child, eventsFile: events) }
         child.kill()
         throw InteropPython.Failure("\(flavor) did not start (\(script)); its output: \(child.stdout.suffix(2000))")
     }

@@ -9,7 +9,7 @@ import Glibc
 public final class KillableChild: @unchecked Sendable {
     public let pid: pid_t
     private let readEnd: Int32
-    private let output = NSLock()
+    private let output = NSCondition()
     private var collected = Data()
     private let done = DispatchSemaphore(value: 0)
 
@@ -42,12 +42,32 @@ public final class KillableChild: @unchecked Sendable {
                 if n <= 0 { break }
                 output.lock()
                 collected.append(contentsOf: buffer[0..<n])
+                output.broadcast()
                 output.unlock()
             }
+            output.lock()
+            ended = true
+            output.broadcast()
+            output.unlock()
             close(readEnd)
             done.signal()
         }
         thread.start()
+    }
+
+    private var ended = false
+
+    /// Waits until the output so far satisfies `condition` (woken by each read, not by a timer), the output
+    /// ends, or `timeout` passes; returns whether it was satisfied.
+    @discardableResult
+    public func waitForOutput(timeout: TimeInterval = 10, _ condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        output.lock()
+        defer { output.unlock() }
+        while !condition(String(decoding: collected, as: UTF8.self)) {
+            if ended || !output.wait(until: deadline) { return condition(String(decoding: collected, as: UTF8.self)) }
+        }
+        return true
     }
 
     /// What the child wrote so far.

@@ -48,13 +48,8 @@ public final class TmuxSession: @unchecked Sendable {
     /// Waits until the screen contains `text`; returns the screen. Throws with the last screen on timeout.
     @discardableResult
     public func waitFor(_ text: String, timeout: Duration = .seconds(15)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
         var screen = ""
-        while ContinuousClock.now < deadline {
-            screen = try await capture()
-            if screen.contains(text) { return screen }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await waitUntil(timeout: timeout, { screen = try await capture(); return screen.contains(text) }) { return screen }
         throw TimeoutError(text: text, screen: screen)
     }
 
