@@ -39,6 +39,7 @@ extension AcquisitionActor {
         let query = items.map { ($0.name, $0.value ?? "") }
         switch validator.validate(query) {
         case .success(let code):
+            signInHow[schemeID] = "paste"
             listener.deliver(.accept(code: code))
             return .success(())
         case .failure(let e) where e.code == .stateMismatch:
@@ -65,6 +66,8 @@ extension AcquisitionActor {
                 throw AcquisitionError(.invalidTokenResponse, "The token endpoint refused a newly registered client.", remedy: "Run `switchboard doctor` for this connection.")
             }
             cache[schemeID] = tokens
+            let how = signInHow.removeValue(forKey: schemeID) ?? "browser"
+            note(.connected, schemeID) { $0.how = how; $0.expiresAt = tokens.expiresAt }
             // The final event goes out once the status is on disk: a screen that reloads after it reads `connected`.
             await flushStatus()
             await emit(.connected(expiresAt: tokens.expiresAt))
@@ -73,7 +76,9 @@ extension AcquisitionActor {
             if let connection = try? scheme(schemeID).0 { discoveries[connection.serverURL.absoluteString] = nil }
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
+            signInHow[schemeID] = nil
             if e.code != .cancelled {
+                note(.connectFailed, schemeID) { $0.reason = e.message }
                 await setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
             }
             await emit(.failed(e))

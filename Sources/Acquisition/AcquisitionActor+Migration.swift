@@ -18,6 +18,7 @@ extension AcquisitionActor {
     /// shows expired with the reason, so `token`, `headers` and the screen ask for a reconnect.
     public func markMoved(schemeID: String, to issuer: String) async {
         guard let (connection, _) = try? scheme(schemeID) else { return }
+        note(.serverMoved, schemeID, connection: connection.name) { $0.issuer = Redact.serverText(issuer, limit: 120) }
         try? await expire(schemeID, reason: Self.movedError(connection.name, to: issuer).message, dropTokens: true)
     }
 

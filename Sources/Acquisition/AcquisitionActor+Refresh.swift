@@ -71,6 +71,7 @@ extension AcquisitionActor {
                 throw AcquisitionError(.storage, "The stored token endpoint is not a URL.", remedy: "Reconnect.")
             }
             let grant: TokenClient.Grant
+            let started = ContinuousClock.now
             do {
                 grant = try await TokenClient(http: env.http).refresh(refreshToken, resource: tokens.resource,
                                                                       registration: registration, endpoint: endpoint)
@@ -89,6 +90,9 @@ extension AcquisitionActor {
                 case .transient(let detail), .invalid(let detail):
                     // Keep the status; the scheduler retries with backoff.
                     let message = "Refresh failed: \(detail)."
+                    // The scheduler of this process tries again after its backoff; without one, the next use does.
+                    let retry = scheduler == nil ? nil : now.addingTimeInterval(Self.backoff(failures: (failures[schemeID] ?? 0) + 1))
+                    note(.refreshFailed, schemeID, connection: connection.name) { $0.reason = detail; $0.willRetry = true; $0.retryAt = retry }
                     await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
                         info.lastRefreshAt = now
                         info.lastRefreshResult = "failed"
@@ -113,11 +117,19 @@ extension AcquisitionActor {
                 throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: "Check the permissions of the Switchboard home.")
             }
             cache[schemeID] = fresh
+            let took = started.duration(to: .now)
+            let rotated = grant.refreshToken.map { $0 != refreshToken } ?? false
+            note(.refreshed, schemeID, connection: connection.name) {
+                $0.milliseconds = Int(took.seconds * 1000)
+                $0.rotated = rotated
+                $0.expiresAt = fresh.expiresAt
+            }
             // Among many refreshes (a storm) the status is only queued; the last one waits for all.
             let alone = refreshes.count <= 1
             let write = await setStatus(schemeID, .connected(expiresAt: fresh.expiresAt), wait: alone) { info in
                 info.lastRefreshAt = now
                 info.lastRefreshResult = "ok"
+                info.lastRefreshRotated = rotated
                 info.lastError = nil
                 info.grantedScopes = fresh.scopes
                 info.tokenLifetime = Freshness.lifetime(fresh)
@@ -135,6 +147,7 @@ extension AcquisitionActor {
                 if let issuer { entry.registrations[issuer] = nil }
             }
         }
+        note(.expired, schemeID) { $0.reason = reason }
         await setStatus(schemeID, .expired(reason: reason, since: env.now())) { $0.lastError = reason }
         broadcast(schemeID, .expired(reason: reason))
     }
@@ -175,6 +188,7 @@ extension AcquisitionActor {
         } catch {
             return .failed(AcquisitionError(.storage, "Could not delete the tokens: \(error)"))
         }
+        note(.disconnected, schemeID) { $0.revoked = revoked }
         await setStatus(schemeID, .notConnected) { $0.lastError = nil }
         let event = AcquisitionEvent.disconnected(revoked: revoked)
         broadcast(schemeID, event)

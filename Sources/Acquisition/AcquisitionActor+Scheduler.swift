@@ -108,11 +108,16 @@ extension AcquisitionActor {
                 } else {
                     let n = (failures[id] ?? 0) + 1
                     failures[id] = n
-                    retryAt[id] = env.now().addingTimeInterval(min(300, 5 * pow(2, Double(n - 1))))
+                    retryAt[id] = env.now().addingTimeInterval(Self.backoff(failures: n))
                 }
                 _ = addNext()
             }
         }
         await flushStatus()
     }
+}
+
+extension AcquisitionActor {
+    /// Seconds the scheduler waits after `failures` failed refreshes in a row: 5 s, doubling, at most 5 minutes.
+    static func backoff(failures n: Int) -> TimeInterval { min(300, 5 * pow(2, Double(max(1, n) - 1))) }
 }

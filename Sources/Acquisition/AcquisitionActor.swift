@@ -31,6 +31,8 @@ public actor AcquisitionActor {
     var lastStatusWrite: CommitTicket?
     /// The revision of the last status this process put on disk, per scheme (final events carry it).
     var revisions: [String: Int] = [:]
+    /// How a flow in progress got its code (`paste`, `device`); a browser callback otherwise.
+    var signInHow: [String: String] = [:]
 
     public init(environment: AcquisitionEnvironment) {
         self.env = environment
@@ -72,6 +74,18 @@ public actor AcquisitionActor {
             await self.broadcast(schemeID, event, revision: write.written)
         }
     }
+
+    // MARK: - Activity
+
+    /// Records an event in the activity journal (batched; never waits for the disk).
+    func note(_ kind: ActivityEvent.Kind, _ schemeID: String, connection: String? = nil, _ configure: (inout ActivityEvent) -> Void = { _ in }) {
+        guard let journal = env.activity else { return }
+        let name = connection ?? (try? scheme(schemeID).0.name) ?? ""
+        journal.record(ActivityEvent(kind, at: env.now(), scheme: schemeID, connection: name, configure))
+    }
+
+    /// Waits until the activity recorded so far is in the journal.
+    public func flushActivity() async { await env.activity?.flush() }
 
     // MARK: - Store helpers
 

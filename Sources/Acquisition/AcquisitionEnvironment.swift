@@ -20,6 +20,8 @@ public struct AcquisitionEnvironment: Sendable {
     public var refreshConcurrency: Int
     /// A Client ID Metadata Document URL for every scheme that has none of its own (a global setting).
     public var clientMetadataURL: String?
+    /// Where this process records what it did to each scheme (nil: nowhere).
+    public var activity: ActivityJournal?
 
     public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: IntegrationStore, secrets: SecretStore,
                 time: TimeSource = .live, random: any RandomSource = SystemRandom(),

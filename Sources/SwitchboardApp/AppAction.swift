@@ -16,6 +16,10 @@ public enum AppAction: Equatable, Sendable {
     case checkFinished(name: String, summary: String)
     /// The doctor's report for a connection.
     case doctorFinished(name: String, lines: [String])
+    /// A connection's activity, oldest first, as the journal holds it.
+    case activityLoaded(schemeID: String, events: [ActivityEvent])
+    /// Another process (or this one) added to the activity journal.
+    case activityChanged
     /// Something the person should know now (e.g. why `t` signs in again), for the footer.
     case notice(String)
     /// The runtime tried to set a manual client; nil means it worked.
@@ -39,6 +43,8 @@ public enum AppEffect: Equatable, Sendable {
     case check(name: String)
     /// Replay discovery for a connection without signing in (the doctor) and report back.
     case doctor(name: String)
+    /// Read a scheme's activity from the journal.
+    case loadActivity(schemeID: String)
     case reload
     case quit
 }

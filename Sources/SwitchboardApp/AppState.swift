@@ -6,8 +6,13 @@ import SwitchboardCore
 public struct AppState: Equatable, Sendable {
     public var connections: [Connection] {
         // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
-        didSet { needingAttention = IntegrationsFile.attention(connections) }
+        didSet {
+            needingAttention = IntegrationsFile.attention(connections)
+            nextRefresh = RefreshPolicy.nextRefresh(connections)
+        }
     }
+    /// The next refresh due across all connections, for the header.
+    public private(set) var nextRefresh: Date?
     /// Connections whose status needs the person (expired or error), for the header.
     public private(set) var needingAttention = 0
     /// While only the first rows are loaded (a large home's first frame): the whole list's figures.
@@ -36,6 +41,7 @@ public struct AppState: Equatable, Sendable {
         self.connections = connections
         self.now = now
         self.needingAttention = IntegrationsFile.attention(connections)
+        self.nextRefresh = RefreshPolicy.nextRefresh(connections)
     }
 
     /// The connections the filter lets through.
@@ -65,6 +71,25 @@ public enum Panel: Equatable, Sendable {
     case help
     /// The doctor's report for a connection: nil lines while it runs.
     case doctor(DoctorPanel)
+    /// A connection's activity, newest first, updating while open.
+    case timeline(TimelinePanel)
+}
+
+/// The activity timeline of one connection: nil events while they load; newest first.
+public struct TimelinePanel: Equatable, Sendable {
+    public var name: String
+    public var schemeID: String
+    public var events: [ActivityEvent]?
+    public var scroll = 0
+
+    public init(name: String, schemeID: String, events: [ActivityEvent]? = nil) {
+        self.name = name
+        self.schemeID = schemeID
+        self.events = events
+    }
+
+    /// Rows of events inside the panel's frame.
+    public static func visibleRows(height: Int) -> Int { DoctorPanel.frame(width: 80, height: height).height - 4 }
 }
 
 /// Asks before a Connect replaces a working sign-in.

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case open, connect, reconnect, disconnect, filter, help, quit
     case close, openBrowserAgain, cancel, confirm, decline
     case add, remove, nextField, previousField, submit, check
-    case paste, useDevice, useBrowser, doctor, manualClient
+    case paste, useDevice, useBrowser, doctor, manualClient, timeline
 }
 
 public struct KeyBinding: Sendable {
@@ -32,6 +32,7 @@ public enum KeyMap {
         KeyBinding(keys: [.char("a")], hint: ("a", "add"), command: .add),
         KeyBinding(keys: [.char("x")], hint: ("x", "remove"), command: .remove),
         KeyBinding(keys: [.char("D")], hint: ("D", "doctor"), command: .doctor),
+        KeyBinding(keys: [.char("l")], hint: ("l", "log"), command: .timeline),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
         KeyBinding(keys: [.char("m")], hint: ("m", "client"), command: .manualClient),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
@@ -105,6 +106,15 @@ public enum KeyMap {
         KeyBinding(keys: [.escape, .char("q"), .enter], hint: ("Esc", "close"), command: .close),
     ]
 
+    public static let timeline: [KeyBinding] = [
+        KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "scroll"), command: .up),
+        KeyBinding(keys: [.down, .char("j")], hint: nil, command: .down),
+        KeyBinding(keys: [.pageUp], hint: nil, command: .pageUp),
+        KeyBinding(keys: [.pageDown, .char(" ")], hint: nil, command: .pageDown),
+        KeyBinding(keys: [.home, .char("g")], hint: ("g", "newest"), command: .top),
+        KeyBinding(keys: [.escape, .char("q"), .char("l"), .enter], hint: ("Esc", "close"), command: .close),
+    ]
+
     public static let filter: [KeyBinding] = [
         KeyBinding(keys: [.enter], hint: ("⏎", "keep filter"), command: .close),
         KeyBinding(keys: [.escape], hint: ("Esc", "clear"), command: .cancel),
@@ -123,6 +133,7 @@ public enum KeyMap {
         case .signInAgain: return signInAgain
         case .help: return help
         case .doctor: return doctor
+        case .timeline: return timeline
         case nil: return main
         }
     }

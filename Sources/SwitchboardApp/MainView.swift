@@ -34,6 +34,7 @@ public enum MainView {
         case .signInAgain(let p): SignInAgainView.render(&buffer, p, timeZone: timeZone)
         case .help: HelpView.render(&buffer)
         case .doctor(let p): DoctorView.render(&buffer, p)
+        case .timeline(let p): TimelineView.render(&buffer, p, now: state.now, timeZone: timeZone, colors: colors)
         case nil: break
         }
         return buffer
@@ -49,6 +50,9 @@ public enum MainView {
         let attention = state.loadingTotals?.attention ?? state.needingAttention
         var title = " Switchboard ─ \(n) connection\(n == 1 ? "" : "s")"
         if attention > 0 { title += " · \(attention) need\(attention == 1 ? "s" : "") attention" }
+        if let next = state.nextRefresh, state.loadingTotals == nil {
+            title += next > state.now ? " · next refresh in " + StatusText.duration(next.timeIntervalSince(state.now)) : " · refresh due"
+        }
         b.put(title, x: 0, y: 0, style: .bold)
         if state.filtering || !state.filter.isEmpty {
             let f = "filter: \(state.filter)\(state.filtering ? "▏" : "")"
@@ -141,13 +145,29 @@ public enum MainView {
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
         }
-        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row (no extra
-        // row, so the refresh row below stays on a small screen).
+        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row, with the next
+        // refresh (no extra rows, so the refresh row below stays on a small screen).
         if case .connected(let exp?) = s.status {
-            rows.append(("expires", TimeFormat.clock(exp, in: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
+            var text = TimeFormat.clock(exp, in: timeZone)
+            if s.kind.isOAuth {
+                let due = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
+                text += due > state.now ? " · next refresh in " + StatusText.duration(due.timeIntervalSince(state.now)) : " · refresh due now"
+            }
+            rows.append(("expires", text + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
+        }
+        if let at = s.info.lastRefreshAt {
+            // "4m ago (rotated)"; a failure says whether it will be retried (still connected) or gave up (expired).
+            let ago = StatusText.duration(max(0, state.now.timeIntervalSince(at))) + " ago"
+            let result: String
+            switch (s.info.lastRefreshResult, s.status) {
+            case ("failed", .expired): result = "failed, gave up: reconnect"
+            case ("failed", _): result = "failed, will retry"
+            case (_, _) where s.info.lastRefreshRotated == true: result = "rotated"
+            default: result = s.info.lastRefreshResult ?? "?"
+            }
+            rows.append(("refreshed", "\(ago) (\(result))"))
         }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
-        if let at = s.info.lastRefreshAt { rows.append(("refreshed", TimeFormat.clock(at, in: timeZone) + " (\(s.info.lastRefreshResult ?? "?"))")) }
         switch s.status {
         case .error(let m, let remedy):
             rows.append(("error", m))

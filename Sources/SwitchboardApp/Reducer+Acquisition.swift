@@ -29,6 +29,8 @@ func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
         }
         state.panel = .disconnect(p)
         return event.isTerminal ? [.reload] : []
+    case .timeline(let p) where p.schemeID == update.schemeID && event.isTerminal:
+        return [.reload, .loadActivity(schemeID: p.schemeID)]
     default:
         return event.isTerminal ? [.reload] : []
     }

@@ -23,6 +23,7 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         if let c = state.selectedConnection { state.panel = .remove(name: c.name) }
     case .help: state.panel = .help
     case .doctor: return openDoctor(&state)
+    case .timeline: return openTimeline(&state)
     case .manualClient: return openClientForm(&state)
     case .quit:
         state.quitting = true

@@ -21,6 +21,7 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         state.panel = nil
         return command == .doctor ? openDoctor(&state) : []
     case .doctor(var p): return runDoctorPanel(command, &p, &state)
+    case .timeline(var p): return runTimelinePanel(command, &p, &state)
     case nil: return mainCommand(command, &state)
     }
 }

@@ -51,6 +51,18 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             }
         }
         return []
+    case .activityLoaded(let schemeID, let events):
+        if case .timeline(var p) = state.panel, p.schemeID == schemeID {
+            let newestFirst = Array(events.reversed())
+            // Scrolled down, the rows in view stay in view as new events arrive on top.
+            if p.scroll > 0, let old = p.events, let top = old.first, let at = newestFirst.firstIndex(of: top) { p.scroll += at }
+            p.events = newestFirst
+            state.panel = .timeline(p)
+        }
+        return []
+    case .activityChanged:
+        if case .timeline(let p) = state.panel { return [.loadActivity(schemeID: p.schemeID)] }
+        return []
     case .notice(let text):
         state.message = text
         return []

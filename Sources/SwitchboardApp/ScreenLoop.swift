@@ -14,6 +14,8 @@ public protocol ScreenEffects: Sendable {
     func forwardEvents(send: @escaping @Sendable (AppAction) -> Void) async
     /// The connections on disk when another process changed them since the last look, else nil (one stat(2)).
     func connectionsChangedElsewhere() -> [Connection]?
+    /// Whether the activity journal grew since the last look (one stat(2)).
+    func activityChanged() -> Bool
     /// Called once the first frame is on the terminal (the refresher starts then, so it never delays it).
     func screenIsUp() async
 }
@@ -84,6 +86,7 @@ public struct ScreenLoop: Sendable {
                     do { try await time.sleep(for: .milliseconds(ticks.milliseconds)) } catch { return }
                     inbox.send(.tick(time.now()))
                     if let list = effects.connectionsChangedElsewhere() { inbox.send(.connectionsLoaded(list)) }
+                    if effects.activityChanged() { inbox.send(.activityChanged) }
                 }
             }
             func perform(_ list: [AppEffect]) -> Bool {

@@ -93,6 +93,8 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     public var grantedScopes: [String]
     public var lastRefreshAt: Date?
     public var lastRefreshResult: String?
+    /// Whether the last refresh brought a new refresh token.
+    public var lastRefreshRotated: Bool?
     public var lastError: String?
     public var supportsRevocation: Bool?
     /// The last `switchboard check`: when, and what it found (or why it failed).
@@ -116,7 +118,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra, tokenLifetime
+        case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastRefreshRotated, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra, tokenLifetime
     }
 
     public init(from decoder: any Decoder) throws {
@@ -126,6 +128,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         grantedScopes = try c.decodeIfPresent([String].self, forKey: .grantedScopes) ?? []
         lastRefreshAt = try c.decodeIfPresent(Date.self, forKey: .lastRefreshAt)
         lastRefreshResult = try c.decodeIfPresent(String.self, forKey: .lastRefreshResult)
+        lastRefreshRotated = try c.decodeIfPresent(Bool.self, forKey: .lastRefreshRotated)
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
         supportsRevocation = try c.decodeIfPresent(Bool.self, forKey: .supportsRevocation)
         lastCheckAt = try c.decodeIfPresent(Date.self, forKey: .lastCheckAt)

@@ -270,6 +270,9 @@ public enum FileSystem {
             self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
                       mtimeSec: Int(st.st_mtim.tv_sec), mtimeNsec: Int(st.st_mtim.tv_nsec))
         }
+
+        /// The same file (not the same contents): a file renamed over this one is another.
+        public func sameFile(as other: Stamp?) -> Bool { other.map { $0.device == device && $0.inode == inode } ?? false }
     }
 
     public static func stamp(of url: URL) -> Stamp? {

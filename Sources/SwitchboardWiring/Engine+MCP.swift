@@ -32,7 +32,12 @@ extension Engine {
                     throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
                 }
                 attempts += 1
-                if let wanted = again.scopes { try widenScopes(scheme, to: wanted) }
+                if let wanted = again.scopes {
+                    let before = (try? integrations.secrets.secrets(for: scheme.id).tokens?.scopes) ?? scheme.scopes
+                    try widenScopes(scheme, to: wanted)
+                    let after = (try? integrations.connection(named: connection.name).primaryScheme?.scopes) ?? wanted
+                    record(.stepUp, connection) { $0.scopesBefore = before; $0.scopesAfter = after }
+                }
                 notice("\(connection.name) \(again.why); signing in again.")
                 let events = await connect(schemeID: scheme.id, onEvent: onEvent)
                 guard case .connected = events.last else { throw StepUpFailed(message: "signing in to \(connection.name) again failed") }
@@ -47,9 +52,11 @@ extension Engine {
         do {
             let report = try await withAuthorization(connection, era: era, notice: notice, onEvent: onEvent) { try await $0.check() }
             recordCheck(connection, report.summary, era: MCPEra(rawValue: report.era))
+            record(.checked, connection) { $0.era = report.protocolVersion; $0.tools = report.tools.count }
             return report
         } catch {
             recordCheck(connection, "failed: \(Engine.describe(error))")
+            record(.checked, connection) { $0.reason = Engine.describe(error) }
             throw error
         }
     }

@@ -15,6 +15,12 @@ public struct EngineOptions: Sendable {
     public var refreshConcurrency = 8
     /// `SWITCHBOARD_LOG` (trace…critical) by default.
     public var logger: Logger = EngineOptions.environmentLogger()
+    /// Who this process is in the activity journal (`screen`, `token`, `refresh`, …).
+    public var role = "switchboard"
+    /// Whether to record activity (the journal in the home), and its bounds.
+    public var recordsActivity = true
+    public var activityPerScheme = ActivityJournal.defaultPerScheme
+    public var activityMaxBytes = ActivityJournal.defaultMaxBytes
 
     public init() {}
 
@@ -37,6 +43,8 @@ public struct Engine: Sendable {
     public let time: TimeSource
     /// The configured client metadata document URL (`SWITCHBOARD_CLIENT_METADATA_URL`), as the engine reads it.
     public let clientMetadataURL: String?
+    /// The activity journal this engine records into (nil when it records nothing).
+    public let activity: ActivityJournal?
 
     public init(home: SwitchboardHome, options: EngineOptions = EngineOptions()) {
         self.home = home
@@ -44,10 +52,13 @@ public struct Engine: Sendable {
                                     secrets: SecretStore(home: home, encryption: options.encryption, warn: options.warn))
         http = AsyncHTTPTransport(options: options.http)
         time = options.time
-        let environment = AcquisitionEnvironment(
+        activity = options.recordsActivity
+            ? ActivityJournal(home: home, role: options.role, perScheme: options.activityPerScheme, maxBytes: options.activityMaxBytes) : nil
+        var environment = AcquisitionEnvironment(
             http: http, browser: options.browser, integrations: integrations.connections, secrets: integrations.secrets,
             time: options.time, callbackTimeout: options.callbackTimeout, logger: options.logger,
             refreshConcurrency: options.refreshConcurrency)
+        environment.activity = activity
         clientMetadataURL = environment.clientMetadataURL
         actor = AcquisitionActor(environment: environment)
     }
@@ -58,9 +69,17 @@ public struct Engine: Sendable {
         return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL, now: time.now()).report(for: connection)
     }
 
+    /// Stops the refresher, writes out the activity recorded so far, and closes the HTTP client.
     public func shutdown() async {
         await actor.stopScheduler()
+        await activity?.flush()
         await http.shutdown()
+    }
+
+    /// Records an event in the activity journal as this process.
+    public func record(_ kind: ActivityEvent.Kind, _ connection: Connection, _ configure: (inout ActivityEvent) -> Void) {
+        guard let activity, let scheme = connection.primaryScheme else { return }
+        activity.record(ActivityEvent(kind, at: time.now(), scheme: scheme.id, connection: connection.name, configure))
     }
 
     /// The OAuth scheme of a connection; `NothingToSignIn` when it uses a static token or none.

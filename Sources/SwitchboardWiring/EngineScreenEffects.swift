@@ -14,12 +14,24 @@ public final class EngineScreenEffects: ScreenEffects {
     let remote: Bool
     /// integrations.json as last seen, to notice changes by other processes with one stat(2).
     private let seen: Mutex<FileSystem.Stamp?>
+    /// The activity journal as last seen.
+    private let seenActivity: Mutex<FileSystem.Stamp?>
 
     public init(engine: Engine, browser: any BrowserOpener, remote: Bool) {
         self.engine = engine
         self.browser = browser
         self.remote = remote
         seen = Mutex(FileSystem.stamp(of: engine.integrations.connections.fileURL))
+        seenActivity = Mutex(engine.activity.flatMap { FileSystem.stamp(of: $0.file) })
+    }
+
+    public func activityChanged() -> Bool {
+        guard let journal = engine.activity else { return false }
+        let now = FileSystem.stamp(of: journal.file)
+        return seenActivity.withLock { last in
+            defer { last = now }
+            return last != now
+        }
     }
 
     public func initialConnections(rows: Int) -> (connections: [Connection], totals: (count: Int, attention: Int)?) {
@@ -101,6 +113,8 @@ public final class EngineScreenEffects: ScreenEffects {
                 summary = "failed: \(Engine.describe(error))"
             }
             send(.checkFinished(name: name, summary: summary))
+        case .loadActivity(let schemeID):
+            send(.activityLoaded(schemeID: schemeID, events: (try? engine.activity?.events(scheme: schemeID)) ?? []))
         case .doctor(let name):
             let lines: [String]
             do { lines = try await engine.doctorReport(named: name) } catch { lines = ["✕ \(Engine.describe(error))"] }

@@ -19,7 +19,7 @@ extension Switchboard {
         @Option(help: "Speak only this MCP era: 2026-07-28 or 2025-11-25 (default: detect, newest first).") var era: MCPEra?
 
         func run() async throws {
-            let engine = global.engine(browser: SystemBrowser())
+            let engine = global.engine("check", browser: SystemBrowser())
             let connection = try engine.integrations.connection(named: name)
             let report: CheckReport
             do {
@@ -53,7 +53,7 @@ extension Switchboard {
         @Option(help: "Speak only this MCP era: 2026-07-28 or 2025-11-25 (default: detect, newest first).") var era: MCPEra?
 
         func run() async throws {
-            let engine = global.engine(browser: SystemBrowser())
+            let engine = global.engine("call", browser: SystemBrowser())
             let connection = try engine.integrations.connection(named: name)
             let result: (text: String, json: String, isError: Bool, era: MCPEra)
             do {
@@ -82,7 +82,7 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = global.engine(browser: NoBrowser())
+            let engine = global.engine("headers", browser: NoBrowser())
             let connection = try engine.integrations.connection(named: name)
             do {
                 let token = try await engine.authorizer(connection).bearer()

@@ -28,7 +28,7 @@ extension Switchboard {
 
         func run() async throws {
             let remoteReason = noBrowser ? "--no-browser was given" : RemoteSession.reason()
-            let engine = global.engine(browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
+            let engine = global.engine("connect", browser: remoteReason == nil ? SystemBrowser() : NoBrowser())
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             if let remoteReason {
                 Output.error("switchboard: signing in remotely (\(remoteReason)): the browser can be on another machine.")
@@ -75,7 +75,7 @@ extension Switchboard {
                 Output.line(EnvironmentReport.lines(EnvironmentReport.gather(home: global.resolvedHome, integrations: global.integrations())).joined(separator: "\n"))
                 return
             }
-            let engine = global.engine(browser: NoBrowser())
+            let engine = global.engine("doctor", browser: NoBrowser())
             Output.line(try await (["switchboard \(SwitchboardVersion.string)"] + engine.doctorReport(named: name)).joined(separator: "\n"))
         }
     }
@@ -90,7 +90,7 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = global.engine(browser: NoBrowser())
+            let engine = global.engine("disconnect", browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             let events = await Engine.followAll(await engine.actor.disconnect(schemeID: scheme.id))

@@ -24,7 +24,7 @@ extension Switchboard {
                 ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
             var global = GlobalOptions()
             global.home = dir
-            let engine = global.engine(browser: browserOpener)
+            let engine = global.engine(script || isatty(STDOUT_FILENO) == 0 ? "demo" : "screen", browser: browserOpener)
             if script || isatty(STDOUT_FILENO) == 0 {
                 Output.line("Demo home: \(dir)")
                 for name in ["notes", "shortlived", "once", "figma"] {

@@ -4,9 +4,10 @@ import SwitchboardCore
 import SwitchboardWiring
 
 extension GlobalOptions {
-    /// The engine for this command's home; store warnings go to stderr.
-    func engine(browser: any BrowserOpener = SystemBrowser()) -> Engine {
-        Engine(home: resolvedHome, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) } })
+    /// The engine for this command's home; store warnings go to stderr; `role` names this process in the
+    /// activity journal (`token`, `screen`, …).
+    func engine(_ role: String, browser: any BrowserOpener = SystemBrowser()) -> Engine {
+        Engine(home: resolvedHome, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) }; $0.role = role })
     }
 }
 

@@ -13,7 +13,7 @@ extension Switchboard {
         func run() async throws {
             let remote = RemoteSession.reason()
             let browser: any BrowserOpener = remote == nil ? SystemBrowser() : NoBrowser()
-            await ScreenSession.run(engine: global.engine(browser: browser), browser: browser, remote: remote)
+            await ScreenSession.run(engine: global.engine("screen", browser: browser), browser: browser, remote: remote)
         }
     }
 }

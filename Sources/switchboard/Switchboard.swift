@@ -21,7 +21,7 @@ struct Switchboard: AsyncParsableCommand {
             else ~/.config/switchboard. `switchboard secrets encrypt` seals the secret store with AES-GCM (a new store is sealed when SWITCHBOARD_ENCRYPT_SECRETS=1).
             """,
         version: SwitchboardVersion.string,
-        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Secrets.self, Demo.self, HeadlessBrowserCommand.self],
+        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Log.self, Secrets.self, Demo.self, HeadlessBrowserCommand.self],
         defaultSubcommand: Screen.self)
 
     static func main() async {
@@ -36,19 +36,30 @@ struct Switchboard: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as CLIError {
+            // What this process did goes into the activity journal before it exits (on every path below too).
+            await ActivityJournal.flushAll()
+        } catch {
+            await ActivityJournal.flushAll()
+            report(error)
+        }
+    }
+
+    /// Prints an error the way scripts expect and exits with its code.
+    static func report(_ error: any Error) -> Never {
+        switch error {
+        case let error as CLIError:
             Output.error("switchboard: \(error.message)")
             Foundation.exit(error.code.rawValue)
-        } catch let error as InvalidInput {
+        case let error as InvalidInput:
             Output.error("switchboard: \(error.message)")
             Foundation.exit(ExitStatus.usage.rawValue)
-        } catch let error as IntegrationStoreError {
+        case let error as IntegrationStoreError:
             Output.error("switchboard: \(error)")
             switch error {
             case .duplicateName, .unknownConnection: Foundation.exit(ExitStatus.usage.rawValue)
             case .corrupt: Foundation.exit(ExitStatus.failure.rawValue)
             }
-        } catch {
+        default:
             let code = exitCode(for: error)
             if code == .success {
                 Output.line(fullMessage(for: error))

@@ -17,7 +17,7 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = global.engine(browser: NoBrowser())
+            let engine = global.engine("token", browser: NoBrowser())
             let connection = try engine.integrations.connection(named: name)
             // The same credential `headers` sends: an OAuth token (refreshed if needed) or a static bearer token.
             let token: String?
@@ -40,7 +40,7 @@ extension Switchboard {
         @Argument(help: "The connection's name.") var name: String
 
         func run() async throws {
-            let engine = global.engine(browser: NoBrowser())
+            let engine = global.engine("refresh", browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             do {

@@ -229,6 +229,57 @@ enum Events {
                         verificationURIComplete: "https://auth.example.com/activate?user_code=WDJB-MJHT", expiresAt: Sample.now.addingTimeInterval(600))]))
     }
 
+    /// A connection's history, oldest first: sign-ins, refreshes by several processes, a failure that was
+    /// retried and one that gave up, a step-up, a check, a move and a disconnect.
+    static var activity: [ActivityEvent] {
+        let s = "s-linear", c = "linear"
+        func at(_ minutesAgo: Double) -> Date { Sample.now.addingTimeInterval(-minutesAgo * 60) }
+        // A day of the screen's refreshes before that, one an hour.
+        let earlier = (0..<12).map { h in
+            ActivityEvent(.refreshed, at: at(Double(1020 - h * 60)), scheme: s, connection: c) { $0.by = "screen"; $0.milliseconds = 150 + h; $0.rotated = true }
+        }
+        let events: [ActivityEvent] = earlier + [
+            ActivityEvent(.connected, at: at(300), scheme: s, connection: c) { $0.by = "connect"; $0.how = "browser"; $0.expiresAt = at(240) },
+            ActivityEvent(.checked, at: at(299), scheme: s, connection: c) { $0.by = "check"; $0.era = "2026-07-28"; $0.tools = 12 },
+            ActivityEvent(.refreshed, at: at(241), scheme: s, connection: c) { $0.by = "screen"; $0.milliseconds = 182; $0.rotated = true; $0.expiresAt = at(181) },
+            ActivityEvent(.refreshed, at: at(182), scheme: s, connection: c) { $0.by = "token"; $0.milliseconds = 240; $0.rotated = true; $0.expiresAt = at(122) },
+            ActivityEvent(.refreshFailed, at: at(123), scheme: s, connection: c) {
+                $0.by = "screen"; $0.reason = "HTTP 503 from https://mcp.linear.app/token"; $0.willRetry = true; $0.retryAt = at(122.9)
+            },
+            ActivityEvent(.refreshed, at: at(122.9), scheme: s, connection: c) { $0.by = "screen"; $0.milliseconds = 301; $0.rotated = true; $0.expiresAt = at(62) },
+            ActivityEvent(.stepUp, at: at(90), scheme: s, connection: c) { $0.by = "check"; $0.scopesBefore = ["read"]; $0.scopesAfter = ["read", "write"] },
+            ActivityEvent(.connected, at: at(89), scheme: s, connection: c) { $0.by = "check"; $0.how = "browser"; $0.expiresAt = at(29) },
+            ActivityEvent(.refreshed, at: at(30), scheme: s, connection: c) { $0.by = "headers"; $0.milliseconds = 95; $0.rotated = false; $0.expiresAt = at(-30) },
+            ActivityEvent(.refreshFailed, at: at(12), scheme: s, connection: c) { $0.by = "refresh"; $0.reason = "the server refused the refresh (invalid_grant)"; $0.willRetry = false },
+            ActivityEvent(.expired, at: at(12), scheme: s, connection: c) { $0.by = "refresh"; $0.reason = "The server refused the refresh (invalid_grant)." },
+            ActivityEvent(.connectFailed, at: at(11), scheme: s, connection: c) { $0.by = "screen"; $0.reason = "No sign-in arrived within 5 minutes." },
+            ActivityEvent(.connected, at: at(6), scheme: s, connection: c) { $0.by = "screen"; $0.how = "paste"; $0.expiresAt = at(-54) },
+            ActivityEvent(.serverMoved, at: at(5), scheme: s, connection: c) { $0.by = "token"; $0.issuer = "https://auth.linear.app" },
+            ActivityEvent(.connected, at: at(4), scheme: s, connection: c) { $0.by = "screen"; $0.how = "device"; $0.expiresAt = at(-56) },
+            ActivityEvent(.refreshed, at: at(1), scheme: s, connection: c) { $0.by = "screen"; $0.milliseconds = 120; $0.rotated = true; $0.expiresAt = at(-59) },
+        ]
+        return events.enumerated().map { var e = $1; e.id = "e\($0)"; return e }
+    }
+
+    /// `l`: the timeline, while it loads, empty, with a mix of events, and scrolled.
+    @Test func timeline() {
+        let open = Sample.state { $0.selected = 0 }.after([.char("l")])
+        Self.check("timeline-loading", open)
+        Self.check("timeline-empty", open.after(then: [.activityLoaded(schemeID: "s-linear", events: [])]))
+        let mixed = open.after(then: [.activityLoaded(schemeID: "s-linear", events: Self.activity)])
+        Self.check("timeline", mixed, noColor: true)
+        let scrolled = mixed.after(Array(repeating: .down, count: 6))
+        Self.check("timeline-scrolled", scrolled)
+        // A new event while scrolled keeps the rows in view; at the top, the newest shows first.
+        var more = Self.activity
+        more.append(ActivityEvent(.refreshed, at: Sample.now, scheme: "s-linear", connection: "linear") { $0.id = "new"; $0.by = "token"; $0.milliseconds = 80 })
+        guard case .timeline(let p) = scrolled.after(then: [.activityLoaded(schemeID: "s-linear", events: more)]).panel else { Issue.record("panel"); return }
+        #expect(p.scroll == 7 && p.events?.first?.id == "new", "scroll \(p.scroll)")
+        #expect(mixed.after(then: [.activityChanged]) == mixed.after(then: [.activityChanged]))
+        var state = mixed
+        #expect(reduce(&state, .activityChanged) == [.loadActivity(schemeID: "s-linear")])
+    }
+
     @Test func help() { Self.check("help", Sample.state().after([.char("?")])) }
     @Test func filter() { Self.check("filter", Sample.state().after([.char("/"), .char("n"), .char("o")])) }
     @Test func tooSmall() { Self.check("too-small", Sample.state { $0.width = 50; $0.height = 12 }) }

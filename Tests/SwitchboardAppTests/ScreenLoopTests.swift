@@ -43,6 +43,8 @@ final class RecordingEffects: ScreenEffects {
     func connectionsChangedElsewhere() -> [Connection]? { changedElsewhere.withLock { value in defer { value = nil }; return value } }
 
     func screenIsUp() async {}
+
+    func activityChanged() -> Bool { false }
 }
 
 @Suite struct ScreenLoopTests {

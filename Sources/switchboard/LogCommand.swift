@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+import SwitchboardWiring
+
+extension Switchboard {
+    /// `switchboard log [NAME] [--json] [--follow] [--since DURATION]`: the activity journal.
+    struct Log: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log",
+            abstract: "Show what happened to the connections: sign-ins, refreshes (and who ran them), failures, disconnects.",
+            discussion: """
+                Every Switchboard process records here: the screen's refresher, `token` and `headers` run by other \
+                programs, `refresh`, `connect`, `disconnect`, `check`. Nothing secret is recorded. \
+                --json prints one object per line; --follow keeps printing new events until interrupted.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Only this connection.") var name: String?
+        @Flag(help: "One JSON object per line.") var json = false
+        @Flag(help: "Keep printing new events as any Switchboard process records them, until interrupted.") var follow = false
+        @Option(help: "Only events this recent: 30s, 10m, 2h, 3d or 1w.") var since: LogDuration?
+
+        func run() async throws {
+            let home = global.resolvedHome
+            var schemeID: String?
+            if let name {
+                let connection = try global.integrations().connection(named: name)
+                schemeID = connection.primaryScheme?.id
+            }
+            let journal = ActivityJournal(home: home, role: "log")
+            let from = since.map { Date().addingTimeInterval(-$0.seconds) }
+            var follower = ActivityFollower(journal: journal)
+            var first = try follower.next().filter { e in (schemeID.map { e.scheme == $0 } ?? true) && (from.map { e.at >= $0 } ?? true) }
+            // Following without --since starts from the last ten, as `journalctl -f` does.
+            if follow, since == nil { first = Array(first.suffix(10)) }
+            if first.isEmpty && !follow {
+                Output.error("switchboard: no activity recorded\(name.map { " for \($0)" } ?? "") yet")
+            }
+            try print(first)
+            guard follow else { return }
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(200))
+                try print(try follower.next().filter { e in schemeID.map { e.scheme == $0 } ?? true })
+            }
+        }
+
+        func print(_ events: [ActivityEvent]) throws {
+            for e in events {
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.dateEncodingStrategy = .iso8601
+                    encoder.outputFormatting = [.sortedKeys]
+                    Output.json(try encoder.encode(e))
+                } else {
+                    Output.line(ActivityText.logLine(e, timeZone: TimeFormat.local))
+                }
+            }
+        }
+    }
+}
+
+/// A duration on the command line: a number and a unit (s, m, h, d, w).
+struct LogDuration: ExpressibleByArgument {
+    let seconds: TimeInterval
+
+    init?(argument: String) {
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        guard let unit = argument.last.flatMap({ units[$0] }), let n = Double(argument.dropLast()), n >= 0, n.isFinite else { return nil }
+        seconds = n * unit
+    }
+
+    static var defaultCompletionKind: CompletionKind { .list(["10m", "1h", "1d"]) }
+}
