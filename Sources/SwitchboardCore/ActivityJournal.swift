@@ -20,7 +20,8 @@ public final class ActivityJournal: Sendable {
     let lockFile: URL
     public let perScheme: Int
     public let maxBytes: Int
-    private let group: CommitGroup<ActivityEvent>
+    /// nil is `flush()`'s marker: it waits for its place in the queue and writes nothing.
+    private let group: CommitGroup<ActivityEvent?>
     private let counter = Mutex(0)
     private let role: String
     private let pid = getpid()
@@ -38,7 +39,9 @@ public final class ActivityJournal: Sendable {
         group = CommitGroup(label: "switchboard.activity")
         let (file, lockFile, maxBytes, perScheme) = (file, lockFile, maxBytes, perScheme)
         let directory = home.directory
-        group.setCommit { events in
+        group.setCommit { batch in
+            let events = batch.compactMap { $0 }
+            guard !events.isEmpty else { return }
             try FileSystem.makeDirectory(directory, mode: 0o700)
             var lines = Data()
             let encoder = JSONEncoder()
@@ -86,11 +89,8 @@ public final class ActivityJournal: Sendable {
 
     /// Waits until everything recorded so far is in the file.
     public func flush() async {
-        try? await group.submit(ActivityEvent(at: .distantPast, scheme: "", connection: "", kind: .checked, by: Self.flushMarker))
+        try? await group.submit(nil)
     }
-
-    /// A marker event flush() appends to wait for the queue; readers skip it.
-    static let flushMarker = "\u{0}flush"
 
     /// Every event in the file, oldest first (optionally one scheme's, or since a date). A torn or foreign
     /// line is skipped.
@@ -104,7 +104,7 @@ public final class ActivityJournal: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         var out: [ActivityEvent] = []
         for line in data.split(separator: 0x0A) where !line.isEmpty {
-            guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)), e.by != flushMarker else { continue }
+            guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)) else { continue }
             out.append(e)
         }
         return out
@@ -122,7 +122,7 @@ public final class ActivityJournal: Sendable {
             var perSchemeCount: [String: Int] = [:]
             var bytes = 0
             for line in lines.reversed() {
-                guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)), e.by != flushMarker else { continue }
+                guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)) else { continue }
                 let n = perSchemeCount[e.scheme, default: 0]
                 guard n < perScheme else { continue }
                 guard bytes + line.count + 1 <= maxBytes / 2 else { break }

@@ -131,6 +131,7 @@ extension OAuthFixture {
                 return r
             }
             if options.refreshFails { return .json(["error": "invalid_grant", "error_description": "refresh token revoked"], status: 400) }
+            if state.withLock({ $0.refreshUnavailable }) { return .json(["error": "temporarily_unavailable"], status: 503) }
             guard let found, found.clientID == clientID else { return .json(["error": "invalid_grant"], status: 400) }
             guard found.resource == form["resource"] else { return .json(["error": "invalid_target"], status: 400) }
             let newRT = options.rotateRefreshTokens ? nextID("rt") : nil

@@ -48,6 +48,8 @@ public final class OAuthFixture: Sendable {
         var devices: [String: (clientID: String, polls: Int, resource: String?, scope: String?)] = [:]
         /// After `migrate(to:)`: the authorization server this resource now trusts instead of its own.
         var movedTo: OAuthFixture?
+        /// The token endpoint answers 503 to refreshes (an outage; a retry later may work).
+        var refreshUnavailable = false
     }
 
     /// SEP-2352: from now on the resource's metadata names `other`'s authorization server, and the MCP endpoint
@@ -122,6 +124,11 @@ public final class OAuthFixture: Sendable {
             for k in s.access.keys { s.access[k]!.revoked = true }
             for k in s.refresh.keys { s.refresh[k]!.valid = false }
         }
+    }
+
+    /// Makes refreshes fail with 503 (true) or work again (false): a passing outage.
+    public func setRefreshUnavailable(_ unavailable: Bool) {
+        state.withLock { $0.refreshUnavailable = unavailable }
     }
 
     /// Revokes the access tokens only (refresh tokens stay good): the next request gets 401 and a refresh fixes it.

@@ -61,6 +61,10 @@ import Testing
         await h.actor.finishUpdates()
         var texts = out.all + logs.all + (await screen.value)
         texts.append((try? String(contentsOf: h.home.integrationsFile, encoding: .utf8)) ?? "")
+        // The activity journal, and its lines as `log` and the timeline show them.
+        await h.actor.flushActivity()
+        texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent("activity.jsonl"), encoding: .utf8)) ?? "")
+        for e in (try? h.engine.activity?.events()) ?? [] { texts.append(ActivityText.logLine(e, timeZone: TimeFormat.utc)) }
         texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent(".integrations.index"), encoding: .utf8)) ?? "")
         // The canary is real: the secret store holds it.
         #expect(storedSecretText(h.home.directory).contains(Self.canary) || options.hostile != nil)

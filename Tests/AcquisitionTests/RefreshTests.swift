@@ -170,14 +170,17 @@ import Testing
         })
         defer { Task { await other.shutdown() } }
         for _ in 0..<3 {
-            // Past three quarters of the 2-second token's life: due for a refresh.
-            await time.advance(by: .milliseconds(1600))
+            // Past three quarters of the 2-second token's life (even if the last round's polling moved the clock
+            // on by its 0.1 s before that token was issued): due for a refresh.
+            await time.advance(by: .milliseconds(1800))
             // The engine that waits for the other's lock polls on the clock: let it move a little meanwhile.
-            let polling = time.keepAdvancing(by: .milliseconds(1), steps: 500)
+            let polling = time.keepAdvancing(by: .milliseconds(1), steps: 100)
             async let a = h.actor.validToken(for: id)
             async let b = other.actor.validToken(for: id)
             let (x, y) = try await (a, b)
+            // Stopped before the next round moves the clock (two advances at once would lose one).
             polling.cancel()
+            await polling.value
             // Issued and not revoked (a loaded machine may let a 2-second token expire before we look).
             #expect(h.fixture.issued(x) && h.fixture.issued(y))
         }
