@@ -148,3 +148,36 @@ import Testing
         }
     }
 }
+
+/// The activity timeline in the real binary: the demo's short-lived connection refreshes while `l` is open and
+/// the line appears without a key press; a `switchboard token` run by another process shows as its own line.
+@Suite(.serialized) struct TimelineEndToEndTests {
+    @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
+    func theTimelineUpdatesLive() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let bin = BinaryRunner.binary.path
+        let command = "env TERM=xterm-256color TZ=UTC \(bin) demo --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+        try await TmuxSession.run(command: command, height: 30) { tmux in
+            try await tmux.waitFor("shortlived")
+            try await tmux.send("j")
+            try await tmux.send("c")
+            try await tmux.waitFor("✓ Connected")
+            try await tmux.send("Enter")
+            try await tmux.send("l")
+            try await tmux.waitFor("connected by screen (browser)")
+            // 40-second tokens: the screen's refresher renews this one about 30 s after the sign-in.
+            let refreshed = try await tmux.waitFor("refreshed by screen", timeout: .seconds(60))
+            #expect(refreshed.contains("Activity: shortlived"))
+            // Another program asks for the token once it is due (time passes for the stored token, not the test).
+            try StoredTokens.age(home: tmp.url, by: 35)
+            let token = try await BinaryRunner.runDetached(["token", "shortlived", "--home", tmp.url.path])
+            #expect(token.status == 0, "\(token.stderr)")
+            let byToken = try await tmux.waitFor("refreshed by token")
+            #expect(!byToken.contains(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "no token on screen")
+            try await tmux.send("Escape")
+            try await tmux.send("q")
+            try await tmux.waitFor("SCREEN-EXITED-0")
+        }
+    }
+}

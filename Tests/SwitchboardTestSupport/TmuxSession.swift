@@ -60,8 +60,8 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// Runs `body` against a new session, and kills the session afterwards whatever happened.
-    public static func run(command: String, _ body: (TmuxSession) async throws -> Void) async throws {
-        let tmux = try await TmuxSession(command: command)
+    public static func run(command: String, width: Int = 80, height: Int = 24, _ body: (TmuxSession) async throws -> Void) async throws {
+        let tmux = try await TmuxSession(command: command, width: width, height: height)
         do { try await body(tmux) } catch {
             await tmux.kill()
             throw error
