@@ -19,6 +19,7 @@ enum Scenarios {
         Scenario(name: "first-frame", run: firstFrame, wholeProcess: true),
         Scenario(name: "store-commit", run: storeCommit),
         Scenario(name: "refresh-storm", run: refreshStorm),
+        Scenario(name: "activity-journal", run: activityJournal),
         Scenario(name: "idle-cpu", run: idleCPU, wholeProcess: true),
         Scenario(name: "helper-processes", run: helperProcesses, wholeProcess: true),
         Scenario(name: "command-processes", run: commandProcesses, wholeProcess: true),
@@ -43,8 +44,10 @@ enum Scenarios {
         var http: AsyncHTTPTransport { wired.http }
         var actor: AcquisitionActor { wired.actor }
 
-        init(home: SwitchboardHome, refreshConcurrency: Int = 8) {
+        init(home: SwitchboardHome, refreshConcurrency: Int = 8, recordsActivity: Bool = true) {
             wired = SwitchboardWiring.Engine(home: home, options: EngineOptions {
+                $0.recordsActivity = recordsActivity
+                $0.role = "bench"
                 $0.browser = ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
                 $0.encryption = .disabled
                 $0.http.proxy = ProxySettings(server: nil, noProxy: [])
@@ -223,10 +226,15 @@ enum Scenarios {
     }
 
     /// 10,000 schemes due at once, refreshed by one scheduler pass against the fixture (rotating refresh tokens).
+    /// With the activity journal on (as the program runs), and off for comparison.
     static func refreshStorm(_ quick: Bool) async throws -> [Result] {
+        try await storm(quick, journal: true) + storm(quick, journal: false)
+    }
+
+    static func storm(_ quick: Bool, journal: Bool) async throws -> [Result] {
         let n = quick ? 2_000 : 10_000
         let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true })
-        let engine = Engine(home: home(), refreshConcurrency: 64)
+        let engine = Engine(home: home(), refreshConcurrency: 64, recordsActivity: journal)
         defer { engine.remove() }
         // One real sign-in gives the template (endpoints, resource, registration) every scheme copies.
         let template = try engine.integrations.add(NewConnection(name: "template", url: fixture.serverURL.absoluteString)).schemes[0].id
@@ -252,16 +260,41 @@ enum Scenarios {
         let before = fixture.counters
         let t0 = Clock.now()
         let refreshed = await engine.actor.refreshDueNow()
+        // The storm ends when its activity is in the journal too.
+        await engine.actor.flushActivity()
         let seconds = Double(Clock.now() - t0) / 1e9
+        let recorded = try engine.wired.activity?.events().filter { $0.kind == .refreshed }.count ?? 0
         let after = fixture.counters
         // Everything durable: a new store object reads every rotated token, and the server accepts each one.
         let reread = try SecretStore(home: engine.home, encryption: .disabled, warn: { _ in }).load()
         let accepted = list.filter { c in reread.schemes[c.schemes[0].id]?.tokens.map { fixture.accepts($0.accessToken) } ?? false }.count
         await engine.http.shutdown()
         await fixture.stop()
-        return [Result("refresh storm, \(n) schemes", unit: "s", samples: [seconds], target: quick ? nil : 3, notes: [
-            "due": "\(refreshed)", "refresh-requests": "\(after.refreshes - before.refreshes)",
+        return [Result("refresh storm, \(n) schemes, journal \(journal ? "on" : "off")", unit: "s", samples: [seconds], target: quick ? nil : 3, notes: [
+            "due": "\(refreshed)", "refresh-requests": "\(after.refreshes - before.refreshes)", "journal-lines": "\(recorded)",
             "refresh-token-reuse": "\(after.refreshTokenReuse)", "stored-and-accepted": "\(accepted)",
             "concurrency": "64"])]
+    }
+
+    /// The activity journal's cost per event: record events for 10,000 connections in batches as a storm
+    /// would, then flush; and the size it settles at.
+    static func activityJournal(_ quick: Bool) async throws -> [Result] {
+        let dir = home()
+        defer { try? FileManager.default.removeItem(at: dir.directory) }
+        let journal = ActivityJournal(home: dir, role: "bench")
+        let n = quick ? 20_000 : 100_000
+        let now = Date()
+        let t0 = Clock.now()
+        for i in 0..<n {
+            journal.record(ActivityEvent(.refreshed, at: now, scheme: "scheme-\(i % 10_000)", connection: "storm-\(i % 10_000)") {
+                $0.milliseconds = 120; $0.rotated = true; $0.expiresAt = now.addingTimeInterval(3600)
+            })
+        }
+        let queued = Double(Clock.now() - t0) / Double(n)
+        await journal.flush()
+        let total = Double(Clock.now() - t0) / Double(n)
+        let size = (try? FileManager.default.attributesOfItem(atPath: journal.file.path)[.size] as? Int) ?? 0
+        return [Result("activity journal, per event (recorded and written)", unit: "µs", samples: [total / 1000], target: nil, notes: [
+            "caller-cost": String(format: "%.1f µs", queued / 1000), "events": "\(n)", "file": "\(size / 1024) KiB (bound \(ActivityJournal.defaultMaxBytes >> 20) MiB)"])]
     }
 }
