@@ -145,19 +145,14 @@ public enum MainView {
             let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
             rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
         }
-        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row, with the next
-        // refresh (no extra rows, so the refresh row below stays on a small screen).
+        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row (no extra
+        // row, so the refresh row below stays on a small screen).
         if case .connected(let exp?) = s.status {
-            var text = TimeFormat.clock(exp, in: timeZone)
-            if s.kind.isOAuth {
-                let due = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
-                text += due > state.now ? " · next refresh in " + StatusText.duration(due.timeIntervalSince(state.now)) : " · refresh due now"
-            }
-            rows.append(("expires", text + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
+            rows.append(("expires", TimeFormat.clock(exp, in: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
         }
+        // One row: the last refresh ("4m ago (rotated)"; a failure says whether it will be retried or gave up) and the next.
+        var refresh: [String] = []
         if let at = s.info.lastRefreshAt {
-            // "4m ago (rotated)"; a failure says whether it will be retried (still connected) or gave up (expired).
-            let ago = StatusText.duration(max(0, state.now.timeIntervalSince(at))) + " ago"
             let result: String
             switch (s.info.lastRefreshResult, s.status) {
             case ("failed", .expired): result = "failed, gave up: reconnect"
@@ -165,8 +160,13 @@ public enum MainView {
             case (_, _) where s.info.lastRefreshRotated == true: result = "rotated"
             default: result = s.info.lastRefreshResult ?? "?"
             }
-            rows.append(("refreshed", "\(ago) (\(result))"))
+            refresh.append("last \(StatusText.duration(max(0, state.now.timeIntervalSince(at)))) ago (\(result))")
         }
+        if s.kind.isOAuth, case .connected(let exp?) = s.status {
+            let due = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
+            refresh.append(due > state.now ? "next in " + StatusText.duration(due.timeIntervalSince(state.now)) : "next due now")
+        }
+        if !refresh.isEmpty { rows.append(("refresh", refresh.joined(separator: " · "))) }
         if let check = s.info.lastCheck { rows.append(("tested", check)) }
         switch s.status {
         case .error(let m, let remedy):

@@ -29,7 +29,7 @@ import Testing
         #expect(connected.contains("Switchboard ─ 1 connection"))
 
         // A refresh happens on its own (6-second tokens are refreshed 1.5 s before expiry) and shows in the detail pane.
-        let refreshed = try await tmux.waitFor("(ok)", timeout: .seconds(20))
+        let refreshed = try await tmux.waitFor("ago (ok)", timeout: .seconds(20))
         #expect(fixture.counters.refreshes >= 1)
         #expect(refreshed.contains("● connected"))
 
