@@ -7,11 +7,11 @@ func runDoctorPanel(_ command: Command, _ p: inout DoctorPanel, _ state: inout A
     let page = max(1, DoctorPanel.visibleLines(height: state.height))
     let inner = DoctorPanel.frame(width: state.width, height: state.height).width - 4
     let last = max(0, p.displayLines(width: inner).count - page)
+    if scroll(command, &p.scroll, page: page, last: last) {
+        state.panel = .doctor(p)
+        return []
+    }
     switch command {
-    case .up: p.scroll = max(0, p.scroll - 1)
-    case .down: p.scroll = min(last, p.scroll + 1)
-    case .pageUp: p.scroll = max(0, p.scroll - page)
-    case .pageDown: p.scroll = min(last, p.scroll + page)
     case .doctor:
         state.panel = .doctor(DoctorPanel(name: p.name))
         return [.doctor(name: p.name)]

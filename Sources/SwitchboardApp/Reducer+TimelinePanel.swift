@@ -13,17 +13,24 @@ func openTimeline(_ state: inout AppState) -> [AppEffect] {
 func runTimelinePanel(_ command: Command, _ p: inout TimelinePanel, _ state: inout AppState) -> [AppEffect] {
     let page = max(1, TimelinePanel.visibleRows(height: state.height))
     let last = max(0, (p.events?.count ?? 0) - page)
-    switch command {
-    case .up: p.scroll = max(0, p.scroll - 1)
-    case .down: p.scroll = min(last, p.scroll + 1)
-    case .pageUp: p.scroll = max(0, p.scroll - page)
-    case .pageDown: p.scroll = min(last, p.scroll + page)
-    case .top: p.scroll = 0
-    case .close:
+    if command == .close {
         state.panel = nil
         return []
-    default: break
     }
+    _ = scroll(command, &p.scroll, page: page, last: last)
     state.panel = .timeline(p)
     return []
+}
+
+/// ↑ ↓ PgUp PgDn and g (back to the top) on a scrollable panel; false for any other command.
+func scroll(_ command: Command, _ offset: inout Int, page: Int, last: Int) -> Bool {
+    switch command {
+    case .up: offset = max(0, offset - 1)
+    case .down: offset = min(last, offset + 1)
+    case .pageUp: offset = max(0, offset - page)
+    case .pageDown: offset = min(last, offset + page)
+    case .top: offset = 0
+    default: return false
+    }
+    return true
 }
