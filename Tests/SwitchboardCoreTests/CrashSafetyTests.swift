@@ -66,7 +66,7 @@ import Glibc
             let inFlight = operation(next)
             for (key, value) in model where file.schemes[key]?.bearerToken != value {
                 let tolerated = key == inFlight.key && file.schemes[key]?.bearerToken == inFlight.value
-                if !tolerated { outcome.problems.append("round \(round): \(key) is \(file.schemes[key]?.bearerToken ?? "absent"), acknowledged \(value ?? "deleted")") }
+                if !tolerated { outcome.problems.append("round \(round): \(key) is \(file.schemes[key]?.bearerToken ?? "absent"), acknowledged \(value)") }
             }
             outcome.maxTemporaries = max(outcome.maxTemporaries, temporaries(in: home).count)
             if outcome.problems.count > 5 { break }

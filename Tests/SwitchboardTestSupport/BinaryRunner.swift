@@ -51,6 +51,7 @@ public enum BinaryRunner {
 
 extension BinaryRunner {
     /// Runs the binary on a dispatch thread, so in-process servers keep the cooperative pool to themselves.
+    @discardableResult
     public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                                    binary: URL = binary) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
