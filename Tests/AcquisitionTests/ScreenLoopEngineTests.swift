@@ -83,4 +83,29 @@ import Testing
         guard case .connected = update.event, case .connected = status else { Issue.record("\(update) \(String(describing: status))"); return }
         #expect(update.revision != nil && update.revision == revision)
     }
+
+    /// `t` on the screen answers a scope challenge as `switchboard check` does: it says why, signs in again for
+    /// the union of scopes, and the check then passes; the journal records the step-up.
+    @Test func testOnTheScreenStepsUpAsCheckDoes() async throws {
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.requiredScope = "mcp:admin" }, time: time.source)
+        defer { Task { await h.shutdown() } }
+        let id = try h.add("notes")
+        _ = await h.connect(id)
+        let driver = LoopDriver(EngineScreenEffects(engine: h.engine, browser: NoBrowser(), remote: false), time: time)
+        _ = await driver.until { $0.connections.first?.primaryScheme?.status.isConnected == true }
+        driver.type([.char("t")])
+        var notices: [String] = []
+        let done = try #require(await driver.until { state in
+            if let m = state.message { notices.append(m) }
+            return state.message?.hasPrefix("notes: ok") == true || state.message?.hasPrefix("notes: failed") == true
+        })
+        #expect(notices.contains { $0.contains("asks for more access") && $0.contains("signing in again") }, "\(notices)")
+        #expect(done.message?.hasPrefix("notes: ok") == true, "\(String(describing: done.message))")
+        await h.actor.flushActivity()
+        let kinds = try #require(h.engine.activity).events(scheme: id).map(\.kind)
+        #expect(kinds == [.connected, .stepUp, .connected, .checked], "\(kinds)")
+        driver.type([.char("q")])
+        _ = await driver.run.value
+    }
 }
