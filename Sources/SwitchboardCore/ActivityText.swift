@@ -1,0 +1,72 @@
+import Foundation
+
+/// How activity reads for people: the `log` command and the screen's timeline use the same words.
+public enum ActivityText {
+    /// A glyph that tells apart success, a failure that will be retried, and one that gave up.
+    public static func glyph(_ e: ActivityEvent) -> String {
+        switch e.kind {
+        case .connected, .refreshed, .disconnected: "●"
+        case .checked: e.reason == nil ? "●" : "!"
+        case .refreshFailed: e.willRetry == false ? "✕" : "⟳"
+        case .connectFailed, .expired: "✕"
+        case .stepUp, .serverMoved: "↑"
+        }
+    }
+
+    /// The event's words, without the time or the connection: `refreshed by token in 120 ms · rotated · valid until …`.
+    public static func describe(_ e: ActivityEvent, timeZone: TimeZone) -> String {
+        var parts: [String] = []
+        let who = e.by.isEmpty ? "" : " by \(e.by)"
+        switch e.kind {
+        case .connected:
+            parts.append("connected\(who)" + (e.how.map { " (\($0))" } ?? ""))
+        case .connectFailed:
+            parts.append("sign-in failed\(who)" + (e.reason.map { ": \($0)" } ?? ""))
+        case .refreshed:
+            parts.append("refreshed\(who)" + (e.milliseconds.map { " in \($0) ms" } ?? ""))
+            if e.rotated == true { parts.append("rotated") }
+        case .refreshFailed:
+            parts.append("refresh failed\(who)" + (e.reason.map { ": \($0)" } ?? ""))
+            if e.willRetry == false {
+                parts.append("gave up: reconnect needed")
+            } else {
+                parts.append(e.retryAt.map { "will retry at \(time($0, timeZone))" } ?? "will retry on next use")
+            }
+        case .expired:
+            parts.append("expired" + (e.reason.map { ": \($0)" } ?? ""))
+            parts.append("reconnect needed")
+        case .disconnected:
+            parts.append("disconnected\(who)" + (e.revoked == true ? ", tokens revoked" : ", tokens deleted (not revoked at the server)"))
+        case .stepUp:
+            parts.append("more access asked\(who): " + (e.scopesBefore ?? []).joined(separator: " ") + " → " + (e.scopesAfter ?? []).joined(separator: " "))
+        case .serverMoved:
+            parts.append("authorization server moved" + (e.issuer.map { " to \($0)" } ?? ""))
+        case .checked:
+            if let reason = e.reason {
+                parts.append("check failed\(who): \(reason)")
+            } else {
+                parts.append("checked\(who)" + (e.era.map { " · MCP \($0)" } ?? "") + (e.tools.map { " · \($0) tool\($0 == 1 ? "" : "s")" } ?? ""))
+            }
+        }
+        if let exp = e.expiresAt, e.kind == .connected || e.kind == .refreshed { parts.append("valid until \(time(exp, timeZone))") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// `14:03:12`, in the zone.
+    public static func time(_ date: Date, _ timeZone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!)
+    }
+
+    /// One line of `switchboard log`: date, time and zone, the connection, the glyph and the words.
+    public static func logLine(_ e: ActivityEvent, timeZone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day], from: e.at)
+        let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: e.at) ?? timeZone.identifier)
+        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        return "\(day) \(time(e.at, timeZone)) \(zone)  \(e.connection)  \(glyph(e)) \(describe(e, timeZone: timeZone))"
+    }
+}
