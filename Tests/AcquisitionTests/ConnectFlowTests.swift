@@ -211,10 +211,13 @@ import Testing
     }
 
     @Test func callbackTimesOut() async throws {
-        let h = try await Harness.make(browser: NoBrowser(), callbackTimeout: .milliseconds(300))
+        let time = TestTime()
+        let h = try await Harness.make(browser: NoBrowser(), callbackTimeout: .seconds(300), time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
-        #expect(await h.connect(id).failure?.code == .callbackTimedOut)
+        let failure = await h.connect(id, timingOutWith: time, after: .seconds(300)).failure
+        #expect(failure?.code == .callbackTimedOut)
+        #expect(failure?.message.contains("within 5 minutes") == true)
     }
 
     @Test func listenerIgnoresJunkAndAcceptsTheRealCallback() async throws {

@@ -66,6 +66,17 @@ struct Harness {
         return events
     }
 
+    /// Connects, and once the flow waits for the browser (the browser has already been and gone), moves `time`
+    /// past the callback timeout: a flow that got no usable callback times out without anyone waiting for it.
+    func connect(_ schemeID: String, timingOutWith time: TestTime, after timeout: Duration) async -> [AcquisitionEvent] {
+        var events: [AcquisitionEvent] = []
+        for await e in await actor.connect(schemeID: schemeID) {
+            events.append(e)
+            if case .waitingForBrowser = e { Task { await time.advance(by: timeout) } }
+        }
+        return events
+    }
+
     func disconnect(_ schemeID: String) async -> [AcquisitionEvent] {
         var events: [AcquisitionEvent] = []
         for await e in await actor.disconnect(schemeID: schemeID) { events.append(e) }

@@ -65,12 +65,14 @@ import Testing
     func endsWithAClearErrorAndStoresNothing(_ hostile: FixtureOptions.Hostile, _ code: AcquisitionError.Code, _ phrase: String) async throws {
         // Timeouts generous enough for a loaded 2-core machine running the whole suite; a silent server
         // stays silent well past them.
+        // The callback timeout runs on a test clock: a flow that got no usable callback is timed out by moving it.
+        let time = TestTime()
         let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 60 }, timeout: .seconds(10),
-                                       callbackTimeout: .seconds(3))
+                                       callbackTimeout: .seconds(3), time: time.source)
         defer { Task { await h.shutdown() } }
         let id = try h.add()
         let started = ContinuousClock.now
-        let events = await h.connect(id)
+        let events = code == .callbackTimedOut ? await h.connect(id, timingOutWith: time, after: .seconds(3)) : await h.connect(id)
         let failure = try #require(events.failure)
         #expect(failure.code == code, "\(failure)")
         #expect("\(failure)".contains(phrase), "\(failure)")
