@@ -61,12 +61,13 @@ public enum ActivityText {
     }
 
     /// One line of `switchboard log`: date, time and zone, the connection, the glyph and the words.
-    public static func logLine(_ e: ActivityEvent, timeZone: TimeZone) -> String {
+    /// `name`: the connection's name as the caller lays it out (padded to a column, so the events line up).
+    public static func logLine(_ e: ActivityEvent, timeZone: TimeZone, name: String? = nil) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.year, .month, .day], from: e.at)
         let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: e.at) ?? timeZone.identifier)
         let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-        return "\(day) \(time(e.at, timeZone)) \(zone)  \(e.connection)  \(glyph(e)) \(describe(e, timeZone: timeZone))"
+        return "\(day) \(time(e.at, timeZone)) \(zone)  \(name ?? e.connection)  \(glyph(e)) \(describe(e, timeZone: timeZone))"
     }
 }

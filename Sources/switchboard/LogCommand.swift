@@ -1,4 +1,5 @@
 import ArgumentParser
+import Canvas
 import Foundation
 import SwitchboardCore
 import SwitchboardWiring
@@ -46,6 +47,8 @@ extension Switchboard {
         }
 
         func print(_ events: [ActivityEvent]) throws {
+            // Names padded to the widest one shown (display columns), so the events line up.
+            let width = max(8, events.map { $0.connection.displayWidth }.max() ?? 0)
             for e in events {
                 if json {
                     let encoder = JSONEncoder()
@@ -53,7 +56,7 @@ extension Switchboard {
                     encoder.outputFormatting = [.sortedKeys]
                     Output.json(try encoder.encode(e))
                 } else {
-                    Output.line(ActivityText.logLine(e, timeZone: TimeFormat.local))
+                    Output.line(ActivityText.logLine(e, timeZone: TimeFormat.local, name: e.connection.fitted(to: max(width, e.connection.displayWidth))))
                 }
             }
         }
