@@ -53,10 +53,7 @@ public struct AcquisitionEnvironment: Sendable {
 public enum Freshness {
     /// Refresh ahead of expiry by a quarter of the token's life, at most a minute. (No one-second
     /// minimum: with it a 1-second token was never fresh, and every request refreshed it.)
-    public static func margin(for t: TokenSet) -> TimeInterval {
-        guard let lifetime = lifetime(t) else { return 0 }
-        return min(60, lifetime / 4)
-    }
+    public static func margin(for t: TokenSet) -> TimeInterval { RefreshPolicy.margin(lifetime: lifetime(t)) }
 
     /// How long the token was issued for.
     public static func lifetime(_ t: TokenSet) -> TimeInterval? {

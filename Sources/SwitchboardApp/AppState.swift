@@ -6,10 +6,7 @@ import SwitchboardCore
 public struct AppState: Equatable, Sendable {
     public var connections: [Connection] {
         // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
-        didSet {
-            needingAttention = IntegrationsFile.attention(connections)
-            nextRefresh = RefreshPolicy.nextRefresh(connections)
-        }
+        didSet { (needingAttention, nextRefresh) = IntegrationsFile.summary(connections) }
     }
     /// The next refresh due across all connections, for the header.
     public private(set) var nextRefresh: Date?
@@ -40,8 +37,7 @@ public struct AppState: Equatable, Sendable {
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
         self.now = now
-        self.needingAttention = IntegrationsFile.attention(connections)
-        self.nextRefresh = RefreshPolicy.nextRefresh(connections)
+        (needingAttention, nextRefresh) = IntegrationsFile.summary(connections)
     }
 
     /// The connections the filter lets through.

@@ -17,7 +17,7 @@ import Glibc
 ///   `perScheme` events, and at most half of `maxBytes` in all (oldest dropped first).
 public final class ActivityJournal: Sendable {
     public let file: URL
-    let lockFile: URL
+    let lock: FileLock
     public let perScheme: Int
     public let maxBytes: Int
     /// nil is `flush()`'s marker: it waits for its place in the queue and writes nothing.
@@ -32,12 +32,12 @@ public final class ActivityJournal: Sendable {
     /// `role`: who this process is in the journal (`screen`, `token`, …).
     public init(home: SwitchboardHome, role: String, perScheme: Int = ActivityJournal.defaultPerScheme, maxBytes: Int = ActivityJournal.defaultMaxBytes) {
         file = home.directory.appendingPathComponent("activity.jsonl")
-        lockFile = home.directory.appendingPathComponent(".activity.lock")
+        lock = FileLock(url: home.directory.appendingPathComponent(".activity.lock"))
         self.perScheme = perScheme
         self.maxBytes = maxBytes
         self.role = role
         group = CommitGroup(label: "switchboard.activity")
-        let (file, lockFile, maxBytes, perScheme) = (file, lockFile, maxBytes, perScheme)
+        let (file, lock, maxBytes, perScheme) = (file, lock, maxBytes, perScheme)
         let directory = home.directory
         group.setCommit { batch in
             let events = batch.compactMap { $0 }
@@ -47,7 +47,7 @@ public final class ActivityJournal: Sendable {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             for e in events { lines.append(try encoder.encode(e)); lines.append(0x0A) }
-            let size = try Self.withFlock(lockFile, LOCK_SH) { () throws -> Int in
+            let size = try lock.withLock(shared: true) { () throws -> Int in
                 guard let fd = try FileSystem.openPrivate(file, flags: O_WRONLY | O_APPEND | O_CREAT) else { return 0 }
                 defer { close(fd) }
                 try lines.withUnsafeBytes { raw in
@@ -64,7 +64,7 @@ public final class ActivityJournal: Sendable {
                 var st = stat()
                 return fstat(fd, &st) == 0 ? Int(st.st_size) : 0
             }
-            if size > maxBytes { try Self.compact(file: file, lockFile: lockFile, perScheme: perScheme, maxBytes: maxBytes) }
+            if size > maxBytes { try Self.compact(file: file, lock: lock, perScheme: perScheme, maxBytes: maxBytes) }
         }
         Self.opened.withLock { $0.append(self) }
     }
@@ -111,8 +111,8 @@ public final class ActivityJournal: Sendable {
     }
 
     /// Rewrites the journal with each scheme's newest `perScheme` events, at most `maxBytes / 2` in all.
-    static func compact(file: URL, lockFile: URL, perScheme: Int, maxBytes: Int) throws {
-        try withFlock(lockFile, LOCK_EX) {
+    static func compact(file: URL, lock: FileLock, perScheme: Int, maxBytes: Int) throws {
+        try lock.withLock {
             guard let data = try FileSystem.readPrivate(file), data.count > maxBytes else { return }
             let lines = data.split(separator: 0x0A).filter { !$0.isEmpty }
             // Newest first, keeping each scheme's newest `perScheme`, then the newest lines up to the budget.
@@ -134,18 +134,6 @@ public final class ActivityJournal: Sendable {
             for line in kept.reversed() { out.append(contentsOf: line); out.append(0x0A) }
             try FileSystem.writeAtomically(out, to: file, mode: 0o600)
         }
-    }
-
-    static func withFlock<T>(_ url: URL, _ operation: Int32, _ body: () throws -> T) throws -> T {
-        guard let fd = try FileSystem.openPrivate(url, flags: O_RDWR | O_CREAT) else {
-            throw FileSystemError(operation: "open lock file", path: url.path, code: ENOENT)
-        }
-        defer { close(fd) }
-        while flock(fd, operation) != 0 {
-            if errno != EINTR { throw FileSystemError(operation: "lock", path: url.path, code: errno) }
-        }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
     }
 }
 

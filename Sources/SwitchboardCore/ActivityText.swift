@@ -53,21 +53,11 @@ public enum ActivityText {
     }
 
     /// `14:03:12`, in the zone.
-    public static func time(_ date: Date, _ timeZone: TimeZone) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!)
-    }
+    public static func time(_ date: Date, _ timeZone: TimeZone) -> String { TimeFormat.time(date, in: timeZone) }
 
     /// One line of `switchboard log`: date, time and zone, the connection, the glyph and the words.
     /// `name`: the connection's name as the caller lays it out (padded to a column, so the events line up).
     public static func logLine(_ e: ActivityEvent, timeZone: TimeZone, name: String? = nil) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day], from: e.at)
-        let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: e.at) ?? timeZone.identifier)
-        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-        return "\(day) \(time(e.at, timeZone)) \(zone)  \(name ?? e.connection)  \(glyph(e)) \(describe(e, timeZone: timeZone))"
+        return "\(TimeFormat.clock(e.at, in: timeZone, seconds: true))  \(name ?? e.connection)  \(glyph(e)) \(describe(e, timeZone: timeZone))"
     }
 }

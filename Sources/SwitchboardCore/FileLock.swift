@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// An exclusive `flock` on a lock file, so that Switchboard processes take turns at read-modify-write.
+/// A `flock` on a lock file, so that Switchboard processes take turns at read-modify-write (exclusive), or
+/// several may append while none rewrites (shared).
 public final class FileLock: @unchecked Sendable {
     private let path: String
     // One in-process mutex in front of flock: flock locks are per open file description, so two
@@ -12,8 +13,8 @@ public final class FileLock: @unchecked Sendable {
 
     public init(url: URL) { self.path = url.path }
 
-    /// Runs `body` while holding the lock.
-    public func withLock<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` while holding the lock (`shared`: alongside other shared holders, never with an exclusive one).
+    public func withLock<T>(shared: Bool = false, _ body: () throws -> T) throws -> T {
         mutex.lock()
         defer { mutex.unlock() }
         // Never through a link (a planted symlink would make us create or lock someone else's file),
@@ -22,7 +23,7 @@ public final class FileLock: @unchecked Sendable {
             throw FileSystemError(operation: "open lock file", path: path, code: ENOENT)
         }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
+        while flock(fd, shared ? LOCK_SH : LOCK_EX) != 0 {
             if errno != EINTR { throw FileSystemError(operation: "lock", path: path, code: errno) }
         }
         defer { flock(fd, LOCK_UN) }

@@ -16,8 +16,20 @@ public struct IntegrationsFile: Codable, Equatable, Sendable {
     }
 
     /// How many connections need the person (expired or error), as the screen's header counts them.
-    public static func attention(_ connections: [Connection]) -> Int {
-        connections.reduce(0) { $0 + ($1.primaryScheme?.status.needsAttention == true ? 1 : 0) }
+    public static func attention(_ connections: [Connection]) -> Int { summary(connections).attention }
+
+    /// One pass: how many connections need the person, and the next refresh due (connected OAuth schemes).
+    public static func summary(_ connections: [Connection]) -> (attention: Int, nextRefresh: Date?) {
+        var attention = 0
+        var next: Date?
+        for c in connections {
+            guard let s = c.primaryScheme else { continue }
+            if s.status.needsAttention { attention += 1 }
+            guard s.kind.isOAuth, case .connected(let exp?) = s.status else { continue }
+            let due = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
+            if next.map({ due < $0 }) ?? true { next = due }
+        }
+        return (attention, next)
     }
 
     /// Where each scheme is (the first connection that has it): one pass, for many lookups.

@@ -73,20 +73,14 @@ public enum RefreshPolicy {
     /// The scheduler's floor doubles with each short-lived token in a row, up to this.
     public static let maxFloor: Double = 300
 
-    /// When a connected token is refreshed ahead of its expiry: a quarter of its life before, at most a minute
-    /// (the scheduler's own rule, from what the status file knows).
-    public static func nextRefresh(expiresAt: Date, lifetime: Double?) -> Date {
-        expiresAt.addingTimeInterval(-min(60, max(0, (lifetime ?? 240) / 4)))
+    /// How long before expiry a token is refreshed: a quarter of its life, at most a minute (the scheduler's rule;
+    /// no one-second minimum, or a 1-second token would never be fresh).
+    public static func margin(lifetime: TimeInterval?) -> TimeInterval {
+        lifetime.map { min(60, max(0, $0) / 4) } ?? 0
     }
 
-    /// The next refresh due across `connections` (OAuth schemes that are connected with an expiry).
-    public static func nextRefresh(_ connections: [Connection]) -> Date? {
-        var next: Date?
-        for c in connections {
-            guard let s = c.primaryScheme, s.kind.isOAuth, case .connected(let exp?) = s.status else { continue }
-            let due = nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
-            if next.map({ due < $0 }) ?? true { next = due }
-        }
-        return next
+    /// When a connected token is refreshed, from what the status file knows (a usual lifetime when it says none).
+    public static func nextRefresh(expiresAt: Date, lifetime: Double?) -> Date {
+        expiresAt.addingTimeInterval(-margin(lifetime: lifetime ?? 240))
     }
 }

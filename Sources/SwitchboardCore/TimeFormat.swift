@@ -10,13 +10,29 @@ public enum TimeFormat {
 
     public static let utc = TimeZone(identifier: "UTC")!
 
-    /// `2026-11-26 18:30 UTC` (the zone's abbreviation, or its identifier when it has none).
-    public static func clock(_ date: Date, in timeZone: TimeZone = local) -> String {
+    /// `2026-11-26 18:30 UTC` (the zone's abbreviation, or its identifier when it has none); with `seconds`,
+    /// `2026-11-26 18:30:05 UTC`.
+    public static func clock(_ date: Date, in timeZone: TimeZone = local, seconds: Bool = false) -> String {
+        let c = components(date, timeZone)
+        return String(format: "%04d-%02d-%02d ", c.year!, c.month!, c.day!) + time(c, seconds: seconds) + " " + zone(date, timeZone)
+    }
+
+    /// `18:30:05`, in the zone.
+    public static func time(_ date: Date, in timeZone: TimeZone = local) -> String { time(components(date, timeZone), seconds: true) }
+
+    /// `UTC`, or the zone's abbreviation (its identifier when it has none).
+    public static func zone(_ date: Date, _ timeZone: TimeZone) -> String {
+        timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
+    }
+
+    private static func components(_ date: Date, _ timeZone: TimeZone) -> DateComponents {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let zone = timeZone.identifier == "UTC" || timeZone.identifier == "GMT" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
-        return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!) + zone
+        return cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+
+    private static func time(_ c: DateComponents, seconds: Bool) -> String {
+        seconds ? String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!) : String(format: "%02d:%02d", c.hour!, c.minute!)
     }
 
     /// ISO 8601 in UTC, for files and `--json`.

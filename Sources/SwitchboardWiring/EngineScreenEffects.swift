@@ -12,27 +12,19 @@ public final class EngineScreenEffects: ScreenEffects {
     let browser: any BrowserOpener
     /// The browser may be on another machine: flows print the address instead of opening it.
     let remote: Bool
-    /// integrations.json as last seen, to notice changes by other processes with one stat(2).
-    private let seen: Mutex<FileSystem.Stamp?>
-    /// The activity journal as last seen.
-    private let seenActivity: Mutex<FileSystem.Stamp?>
+    /// integrations.json and the activity journal as last seen, to notice changes by other processes.
+    private let connectionsFile: FileWatch
+    private let activityFile: FileWatch?
 
     public init(engine: Engine, browser: any BrowserOpener, remote: Bool) {
         self.engine = engine
         self.browser = browser
         self.remote = remote
-        seen = Mutex(FileSystem.stamp(of: engine.integrations.connections.fileURL))
-        seenActivity = Mutex(engine.activity.flatMap { FileSystem.stamp(of: $0.file) })
+        connectionsFile = FileWatch(engine.integrations.connections.fileURL)
+        activityFile = engine.activity.map { FileWatch($0.file) }
     }
 
-    public func activityChanged() -> Bool {
-        guard let journal = engine.activity else { return false }
-        let now = FileSystem.stamp(of: journal.file)
-        return seenActivity.withLock { last in
-            defer { last = now }
-            return last != now
-        }
-    }
+    public func activityChanged() -> Bool { activityFile?.changed() ?? false }
 
     public func initialConnections(rows: Int) -> (connections: [Connection], totals: (count: Int, attention: Int)?) {
         let store = engine.integrations.connections
@@ -54,13 +46,7 @@ public final class EngineScreenEffects: ScreenEffects {
     }
 
     public func connectionsChangedElsewhere() -> [Connection]? {
-        let file = engine.integrations.connections.fileURL
-        let now = FileSystem.stamp(of: file)
-        let changed = seen.withLock { last in
-            defer { last = now }
-            return last != now
-        }
-        return changed ? try? engine.integrations.connections.load().connections : nil
+        connectionsFile.changed() ? try? engine.integrations.connections.load().connections : nil
     }
 
     public func perform(_ effect: AppEffect, send: @escaping @Sendable (AppAction) -> Void) async {
@@ -119,6 +105,25 @@ public final class EngineScreenEffects: ScreenEffects {
             let lines: [String]
             do { lines = try await engine.doctorReport(named: name) } catch { lines = ["✕ \(Engine.describe(error))"] }
             send(.doctorFinished(name: name, lines: lines))
+        }
+    }
+}
+
+/// One file's stamp as last seen: whether it changed since the last look costs one stat(2).
+final class FileWatch: Sendable {
+    private let url: URL
+    private let last: Mutex<FileSystem.Stamp?>
+
+    init(_ url: URL) {
+        self.url = url
+        last = Mutex(FileSystem.stamp(of: url))
+    }
+
+    func changed() -> Bool {
+        let now = FileSystem.stamp(of: url)
+        return last.withLock { seen in
+            defer { seen = now }
+            return seen != now
         }
     }
 }
