@@ -7,7 +7,7 @@ import Synchronization
 
 /// `HTTPTransport` over AsyncHTTPClient: a deadline per request, no automatic redirects, capped bodies,
 /// keep-alive connections, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (never for loopback).
-public final class AsyncHTTPTransport: HTTPTransport {
+public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     public struct Options: Sendable {
         public var timeout: Duration = .seconds(10)
         public var maxBodyBytes: Int = 1 << 20
@@ -26,13 +26,21 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return config
     }()
     private static let direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: baseConfiguration)
+    /// Streams (the bridge's SSE answers and GET stream) may stay quiet for as long as the server likes:
+    /// no read timeout; the bridge bounds each exchange itself.
+    private static let streamingConfiguration: HTTPClient.Configuration = {
+        var config = baseConfiguration
+        config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)
+        return config
+    }()
+    private static let directStreaming = HTTPClient(eventLoopGroupProvider: .singleton, configuration: streamingConfiguration)
     private static let proxied = Mutex<[String: HTTPClient]>([:])
 
-    private static func client(proxy: (host: String, port: Int)) -> HTTPClient {
+    private static func client(proxy: (host: String, port: Int), streaming: Bool = false) -> HTTPClient {
         proxied.withLock { clients in
-            let key = "\(proxy.host):\(proxy.port)"
+            let key = "\(proxy.host):\(proxy.port)\(streaming ? " streaming" : "")"
             if let c = clients[key] { return c }
-            var config = baseConfiguration
+            var config = streaming ? streamingConfiguration : baseConfiguration
             config.proxy = .server(host: proxy.host, port: proxy.port)
             let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             clients[key] = c
@@ -47,32 +55,74 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// Nothing to release: the clients are shared for the life of the process.
     public func shutdown() async {}
 
-    public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseSpec {
+    private static func request(_ spec: HTTPRequestSpec) throws -> HTTPClientRequest {
         guard ServerURL.isAllowedEndpoint(spec.url) else { throw HTTPTransportError.refusedInsecure(spec.url) }
         var request = HTTPClientRequest(url: spec.url.absoluteString)
         request.method = HTTPMethod(rawValue: spec.method)
         for (k, v) in spec.headers { request.headers.add(name: k, value: v) }
         if request.headers["User-Agent"].isEmpty { request.headers.add(name: "User-Agent", value: "Switchboard/0.1") }
         if let body = spec.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        return request
+    }
+
+    private static func deadline(after duration: Duration) -> NIODeadline {
+        let (seconds, attos) = duration.components
+        return NIODeadline.now() + .milliseconds(seconds * 1000 + attos / 1_000_000_000_000_000)
+    }
+
+    public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseSpec {
+        let request = try Self.request(spec)
         let client = options.proxy.shouldProxy(spec.url) ? Self.client(proxy: options.proxy.server!) : Self.direct
-        let (seconds, attos) = options.timeout.components
-        let deadline = NIODeadline.now() + .milliseconds(seconds * 1000 + attos / 1_000_000_000_000_000)
+        let deadline = Self.deadline(after: options.timeout)
         do {
             let response = try await client.execute(request, deadline: deadline)
             let buffer = try await response.body.collect(upTo: options.maxBodyBytes)
             let body = Data(buffer.readableBytesView)
             return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw HTTPTransportError.timedOut(spec.url)
+        } catch {
+            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+        }
+    }
+
+    public func stream(_ spec: HTTPRequestSpec, headDeadline: Duration) async throws -> HTTPStreamingResponse {
+        let request = try Self.request(spec)
+        let client = options.proxy.shouldProxy(spec.url) ? Self.client(proxy: options.proxy.server!, streaming: true) : Self.directStreaming
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
+        } catch {
+            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+        }
+        let url = spec.url
+        let body = response.body
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
+        let pump = Task {
+            do {
+                for try await buffer in body { continuation.yield(Data(buffer.readableBytesView)) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: Self.classify(error, url, limit: 0))
+            }
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: stream)
+    }
+
+    /// One error vocabulary for both kinds of exchange: no library dump reaches a person.
+    private static func classify(_ error: any Error, _ url: URL, limit: Int) -> any Error {
+        do { throw error } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return HTTPTransportError.timedOut(url)
         } catch let error as NIOTooManyBytesError {
             _ = error
-            throw HTTPTransportError.bodyTooLarge(spec.url, limit: options.maxBodyBytes)
+            return HTTPTransportError.bodyTooLarge(url, limit: limit)
         } catch let error as HTTPTransportError {
-            throw error
+            return error
         } catch is CancellationError {
-            throw CancellationError()
+            return CancellationError()
+        } catch let error as HTTPClientError where error == .cancelled {
+            return CancellationError()
         } catch {
-            throw HTTPTransportError.connectionFailed(spec.url, "\(error)")
+            return HTTPTransportError.connectionFailed(url, "\(error)")
         }
     }
 }

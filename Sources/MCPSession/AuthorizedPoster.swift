@@ -22,24 +22,9 @@ public struct AuthorizedPoster: Sendable {
     }
 
     public func post(_ body: Data, headers extra: [(String, String)]) async throws -> HTTPResponseSpec {
-        var token = try await authorizer.bearer()
-        var response = try await send(body, extra, token: token)
-        if response.status == 401 {
-            let challenge = WWWAuthenticate.bearer(in: response.values("WWW-Authenticate"))
-            // Either a new sign-in is needed (thrown), or the token we sent was plainly refused: refresh once.
-            let rejected = try await authorizer.answer(challenge, sentToken: token)
-            token = try await authorizer.afterRejection(of: rejected)
-            response = try await send(body, extra, token: token)
-            if response.status == 401 {
-                throw AcquisitionError(.needsReconnect, "\(authorizer.connection.name) refused a freshly refreshed token.",
-                                       remedy: "Run `switchboard reconnect \(authorizer.connection.name)`.")
-            }
+        try await authorizer.exchange(status: \.status, challenges: { $0.values("WWW-Authenticate") }) { token in
+            try await send(body, extra, token: token)
         }
-        if response.status == 403, let challenge = WWWAuthenticate.bearer(in: response.values("WWW-Authenticate")),
-           challenge.error == "insufficient_scope" {
-            throw InsufficientScope(scopes: challenge.scopes ?? [])
-        }
-        return response
     }
 
     private func send(_ body: Data, _ extra: [(String, String)], token: String?) async throws -> HTTPResponseSpec {

@@ -31,6 +31,31 @@ public struct ConnectionAuthorizer: Sendable {
         }
     }
 
+    /// Sends one request with the credential and answers the server's challenges (see `AuthorizedPoster`):
+    /// a plain 401 gets one refresh and one more try; a scope challenge or a moved server is thrown.
+    /// `attempt` sends the request with the token it is given; it may be called twice.
+    public func exchange<R: Sendable>(isolation: isolated (any Actor)? = #isolation, status: (R) -> Int, challenges: (R) -> [String],
+                                      _ attempt: (String?) async throws -> R) async throws -> R {
+        var token = try await bearer()
+        var response = try await attempt(token)
+        if status(response) == 401 {
+            let challenge = WWWAuthenticate.bearer(in: challenges(response))
+            // Either a new sign-in is needed (thrown), or the token we sent was plainly refused: refresh once.
+            let rejected = try await answer(challenge, sentToken: token)
+            token = try await afterRejection(of: rejected)
+            response = try await attempt(token)
+            if status(response) == 401 {
+                throw AcquisitionError(.needsReconnect, "\(connection.name) refused a freshly refreshed token.",
+                                       remedy: "Run `switchboard reconnect \(connection.name)`.")
+            }
+        }
+        if status(response) == 403, let challenge = WWWAuthenticate.bearer(in: challenges(response)),
+           challenge.error == "insufficient_scope" {
+            throw InsufficientScope(scopes: challenge.scopes ?? [])
+        }
+        return response
+    }
+
     /// Decides what a 401 means before anything is refreshed. Returns the refused token when a refresh is
     /// the answer; throws `AuthorizationRequired` or `AuthorizationServerMoved` when a new sign-in is.
     func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws -> String {

@@ -138,6 +138,12 @@ public enum KeyMap {
         }
     }
 
+    /// The key a person presses for `command` on the main list, as the footer names it: text that names a
+    /// key (a remedy, a hint) takes it from here, never from a literal.
+    public static func key(for command: Command, in table: [KeyBinding] = main) -> String? {
+        table.first { $0.command == command }?.hint?.key
+    }
+
     public static func command(for key: Key, in table: [KeyBinding]) -> Command? {
         table.first { $0.keys.contains(key) }?.command
     }

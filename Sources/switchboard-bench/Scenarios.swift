@@ -24,6 +24,7 @@ enum Scenarios {
         Scenario(name: "helper-processes", run: helperProcesses, wholeProcess: true),
         Scenario(name: "command-processes", run: commandProcesses, wholeProcess: true),
         Scenario(name: "python-sdk", run: pythonSDK, wholeProcess: true),
+        Scenario(name: "bridge", run: bridge, wholeProcess: true),
     ]
 
     // MARK: - Set-up

@@ -21,7 +21,7 @@ struct Switchboard: AsyncParsableCommand {
             else ~/.config/switchboard. `switchboard secrets encrypt` seals the secret store with AES-GCM (a new store is sealed when SWITCHBOARD_ENCRYPT_SECRETS=1).
             """,
         version: SwitchboardVersion.string,
-        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Log.self, Secrets.self, Demo.self, HeadlessBrowserCommand.self],
+        subcommands: [Screen.self, Add.self, List.self, Show.self, Remove.self, SetClient.self, Connect.self, Disconnect.self, Status.self, Token.self, Refresh.self, Headers.self, Check.self, Call.self, Import.self, Export.self, Doctor.self, Log.self, BridgeCommand.self, Secrets.self, Demo.self, HeadlessBrowserCommand.self],
         defaultSubcommand: Screen.self)
 
     static func main() async {

@@ -20,6 +20,8 @@ def arguments(description: str) -> argparse.Namespace:
     p.add_argument("--era", choices=["both", "modern"], default="both",
                    help="modern: refuse the 2025 initialize handshake, as a 2026-07-28-only server does")
     p.add_argument("--scope", default="mcp:tools", help="the scope the server requires")
+    p.add_argument("--transport", choices=["streamable", "sse"], default="streamable",
+                   help="sse: the deprecated HTTP+SSE transport (2024-11-05) at /sse instead of Streamable HTTP at /mcp")
     return p.parse_args()
 
 
@@ -143,6 +145,25 @@ class ModernOnly:
                 await send({"type": "http.response.start", "status": 400,
                             "headers": [(b"content-type", b"application/json")]})
                 await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+class Controls:
+    """ASGI middleware: test controls at /test/NAME (POST), e.g. revoking every grant the server issued, so
+    a test can make a refresh be refused. Every other request passes through untouched."""
+
+    def __init__(self, app, controls: dict):
+        self.app = app
+        self.controls = controls
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/test/") and scope["method"] == "POST":
+            action = self.controls.get(scope["path"][len("/test/"):])
+            if action is not None:
+                action()
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+                await send({"type": "http.response.body", "body": b"ok"})
                 return
         await self.app(scope, receive, send)
 

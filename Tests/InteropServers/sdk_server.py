@@ -6,11 +6,18 @@ SDK's handlers hand it and signs the person in at once (there is no login page t
 import secrets
 import time
 
-from common import EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
+import anyio
+
+from common import Controls, EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
 from mcp.server.auth.provider import (AccessToken, AuthorizationCode, AuthorizationParams, RefreshToken,
                                       construct_redirect_uri)
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from pydantic import BaseModel
+
+
+class Answer(BaseModel):
+    text: str
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
 
@@ -67,6 +74,11 @@ class AutoApprovingProvider:
             return None
         return found
 
+    def revoke_all(self):
+        """Every grant ends, as when the person revokes the app in the provider's dashboard."""
+        self.access.clear()
+        self.refresh.clear()
+
     async def revoke_token(self, token):
         self.access.pop(token.token, None)
         self.refresh.pop(token.token, None)
@@ -86,7 +98,7 @@ def main():
     server = MCPServer(
         name="python-sdk-interop", version="2.3.0", auth_server_provider=provider,
         auth=AuthSettings(
-            issuer_url=base, resource_server_url=base + "/mcp", validate_token_resource=False,
+            issuer_url=base, resource_server_url=base + ("/sse" if args.transport == "sse" else "/mcp"), validate_token_resource=False,
             client_registration_options=ClientRegistrationOptions(
                 enabled=args.registration == "on", valid_scopes=[args.scope], default_scopes=[args.scope]),
             revocation_options=RevocationOptions(enabled=True), required_scopes=[args.scope]))
@@ -101,10 +113,41 @@ def main():
         """Adds two numbers."""
         return a + b
 
-    app = server.streamable_http_app()
+    @server.tool()
+    async def slow_echo(text: str) -> str:
+        """Echoes the text after a tenth of a second (a tool that takes a while)."""
+        await anyio.sleep(0.1)
+        return f"echo: {text}"
+
+    @server.tool()
+    async def hang(ctx: Context) -> str:
+        """Never answers before the client goes away (a request in flight)."""
+        await ctx.report_progress(0, 1, "started")
+        await anyio.sleep(3600)
+        return "late"
+
+    @server.tool()
+    async def ask(question: str, ctx: Context) -> str:
+        """Asks the person (elicitation), reporting progress first."""
+        await ctx.report_progress(1, 2, "asking")
+        answer = await ctx.elicit(question, Answer)
+        if answer.action != "accept" or answer.data is None:
+            return f"no answer ({answer.action})"
+        return f"answered: {answer.data.text}"
+
+    @server.tool()
+    async def roots(ctx: Context) -> str:
+        """Lists the client's roots (a server-to-client request)."""
+        listed = await ctx.session.list_roots()
+        return " ".join(str(r.uri) for r in listed.roots)
+
+    if args.transport == "sse":
+        app = server.sse_app()
+    else:
+        app = server.streamable_http_app()
     if args.era == "modern":
         app = ModernOnly(app, "/mcp")
-    serve(EventLog(app, args.events), sock)
+    serve(EventLog(Controls(app, {"revoke-all": provider.revoke_all}), args.events), sock)
 
 
 if __name__ == "__main__":

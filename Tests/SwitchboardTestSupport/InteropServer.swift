@@ -68,6 +68,8 @@ public final class InteropServer: Sendable {
         public var mcpProtocolVersion: String?
         public var mcpMethod: String?
         public var mcpName: String?
+        /// When the server received it (seconds since 1970).
+        public var t: Double?
     }
 
     /// Every request served so far, in order.
@@ -77,6 +79,15 @@ public final class InteropServer: Sendable {
     }
 
     public func events(_ path: String) -> [Event] { events.filter { $0.path == path } }
+
+    /// Runs one of the server script's test controls (`POST /test/NAME`), e.g. `revoke-all`.
+    public func control(_ name: String) async throws {
+        let python = try await InteropPython.interpreter()
+        let url = "http://127.0.0.1:\(port)/test/\(name)"
+        let r = try await BinaryRunner.runDetached(["-c", "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'))", url],
+                                                   binary: URL(fileURLWithPath: python))
+        guard r.status == 0 else { throw InteropPython.Failure("the control \(name) failed: \(r.stderr)") }
+    }
 }
 
 /// The virtual environment with the pinned independent servers. `SWITCHBOARD_INTEROP_PYTHON` names its

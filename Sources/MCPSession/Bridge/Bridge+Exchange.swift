@@ -1,0 +1,132 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+
+/// What went wrong between the bridge and the server, in words the client can show.
+struct UpstreamFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension Bridge {
+    /// One authorized HTTP exchange with the server: the engine's current token, one refresh on a plain
+    /// 401, and a scope or moved-server challenge handed to `hooks.challenge` (a new sign-in, at most once).
+    func send(_ method: String, body: Data?, headers: [(String, String)], url: URL? = nil, accept: String = "application/json, text/event-stream",
+              deadline: Duration) async throws -> HTTPStreamingResponse {
+        let target = url ?? config.serverURL
+        var signedIn = false
+        while true {
+            do {
+                return try await authorizer.exchange(status: { (r: HTTPStreamingResponse) in r.status }, challenges: { $0.values("WWW-Authenticate") }) { token in
+                    var all = [("Accept", accept)]
+                    if body != nil { all.append(("Content-Type", "application/json")) }
+                    all += headers
+                    if let token { all.append(("Authorization", "Bearer \(token)")) }
+                    do {
+                        return try await http.stream(HTTPRequestSpec(method: method, url: target, headers: all, body: body), headDeadline: deadline)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        throw AcquisitionError.network(error, doing: "Talking to \(Redact.url(target))")
+                    }
+                }
+            } catch where Self.isChallenge(error) && !signedIn {
+                guard await hooks.challenge(error) else { throw error }
+                signedIn = true
+            }
+        }
+    }
+
+    /// Relays a server's answer to request `id`: each message as it arrives (server requests and notifications
+    /// come before the answer on an SSE stream), until the answer. Returns the answer.
+    @discardableResult
+    func relay(_ response: HTTPStreamingResponse, answering id: RPCID,
+               rewrite: ((Data) throws -> Data)? = nil) async throws -> Data {
+        guard (200..<300).contains(response.status), response.status != 202 else {
+            throw await httpFailure(response, answering: id)
+        }
+        var answer: Data?
+        try await readMessages(response) { message in
+            if message.answers(id) {
+                let data = try rewrite?(message.raw) ?? message.raw
+                answer = data
+                out.write(data)
+            } else {
+                out.write(message.raw)
+            }
+        }
+        guard let answer else {
+            throw UpstreamFailure(description: "\(Redact.url(config.serverURL)) closed its answer before answering.")
+        }
+        return answer
+    }
+
+    /// A server's error answer: its JSON-RPC error when it sent one (given the request's id when the server
+    /// left it null, so the client can match it), else an error that names the HTTP status.
+    func httpFailure(_ response: HTTPStreamingResponse, answering id: RPCID?) async -> any Error {
+        let body = (try? await response.collect(upTo: 64 << 10)) ?? Data()
+        let spec = HTTPResponseSpec(status: response.status, headers: response.headers, body: body)
+        if let id, let first = spec.mcpMessages.first,
+           var object = try? JSONSerialization.jsonObject(with: first) as? [String: Any], let error = object["error"] as? [String: Any] {
+            object["id"] = nil
+            let code = (error["code"] as? NSNumber)?.intValue ?? RPC.upstreamFailed
+            let text = error["message"] as? String ?? "error"
+            var rpc: [String: Any] = ["code": code, "message": text]
+            if let data = error["data"] { rpc["data"] = data }
+            if let json = try? JSONSerialization.data(withJSONObject: rpc, options: [.withoutEscapingSlashes]) {
+                return ServerRPCError(id: id, error: json, code: code, text: text, status: response.status)
+            }
+        }
+        return UpstreamFailure(description: MCPHTTPError(response: spec, url: config.serverURL).description)
+    }
+
+    /// Calls `each` with every JSON-RPC message of a response (a JSON body, or each SSE `message` event),
+    /// as it arrives; keeps the SSE event id for the GET stream's resumption.
+    func readMessages(_ response: HTTPStreamingResponse, eventID: ((String) -> Void)? = nil, retry: ((Int) -> Void)? = nil,
+                      _ each: (RPCMessage) throws -> Void) async throws {
+        let limit = config.maxMessageBytes
+        let isSSE = (response.value("Content-Type")?.lowercased() ?? "").hasPrefix("text/event-stream")
+        guard isSSE else {
+            let body = try await response.collect(upTo: limit)
+            guard !body.isEmpty else { return }
+            try each(try Self.serverMessage(body))
+            return
+        }
+        var parser = SSEParser()
+        var sinceEvent = 0
+        for try await chunk in response.body {
+            sinceEvent += chunk.count
+            if sinceEvent > limit { throw UpstreamFailure(description: "\(Redact.url(config.serverURL)) sent a message over \(limit >> 20) MiB.") }
+            for event in parser.feed(chunk) {
+                sinceEvent = 0
+                if let id = event.id { eventID?(id) }
+                if let r = event.retry { retry?(r) }
+                guard event.event == "message", !event.data.isEmpty else { continue }
+                try each(try Self.serverMessage(Data(event.data.utf8)))
+            }
+        }
+    }
+
+    /// A message from the server, checked before it reaches the client: one JSON-RPC object, on one line.
+    static func serverMessage(_ data: Data) throws -> RPCMessage {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["method"] is String || object["result"] != nil || object["error"] != nil else {
+            throw UpstreamFailure(description: "The server sent something that is not a JSON-RPC message.")
+        }
+        // Raw line breaks in JSON can only be whitespace between tokens (inside strings they must be escaped).
+        let line = data.contains(0x0A) || data.contains(0x0D) ? Data(data.filter { $0 != 0x0A && $0 != 0x0D }) : data
+        return RPCMessage(raw: line, object: object)
+    }
+}
+
+/// The server answered a request with a JSON-RPC error (over an HTTP error status): passed to the client as is.
+struct ServerRPCError: Error, CustomStringConvertible {
+    var id: RPCID
+    /// The error object's JSON.
+    var error: Data
+    var code: Int
+    var text: String
+    var status: Int
+
+    var description: String { "the server answered HTTP \(status): \(Redact.serverText(text, limit: 160))" }
+    var message: Data { Data("{\"jsonrpc\":\"2.0\",\"id\":\(id.json),\"error\":".utf8) + error + Data("}".utf8) }
+}

@@ -1,0 +1,254 @@
+import Acquisition
+import Foundation
+import SwitchboardCore
+
+/// How a bridge reaches its server and how long it waits.
+public struct BridgeConfiguration: Sendable {
+    public var serverURL: URL
+    /// How long a server may take to start answering a request (its answer may then stream for longer).
+    public var answerDeadline: Duration = .seconds(300)
+    /// Notifications, responses, `DELETE`, the legacy endpoint: short exchanges.
+    public var shortDeadline: Duration = .seconds(10)
+    /// The largest message the bridge relays from the server.
+    public var maxMessageBytes = 16 << 20
+
+    public init(serverURL: URL) { self.serverURL = serverURL }
+}
+
+/// What the bridge tells the rest of Switchboard, and asks of it. The bridge writes no prose about
+/// remedies: `explain` renders an error as the JSON-RPC error text the client shows.
+public struct BridgeHooks: Sendable {
+    /// The client said who it is (`initialize`'s `clientInfo`, or the 2026-07-28 envelope's).
+    public var clientIdentified: @Sendable (_ name: String, _ version: String) -> Void = { _, _ in }
+    /// A client request was answered: nil when it went through, else the error text the client got.
+    public var served: @Sendable (_ failure: String?) -> Void = { _ in }
+    /// The server asked for a new sign-in (more scopes, a moved authorization server). Returns true once
+    /// the person signed in again, so the request is sent once more; false answers the request with `explain`.
+    public var challenge: @Sendable (any Error) async -> Bool = { _ in false }
+    /// An error as the text of the JSON-RPC error the client gets: what failed and what to do.
+    public var explain: @Sendable (any Error) -> String = { "\($0)" }
+    /// One line for stderr.
+    public var diagnostic: @Sendable (String) -> Void = { _ in }
+
+    public init() {}
+}
+
+/// `switchboard bridge NAME`: a stdio MCP server that forwards every message to the connection's server
+/// over HTTP with the engine's current token, in the era the two sides speak, without translating what
+/// both understand. The 2025-11-25 handshake (session, GET stream, session expiry), the stateless
+/// 2026-07-28 wire, the deprecated HTTP+SSE transport, and a 2025 client in front of a 2026-only server.
+public actor Bridge {
+    /// The wire the bridge settled on with the server.
+    enum Era: Sendable, Equatable {
+        case undecided
+        /// 2025-11-25 (and earlier Streamable HTTP) session, passed through.
+        case handshake
+        /// 2026-07-28 per-request envelope, passed through.
+        case modern
+        /// A 2025 client in front of a 2026-07-28-only server: the bridge adds the envelope.
+        case adapted
+        /// The 2024-11-05 HTTP+SSE transport.
+        case legacy
+    }
+
+    let config: BridgeConfiguration
+    let http: any HTTPStreamingTransport
+    let authorizer: ConnectionAuthorizer
+    let hooks: BridgeHooks
+    let out: LineWriter
+
+    var era = Era.undecided
+    var inflight: [RPCID: Task<Void, Never>] = [:]
+    var internalCounter = 0
+    var closing = false
+    var identified = false
+
+    // The 2025-11-25 session.
+    var sessionID: String?
+    var negotiatedVersion: String?
+    /// The client's `initialize` and `notifications/initialized`, replayed when the server forgets the session.
+    var initializeRequest: Data?
+    var initializedNotification: Data?
+    var reinitializing: Task<Void, any Error>?
+    var getStream: Task<Void, Never>?
+    var getStreamUnsupported = false
+    var lastEventID: String?
+
+    // The 2024-11-05 transport.
+    var legacyEndpoint: URL?
+    var legacyStream: Task<Void, Never>?
+    var legacyWaiters: [RPCID: CheckedContinuation<Data, any Error>] = [:]
+
+    // The 2026-07-28 envelope the adapter adds for a 2025 client.
+    var adapterEnvelope: Data?
+    var adapterLogLevel: String?
+
+    public init(config: BridgeConfiguration, http: any HTTPStreamingTransport, authorizer: ConnectionAuthorizer,
+                hooks: BridgeHooks, output: LineWriter) {
+        self.config = config
+        self.http = http
+        self.authorizer = authorizer
+        self.hooks = hooks
+        self.out = output
+    }
+
+    /// Serves until the client closes stdin (or `close()` is called), then ends the session.
+    public func run(_ input: AsyncStream<StdinItem>) async {
+        for await item in input {
+            if closing { break }
+            await handle(item)
+        }
+        await close()
+    }
+
+    func handle(_ item: StdinItem) async {
+        switch item {
+        case .tooLong(let bytes):
+            out.write(RPC.error(id: nil, code: RPC.invalidRequest,
+                                message: "A message of \(bytes) bytes is over the bridge's \(StdinLines.defaultLimit >> 20) MiB limit; it was dropped."))
+        case .line(let data):
+            let message: RPCMessage
+            do {
+                message = try RPCMessage(data)
+            } catch {
+                let (code, text) = switch error {
+                case .notJSON: (RPC.parseError, "Parse error: the line is not JSON.")
+                case .batch: (RPC.invalidRequest, "JSON-RPC batches are not part of MCP; send each message on its own line.")
+                case .notAnObject, .notJSONRPC: (RPC.invalidRequest, "Invalid request: not a JSON-RPC message.")
+                }
+                out.write(RPC.error(id: nil, code: code, message: text))
+                return
+            }
+            await route(message)
+        }
+    }
+
+    func route(_ message: RPCMessage) async {
+        switch message.kind {
+        case .request:
+            guard let id = message.id else { return }
+            if message.method == "initialize" {
+                await initialize(message)
+                return
+            }
+            if !identified, message.envelopeVersion != nil, let name = envelopeClientName(message) {
+                identified = true
+                hooks.clientIdentified(name.name, name.version)
+            }
+            inflight[id] = Task { await self.serve(message) }
+        case .notification:
+            await notify(message)
+        case .response:
+            await answerServer(message)
+        }
+    }
+
+    /// One client request, through to its answer (or an error answer that says why not).
+    func serve(_ message: RPCMessage) async {
+        guard let id = message.id else { return }
+        defer { inflight[id] = nil }
+        do {
+            switch wire(for: message) {
+            case .modern: try await exchangeModern(message)
+            case .adapted: try await exchangeAdapted(message)
+            case .legacy: _ = try await legacyRequest(message.raw, id: id)
+            case .handshake, .undecided: try await exchangeHandshake(message)
+            }
+            hooks.served(nil)
+        } catch is CancellationError {
+            // The client cancelled it; it expects no answer.
+        } catch {
+            fail(id, error)
+        }
+    }
+
+    /// Answers `id` with an error that names the remedy.
+    func fail(_ id: RPCID?, _ error: any Error) {
+        if let e = error as? ServerRPCError {
+            out.write(e.message)
+            hooks.served(e.description)
+            return
+        }
+        let text = hooks.explain(error)
+        out.write(RPC.error(id: id, code: Self.needsPerson(error) ? RPC.needsAuthorization : RPC.upstreamFailed, message: text))
+        hooks.served(text)
+    }
+
+    static func needsPerson(_ error: any Error) -> Bool {
+        if let e = error as? AcquisitionError { return e.needsReconnect }
+        return isChallenge(error)
+    }
+
+    static func isChallenge(_ error: any Error) -> Bool {
+        error is InsufficientScope || error is AuthorizationRequired || error is AuthorizationServerMoved
+    }
+
+    /// Which wire a message goes on: the era settled with the server, or, before one is, the one the
+    /// message itself speaks (a 2026-07-28 envelope, else the handshake).
+    func wire(for message: RPCMessage) -> Era {
+        switch era {
+        case .undecided, .modern: message.envelopeVersion != nil ? .modern : (era == .modern ? .modern : .handshake)
+        default: era
+        }
+    }
+
+    func notify(_ message: RPCMessage) async {
+        switch wire(for: message) {
+        case .modern, .adapted:
+            // The 2026-07-28 HTTP wire has no client-to-server notifications: cancelling is closing the stream.
+            if message.method == "notifications/initialized" { initializedNotification = message.raw }
+            if let target = message.cancels { inflight[target]?.cancel() }
+        case .legacy:
+            if message.method == "notifications/initialized" { initializedNotification = message.raw }
+            do { try await sendLegacy(message.raw) } catch { hooks.diagnostic("could not pass on \(message.method ?? "a notification"): \(hooks.explain(error))") }
+        case .handshake, .undecided:
+            if message.method == "notifications/initialized" { initializedNotification = message.raw }
+            do {
+                try await sendHandshake(message)
+            } catch {
+                hooks.diagnostic("could not pass on \(message.method ?? "a notification"): \(hooks.explain(error))")
+            }
+            if message.method == "notifications/initialized" { startGetStream() }
+        }
+    }
+
+    /// The client's answer to a server request (sampling, elicitation, roots).
+    func answerServer(_ message: RPCMessage) async {
+        do {
+            switch era {
+            case .legacy: try await sendLegacy(message.raw)
+            case .modern, .adapted:
+                hooks.diagnostic("the client answered a request the 2026-07-28 server cannot have sent; dropped")
+            case .handshake, .undecided: try await sendHandshake(message)
+            }
+        } catch {
+            hooks.diagnostic("could not pass the client's answer on: \(hooks.explain(error))")
+        }
+    }
+
+    /// Ends the session: open requests are cancelled, the server is told (`DELETE`), streams close.
+    public func close() async {
+        guard !closing else { return }
+        closing = true
+        getStream?.cancel()
+        legacyStream?.cancel()
+        for task in inflight.values { task.cancel() }
+        for waiter in legacyWaiters.values { waiter.resume(throwing: CancellationError()) }
+        legacyWaiters = [:]
+        if era == .handshake, let sessionID {
+            _ = try? await send("DELETE", body: nil, headers: [("Mcp-Session-Id", sessionID)] + versionHeader, deadline: config.shortDeadline)
+        }
+    }
+
+    func nextInternalID(_ purpose: String) -> RPCID {
+        internalCounter += 1
+        return RPCID(internal: "switchboard-\(purpose)-\(internalCounter)")
+    }
+
+    func envelopeClientName(_ message: RPCMessage) -> (name: String, version: String)? {
+        guard let object = try? JSONSerialization.jsonObject(with: message.raw) as? [String: Any],
+              let info = ((object["params"] as? [String: Any])?["_meta"] as? [String: Any])?[RPCMessage.clientInfoKey] as? [String: Any]
+        else { return nil }
+        return (info["name"] as? String ?? "unnamed client", info["version"] as? String ?? "")
+    }
+}

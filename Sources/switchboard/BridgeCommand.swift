@@ -1,0 +1,54 @@
+import Acquisition
+import ArgumentParser
+import Foundation
+import MCPSession
+import SwitchboardCore
+import SwitchboardWiring
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Switchboard {
+    /// `switchboard bridge NAME`: a stdio MCP server for any MCP client, forwarding to the connection's server.
+    struct BridgeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bridge",
+            abstract: "Serve a connection to an MCP client on stdin/stdout (start it from the client's config).",
+            discussion: """
+                Every MCP client that starts local servers can use a Switchboard connection through this command: it \
+                forwards each message to the connection's server with a valid token, in whichever MCP era the two speak. \
+                stdout carries MCP messages only; diagnostics go to stderr. When the connection needs a new sign-in, \
+                requests get an error naming `switchboard reconnect NAME`; once you reconnect (anywhere), the same \
+                bridge works again without restarting the client. `switchboard export --for CLIENT` writes the entry.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The connection's name.") var name: String
+        @Flag(name: .customLong("sign-in"), help: "Open the browser to sign in when the server asks for it (default: answer with an error naming the remedy).")
+        var signIn = false
+
+        func run() async throws {
+            // A client that goes away must not kill the bridge mid-write: EPIPE is handled where it is written.
+            signal(SIGPIPE, SIG_IGN)
+            let engine = global.engine("bridge", browser: signIn ? SystemBrowser() : NoBrowser())
+            let connection = try engine.integrations.connection(named: name)
+            let bridge = engine.bridge(connection, options: BridgeOptions(
+                signIn: signIn, output: LineWriter(fd: 1),
+                diagnostic: { Output.error("switchboard bridge \(connection.name): \($0)") }))
+            let stop = Task { await bridge.run(StdinLines.read()) }
+            let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
+            await stop.value
+            terminated.cancel()
+            await engine.shutdown()
+        }
+
+        /// Calls `body` on SIGTERM or SIGINT: the bridge closes its session and exits 0.
+        static func onTerminate(_ body: @escaping @Sendable () -> Void) -> any DispatchSourceProtocol {
+            signal(SIGTERM, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+            source.setEventHandler(handler: body)
+            source.resume()
+            return source
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardTestSupport
+import Testing
+
+/// `switchboard bridge NAME` driven by a real MCP client: the official Python SDK's stdio client
+/// (`stdio_client` + `ClientSession`, mcp 2.3.0), started the way Claude Desktop or Cursor start a local
+/// server, in front of servers we did not write.
+@Suite(.serialized) struct BridgeInteropTests {
+    /// A home with connection `p` to `server`, signed in through the real binary.
+    static func connected(_ server: InteropServer, path: String = "/mcp") async throws -> BinaryHome {
+        var home = BinaryHome()
+        let url = "http://127.0.0.1:\(server.port)\(path)"
+        #expect(try await home.run(["add", "p", url]).status == 0)
+        let connect = try await home.run(["connect", "p"])
+        try #require(connect.status == 0, "\(home.log)")
+        return home
+    }
+
+    static func bridge(_ home: BinaryHome, _ extra: [String] = []) -> [String] {
+        ["bridge", "p", "--home", home.directory.url.path] + extra
+    }
+
+    static let modes = ["legacy", "2026-07-28"]
+
+    @Test(arguments: InteropServer.Flavor.allCases, modes)
+    func basicUse(_ flavor: InteropServer.Flavor, _ mode: String) async throws {
+        let server = try await InteropServer.start(flavor)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: mode, bridgeArguments: Self.bridge(home))
+        #expect(client.start["era"] == (mode == "legacy" ? "legacy" : "modern"))
+        #expect(try await client.listTools().contains("echo"), "\(client.standardError)")
+        let echo = try await client.call("echo", ["text": "hi"])
+        #expect(echo["ok"] as? Bool == true && echo["text"] as? String == "echo: hi", "\(echo) \(client.standardError)")
+        let add = try await client.call("add", ["a": 2, "b": 3])
+        #expect(add["text"] as? String == "5", "\(add)")
+        #expect(await client.quit() == 0)
+
+        // Every MCP request the bridge sent carried the token, in the era the client spoke.
+        let mcp = server.events("/mcp").filter { $0.method == "POST" }
+        #expect(!mcp.isEmpty && mcp.allSatisfy { $0.authorization == "Bearer" }, "\(mcp.map(\.rpc))")
+        let call = try #require(mcp.last { $0.rpc == "tools/call" })
+        if mode == "legacy" {
+            #expect(call.mcpProtocolVersion == "2025-11-25" && call.mcpMethod == nil)
+            #expect(server.events("/mcp").contains { $0.method == "DELETE" }, "the session is closed on EOF")
+        } else {
+            #expect(call.mcpProtocolVersion == "2026-07-28" && call.mcpMethod == "tools/call" && call.mcpName == "add")
+        }
+        // The token never reaches the client's side of the pipe or stderr.
+        let token = try await home.run(["token", "p"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!token.isEmpty && !client.standardError.contains(token))
+    }
+
+    /// In 2025-11-25, where servers send requests to the client. (The 2026-07-28 wire has none: a server asks
+    /// for input with a result that the bridge passes through untouched.)
+    @Test func serverToClientRequests() async throws {
+        let mode = "legacy"
+        let server = try await InteropServer.start(.pythonSDK)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: mode, bridgeArguments: Self.bridge(home))
+        // Elicitation: the server's request reaches the client's callback, and its answer the server.
+        let asked = try await client.call("ask", ["question": "Which colour?"])
+        #expect(asked["text"] as? String == "answered: blue", "\(asked) \(client.standardError)")
+        // The progress notification sent before the request arrives too.
+        let progress = asked["progress"] as? [[String: Any]] ?? []
+        #expect(progress.contains { $0["message"] as? String == "asking" }, "\(asked)")
+        let roots = try await client.call("roots")
+        #expect(roots["text"] as? String == "file:///work/project", "\(roots) \(client.standardError)")
+        #expect(await client.quit() == 0)
+    }
+
+    @Test func reconnectWithoutRestartingTheClient() async throws {
+        let server = try await InteropServer.start(.pythonSDK)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))
+        #expect(try await client.call("echo", ["text": "one"])["ok"] as? Bool == true)
+
+        // The person revokes the grant at the provider: the token is refused, and so is the refresh.
+        try await server.control("revoke-all")
+        let refused = try await client.call("echo", ["text": "two"])
+        #expect(refused["ok"] as? Bool == false)
+        #expect(refused["code"] as? Int == -32001, "\(refused)")
+        let message = refused["error"] as? String ?? ""
+        #expect(message.contains("switchboard reconnect p") && message.contains("press r"), "\(message)")
+        #expect(server.events("/token").contains { $0.grant_type == "refresh_token" && $0.status == 400 }, "one refresh was tried")
+        let status = try await home.run(["status", "p", "--json"])
+        #expect(status.stdout.contains("expired"), "\(status.stdout)")
+
+        // Reconnecting in another process heals the same bridge: the client is never restarted.
+        #expect(try await home.run(["reconnect", "p"]).status == 0, "\(home.log)")
+        let healed = try await client.call("echo", ["text": "three"])
+        #expect(healed["ok"] as? Bool == true && healed["text"] as? String == "echo: three", "\(healed) \(client.standardError)")
+        #expect(await client.quit() == 0)
+    }
+
+    @Test func legacyHTTPAndSSETransport() async throws {
+        let server = try await InteropServer.start(.pythonSDK, ["--transport", "sse"])
+        var home = try await Self.connected(server, path: "/sse")
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))
+        #expect(try await client.listTools().contains("echo"), "\(client.standardError)")
+        let echo = try await client.call("echo", ["text": "old"])
+        #expect(echo["text"] as? String == "echo: old", "\(echo) \(client.standardError)")
+        #expect(server.events.contains { $0.path.hasPrefix("/messages") && $0.authorization == "Bearer" })
+        #expect(await client.quit() == 0)
+    }
+
+    @Test func aClientHeldTo2025UsesAModernOnlyServer() async throws {
+        let server = try await InteropServer.start(.pythonSDK, ["--era", "modern"])
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))
+        #expect(client.start["protocolVersion"] == "2025-11-25" && client.start["server"] == "python-sdk-interop", "\(client.start)")
+        #expect(try await client.listTools().contains("add"), "\(client.standardError)")
+        let add = try await client.call("add", ["a": 20, "b": 22])
+        #expect(add["text"] as? String == "42", "\(add) \(client.standardError)")
+        let call = try #require(server.events("/mcp").last { $0.rpc == "tools/call" })
+        #expect(call.status == 200 && call.mcpProtocolVersion == "2026-07-28" && call.mcpMethod == "tools/call" && call.mcpName == "add")
+        #expect(await client.quit() == 0)
+    }
+
+    @Test func refreshUnderLoad() async throws {
+        let server = try await InteropServer.start(.pythonSDK, ["--token-ttl", "2"])
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        // The screen is open too: its scheduler refreshes the same connection.
+        let screen = try await TmuxSession(command: "\(BinaryRunner.binary.path) --home \(home.directory.url.path)", width: 100, height: 30)
+        defer { Task { await screen.kill() } }
+        _ = try await screen.waitFor("connected")
+        var clients: [BridgeClient] = []
+        for _ in 0..<3 { clients.append(try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))) }
+        // 30 calls from each of three agents at once, each call a tenth of a second: several token lifetimes.
+        let outcomes = try await withThrowingTaskGroup(of: [String: Any].self) { group in
+            for client in clients { group.addTask { try await client.calls(30, "slow_echo", ["text": "load"]) } }
+            var all: [[String: Any]] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        for outcome in outcomes {
+            #expect(outcome["passed"] as? Int == 30 && outcome["failed"] as? Int == 0, "\(outcome)")
+        }
+        for client in clients { #expect(await client.quit() == 0) }
+
+        // One refresh request per expiry: each refresh token was used once (the server rotates them, so a second
+        // use is refused), and no two refreshes answered the same expiry (a 2-second token is refreshed half a
+        // second before it expires, so refreshes of successive tokens are about 1.5 seconds apart).
+        let refreshes = server.events("/token").filter { $0.grant_type == "refresh_token" }
+        #expect(refreshes.count >= 2, "the calls spanned several token lifetimes")
+        #expect(refreshes.allSatisfy { $0.status == 200 }, "\(refreshes.map(\.status))")
+        let times = refreshes.compactMap(\.t)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 > 1.0 }, "refreshes \(gaps) apart")
+    }
+}
