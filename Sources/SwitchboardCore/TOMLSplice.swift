@@ -43,7 +43,11 @@ struct TOMLSplice {
                 if b == UInt8(ascii: "["), depth == 0, !lineHasContent {
                     // A table header: the previous section ends with its last content line.
                     if !out.isEmpty { out[out.count - 1].contentEnd = lastContentEnd }
-                    guard let end = headerEnd(i), let path = Self.path(ofHeader: String(decoding: bytes[i..<end], as: UTF8.self)) else { return nil }
+                    guard let end = headerEnd(i) else { return nil }
+                    // Only headers that can name a server are read (one TOMLKit parse each); a key spelled
+                    // with escapes is then not recognized as a server's, which makes its edit an error, never a guess.
+                    let header = String(decoding: bytes[i..<end], as: UTF8.self)
+                    guard let path = header.contains("mcp_servers") ? Self.path(ofHeader: header) : [""] else { return nil }
                     out.append(Section(path: path, start: lineBegin, contentEnd: end))
                     lineHasContent = true
                     i = end
