@@ -3,26 +3,16 @@ import TOMLKit
 
 /// Remote MCP server definitions read from other MCP clients' configuration files.
 public enum ClientConfigImport {
-    /// The clients Switchboard reads.
-    public enum Source: String, CaseIterable, Sendable {
-        case claudeDesktop = "claude-desktop", claudeCode = "claude-code", cursor, vscode, codex
-
-        /// Where each client keeps its configuration.
-        public func defaultFiles(home: String, workingDirectory: String) -> [String] {
-            switch self {
-            case .claudeDesktop: [home + "/.config/Claude/claude_desktop_config.json", home + "/Library/Application Support/Claude/claude_desktop_config.json"]
-            case .claudeCode: [home + "/.claude.json", workingDirectory + "/.mcp.json"]
-            case .cursor: [home + "/.cursor/mcp.json", workingDirectory + "/.cursor/mcp.json"]
-            case .vscode: [workingDirectory + "/.vscode/mcp.json", home + "/.config/Code/User/mcp.json", home + "/.config/Code/User/settings.json"]
-            case .codex: [home + "/.codex/config.toml"]
-            }
-        }
-    }
+    /// The clients Switchboard reads (the same ones `export` writes for).
+    public typealias Source = MCPClient
 
     /// One server found in a file.
     public struct Entry: Equatable, Sendable {
         public enum Kind: Equatable, Sendable {
             case remote(url: String, bearerToken: String?)
+            /// Switchboard's own bridge (`switchboard bridge NAME [--home DIR]`, as `export` writes it):
+            /// already served by Switchboard's connection NAME.
+            case switchboardBridge(name: String, home: String?)
             /// A local (stdio) server: Switchboard does not run programs.
             case stdio(command: String)
             case unusable(String)
@@ -30,6 +20,8 @@ public enum ClientConfigImport {
         public var name: String
         public var kind: Kind
         public var note: String?
+        /// A remote server reached through `npx mcp-remote URL` (which `export --replace-mcp-remote` replaces).
+        public var viaMCPRemote = false
     }
 
     public struct ImportError: Error, CustomStringConvertible, Sendable {
@@ -99,18 +91,33 @@ public enum ClientConfigImport {
                 note = "its Authorization header refers to a variable; imported for OAuth sign-in instead"
             }
         }
-        if let url = (server["url"] as? String) ?? (server["serverUrl"] as? String) {
+        // `url` (most), `serverUrl` (Windsurf), `httpUrl` (Gemini CLI's Streamable HTTP).
+        if let url = (server["url"] as? String) ?? (server["serverUrl"] as? String) ?? (server["httpUrl"] as? String) {
             return Entry(name: name, kind: .remote(url: url, bearerToken: bearer), note: note)
         }
         if let command = server["command"] as? String {
             let args = server["args"] as? [String] ?? []
             // `npx mcp-remote URL` bridges a remote server to stdio: import the URL itself.
-            if args.contains(where: { $0.hasPrefix("mcp-remote") }), let url = args.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
-                return Entry(name: name, kind: .remote(url: url, bearerToken: nil), note: "was bridged through mcp-remote")
+            if args.contains(where: { $0.hasPrefix("mcp-remote") }) || (command as NSString).lastPathComponent == "mcp-remote",
+               let url = args.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
+                return Entry(name: name, kind: .remote(url: url, bearerToken: nil), note: "was bridged through mcp-remote", viaMCPRemote: true)
             }
+            if let bridge = switchboardBridge(command: command, args: args) { return Entry(name: name, kind: bridge) }
             return Entry(name: name, kind: .stdio(command: ([command] + args).joined(separator: " ")))
         }
         return Entry(name: name, kind: .unusable("neither a url nor a command"))
+    }
+
+    /// `switchboard bridge NAME [--home DIR]` run by a binary named `switchboard`, as `export` writes it;
+    /// nil for anything else (another program, another subcommand, extra arguments).
+    static func switchboardBridge(command: String, args: [String]) -> Entry.Kind? {
+        guard (command as NSString).lastPathComponent == "switchboard", args.count >= 2, args[0] == "bridge" else { return nil }
+        let name = args[1]
+        switch args.count {
+        case 2: return .switchboardBridge(name: name, home: nil)
+        case 4 where args[2] == "--home" && !args[3].isEmpty: return .switchboardBridge(name: name, home: args[3])
+        default: return nil
+        }
     }
 
     /// Codex's `[mcp_servers.NAME]` tables, read with TOMLKit: just the keys Switchboard needs (`url`,

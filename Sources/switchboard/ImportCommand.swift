@@ -9,10 +9,11 @@ extension Switchboard {
             commandName: "import",
             abstract: "Add the remote MCP servers configured in other MCP clients (their files are only read).",
             discussion: """
-                --from claude-desktop|claude-code|cursor|vscode|codex picks a client (default: every client whose \
+                --from claude-desktop|claude-code|cursor|vscode|codex|gemini|windsurf picks a client (default: every client whose \
                 file exists). Servers with a url become oauth-dynamic connections, or bearer ones when a static \
                 Authorization header is configured; stdio servers are skipped with a note; servers already present \
-                (same name or URL) are left alone, so running it twice changes nothing.
+                (same name or URL) are left alone, so running it twice changes nothing; entries that already run \
+                `switchboard bridge` (written by `export`) are reported as Switchboard's own.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -51,6 +52,11 @@ extension Switchboard {
                         Output.line("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
                     case .unusable(let why):
                         Output.line("  skip    \(name): \(why)")
+                    case .switchboardBridge(let connection, let bridgeHome):
+                        // Our own export read back: the connection is already Switchboard's; nothing to add.
+                        let here = try integrations.connections.load().connections.contains { $0.name == connection }
+                        let elsewhere = bridgeHome.map { " in the home \($0)" } ?? ""
+                        Output.line("  ours    \(name): served by Switchboard's bridge for connection \(connection)\(here ? "" : elsewhere.isEmpty ? " (not in this home)" : elsewhere)")
                     case .remote(let url, let token):
                         let existing = try integrations.connections.load().connections
                         let canonical = URL(string: url).map(ServerURL.canonicalResource)
@@ -79,49 +85,6 @@ extension Switchboard {
             if !dryRun && added > 0 { Output.line("Run `switchboard connect NAME` (or open the screen) to sign in.") }
         }
     }
-
-    /// `switchboard export --for claude-code NAME...`.
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "export",
-            abstract: "Print a .mcp.json fragment whose servers get their Authorization header from `switchboard headers`.")
-
-        @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("for"), help: "The client the fragment is for.") var target: ExportTarget = .claudeCode
-        @Argument(help: "Connection names (default: all).") var names: [String] = []
-
-        func run() throws {
-            _ = target
-            let integrations = global.integrations()
-            let all = try integrations.connections.load().connections
-            let chosen = try names.isEmpty ? all : names.map { try integrations.connection(named: $0) }
-            // The helper runs in another program's environment: name this binary by its full path and carry
-            // the home whenever it is not the default one (from --home or SWITCHBOARD_HOME alike).
-            let home = global.resolvedHome.directory.standardizedFileURL.path
-            let defaultHome = SwitchboardHome.resolve(explicit: nil, environment: ProcessInfo.processInfo.environment.filter { $0.key != "SWITCHBOARD_HOME" })
-            let homeWords = home == defaultHome.directory.standardizedFileURL.path ? [] : ["--home", home]
-            var servers: [String: Any] = [:]
-            for c in chosen {
-                var entry: [String: Any] = ["type": "http", "url": c.serverURL.absoluteString]
-                if c.primaryScheme?.kind != AuthScheme.Kind.none {
-                    entry["headersHelper"] = ShellQuote.command([Self.executablePath, "headers", c.name] + homeWords)
-                }
-                servers[c.name] = entry
-            }
-            let data = try JSONSerialization.data(withJSONObject: ["mcpServers": servers], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            Output.json(data)
-        }
-
-        /// This binary's absolute path (what `headersHelper` must run), else the bare name.
-        static var executablePath: String {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "switchboard"
-        }
-    }
 }
 
-extension ClientConfigImport.Source: ExpressibleByArgument {}
-
-/// The clients `export` writes for (one so far).
-enum ExportTarget: String, CaseIterable, ExpressibleByArgument {
-    case claudeCode = "claude-code"
-}
+extension MCPClient: ExpressibleByArgument {}

@@ -199,7 +199,7 @@ import Testing
         defer { tmp.remove() }
         let home = ["--home", tmp.url.path]
         _ = try await BinaryRunner.runDetached(["add", "linear", "https://mcp.linear.app/mcp"] + home)
-        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code", "linear"] + home)
+        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code", "--via", "headers", "linear"] + home)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: [String: String]]]
         let entry = try #require(object?["mcpServers"]?["linear"])
         #expect(entry["url"] == "https://mcp.linear.app/mcp")
@@ -214,7 +214,7 @@ import Testing
         defer { tmp.remove() }
         let home = tmp.path("it's my home; rm -rf x").path
         _ = try await BinaryRunner.runDetached(["add", "linear", "https://mcp.linear.app/mcp", "--home", home])
-        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code"], environment: ["SWITCHBOARD_HOME": home])
+        let r = try await BinaryRunner.runDetached(["export", "--for", "claude-code", "--via", "headers"], environment: ["SWITCHBOARD_HOME": home])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: [String: String]]]
         let helper = try #require(object?["mcpServers"]?["linear"]?["headersHelper"])
