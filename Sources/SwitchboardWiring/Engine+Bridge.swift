@@ -36,15 +36,18 @@ extension Engine {
                       hooks: hooks, output: options.output)
     }
 
-    /// A challenge in a bridge: the scopes asked for are remembered (so the next sign-in asks for them, as
-    /// `check` does), then either the bridge signs in (`--sign-in`) or the request fails naming the remedy.
+    /// When a bridge's connection needs the person: the scopes a server asked for are remembered (so the next
+    /// sign-in asks for them, as `check` does); then, with `--sign-in`, the bridge signs in itself, unless
+    /// someone already did (a reconnect in another process); without it the request fails naming the remedy.
     func answerBridgeChallenge(_ error: any Error, connection: Connection, signIn: Bool, diagnostic: @Sendable (String) -> Void) async -> Bool {
-        guard let again = Engine.signInAgain(for: error), let scheme = connection.primaryScheme, scheme.kind.isOAuth else { return false }
-        if let wanted = again.scopes, !wanted.isEmpty {
+        guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else { return false }
+        let again = Engine.signInAgain(for: error)
+        if let wanted = again?.scopes, !wanted.isEmpty {
             try? widenScopes(scheme, to: wanted)
         }
         guard signIn else { return false }
-        diagnostic("\(connection.name) \(again.why); opening the browser to sign in again")
+        if again == nil, (try? await actor.validToken(for: scheme.id)) != nil { return true }
+        diagnostic("\(connection.name) \(again?.why ?? "needs a new sign-in"); opening the browser to sign in")
         let events = await connect(schemeID: scheme.id)
         return { if case .connected = events.last { true } else { false } }()
     }

@@ -68,7 +68,11 @@ async def main():
     p.add_argument("--mode", default="auto")
     p.add_argument("command", nargs=argparse.REMAINDER)
     a = p.parse_args()
-    server = StdioServerParameters(command=a.command[0], args=a.command[1:])
+    # The SDK starts servers with a small default environment; pass on what the test set for the bridge
+    # (as a client's "env" entry would).
+    import os
+    env = {k: v for k, v in os.environ.items() if k == "BROWSER" or k.startswith("SWITCHBOARD_")}
+    server = StdioServerParameters(command=a.command[0], args=a.command[1:], env=env)
     loop = asyncio.get_running_loop()
     async with stdio_client(server) as (read, write):
         async with ClientSession(read, write, elicitation_callback=elicit, sampling_callback=sample,

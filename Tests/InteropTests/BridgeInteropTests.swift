@@ -96,6 +96,21 @@ import Testing
         #expect(await client.quit() == 0)
     }
 
+    /// `--sign-in`: the bridge opens the browser itself when the grant is gone, as mcp-remote does.
+    @Test func signInFromTheBridge() async throws {
+        let server = try await InteropServer.start(.pythonSDK)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home, ["--sign-in"]), environment: home.environment)
+        try await server.control("revoke-all")
+        let healed = try await client.call("echo", ["text": "after"])
+        #expect(healed["text"] as? String == "echo: after", "\(healed) \(client.standardError)")
+        #expect(server.events("/authorize").count == 2, "a second sign-in, through the browser")
+        #expect(server.events("/register").count == 1, "with the registration it had")
+        #expect(client.standardError.contains("opening the browser"))
+        #expect(await client.quit() == 0)
+    }
+
     @Test func legacyHTTPAndSSETransport() async throws {
         let server = try await InteropServer.start(.pythonSDK, ["--transport", "sse"])
         var home = try await Self.connected(server, path: "/sse")

@@ -9,7 +9,8 @@ struct UpstreamFailure: Error, CustomStringConvertible {
 
 extension Bridge {
     /// One authorized HTTP exchange with the server: the engine's current token, one refresh on a plain
-    /// 401, and a scope or moved-server challenge handed to `hooks.challenge` (a new sign-in, at most once).
+    /// 401; a scope or moved-server challenge, or a grant that can no longer be refreshed, is handed to
+    /// `hooks.challenge` (a new sign-in, at most once per request).
     func send(_ method: String, body: Data?, headers: [(String, String)], url: URL? = nil, accept: String = "application/json, text/event-stream",
               deadline: Duration) async throws -> HTTPStreamingResponse {
         let target = url ?? config.serverURL
@@ -29,7 +30,7 @@ extension Bridge {
                         throw AcquisitionError.network(error, doing: "Talking to \(Redact.url(target))")
                     }
                 }
-            } catch where Self.isChallenge(error) && !signedIn {
+            } catch where Self.needsPerson(error) && !signedIn {
                 guard await hooks.challenge(error) else { throw error }
                 signedIn = true
             }
