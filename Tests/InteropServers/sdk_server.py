@@ -147,7 +147,12 @@ def main():
         app = server.streamable_http_app()
     if args.era == "modern":
         app = ModernOnly(app, "/mcp")
-    serve(EventLog(Controls(app, {"revoke-all": provider.revoke_all}), args.events), sock)
+    def forget_sessions():
+        """The server forgets every MCP session (as after a restart): their ids answer 404."""
+        if args.transport == "streamable":
+            server.session_manager._server_instances.clear()
+
+    serve(EventLog(Controls(app, {"revoke-all": provider.revoke_all, "forget-sessions": forget_sessions}), args.events), sock)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,26 @@ import Testing
         #expect(await client.quit() == 0)
     }
 
+    /// The server forgets the session (a restart, an expiry): the bridge starts a new one by replaying the
+    /// client's `initialize` and `notifications/initialized`, and the client never notices.
+    @Test func anExpiredSessionIsStartedAgainUnseen() async throws {
+        let server = try await InteropServer.start(.pythonSDK)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))
+        #expect(try await client.call("echo", ["text": "before"])["ok"] as? Bool == true)
+        try await server.control("forget-sessions")
+        let after = try await client.call("echo", ["text": "after"])
+        #expect(after["text"] as? String == "echo: after", "\(after) \(client.standardError)")
+        let initializes = server.events("/mcp").filter { $0.rpc == "initialize" && $0.authorization != nil }
+        #expect(initializes.count == 2, "the client's initialize, then one replay")
+        #expect(server.events("/mcp").contains { $0.status == 404 }, "the old session was refused first")
+        #expect(server.events("/mcp").filter { $0.rpc == "notifications/initialized" }.count == 2)
+        // The client still has its first session's view: a later call needs nothing from it.
+        #expect(try await client.call("add", ["a": 1, "b": 1])["text"] as? String == "2")
+        #expect(await client.quit() == 0)
+    }
+
     /// `--sign-in`: the bridge opens the browser itself when the grant is gone, as mcp-remote does.
     @Test func signInFromTheBridge() async throws {
         let server = try await InteropServer.start(.pythonSDK)

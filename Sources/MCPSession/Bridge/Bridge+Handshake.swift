@@ -49,6 +49,10 @@ extension Bridge {
     /// A request in the session; a session the server forgot is re-initialized and the request sent again.
     func exchangeHandshake(_ message: RPCMessage) async throws {
         guard let id = message.id else { return }
+        if sessionLost {
+            // A new session could not be started last time: start one before this request.
+            try await reinitialize(after: "")
+        }
         let sent = sessionID
         let response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.answerDeadline)
         if response.status == 404, let sent {
@@ -76,7 +80,8 @@ extension Bridge {
     /// Starts a new session for an expired one, once for all the requests that found it expired.
     func reinitialize(after expired: String) async throws {
         if let running = reinitializing { return try await running.value }
-        guard sessionID == expired else { return }    // another request already started a new one
+        // Another request already started a new session, unless the last attempt failed: then try again.
+        guard sessionID == expired || sessionLost else { return }
         let task = Task { try await self.replayInitialize() }
         reinitializing = task
         defer { reinitializing = nil }
@@ -91,6 +96,7 @@ extension Bridge {
         let id = nextInternalID("reinitialize")
         object["id"] = String(id.json.dropFirst().dropLast())
         sessionID = nil
+        sessionLost = true
         let response = try await send("POST", body: try JSONSerialization.data(withJSONObject: object), headers: [], deadline: config.answerDeadline)
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
         sessionID = response.value("Mcp-Session-Id").flatMap(Self.validSessionID)
@@ -98,6 +104,7 @@ extension Bridge {
         try await readMessages(response) { if $0.answers(id) { answer = $0.raw } }
         guard let answer else { throw UpstreamFailure(description: "The server did not answer a new `initialize`.") }
         negotiatedVersion = Self.protocolVersion(in: answer) ?? negotiatedVersion
+        sessionLost = false
         if let initialized = initializedNotification {
             _ = try? await send("POST", body: initialized, headers: sessionHeaders, deadline: config.shortDeadline)
         }

@@ -99,7 +99,8 @@ extension Bridge {
     /// Sends a request and waits for its answer on the stream.
     func legacyRequest(_ raw: Data, id: RPCID) async throws -> Data {
         try await withCheckedThrowingContinuation { continuation in
-            legacyWaiters[id] = continuation
+            // A client that reuses an id while its request is open gets the older one failed, not lost.
+            legacyWaiters.updateValue(continuation, forKey: id)?.resume(throwing: UpstreamFailure(description: "The client sent a second request with the same id."))
             Task {
                 do { try await self.sendLegacy(raw) } catch { self.legacyWaiters.removeValue(forKey: id)?.resume(throwing: error) }
             }

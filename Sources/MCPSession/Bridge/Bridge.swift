@@ -71,6 +71,8 @@ public actor Bridge {
     var initializeRequest: Data?
     var initializedNotification: Data?
     var reinitializing: Task<Void, any Error>?
+    /// A new session could not be started after the server ended one: the next request tries again.
+    var sessionLost = false
     var getStream: Task<Void, Never>?
     var getStreamUnsupported = false
     var lastEventID: String?
