@@ -56,7 +56,8 @@ struct RPCMessage: Sendable {
         if value is [Any] { throw .batch }
         guard let object = value as? [String: Any] else { throw .notAnObject }
         self.init(raw: raw, object: object)
-        if method == nil, kind != .response { throw .notJSONRPC }
+        // A response answers with a result or an error; anything else is not JSON-RPC.
+        if method == nil, object["result"] == nil, object["error"] == nil { throw .notJSONRPC }
     }
 
     init(raw: Data, object: [String: Any]) {
