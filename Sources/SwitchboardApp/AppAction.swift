@@ -24,6 +24,8 @@ public enum AppAction: Equatable, Sendable {
     case notice(String)
     /// The runtime tried to set a manual client; nil means it worked.
     case setClientFinished(error: String?)
+    /// The bridges running now changed (one started, stopped, died, or served more requests).
+    case bridgesLoaded([BridgeRecord])
 }
 
 /// Something for the runtime to do; reducer tests compare arrays of these.

@@ -33,6 +33,12 @@ public struct AppState: Equatable, Sendable {
     public var remote: String?
     /// A connection just added: selected as soon as the reload brings its row.
     public var selectAfterLoad: String?
+    /// The bridges running now (`switchboard bridge`), oldest first, as the registry last said.
+    public var bridges: [BridgeRecord] = [] {
+        didSet { bridgesByScheme = Dictionary(grouping: bridges, by: \.scheme) }
+    }
+    /// `bridges` by scheme id, so a row finds its own without a pass over all of them.
+    public private(set) var bridgesByScheme: [String: [BridgeRecord]] = [:]
 
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
@@ -49,6 +55,12 @@ public struct AppState: Equatable, Sendable {
     public var selectedConnection: Connection? {
         let v = visible
         return v.indices.contains(selected) ? v[selected] : nil
+    }
+
+    /// The bridges serving a connection (any of its schemes), oldest first.
+    public func bridges(for c: Connection) -> [BridgeRecord] {
+        guard !bridgesByScheme.isEmpty else { return [] }
+        return c.schemes.count == 1 ? bridgesByScheme[c.schemes[0].id] ?? [] : c.schemes.flatMap { bridgesByScheme[$0.id] ?? [] }
     }
 
 }

@@ -4,6 +4,10 @@ import Canvas
 public struct Layout: Equatable, Sendable {
     public static let minWidth = 60
     public static let minHeight = 16
+    /// The detail pane grows for bridges only while the list keeps at least this many rows.
+    static let minListRows = 3
+    /// Bridges listed in the detail pane; more are summed up on one line.
+    static let shownBridges = 3
 
     public var header: Rect
     public var columns: Rect
@@ -11,13 +15,26 @@ public struct Layout: Equatable, Sendable {
     public var detail: Rect
     public var footer: Rect
 
-    public init(width: Int, height: Int) {
-        let detailHeight = height >= 28 ? 10 : 9
+    /// `bridges`: how many bridges serve the selected connection; the detail pane grows by the lines they take.
+    public init(width: Int, height: Int, bridges: Int = 0) {
+        let base = height >= 28 ? 10 : 9
+        let room = max(0, height - 3 - base - Layout.minListRows)
+        let detailHeight = base + min(Layout.bridgeLines(bridges), room)
         header = Rect(x: 0, y: 0, width: width, height: 1)
         columns = Rect(x: 0, y: 1, width: width, height: 1)
         list = Rect(x: 0, y: 2, width: width, height: max(0, height - 3 - detailHeight))
         detail = Rect(x: 0, y: height - 1 - detailHeight, width: width, height: detailHeight)
         footer = Rect(x: 0, y: height - 1, width: width, height: 1)
+    }
+
+    /// The layout for a state: its size and its selected connection's bridges.
+    public init(for state: AppState) {
+        self.init(width: state.width, height: state.height, bridges: state.selectedConnection.map { state.bridges(for: $0).count } ?? 0)
+    }
+
+    /// The detail pane's lines for `count` bridges: a heading, one per bridge shown, one for the rest.
+    static func bridgeLines(_ count: Int) -> Int {
+        count == 0 ? 0 : 1 + min(count, shownBridges) + (count > shownBridges ? 1 : 0)
     }
 
     public var tooSmall: Bool { header.width < Layout.minWidth || footer.y + 1 < Layout.minHeight }

@@ -13,7 +13,7 @@ public enum MainView {
 
     static func draw(_ state: AppState, timeZone: TimeZone, colors: Bool) -> CellBuffer {
         var buffer = CellBuffer(width: state.width, height: state.height)
-        let layout = Layout(width: state.width, height: state.height)
+        let layout = Layout(for: state)
         if layout.tooSmall {
             let lines = ["Terminal too small", "Switchboard needs at least \(Layout.minWidth)×\(Layout.minHeight);", "this one is \(state.width)×\(state.height).", "Enlarge the window, or press q to quit."]
             for (i, line) in lines.enumerated() {
@@ -87,8 +87,12 @@ public enum MainView {
             var badgeStyle = base
             if colors { badgeStyle.color = color(scheme?.status) } else if scheme?.status.needsAttention == true { badgeStyle.bold = true }
             let badgeText = badge.truncated(to: min(16, c.status))
+            // `⇄2` at the end of the server column when bridges serve the connection: the columns stay put.
+            let marker = BridgeText.marker(state.bridges(for: conn).count)
+            let urlWidth = marker.isEmpty ? c.url : max(1, c.url - marker.displayWidth - 1)
+            let server = shorten(conn.serverURL.absoluteString, to: urlWidth).fitted(to: urlWidth) + (marker.isEmpty ? "" : " " + marker)
             let spans = [
-                Span(" " + conn.name.fitted(to: c.name) + " " + shorten(conn.serverURL.absoluteString, to: c.url).fitted(to: c.url) + " "
+                Span(" " + conn.name.fitted(to: c.name) + " " + server + " "
                      + (scheme?.kind.label.components(separatedBy: " ").first ?? "-").fitted(to: c.auth) + " ", base),
                 Span(badgeText, badgeStyle),
                 Span(String(repeating: " ", count: max(0, 16 - badgeText.displayWidth)) + timing, base),
@@ -178,14 +182,47 @@ public enum MainView {
         default: break
         }
         let width = r.width - 4 - 11
+        // The bridges' lines are kept for them below the rows (the pane grew by as many, when there was room).
+        let serving = state.bridges(for: c)
+        let bridgeLines = min(Layout.bridgeLines(serving.count), r.height - 2)
         var y = r.y + 1
-        for (label, value) in rows {
+        drawing: for (label, value) in rows {
             for (i, line) in Draw.wrap(value, width: width).enumerated() {
-                guard y < r.maxY - 1 else { return }
+                guard y < r.maxY - 1 - bridgeLines else { break drawing }
                 if i == 0 { b.put(label, x: r.x + 2, y: y, style: Style(dim: true)) }
                 b.put(line, x: r.x + 13, y: y, style: label == "error" ? Style(color: .red) : .plain)
                 y += 1
             }
+        }
+        if bridgeLines > 0 { bridges(&b, serving, c, now: state.now, x: r.x + 2, y: y, width: r.width - 4, lines: bridgeLines) }
+    }
+
+    /// The connection's live bridges as a small table: client, pid, since, requests, last error.
+    static func bridges(_ b: inout CellBuffer, _ list: [BridgeRecord], _ c: Connection, now: Date, x: Int, y: Int, width: Int, lines: Int) {
+        let dim = Style(dim: true)
+        let inner = width - 11
+        let errorWidth = max(4, inner - 20 - 7 - 9 - 8 - 4)
+        func row(_ client: String, _ pid: String, _ since: String, _ requests: String) -> String {
+            client.fitted(to: 20) + " " + pid.fitted(to: 7) + " " + since.fitted(to: 9) + " "
+                + String(repeating: " ", count: max(0, 8 - requests.displayWidth)) + requests.truncated(to: 8) + " "
+        }
+        b.put("bridges", x: x, y: y, style: dim)
+        b.put(row("CLIENT", "PID", "SINCE", "REQUESTS") + "LAST ERROR", x: x + 11, y: y, style: dim, maxWidth: inner)
+        let shown = list.prefix(min(Layout.shownBridges, lines - 1))
+        for (i, r) in shown.enumerated() {
+            // Registry entries are other processes' words: filtered again here, whoever filled the state.
+            let client = TerminalText.safe(r.clientLabel, limit: BridgeRecord.Limit.clientName + BridgeRecord.Limit.clientVersion + 1)
+            let line = row(client.truncated(to: 20), "\(r.pid)", BridgeText.since(r, now: now), "\(r.requests)")
+            let start = x + 11 + line.displayWidth
+            b.put(line, x: x + 11, y: y + 1 + i, maxWidth: inner)
+            if let error = r.lastError {
+                b.put(TerminalText.safe(error, limit: BridgeRecord.Limit.lastError).truncated(to: errorWidth), x: start, y: y + 1 + i, style: Style(color: .red))
+            } else {
+                b.put("—", x: start, y: y + 1 + i, style: dim)
+            }
+        }
+        if list.count > shown.count, lines > shown.count + 1 {
+            b.put("… and \(list.count - shown.count) more: switchboard status \(c.name)", x: x + 11, y: y + 1 + shown.count, style: dim, maxWidth: inner)
         }
     }
 

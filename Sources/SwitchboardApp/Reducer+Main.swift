@@ -97,7 +97,7 @@ func startConnect(schemeID: String, name: String, reconnect: Bool, _ state: inou
 }
 
 /// Rows available to the list at the current size.
-func listHeight(_ state: AppState) -> Int { Layout(width: state.width, height: state.height).list.height }
+func listHeight(_ state: AppState) -> Int { Layout(for: state).list.height }
 
 func clampSelection(_ state: inout AppState) {
     let count = state.visible.count

@@ -68,6 +68,11 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         return []
     case .setClientFinished(let error):
         return clientFormFinished(error, &state)
+    case .bridgesLoaded(let list):
+        state.bridges = list
+        // The detail pane grows with the selected connection's bridges, so the list's height may change.
+        clampSelection(&state)
+        return []
     case .keyPressed(let key):
         if case .resize(let w, let h) = key {
             state.width = w

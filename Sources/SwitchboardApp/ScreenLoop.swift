@@ -16,6 +16,8 @@ public protocol ScreenEffects: Sendable {
     func connectionsChangedElsewhere() -> [Connection]?
     /// Whether the activity journal grew since the last look (one stat(2)).
     func activityChanged() -> Bool
+    /// The live bridges when they changed since the last look (the first look: when any run), else nil.
+    func bridgesChanged() -> [BridgeRecord]?
     /// Called once the first frame is on the terminal (the refresher starts then, so it never delays it).
     func screenIsUp() async
 }
@@ -82,11 +84,14 @@ public struct ScreenLoop: Sendable {
             group.addTask { await effects.forwardEvents(send: inbox.send) }
             group.addTask {
                 // Ticks: as fine as the countdowns shown; each one also looks for changes by other processes.
+                // Bridges already running are looked for at once.
+                if let bridges = effects.bridgesChanged() { inbox.send(.bridgesLoaded(bridges)) }
                 while !Task.isCancelled {
                     do { try await time.sleep(for: .milliseconds(ticks.milliseconds)) } catch { return }
                     inbox.send(.tick(time.now()))
                     if let list = effects.connectionsChangedElsewhere() { inbox.send(.connectionsLoaded(list)) }
                     if effects.activityChanged() { inbox.send(.activityChanged) }
+                    if let bridges = effects.bridgesChanged() { inbox.send(.bridgesLoaded(bridges)) }
                 }
             }
             func perform(_ list: [AppEffect]) -> Bool {

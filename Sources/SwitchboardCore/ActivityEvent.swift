@@ -13,6 +13,10 @@ public struct ActivityEvent: Codable, Equatable, Sendable {
         case stepUp = "step_up"
         case serverMoved = "server_moved"
         case checked
+        /// A bridge (`switchboard bridge NAME`) started serving an MCP client, stopped, or failed.
+        case bridgeStarted = "bridge_started"
+        case bridgeStopped = "bridge_stopped"
+        case bridgeFailed = "bridge_failed"
     }
 
     /// Unique per event: the writing process and its counter.
@@ -48,6 +52,11 @@ public struct ActivityEvent: Codable, Equatable, Sendable {
     /// checked: the MCP era and the number of tools (nil when the check failed; `reason` says why).
     public var era: String?
     public var tools: Int?
+    /// bridge_*: the MCP client the bridge serves, from its `initialize` `clientInfo` (bounded and made safe).
+    public var clientName: String?
+    public var clientVersion: String?
+    /// bridge_stopped, bridge_failed: the requests the bridge served.
+    public var requests: Int?
 
     public init(id: String = "", at: Date, scheme: String, connection: String, kind: Kind, by: String = "", pid: Int32 = 0) {
         self.id = id
@@ -62,5 +71,17 @@ public struct ActivityEvent: Codable, Equatable, Sendable {
     public init(_ kind: Kind, at: Date, scheme: String, connection: String, _ configure: (inout ActivityEvent) -> Void) {
         self.init(at: at, scheme: scheme, connection: connection, kind: kind)
         configure(&self)
+    }
+
+    /// A bridge's event, with its client and request count from its registry record; `reason` for `bridgeFailed`.
+    public static func bridge(_ kind: Kind, _ record: BridgeRecord, at: Date, reason: String? = nil) -> ActivityEvent {
+        let r = record.bounded()
+        return ActivityEvent(kind, at: at, scheme: r.scheme, connection: r.connection) { e in
+            e.by = "bridge"
+            e.clientName = r.clientName
+            e.clientVersion = r.clientVersion
+            if kind != .bridgeStarted { e.requests = r.requests }
+            e.reason = reason.map { TerminalText.safe($0, limit: BridgeRecord.Limit.lastError) }
+        }
     }
 }

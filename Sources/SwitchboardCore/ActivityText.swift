@@ -10,6 +10,8 @@ public enum ActivityText {
         case .refreshFailed: e.willRetry == false ? "✕" : "⟳"
         case .connectFailed, .expired: "✕"
         case .stepUp, .serverMoved: "↑"
+        case .bridgeStarted, .bridgeStopped: "⇄"
+        case .bridgeFailed: "✕"
         }
     }
 
@@ -47,9 +49,23 @@ public enum ActivityText {
             } else {
                 parts.append("checked\(who)" + (e.era.map { " · MCP \($0)" } ?? "") + (e.tools.map { " · \($0) tool\($0 == 1 ? "" : "s")" } ?? ""))
             }
+        case .bridgeStarted, .bridgeStopped, .bridgeFailed:
+            parts.append(bridge(e))
         }
         if let exp = e.expiresAt, e.kind == .connected || e.kind == .refreshed { parts.append("valid until \(time(exp, timeZone))") }
         return parts.joined(separator: " · ")
+    }
+
+    /// `bridge for Claude Desktop 0.9.2 started`, `bridge for Cursor 1.7.3 stopped · 37 requests served`,
+    /// `bridge for Cursor 1.7.3 failed: …` (no `by`: a bridge's events are by the bridge).
+    static func bridge(_ e: ActivityEvent) -> String {
+        let client = e.clientName.map { " for " + $0 + (e.clientVersion.map { " " + $0 } ?? "") } ?? ""
+        let served = e.requests.map { " · \($0) request\($0 == 1 ? "" : "s") served" } ?? ""
+        switch e.kind {
+        case .bridgeStarted: return "bridge\(client) started"
+        case .bridgeStopped: return "bridge\(client) stopped" + served
+        default: return "bridge\(client) failed" + (e.reason.map { ": " + $0 } ?? "") + served
+        }
     }
 
     /// `14:03:12`, in the zone.

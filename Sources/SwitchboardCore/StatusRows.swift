@@ -12,6 +12,9 @@ public struct StatusRow: Codable, Equatable, Sendable {
     public var issuer: String?
     public var message: String?
     public var remedy: String?
+    /// The bridges serving this scheme now (`switchboard bridge`), oldest first; absent when none runs.
+    /// Never in the status file next to integrations.json: bridges are live, and `status --json` adds them.
+    public var bridges: [BridgeRecord]?
 
     /// The rows of a connection, one per scheme.
     public static func rows(for c: Connection) -> [StatusRow] {
@@ -65,6 +68,17 @@ public enum StatusRows {
         }
         out.append(contentsOf: first ? Array("]\n".utf8) : Array("\n]\n".utf8))
         return out
+    }
+
+    /// `status --json` with each row's live bridges: the bytes as they are when no bridge runs (the fast path
+    /// stays a copy), else the rows decoded, given their bridges, and encoded again.
+    public static func adding(_ bridges: [BridgeRecord], to json: Data) throws -> Data {
+        guard !bridges.isEmpty else { return json }
+        var rows = try JSONCoding.decoder().decode([StatusRow].self, from: json)
+        let byScheme = Dictionary(grouping: bridges, by: \.scheme)
+        for i in rows.indices { rows[i].bridges = byScheme[rows[i].scheme] }
+        let encoder = JSONCoding.encoder()
+        return render(try rows.map { try encoder.encode($0) })
     }
 
     /// The array for these connections, encoded now.

@@ -15,6 +15,7 @@ public final class EngineScreenEffects: ScreenEffects {
     /// integrations.json and the activity journal as last seen, to notice changes by other processes.
     private let connectionsFile: FileWatch
     private let activityFile: FileWatch?
+    private let bridges: BridgeWatch
 
     public init(engine: Engine, browser: any BrowserOpener, remote: Bool) {
         self.engine = engine
@@ -22,9 +23,12 @@ public final class EngineScreenEffects: ScreenEffects {
         self.remote = remote
         connectionsFile = FileWatch(engine.integrations.connections.fileURL)
         activityFile = engine.activity.map { FileWatch($0.file) }
+        bridges = BridgeWatch(BridgeRegistry(home: engine.home))
     }
 
     public func activityChanged() -> Bool { activityFile?.changed() ?? false }
+
+    public func bridgesChanged() -> [BridgeRecord]? { bridges.changed() }
 
     public func initialConnections(rows: Int) -> (connections: [Connection], totals: (count: Int, attention: Int)?) {
         let store = engine.integrations.connections

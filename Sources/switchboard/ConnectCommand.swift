@@ -108,7 +108,9 @@ extension Switchboard {
             abstract: "Show each connection's authorization status.",
             discussion: """
                 --json prints [{"name", "url", "scheme", "kind", "state", "expiresAt", "needsAttention", "issuer", \
-                "message", "remedy"}]. The exit code is 3 when a named connection needs a reconnect.
+                "message", "remedy", "bridges"}]; "bridges" lists the bridges serving the scheme now ([{"pid", \
+                "scheme", "connection", "clientName", "clientVersion", "startedAt", "requests", "lastError", \
+                "lastErrorAt"}]) and is absent when none runs. The exit code is 3 when a named connection needs a reconnect.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -117,20 +119,21 @@ extension Switchboard {
 
         func run() async throws {
             let integrations = global.integrations()
+            let bridges = BridgeRegistry(home: global.resolvedHome).live()
             if json, name == nil {
                 // Every connection: the rows the store keeps next to its file, without decoding it.
-                Output.json(try integrations.connections.statusJSON())
+                Output.json(try StatusRows.adding(bridges, to: integrations.connections.statusJSON()))
                 return
             }
             let all = try integrations.connections.load().connections
             let chosen = try name.map { [try integrations.connection(named: $0)] } ?? all
             if json {
-                Output.json(try StatusRows.render(chosen))
+                Output.json(try StatusRows.adding(bridges, to: StatusRows.render(chosen)))
             } else if chosen.isEmpty {
                 Output.line("No connections yet. Add one with `switchboard add NAME URL`.")
             } else {
                 let now = Date()
-                for c in chosen { Output.line(ConnectionReport.lines(c, now: now).joined(separator: "\n")) }
+                for c in chosen { Output.line(ConnectionReport.lines(c, now: now, bridges: bridges).joined(separator: "\n")) }
             }
             if name != nil, chosen.contains(where: { $0.schemes.contains { $0.status.state == "expired" } }) {
                 throw ExitCode(ExitStatus.needsReconnect.rawValue)

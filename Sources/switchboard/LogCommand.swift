@@ -9,10 +9,11 @@ extension Switchboard {
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "log",
-            abstract: "Show what happened to the connections: sign-ins, refreshes (and who ran them), failures, disconnects.",
+            abstract: "Show what happened to the connections: sign-ins, refreshes (and who ran them), bridges, failures, disconnects.",
             discussion: """
                 Every Switchboard process records here: the screen's refresher, `token` and `headers` run by other \
-                programs, `refresh`, `connect`, `disconnect`, `check`. Nothing secret is recorded. \
+                programs, `refresh`, `connect`, `disconnect`, `check`, and each bridge (started for which MCP client, \
+                stopped after how many requests, or failed, and the refreshes it caused). Nothing secret is recorded. \
                 --json prints one object per line; --follow keeps printing new events until interrupted.
                 """)
 

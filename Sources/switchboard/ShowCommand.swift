@@ -7,7 +7,7 @@ extension Switchboard {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "Show one connection in detail (never a secret).",
+            abstract: "Show one connection in detail, with the bridges serving it now (never a secret).",
             discussion: "--json prints the connection object as stored in integrations.json.")
 
         @OptionGroup var global: GlobalOptions
@@ -17,14 +17,16 @@ extension Switchboard {
         func run() throws {
             let connection = try global.integrations().connection(named: name)
             if json { return try Output.printJSON(connection) }
-            Output.line(ConnectionReport.lines(connection, now: Date()).joined(separator: "\n"))
+            let bridges = BridgeRegistry(home: global.resolvedHome).live()
+            Output.line(ConnectionReport.lines(connection, now: Date(), bridges: bridges).joined(separator: "\n"))
         }
     }
 }
 
 /// The human-readable description of a connection, shared by `show` and `status`.
 enum ConnectionReport {
-    static func lines(_ c: Connection, now: Date) -> [String] {
+    /// `bridges`: the live bridges (any connection's; each scheme lists its own).
+    static func lines(_ c: Connection, now: Date, bridges: [BridgeRecord] = []) -> [String] {
         var out = ["\(c.name)  \(c.serverURL.absoluteString)", "  transport   \(c.transport.rawValue)"]
         for s in c.schemes {
             let timing = StatusText.timing(s.status, now: now)
@@ -45,6 +47,10 @@ enum ConnectionReport {
                 out.append("  refreshed   \(TimeFormat.clock(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
             }
             if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { out.append("  note        \(note)") }
+            for b in bridges where b.scheme == s.id {
+                out.append("  bridge      \(BridgeText.summary(b, now: now))")
+                if let error = BridgeText.lastError(b, now: now) { out.append("              \(error)") }
+            }
         }
         return out
     }

@@ -39,6 +39,12 @@ import Testing
             },
             ActivityEvent(.expired, at: at(53), scheme: wiki, connection: "wiki") { $0.by = "screen"; $0.reason = "The server refused the refresh (invalid_grant)." },
             ActivityEvent(.checked, at: at(54), scheme: notes, connection: "notes") { $0.by = "check"; $0.era = "2025-11-25"; $0.tools = 3 },
+            // A bridge: started for a client, a refresh it caused, stopped; another one that failed.
+            .bridge(.bridgeStarted, BridgeRecord(scheme: notes, connection: "notes", clientName: "Claude Desktop", clientVersion: "0.9.2", startedAt: at(55)), at: at(55)),
+            ActivityEvent(.refreshed, at: at(60), scheme: notes, connection: "notes") { $0.by = "bridge"; $0.milliseconds = 188; $0.rotated = true; $0.expiresAt = at(120) },
+            .bridge(.bridgeStopped, BridgeRecord(scheme: notes, connection: "notes", clientName: "Claude Desktop", clientVersion: "0.9.2", startedAt: at(55), requests: 1204), at: at(65)),
+            .bridge(.bridgeFailed, BridgeRecord(scheme: wiki, connection: "wiki", clientName: "Cursor", startedAt: at(66), requests: 1), at: at(67),
+                    reason: "wiki needs a reconnect: run `switchboard reconnect wiki`"),
             ActivityEvent(.disconnected, at: at(70), scheme: notes, connection: "notes") { $0.by = "disconnect"; $0.revoked = true },
         ]
         for e in events { journal.record(e) }
@@ -57,11 +63,15 @@ import Testing
         Self.golden("log-wiki.txt", wiki.stdout)
         let json = try await BinaryRunner.runDetached(["log", "notes", "--json", "--home", tmp.url.path], environment: env)
         let lines = json.stdout.split(separator: "\n")
-        #expect(lines.count == 4)
+        #expect(lines.count == 7)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let first = try decoder.decode(ActivityEvent.self, from: Data(lines[0].utf8))
         #expect(first.kind == .connected && first.how == "browser" && first.by == "connect")
+        let started = try decoder.decode(ActivityEvent.self, from: Data(lines[3].utf8))
+        #expect(started.kind == .bridgeStarted && started.clientName == "Claude Desktop" && started.clientVersion == "0.9.2" && started.by == "bridge")
+        let stopped = try decoder.decode(ActivityEvent.self, from: Data(lines[5].utf8))
+        #expect(stopped.kind == .bridgeStopped && stopped.requests == 1204)
         // --since: the history is old, so nothing that recent.
         let recent = try await BinaryRunner.runDetached(["log", "--since", "1h", "--home", tmp.url.path], environment: env)
         #expect(recent.status == 0 && recent.stdout.isEmpty && recent.stderr.contains("no activity"))

@@ -29,6 +29,18 @@ enum Sample {
         ]
     }
 
+    /// Two bridges serving linear: one busy and well, one whose last request failed.
+    static let bridges: [BridgeRecord] = [
+        BridgeRecord(pid: 48213, scheme: "s-linear", connection: "linear", clientName: "Claude Desktop", clientVersion: "0.9.2",
+                     startedAt: now.addingTimeInterval(-12 * 60 - 5), requests: 1204),
+        BridgeRecord(pid: 48377, scheme: "s-linear", connection: "linear", clientName: "Cursor", clientVersion: "1.7.3",
+                     startedAt: now.addingTimeInterval(-3 * 60), requests: 37,
+                     lastError: "HTTP 502 from https://mcp.linear.app/mcp", lastErrorAt: now.addingTimeInterval(-60)),
+    ]
+    /// One bridge for github, from a client that sent no version.
+    static let githubBridge = BridgeRecord(pid: 51002, scheme: "s-github", connection: "github", clientName: "Zed",
+                                           startedAt: now.addingTimeInterval(-2 * 3600), requests: 3)
+
     static func figmaSelected(_ s: inout AppState) { s.selected = s.connections.firstIndex { $0.name == "figma" } ?? 0 }
 
     static func state(_ configure: (inout AppState) -> Void = { _ in }) -> AppState {
@@ -96,6 +108,24 @@ enum Events {
     @Test func emptyList() { Self.check("empty-list", AppState(now: Sample.now)) }
     @Test func listWithEveryBadge() { Self.check("list-every-badge", Sample.state { $0.selected = 1 }, noColor: true) }
     @Test func detailPane() { Self.check("detail-pane", Sample.state { $0.selected = 0 }) }
+
+    /// The detail pane of a connection two bridges serve: client, pid, since, requests, last error; the pane grows
+    /// by their lines, and the list rows show how many bridges serve each connection.
+    @Test func detailPaneWithBridges() {
+        let state = Sample.state().after(then: [.bridgesLoaded(Sample.bridges + [Sample.githubBridge])])
+        Self.check("detail-pane-bridges", state)
+        let rows = MainView.render(state).rows
+        #expect(rows[2].contains("⇄2") && rows[3].contains("⇄1"), Comment(rawValue: rows[2] + "\n" + rows[3]))
+        #expect(rows.allSatisfy { $0.displayWidth <= 80 })
+    }
+
+    /// A row with a bridge count, the selected connection without bridges (the pane keeps its size); without
+    /// colour the count reads the same.
+    @Test func listWithBridgeCounts() {
+        let state = Sample.state { $0.selected = 2 }.after(then: [.bridgesLoaded(Sample.bridges + [Sample.githubBridge])])
+        Self.check("list-bridges", state, noColor: true)
+        #expect(Layout(for: state) == Layout(width: 80, height: 24))
+    }
 
     /// Wide glyphs: a CJK name and server path, an emoji, a combining mark. Each wide glyph takes two columns
     /// and the columns after it still line up.

@@ -45,6 +45,10 @@ final class RecordingEffects: ScreenEffects {
     func screenIsUp() async {}
 
     func activityChanged() -> Bool { false }
+
+    /// What the registry says on the next look (nil: nothing changed).
+    let bridges = Mutex<[BridgeRecord]?>(nil)
+    func bridgesChanged() -> [BridgeRecord]? { bridges.withLock { value in defer { value = nil }; return value } }
 }
 
 @Suite struct ScreenLoopTests {
@@ -93,6 +97,27 @@ final class RecordingEffects: ScreenEffects {
         #expect(asked.contains(.startConnect(schemeID: "s-linear2", device: false)))
         #expect(asked.contains(.pasteCallback(schemeID: "s-linear2", text: "nonsense")))
         #expect(asked.contains(.cancelConnect(schemeID: "s-linear2")))
+    }
+
+    /// Bridges running when the screen starts arrive at once; a change arrives on a tick, through the one stream.
+    @Test func bridgesArriveThroughTheStream() async throws {
+        let effects = RecordingEffects(Sample.connections)
+        effects.bridges.withLock { $0 = [Sample.bridges[0]] }
+        let time = TestTime(start: Sample.now)
+        let driver = LoopDriver(effects, time: time)
+        let first = try #require(await driver.until { !$0.bridges.isEmpty })
+        #expect(first.bridges == [Sample.bridges[0]])
+        #expect(driver.terminal.lastFrame.contains("⇄1"))
+        effects.bridges.withLock { $0 = Sample.bridges }
+        await time.advance(by: .seconds(3))
+        let both = try #require(await driver.until { $0.bridges.count == 2 })
+        #expect(both.bridges(for: both.connections[0]).map(\.pid) == [48213, 48377])
+        // The bridges stop: the next look says so.
+        effects.bridges.withLock { $0 = [] }
+        await time.advance(by: .seconds(3))
+        _ = await driver.until { $0.bridges.isEmpty }
+        driver.loop.inbox.terminate()
+        _ = await driver.run.value
     }
 
     @Test func aSignalOrAHangUpEndsTheLoop() async {

@@ -7,7 +7,7 @@ import SwitchboardWiring
 /// Test-only commands, built as their own executable so the shipped `switchboard` carries none of them.
 @main
 struct TestBin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "switchboard-testbin", subcommands: [StoreWriter.self, RefreshTimes.self])
+    static let configuration = CommandConfiguration(commandName: "switchboard-testbin", subcommands: [StoreWriter.self, RefreshTimes.self, FakeBridge.self])
 }
 
 extension TestBin {
