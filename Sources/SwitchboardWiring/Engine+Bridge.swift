@@ -3,6 +3,7 @@ import Foundation
 import MCPSession
 import SwitchboardApp
 import SwitchboardCore
+import Synchronization
 
 /// How `switchboard bridge` runs.
 public struct BridgeOptions: Sendable {
@@ -20,10 +21,12 @@ public struct BridgeOptions: Sendable {
 }
 
 extension Engine {
-    /// Serves one MCP client on stdio for `connection` until the client closes stdin or `stop` is called.
-    /// The bridge is a process of its own in the activity journal (role `bridge`), so the refreshes it
-    /// causes read `by bridge`.
-    public func bridge(_ connection: Connection, options: BridgeOptions) -> Bridge {
+    /// A bridge for `connection`, serving one MCP client on stdio (run it with `run`, end it with `close`).
+    /// The bridge is a process of its own in the activity journal (role `bridge`), so the refreshes it causes
+    /// read `by bridge`; it is listed among the live bridges (`BridgeRegistry`) while it runs, with its
+    /// client, its requests and its last error, and it records that it started, failed and stopped.
+    public func bridge(_ connection: Connection, options: BridgeOptions) -> (Bridge, BridgePresence) {
+        let presence = BridgePresence(engine: self, connection: connection, diagnostic: options.diagnostic)
         var hooks = BridgeHooks()
         let name = connection.name
         let engine = self
@@ -32,8 +35,11 @@ extension Engine {
         hooks.challenge = { error in
             await engine.answerBridgeChallenge(error, connection: connection, signIn: options.signIn, diagnostic: options.diagnostic)
         }
-        return Bridge(config: BridgeConfiguration(serverURL: connection.serverURL), http: http, authorizer: authorizer(connection),
-                      hooks: hooks, output: options.output)
+        hooks.clientIdentified = { presence.identified(name: $0, version: $1) }
+        hooks.served = { presence.served(failure: $0) }
+        let bridge = Bridge(config: BridgeConfiguration(serverURL: connection.serverURL), http: http, authorizer: authorizer(connection),
+                            hooks: hooks, output: options.output)
+        return (bridge, presence)
     }
 
     /// When a bridge's connection needs the person: the scopes a server asked for are remembered (so the next
@@ -65,5 +71,72 @@ extension Engine {
             return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine)` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
         }
         return "Switchboard: \(name): \(Engine.describe(error))"
+    }
+}
+
+/// A running bridge as the rest of Switchboard sees it: its entry among the live bridges (the screen's pane,
+/// `status --json`), and its lines in the activity journal. A failure is recorded when it differs from the
+/// last one, so a client retrying against a server that is down does not fill the journal.
+public final class BridgePresence: Sendable {
+    let engine: Engine
+    let lease: BridgeLease?
+    /// What is recorded when the bridge could not be listed (no lease).
+    let initial: BridgeRecord
+    let state = Mutex<(started: Bool, lastFailure: String?)>((false, nil))
+
+    init(engine: Engine, connection: Connection, diagnostic: @Sendable (String) -> Void) {
+        self.engine = engine
+        let record = BridgeRecord(pid: getpid(), scheme: connection.primaryScheme?.id ?? "", connection: connection.name, startedAt: engine.time.now())
+        initial = record
+        do {
+            lease = try BridgeRegistry(home: engine.home, time: engine.time).register(record)
+        } catch {
+            // The bridge still serves its client; it is only missing from the screen's list.
+            diagnostic("could not list this bridge among the live ones: \(error)")
+            lease = nil
+        }
+    }
+
+    func identified(name: String, version: String) {
+        lease?.update {
+            $0.clientName = name
+            $0.clientVersion = version
+        }
+        // Who the bridge serves shows at once, not at the next timed write.
+        try? lease?.flush()
+        let first = state.withLock { s in
+            defer { s.started = true }
+            return !s.started
+        }
+        if first { record(.bridgeStarted) }
+    }
+
+    func served(failure: String?) {
+        let now = engine.time.now()
+        lease?.update {
+            $0.requests += 1
+            if let failure {
+                $0.lastError = failure
+                $0.lastErrorAt = now
+            }
+        }
+        guard let failure else { return }
+        let new = state.withLock { s in
+            defer { s.lastFailure = failure }
+            return s.lastFailure != failure
+        }
+        if new { record(.bridgeFailed, reason: failure) }
+    }
+
+    /// The bridge ended: recorded, and gone from the live list.
+    public func stopped() {
+        if state.withLock({ !$0.started }) { record(.bridgeStarted) }
+        record(.bridgeStopped)
+        lease?.close()
+    }
+
+    private func record(_ kind: ActivityEvent.Kind, reason: String? = nil) {
+        guard let activity = engine.activity else { return }
+        activity.record(ActivityEvent.bridge(kind, lease?.record ?? initial, at: engine.time.now(), reason: reason))
     }
 }

@@ -32,13 +32,14 @@ extension Switchboard {
             signal(SIGPIPE, SIG_IGN)
             let engine = global.engine("bridge", browser: signIn ? SystemBrowser() : NoBrowser())
             let connection = try engine.integrations.connection(named: name)
-            let bridge = engine.bridge(connection, options: BridgeOptions(
+            let (bridge, presence) = engine.bridge(connection, options: BridgeOptions(
                 signIn: signIn, output: LineWriter(fd: 1),
                 diagnostic: { Output.error("switchboard bridge \(connection.name): \($0)") }))
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value
             terminated.cancel()
+            presence.stopped()
             await engine.shutdown()
         }
 

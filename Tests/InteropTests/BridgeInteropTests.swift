@@ -2,6 +2,9 @@ import Foundation
 import SwitchboardCore
 import SwitchboardTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `switchboard bridge NAME` driven by a real MCP client: the official Python SDK's stdio client
 /// (`stdio_client` + `ClientSession`, mcp 2.3.0), started the way Claude Desktop or Cursor start a local
@@ -35,7 +38,15 @@ import Testing
         #expect(echo["ok"] as? Bool == true && echo["text"] as? String == "echo: hi", "\(echo) \(client.standardError)")
         let add = try await client.call("add", ["a": 2, "b": 3])
         #expect(add["text"] as? String == "5", "\(add)")
+        // While it runs, the bridge is listed with the client it serves.
+        let live = try Self.bridges(try await home.run(["status", "p", "--json"]).stdout)
+        #expect(live.count == 1 && live.first?["clientName"] as? String == "python-sdk-test-client", "\(live)")
+        // Its request count is written within a quarter of a second.
+        #expect(await waitUntil { (try? Self.bridges(try await home.run(["status", "p", "--json"]).stdout).first?["requests"] as? Int) == 4 }, "initialize or discover, list, two calls")
         #expect(await client.quit() == 0)
+        #expect(try Self.bridges(try await home.run(["status", "p", "--json"]).stdout).isEmpty, "gone once it exits")
+        let log = try await home.run(["log", "p"]).stdout
+        #expect(log.contains("bridge for python-sdk-test-client 2.3.0 started") && log.contains("stopped"), "\(log)")
 
         // Every MCP request the bridge sent carried the token, in the era the client spoke.
         let mcp = server.events("/mcp").filter { $0.method == "POST" }.drop { $0.authorization == nil }
@@ -94,6 +105,31 @@ import Testing
         let healed = try await client.call("echo", ["text": "three"])
         #expect(healed["ok"] as? Bool == true && healed["text"] as? String == "echo: three", "\(healed) \(client.standardError)")
         #expect(await client.quit() == 0)
+    }
+
+    /// The live bridges `status --json` lists for the first connection.
+    static func bridges(_ json: String) throws -> [[String: Any]] {
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+        return rows.first?["bridges"] as? [[String: Any]] ?? []
+    }
+
+    /// A bridge killed with SIGKILL in the middle of a request leaves no lock held and no entry behind.
+    @Test func aKilledBridgeLeavesNothingBehind() async throws {
+        let server = try await InteropServer.start(.pythonSDK)
+        var home = try await Self.connected(server)
+        defer { server.stop(); home.remove() }
+        let client = try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))
+        client.child.send(#"{"op": "call", "tool": "hang", "args": {}}"#)
+        #expect(await waitUntil { server.events("/mcp").contains { $0.rpc == "tools/call" } }, "the request is in flight")
+        let live = try Self.bridges(try await home.run(["status", "p", "--json"]).stdout)
+        let pid = try #require(live.first?["pid"] as? Int)
+        kill(pid_t(pid), SIGKILL)
+        #expect(await waitUntil { (try? Self.bridges(try await home.run(["status", "p", "--json"]).stdout).isEmpty) == true })
+        // No lock is held: a refresh (which takes the scheme's lock) goes through at once.
+        let refresh = try await home.run(["refresh", "p"])
+        #expect(refresh.status == 0, "\(home.log)")
+        _ = await client.child.nextLine(timeout: 30)    // the client's failed call
+        _ = await client.quit()
     }
 
     /// The server forgets the session (a restart, an expiry): the bridge starts a new one by replaying the
