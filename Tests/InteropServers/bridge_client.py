@@ -4,6 +4,7 @@ own stdin, one JSON object a line, answering each with one JSON line on stdout:
 
   {"op": "list"}                                   -> {"ok": true, "tools": [...]}
   {"op": "call", "tool": "echo", "args": {...}}    -> {"ok": true, "text": "...", "progress": [...]}
+      (with "timeout": seconds, the client gives up and sends notifications/cancelled)
                                                     | {"ok": false, "code": -32001, "error": "..."}
   {"op": "calls", "n": 30, "tool": "echo", "args": {...}}  -> {"ok": true, "passed": 30, "failed": 0, "errors": []}
   {"op": "quit"}
@@ -48,14 +49,14 @@ def text_of(result):
     return "\n".join(c.text for c in result.content if getattr(c, "type", None) == "text")
 
 
-async def call(session, tool, args):
+async def call(session, tool, args, timeout=None):
     progress = []
 
     async def on_progress(value, total, message):
         progress.append({"progress": value, "total": total, "message": message})
 
     try:
-        result = await session.call_tool(tool, args or {}, progress_callback=on_progress)
+        result = await session.call_tool(tool, args or {}, read_timeout_seconds=timeout, progress_callback=on_progress)
         return {"ok": not result.is_error, "text": text_of(result), "progress": progress}
     except MCPError as e:
         return {"ok": False, "code": e.code, "error": e.error.message}
@@ -104,7 +105,7 @@ async def main():
                     except MCPError as e:
                         reply({"ok": False, "code": e.code, "error": e.error.message})
                 elif op == "call":
-                    reply(await call(session, command["tool"], command.get("args")))
+                    reply(await call(session, command["tool"], command.get("args"), command.get("timeout")))
                 elif op == "calls":
                     outcomes = [await call(session, command["tool"], command.get("args")) for _ in range(command["n"])]
                     failed = [o for o in outcomes if not o["ok"]]

@@ -77,6 +77,10 @@ import Glibc
         // The progress notification sent before the request arrives too.
         let progress = asked["progress"] as? [[String: Any]] ?? []
         #expect(progress.contains { $0["message"] as? String == "asking" }, "\(asked)")
+        // The client gives up on a request: its cancellation reaches the server, and the bridge reads on.
+        let abandoned = try await client.command(["op": "call", "tool": "hang", "args": [String: Any](), "timeout": 1])
+        #expect(abandoned["ok"] as? Bool == false)
+        #expect(await waitUntil { server.events("/mcp").contains { $0.rpc == "notifications/cancelled" } }, "notifications/cancelled reached the server")
         let roots = try await client.call("roots")
         #expect(roots["text"] as? String == "file:///work/project", "\(roots) \(client.standardError)")
         #expect(await client.quit() == 0)
