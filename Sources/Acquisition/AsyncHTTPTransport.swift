@@ -26,21 +26,36 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         return config
     }()
     private static let direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: baseConfiguration)
-    /// Streams (the bridge's SSE answers and GET stream) may stay quiet for as long as the server likes:
-    /// no read timeout; the bridge bounds each exchange itself.
-    private static let streamingConfiguration: HTTPClient.Configuration = {
+    /// Streams (the bridge's answers and its GET stream): a server may stay quiet while a tool runs, so the
+    /// read timeout is the caller's (none for a GET stream, which may idle for hours).
+    private static func streamingConfiguration(idle: Duration?) -> HTTPClient.Configuration {
         var config = baseConfiguration
-        config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: nil)
+        config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: idle.map { TimeAmount.seconds($0.components.seconds) })
+        // A server that refuses the connection is down: say so now (the MCP client is waiting), rather than
+        // retrying until the connect timeout.
+        config.connectionPool.retryConnectionEstablishment = false
         return config
-    }()
-    private static let directStreaming = HTTPClient(eventLoopGroupProvider: .singleton, configuration: streamingConfiguration)
+    }
     private static let proxied = Mutex<[String: HTTPClient]>([:])
 
-    private static func client(proxy: (host: String, port: Int), streaming: Bool = false) -> HTTPClient {
+    /// One client per proxy and read timeout, for the life of the process.
+    private static func client(proxy: (host: String, port: Int)?, idle: Duration?) -> HTTPClient {
         proxied.withLock { clients in
-            let key = "\(proxy.host):\(proxy.port)\(streaming ? " streaming" : "")"
+            let key = "\(proxy.map { "\($0.host):\($0.port)" } ?? "direct") \(idle.map { "\($0.components.seconds)" } ?? "-")"
             if let c = clients[key] { return c }
-            var config = streaming ? streamingConfiguration : baseConfiguration
+            var config = streamingConfiguration(idle: idle)
+            if let proxy { config.proxy = .server(host: proxy.host, port: proxy.port) }
+            let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            clients[key] = c
+            return c
+        }
+    }
+
+    private static func client(proxy: (host: String, port: Int)) -> HTTPClient {
+        proxied.withLock { clients in
+            let key = "\(proxy.host):\(proxy.port)"
+            if let c = clients[key] { return c }
+            var config = baseConfiguration
             config.proxy = .server(host: proxy.host, port: proxy.port)
             let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             clients[key] = c
@@ -84,28 +99,27 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         }
     }
 
-    public func stream(_ spec: HTTPRequestSpec, headDeadline: Duration) async throws -> HTTPStreamingResponse {
+    public func stream(_ spec: HTTPRequestSpec, headDeadline: Duration, idleTimeout: Duration?) async throws -> HTTPStreamingResponse {
         let request = try Self.request(spec)
-        let client = options.proxy.shouldProxy(spec.url) ? Self.client(proxy: options.proxy.server!, streaming: true) : Self.directStreaming
+        let client = Self.client(proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, idle: idleTimeout)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
         } catch {
             throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
         }
+        // Pulled a chunk at a time by the reader: nothing is read from the socket ahead of it (a server cannot
+        // fill memory with a body nobody reads), and dropping the stream cancels the request.
         let url = spec.url
-        let body = response.body
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
-        let pump = Task {
+        let pull = BodyPull(response.body.makeAsyncIterator())
+        let body = AsyncThrowingStream<Data, any Error> {
             do {
-                for try await buffer in body { continuation.yield(Data(buffer.readableBytesView)) }
-                continuation.finish()
+                return try await pull.next()
             } catch {
-                continuation.finish(throwing: Self.classify(error, url, limit: 0))
+                throw Self.classify(error, url, limit: 0)
             }
         }
-        continuation.onTermination = { _ in pump.cancel() }
-        return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: stream)
+        return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 
     /// One error vocabulary for both kinds of exchange: no library dump reaches a person.
@@ -124,6 +138,18 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         } catch {
             return HTTPTransportError.connectionFailed(url, "\(error)")
         }
+    }
+}
+
+/// A response body's iterator, advanced by one reader at a time: `AsyncThrowingStream(unfolding:)` calls its
+/// closure only after the previous call returned, so the iterator is never touched by two tasks at once.
+private final class BodyPull: @unchecked Sendable {
+    private var iterator: HTTPClientResponse.Body.AsyncIterator
+
+    init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+
+    func next() async throws -> Data? {
+        try await iterator.next().map { Data($0.readableBytesView) }
     }
 }
 

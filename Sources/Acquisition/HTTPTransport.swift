@@ -98,8 +98,8 @@ public struct HTTPStreamingResponse: Sendable {
     }
 }
 
-/// HTTP whose response bodies stream: the deadline covers the response head only, since an MCP answer
-/// may be a stream that stays open as long as the server has something to say.
+/// HTTP whose response bodies stream: the deadline covers the response head; after it, `idleTimeout` bounds
+/// each silence of the body (nil: none, for a stream that may idle as long as the server has nothing to say).
 public protocol HTTPStreamingTransport: Sendable {
-    func stream(_ request: HTTPRequestSpec, headDeadline: Duration) async throws -> HTTPStreamingResponse
+    func stream(_ request: HTTPRequestSpec, headDeadline: Duration, idleTimeout: Duration?) async throws -> HTTPStreamingResponse
 }

@@ -32,8 +32,10 @@ extension Engine {
         let engine = self
         hooks.diagnostic = options.diagnostic
         hooks.explain = { Engine.bridgeText(for: $0, connection: name) }
+        let gate = SignInGate()
         hooks.challenge = { error in
-            await engine.answerBridgeChallenge(error, connection: connection, signIn: options.signIn, diagnostic: options.diagnostic)
+            // Requests that find the connection needs the person at once share one answer (one browser tab).
+            await gate.once { await engine.answerBridgeChallenge(error, connection: connection, signIn: options.signIn, diagnostic: options.diagnostic) }
         }
         hooks.clientIdentified = { presence.identified(name: $0, version: $1) }
         hooks.served = { presence.served(failure: $0) }
@@ -49,7 +51,9 @@ extension Engine {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else { return false }
         let again = Engine.signInAgain(for: error)
         if let wanted = again?.scopes, !wanted.isEmpty {
+            // As `check` does: the next sign-in (here or anywhere) asks for what the server wants.
             try? widenScopes(scheme, to: wanted)
+            diagnostic("\(connection.name) asks for more access; the next sign-in asks for it")
         }
         guard signIn else { return false }
         if again == nil, (try? await actor.validToken(for: scheme.id)) != nil { return true }
@@ -71,6 +75,19 @@ extension Engine {
             return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine)` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
         }
         return "Switchboard: \(name): \(Engine.describe(error))"
+    }
+}
+
+/// One sign-in at a time for a bridge: a request that needs the person while a sign-in runs waits for it.
+actor SignInGate {
+    private var running: Task<Bool, Never>?
+
+    func once(_ body: @escaping @Sendable () async -> Bool) async -> Bool {
+        if let running { return await running.value }
+        let task = Task { await body() }
+        running = task
+        defer { running = nil }
+        return await task.value
     }
 }
 

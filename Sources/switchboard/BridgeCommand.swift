@@ -38,18 +38,20 @@ extension Switchboard {
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value
-            terminated.cancel()
+            terminated.forEach { $0.cancel() }
             presence.stopped()
             await engine.shutdown()
         }
 
         /// Calls `body` on SIGTERM or SIGINT: the bridge closes its session and exits 0.
-        static func onTerminate(_ body: @escaping @Sendable () -> Void) -> any DispatchSourceProtocol {
-            signal(SIGTERM, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-            source.setEventHandler(handler: body)
-            source.resume()
-            return source
+        static func onTerminate(_ body: @escaping @Sendable () -> Void) -> [any DispatchSourceProtocol] {
+            [SIGTERM, SIGINT].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler(handler: body)
+                source.resume()
+                return source
+            }
         }
     }
 }

@@ -78,4 +78,65 @@ import Glibc
         bridge.kill(SIGTERM)
         #expect(await bridge.wait() == 0)
     }
+
+    /// A misbehaving server (Tests/InteropServers/hostile_mcp.py) behind a bridge: `(bridge, events, stop)`.
+    func hostile(_ mode: String) async throws -> (LineChild, () -> [[String: Any]], @Sendable () -> Void) {
+        let python = try await InteropPython.interpreter()
+        let events = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).jsonl")
+        let server = try KillableChild(command: [python, InteropPython.scripts.appendingPathComponent("hostile_mcp.py").path,
+                                                 "--mode", mode, "--events", events.path])
+        server.waitForOutput(timeout: 60) { $0.contains("READY ") && $0.hasSuffix("\n") }
+        let port = try #require(server.stdout.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let tmp = TemporaryDirectory()
+        let home = ["--home", tmp.url.path]
+        #expect(try await BinaryRunner.runDetached(["add", "h", "http://127.0.0.1:\(port)/mcp", "--scheme", "none"] + home).status == 0)
+        let bridge = try self.bridge(home, name: "h")
+        let read = {
+            ((try? String(contentsOf: events, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        return (bridge, read, { server.kill(); server.wait(); tmp.remove(); try? FileManager.default.removeItem(at: events) })
+    }
+
+    /// A server that never ends its answer streams: each answer still reaches the client at once, and the
+    /// bridge reads on (the stream is drained behind it).
+    @Test func aServerThatNeverEndsItsStreams() async throws {
+        let (bridge, _, stop) = try await hostile("open-after-answer")
+        defer { stop() }
+        #expect(await bridge.ask(Self.initialize, timeout: 20)?["result"] != nil, "\(bridge.standardError)")
+        bridge.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        for id in 2...4 {
+            let answer = await bridge.ask(#"{"jsonrpc":"2.0","id":\#(id),"method":"tools/list"}"#, timeout: 20)
+            #expect(answer?["id"] as? Int == id && answer?["result"] != nil, "\(String(describing: answer))")
+        }
+        bridge.closeInput()
+        #expect(await bridge.wait() == 0)
+    }
+
+    /// A server that answers 404 to every session it started: one new session, then its errors are passed on
+    /// (no loop of re-initializes).
+    @Test func aServerThatForgetsEverySessionCannotMakeTheBridgeLoop() async throws {
+        let (bridge, events, stop) = try await hostile("forgets-sessions")
+        defer { stop() }
+        #expect(await bridge.ask(Self.initialize, timeout: 20)?["result"] != nil, "\(bridge.standardError)")
+        bridge.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        for id in 2...6 {
+            let answer = await bridge.ask(#"{"jsonrpc":"2.0","id":\#(id),"method":"tools/list"}"#, timeout: 20)
+            #expect(answer?["id"] as? Int == id && answer?["error"] != nil, "\(String(describing: answer))")
+        }
+        let initializes = events().filter { $0["rpc"] as? String == "initialize" }.count
+        #expect(initializes <= 3, "\(initializes) initializes for 5 requests")
+        bridge.closeInput()
+        #expect(await bridge.wait() == 0)
+    }
+
+    /// A refusal whose body never ends: the client gets an error within the bridge's deadlines, not a hang.
+    @Test func aRefusalThatNeverEnds() async throws {
+        let (bridge, _, stop) = try await hostile("endless-refusal")
+        defer { stop() }
+        let answer = await bridge.ask(Self.initialize, timeout: 60)
+        #expect(answer?["id"] as? Int == 1 && answer?["error"] != nil, "\(String(describing: answer)) \(bridge.standardError)")
+        bridge.closeInput()
+        #expect(await bridge.wait() == 0)
+    }
 }

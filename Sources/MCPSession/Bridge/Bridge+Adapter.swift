@@ -24,22 +24,22 @@ extension Bridge {
         ]
         let discoverID = nextInternalID("discover")
         let body = try RPC.request(id: discoverID, method: "server/discover", params: ["_meta": envelope])
-        let response = try await send("POST", body: body, headers: Self.modernHeaders(version: ModernClient.version, method: "server/discover", name: nil),
-                                      deadline: config.answerDeadline)
+        let response = try await post(body, headers: Self.modernHeaders(version: ModernClient.version, method: "server/discover", name: nil))
         guard (200..<300).contains(response.status), response.status != 202 else { return false }
-        var answer: [String: Any]?
-        try await readMessages(response) { message in
-            if message.answers(discoverID) { answer = try? JSONSerialization.jsonObject(with: message.raw) as? [String: Any] }
-        }
+        let raw = try await relay(response, answering: discoverID, deliver: false, limit: config.initializeDeadline)
+        let answer = try? JSONSerialization.jsonObject(with: raw) as? [String: Any]
         guard let result = answer?["result"] as? [String: Any],
               ((result["supportedVersions"] as? [Any]) ?? []).contains(where: { $0 as? String == ModernClient.version }) else { return false }
-        let meta = result["_meta"] as? [String: Any]
-        var initialized: [String: Any] = [
-            "protocolVersion": initialize.requestedVersion.flatMap { Self.handshakeVersions.contains($0) ? $0 : nil } ?? Self.handshakeVersions[0],
-            "capabilities": result["capabilities"] as? [String: Any] ?? [:],
-            "serverInfo": (result["serverInfo"] as? [String: Any]) ?? (meta?["io.modelcontextprotocol/serverInfo"] as? [String: Any])
-                ?? ["name": config.serverURL.host ?? "server", "version": ""],
-        ]
+        var serverInfo: [String: Any] = ["name": config.serverURL.host ?? "server", "version": ""]
+        if let info = result["serverInfo"] as? [String: Any] {
+            serverInfo = info
+        } else if let meta = result["_meta"] as? [String: Any], let info = meta["io.modelcontextprotocol/serverInfo"] as? [String: Any] {
+            serverInfo = info
+        }
+        var version = Self.handshakeVersions[0]
+        if let asked = initialize.requestedVersion, Self.handshakeVersions.contains(asked) { version = asked }
+        var initialized: [String: Any] = ["protocolVersion": version, "serverInfo": serverInfo]
+        initialized["capabilities"] = result["capabilities"] as? [String: Any] ?? [String: Any]()
         if let instructions = result["instructions"] as? String { initialized["instructions"] = instructions }
         adapterEnvelope = try JSONSerialization.data(withJSONObject: envelope)
         era = .adapted
@@ -66,13 +66,12 @@ extension Bridge {
         params["_meta"] = meta
         object["params"] = params
         let body = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
-        let response = try await send("POST", body: body, headers: Self.modernHeaders(version: ModernClient.version, method: method, name: message.name),
-                                      deadline: config.answerDeadline)
+        let response = try await post(body, headers: Self.modernHeaders(version: ModernClient.version, method: method, name: message.name))
         try await relay(response, answering: id, rewrite: Self.completeOnly)
     }
 
     /// A 2025 client cannot answer a 2026 result that asks it for more input: that result becomes an error.
-    static func completeOnly(_ answer: Data) throws -> Data {
+    static func completeOnly(_ answer: Data) -> Data {
         guard let object = try? JSONSerialization.jsonObject(with: answer) as? [String: Any],
               let result = object["result"] as? [String: Any], let kind = result["resultType"] as? String, kind != "complete" else { return answer }
         return RPC.error(id: RPCID(object["id"]), code: RPC.upstreamFailed,

@@ -10,9 +10,10 @@ extension Bridge {
     var versionHeader: [(String, String)] { negotiatedVersion.map { [("MCP-Protocol-Version", $0)] } ?? [] }
     var sessionHeaders: [(String, String)] { (sessionID.map { [("Mcp-Session-Id", $0)] } ?? []) + versionHeader }
 
-    /// The client's `initialize`, handled before the next line is read (nothing may overtake it). The server's
-    /// answer settles the era: a session (2025), a transport that is not there (404/405 without JSON-RPC: the
-    /// 2024-11-05 HTTP+SSE fallback), or a refusal that a 2026-07-28-only server gives (the adapter).
+    /// The client's `initialize`, handled before the next line is read (nothing may overtake it), within
+    /// `config.initializeDeadline`. The server's answer settles the era: a session (2025), a transport that is
+    /// not there (404/405 without JSON-RPC: the 2024-11-05 HTTP+SSE fallback), or a refusal that a
+    /// 2026-07-28-only server gives (the adapter).
     func initialize(_ message: RPCMessage) async {
         guard let id = message.id else { return }
         initializeRequest = message.raw
@@ -21,11 +22,11 @@ extension Bridge {
             hooks.clientIdentified(info.name, info.version)
         }
         do {
-            let response = try await send("POST", body: message.raw, headers: [], deadline: config.answerDeadline)
+            let response = try await post(message.raw, headers: [])
             if (200..<300).contains(response.status), response.status != 202 {
                 sessionID = response.value("Mcp-Session-Id").flatMap(Self.validSessionID)
                 era = .handshake
-                let answer = try await relay(response, answering: id)
+                let answer = try await relay(response, answering: id, limit: config.initializeDeadline)
                 negotiatedVersion = Self.protocolVersion(in: answer)
                 hooks.served(nil)
                 return
@@ -40,9 +41,8 @@ extension Bridge {
                 return
             }
             fail(id, refusal)
-        } catch is CancellationError {
         } catch {
-            fail(id, error)
+            if !Task.isCancelled { fail(id, error) }
         }
     }
 
@@ -51,34 +51,47 @@ extension Bridge {
         guard let id = message.id else { return }
         if sessionLost {
             // A new session could not be started last time: start one before this request.
-            try await reinitialize(after: "")
+            try await reinitialize(after: nil)
         }
         let sent = sessionID
-        let response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.answerDeadline)
-        if response.status == 404, let sent {
+        let response = try await post(message.raw, headers: sessionHeaders)
+        if response.status == 404, let sent, mayReinitialize(for: sent) {
             try await reinitialize(after: sent)
-            let again = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.answerDeadline)
-            try await relay(again, answering: id)
+            try await relay(try await post(message.raw, headers: sessionHeaders), answering: id)
             return
         }
         try await relay(response, answering: id)
     }
 
-    /// A notification or an answer to the server: accepted with 202 (or any 2xx).
+    /// A notification or an answer to the server: accepted with 202 (or any 2xx), within `config.shortDeadline`.
     func sendHandshake(_ message: RPCMessage) async throws {
         let sent = sessionID
-        var response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.shortDeadline)
-        if response.status == 404, let sent, message.method != "notifications/initialized" {
+        var response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.shortDeadline,
+                                      idle: config.shortDeadline, mayAskPerson: false)
+        if response.status == 404, let sent, message.method != "notifications/initialized", mayReinitialize(for: sent) {
             try await reinitialize(after: sent)
-            response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.shortDeadline)
+            response = try await send("POST", body: message.raw, headers: sessionHeaders, deadline: config.shortDeadline,
+                                      idle: config.shortDeadline, mayAskPerson: false)
         }
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
-        // A server may answer with a stream; what it carries goes to the client.
-        try await readMessages(response) { out.write($0.raw) }
+        guard response.status != 202 else {
+            _ = try? await response.collect(upTo: 64 << 10)    // its end, so the connection stays alive
+            return
+        }
+        // A server may answer with a stream; what it carries goes to the client, read by a task of its own.
+        Task { try? await self.readMessages(response) { self.out.write($0.raw) } }
+    }
+
+    /// Whether a 404 for `session` means the server forgot it. A 404 for a session the bridge started moments
+    /// ago means something else (a server that answers 404 for an unknown tool, a balancer without sticky
+    /// sessions): it is passed on, so a server cannot make the bridge start sessions in a loop.
+    func mayReinitialize(for session: String) -> Bool {
+        guard let last = lastReinitialize, last.session == session else { return true }
+        return ContinuousClock.now - last.at > .seconds(10)
     }
 
     /// Starts a new session for an expired one, once for all the requests that found it expired.
-    func reinitialize(after expired: String) async throws {
+    func reinitialize(after expired: String?) async throws {
         if let running = reinitializing { return try await running.value }
         // Another request already started a new session, unless the last attempt failed: then try again.
         guard sessionID == expired || sessionLost else { return }
@@ -89,30 +102,33 @@ extension Bridge {
     }
 
     private func replayInitialize() async throws {
-        guard let original = initializeRequest,
+        guard !closing, let original = initializeRequest,
               var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else {
             throw UpstreamFailure(description: "The server ended the MCP session before it started.")
         }
         let id = nextInternalID("reinitialize")
-        object["id"] = String(id.json.dropFirst().dropLast())
+        object["id"] = id.text
         sessionID = nil
         sessionLost = true
-        let response = try await send("POST", body: try JSONSerialization.data(withJSONObject: object), headers: [], deadline: config.answerDeadline)
+        lastEventID = nil
+        let response = try await send("POST", body: try JSONSerialization.data(withJSONObject: object), headers: [],
+                                      deadline: config.shortDeadline, idle: config.shortDeadline, mayAskPerson: false)
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
         sessionID = response.value("Mcp-Session-Id").flatMap(Self.validSessionID)
-        var answer: Data?
-        try await readMessages(response) { if $0.answers(id) { answer = $0.raw } }
-        guard let answer else { throw UpstreamFailure(description: "The server did not answer a new `initialize`.") }
+        let answer = try await relay(response, answering: id, deliver: false, limit: config.initializeDeadline)
         negotiatedVersion = Self.protocolVersion(in: answer) ?? negotiatedVersion
         sessionLost = false
+        if let sessionID { lastReinitialize = (sessionID, ContinuousClock.now) }
         if let initialized = initializedNotification {
-            _ = try? await send("POST", body: initialized, headers: sessionHeaders, deadline: config.shortDeadline)
+            _ = try? await send("POST", body: initialized, headers: sessionHeaders, deadline: config.shortDeadline,
+                                idle: config.shortDeadline, mayAskPerson: false)
         }
         hooks.diagnostic("the server ended the MCP session; a new one was started")
     }
 
     /// The GET stream: messages the server sends outside any request, resumed after a drop with
-    /// `Last-Event-ID`. A server without one answers 405, and the bridge stops asking.
+    /// `Last-Event-ID`. A server without one answers 405 (or 404 right after a new session), and the bridge
+    /// stops asking.
     func startGetStream() {
         guard getStream == nil, !getStreamUnsupported, !closing, sessionID != nil else { return }
         getStream = Task { await self.runGetStream() }
@@ -125,18 +141,25 @@ extension Bridge {
                 let sent = sessionID
                 var headers = sessionHeaders
                 if let lastEventID { headers.append(("Last-Event-ID", lastEventID)) }
-                let response = try await send("GET", body: nil, headers: headers, accept: "text/event-stream", deadline: config.answerDeadline)
+                let response = try await send("GET", body: nil, headers: headers, accept: "text/event-stream",
+                                              deadline: config.shortDeadline, idle: nil, mayAskPerson: false)
                 switch response.status {
                 case 405:
                     getStreamUnsupported = true
                     getStream = nil
                     return
                 case 404 where sent != nil:
+                    guard mayReinitialize(for: sent!) else {
+                        // A fresh session's GET refused too: this server has no GET stream.
+                        getStreamUnsupported = true
+                        getStream = nil
+                        return
+                    }
                     try await reinitialize(after: sent!)
-                    continue
                 case 200..<300:
                     delay = .seconds(1)
-                    try await readMessages(response, eventID: { self.lastEventID = $0 }, retry: { delay = .milliseconds(min(max($0, 100), 60_000)) }) {
+                    try await readMessages(response, eventID: { self.lastEventID = Self.validEventID($0) },
+                                           retry: { delay = .milliseconds(min(max($0, 100), 60_000)) }) {
                         out.write($0.raw)
                     }
                 default:
@@ -156,9 +179,8 @@ extension Bridge {
     /// The 2026-07-28 wire: each request on its own, with the client's `_meta`, and the headers set from it.
     func exchangeModern(_ message: RPCMessage) async throws {
         guard let id = message.id, let method = message.method else { return }
-        let response = try await send("POST", body: message.raw,
-                                      headers: Self.modernHeaders(version: message.envelopeVersion ?? ModernClient.version, method: method, name: message.name),
-                                      deadline: config.answerDeadline)
+        let response = try await post(message.raw, headers: Self.modernHeaders(version: message.envelopeVersion ?? ModernClient.version,
+                                                                                method: method, name: message.name))
         try await relay(response, answering: id)
         if era == .undecided { era = .modern }
     }
@@ -179,6 +201,11 @@ extension Bridge {
     /// A session id must be visible ASCII (the transport says so): anything else is not sent back.
     static func validSessionID(_ id: String) -> String? {
         id.count <= 256 && !id.isEmpty && id.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E } ? id : nil
+    }
+
+    /// An SSE event id goes back in a header: printable ASCII only, bounded; anything else is forgotten.
+    static func validEventID(_ id: String) -> String? {
+        id.count <= 256 && id.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value <= 0x7E } ? id : nil
     }
 
     static func clientInfo(in initialize: Data) -> (name: String, version: String)? {

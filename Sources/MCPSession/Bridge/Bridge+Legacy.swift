@@ -13,20 +13,24 @@ extension Bridge {
         guard let id = message.id else { return false }
         guard try await connectLegacy() else { return false }
         era = .legacy
-        _ = try await legacyRequest(message.raw, id: id)
+        _ = try await legacyRequest(message.raw, id: id, limit: config.initializeDeadline)
         return true
     }
 
-    /// Opens the GET stream and reads up to the `endpoint` event; the rest is relayed by a task.
+    /// Opens the GET stream and waits (at most `config.shortDeadline`) for the `endpoint` event; the rest of
+    /// the stream is relayed by a task. Each stream has a generation, so an old stream ending never touches
+    /// the state of the one that replaced it.
     func connectLegacy() async throws -> Bool {
-        let response = try await send("GET", body: nil, headers: [], accept: "text/event-stream", deadline: config.shortDeadline)
+        let response = try await send("GET", body: nil, headers: [], accept: "text/event-stream",
+                                      deadline: config.shortDeadline, idle: nil, mayAskPerson: true)
         guard (200..<300).contains(response.status),
               (response.value("Content-Type")?.lowercased() ?? "").hasPrefix("text/event-stream") else { return false }
-        let (events, continuation) = AsyncStream.makeStream(of: URL?.self)
+        legacyGeneration += 1
+        let generation = legacyGeneration
+        let announced = OneShot<URL?>()
         let base = config.serverURL
         legacyStream?.cancel()
         legacyStream = Task {
-            var announced = false
             do {
                 var parser = SSEParser()
                 var since = 0
@@ -35,27 +39,21 @@ extension Bridge {
                     if since > config.maxMessageBytes { throw UpstreamFailure(description: "the server sent a message over the limit") }
                     for event in parser.feed(chunk) {
                         since = 0
-                        if event.event == "endpoint", !announced {
-                            announced = true
-                            continuation.yield(Self.legacyEndpoint(event.data, base: base))
-                            continuation.finish()
-                        } else if event.event == "message", announced, !event.data.isEmpty {
+                        if event.event == "endpoint", !announced.isSettled {
+                            announced.settle(.success(Self.legacyEndpoint(event.data, base: base)))
+                        } else if event.event == "message", announced.isSettled, !event.data.isEmpty {
                             deliverLegacy(try Self.serverMessage(Data(event.data.utf8)))
                         }
                     }
                 }
             } catch {
-                if !closing { hooks.diagnostic("the server's HTTP+SSE stream broke (\(hooks.explain(error)))") }
+                if !closing, !Task.isCancelled { hooks.diagnostic("the server's HTTP+SSE stream broke (\(hooks.explain(error)))") }
             }
-            continuation.finish()
-            legacyStreamEnded()
+            announced.settle(.success(nil))
+            legacyStreamEnded(generation)
         }
-        var endpoint: URL?
-        for await announced in events {
-            endpoint = announced
-            break
-        }
-        guard let endpoint else {
+        guard let endpoint = try await announced.wait(limit: config.shortDeadline, what: "the server's message endpoint") else {
+            legacyStream?.cancel()
             throw UpstreamFailure(description: "\(Redact.url(base)) opened an event stream but named no message endpoint on its own origin.")
         }
         legacyEndpoint = endpoint
@@ -71,53 +69,66 @@ extension Bridge {
 
     func deliverLegacy(_ message: RPCMessage) {
         if let id = message.id, message.kind == .response, let waiter = legacyWaiters.removeValue(forKey: id) {
-            waiter.resume(returning: message.raw)
-            if id.json.hasPrefix("\"switchboard-") { return }    // the bridge's own replayed initialize
+            waiter.settle(.success(message.raw))
+            if internalIDs.remove(id) != nil { return }    // the bridge's own replayed initialize
         }
         out.write(message.raw)
     }
 
-    func legacyStreamEnded() {
+    func legacyStreamEnded(_ generation: Int) {
+        guard generation == legacyGeneration else { return }
         legacyEndpoint = nil
         legacyStream = nil
         for waiter in legacyWaiters.values {
-            waiter.resume(throwing: UpstreamFailure(description: "\(Redact.url(config.serverURL)) closed its event stream before answering."))
+            waiter.settle(.failure(UpstreamFailure(description: "\(Redact.url(config.serverURL)) closed its event stream before answering.")))
         }
         legacyWaiters = [:]
     }
 
     /// POSTs a message to the endpoint; a request's answer arrives on the stream. A dropped stream is
-    /// opened again first, with the client's `initialize` and `notifications/initialized` replayed.
+    /// opened again first (once for all who find it dropped), with the client's `initialize` and
+    /// `notifications/initialized` replayed.
     func sendLegacy(_ raw: Data) async throws {
         if legacyEndpoint == nil { try await reopenLegacy() }
         guard let endpoint = legacyEndpoint else { throw UpstreamFailure(description: "The server's event stream is closed.") }
-        let response = try await send("POST", body: raw, headers: [], url: endpoint, deadline: config.shortDeadline)
+        let response = try await send("POST", body: raw, headers: [], url: endpoint, deadline: config.shortDeadline, idle: config.shortDeadline)
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
+        // Read to its end (bounded by the idle timeout), so the connection stays alive for the next message.
         _ = try? await response.collect(upTo: 64 << 10)
     }
 
-    /// Sends a request and waits for its answer on the stream.
-    func legacyRequest(_ raw: Data, id: RPCID) async throws -> Data {
-        try await withCheckedThrowingContinuation { continuation in
-            // A client that reuses an id while its request is open gets the older one failed, not lost.
-            legacyWaiters.updateValue(continuation, forKey: id)?.resume(throwing: UpstreamFailure(description: "The client sent a second request with the same id."))
-            Task {
-                do { try await self.sendLegacy(raw) } catch { self.legacyWaiters.removeValue(forKey: id)?.resume(throwing: error) }
-            }
+    /// Sends a request and waits for its answer on the stream (at most `limit`; none for a client's request).
+    func legacyRequest(_ raw: Data, id: RPCID, limit: Duration? = nil) async throws -> Data {
+        let waiter = OneShot<Data>()
+        // A client that reuses an id while its request is open gets the older one failed, not lost.
+        legacyWaiters.updateValue(waiter, forKey: id)?.settle(.failure(UpstreamFailure(description: "The client sent a second request with the same id.")))
+        do {
+            try await sendLegacy(raw)
+        } catch {
+            if legacyWaiters[id] === waiter { legacyWaiters[id] = nil }
+            throw error
         }
+        return try await waiter.wait(limit: limit, what: "the answer from \(Redact.url(config.serverURL))")
     }
 
     private func reopenLegacy() async throws {
-        guard try await connectLegacy(), let original = initializeRequest,
-              var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else {
-            throw UpstreamFailure(description: "\(Redact.url(config.serverURL)) no longer offers its event stream.")
+        if let running = legacyReopening { return try await running.value }
+        let task = Task {
+            guard try await self.connectLegacy(), let original = self.initializeRequest,
+                  var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else {
+                throw UpstreamFailure(description: "\(Redact.url(self.config.serverURL)) no longer offers its event stream.")
+            }
+            let id = self.nextInternalID("reinitialize")
+            object["id"] = id.text
+            _ = try await self.legacyRequest(try JSONSerialization.data(withJSONObject: object), id: id, limit: self.config.initializeDeadline)
+            if let initialized = self.initializedNotification, let endpoint = self.legacyEndpoint {
+                _ = try? await self.send("POST", body: initialized, headers: [], url: endpoint, deadline: self.config.shortDeadline,
+                                         idle: self.config.shortDeadline, mayAskPerson: false)
+            }
+            self.hooks.diagnostic("the server's event stream was opened again and the session re-initialized")
         }
-        let id = nextInternalID("reinitialize")
-        object["id"] = String(id.json.dropFirst().dropLast())
-        _ = try await legacyRequest(try JSONSerialization.data(withJSONObject: object), id: id)
-        if let initialized = initializedNotification, let endpoint = legacyEndpoint {
-            _ = try? await send("POST", body: initialized, headers: [], url: endpoint, deadline: config.shortDeadline)
-        }
-        hooks.diagnostic("the server's event stream was opened again and the session re-initialized")
+        legacyReopening = task
+        defer { legacyReopening = nil }
+        try await task.value
     }
 }

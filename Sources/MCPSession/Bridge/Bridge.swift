@@ -9,6 +9,8 @@ public struct BridgeConfiguration: Sendable {
     public var answerDeadline: Duration = .seconds(300)
     /// Notifications, responses, `DELETE`, the legacy endpoint: short exchanges.
     public var shortDeadline: Duration = .seconds(10)
+    /// The whole of an `initialize` (the next stdin line waits for it), or of a replayed one.
+    public var initializeDeadline: Duration = .seconds(60)
     /// The largest message the bridge relays from the server.
     public var maxMessageBytes = 16 << 20
 
@@ -59,8 +61,11 @@ public actor Bridge {
     let out: LineWriter
 
     var era = Era.undecided
-    var inflight: [RPCID: Task<Void, Never>] = [:]
+    /// Open client requests, each with a number so that a finished one never removes a newer one of the same id.
+    var inflight: [RPCID: (number: Int, task: Task<Void, Never>)] = [:]
     var internalCounter = 0
+    /// The ids of the bridge's own requests in flight: their answers never reach the client.
+    var internalIDs: Set<RPCID> = []
     var closing = false
     var identified = false
 
@@ -73,6 +78,8 @@ public actor Bridge {
     var reinitializing: Task<Void, any Error>?
     /// A new session could not be started after the server ended one: the next request tries again.
     var sessionLost = false
+    /// The session the bridge last started, and when: a 404 for it soon after is not an expiry.
+    var lastReinitialize: (session: String, at: ContinuousClock.Instant)?
     var getStream: Task<Void, Never>?
     var getStreamUnsupported = false
     var lastEventID: String?
@@ -80,7 +87,9 @@ public actor Bridge {
     // The 2024-11-05 transport.
     var legacyEndpoint: URL?
     var legacyStream: Task<Void, Never>?
-    var legacyWaiters: [RPCID: CheckedContinuation<Data, any Error>] = [:]
+    var legacyGeneration = 0
+    var legacyReopening: Task<Void, any Error>?
+    var legacyWaiters: [RPCID: OneShot<Data>] = [:]
 
     // The 2026-07-28 envelope the adapter adds for a 2025 client.
     var adapterEnvelope: Data?
@@ -138,7 +147,9 @@ public actor Bridge {
                 identified = true
                 hooks.clientIdentified(name.name, name.version)
             }
-            inflight[id] = Task { await self.serve(message) }
+            internalCounter += 1
+            let number = internalCounter
+            inflight[id] = (number, Task { await self.serve(message, number: number) })
         case .notification:
             await notify(message)
         case .response:
@@ -147,9 +158,9 @@ public actor Bridge {
     }
 
     /// One client request, through to its answer (or an error answer that says why not).
-    func serve(_ message: RPCMessage) async {
+    func serve(_ message: RPCMessage, number: Int) async {
         guard let id = message.id else { return }
-        defer { inflight[id] = nil }
+        defer { if inflight[id]?.number == number { inflight[id] = nil } }
         do {
             switch wire(for: message) {
             case .modern: try await exchangeModern(message)
@@ -158,9 +169,9 @@ public actor Bridge {
             case .handshake, .undecided: try await exchangeHandshake(message)
             }
             hooks.served(nil)
-        } catch is CancellationError {
-            // The client cancelled it; it expects no answer.
         } catch {
+            // A request the client cancelled (or the bridge closing) expects no answer.
+            if Task.isCancelled || error is CancellationError || closing { return }
             fail(id, error)
         }
     }
@@ -200,7 +211,7 @@ public actor Bridge {
         case .modern, .adapted:
             // The 2026-07-28 HTTP wire has no client-to-server notifications: cancelling is closing the stream.
             if message.method == "notifications/initialized" { initializedNotification = message.raw }
-            if let target = message.cancels { inflight[target]?.cancel() }
+            if let target = message.cancels { inflight[target]?.task.cancel() }
         case .legacy:
             if message.method == "notifications/initialized" { initializedNotification = message.raw }
             do { try await sendLegacy(message.raw) } catch { hooks.diagnostic("could not pass on \(message.method ?? "a notification"): \(hooks.explain(error))") }
@@ -235,17 +246,22 @@ public actor Bridge {
         closing = true
         getStream?.cancel()
         legacyStream?.cancel()
-        for task in inflight.values { task.cancel() }
-        for waiter in legacyWaiters.values { waiter.resume(throwing: CancellationError()) }
+        reinitializing?.cancel()
+        legacyReopening?.cancel()
+        for open in inflight.values { open.task.cancel() }
+        for waiter in legacyWaiters.values { waiter.settle(.failure(CancellationError())) }
         legacyWaiters = [:]
         if era == .handshake, let sessionID {
-            _ = try? await send("DELETE", body: nil, headers: [("Mcp-Session-Id", sessionID)] + versionHeader, deadline: config.shortDeadline)
+            _ = try? await send("DELETE", body: nil, headers: [("Mcp-Session-Id", sessionID)] + versionHeader,
+                                deadline: config.shortDeadline, idle: config.shortDeadline, mayAskPerson: false)
         }
     }
 
     func nextInternalID(_ purpose: String) -> RPCID {
         internalCounter += 1
-        return RPCID(internal: "switchboard-\(purpose)-\(internalCounter)")
+        let id = RPCID(internal: "switchboard-\(purpose)-\(internalCounter)")
+        internalIDs.insert(id)
+        return id
     }
 
     func envelopeClientName(_ message: RPCMessage) -> (name: String, version: String)? {

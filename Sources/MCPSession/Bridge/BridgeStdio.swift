@@ -97,6 +97,12 @@ public final class LineWriter: Sendable {
                     let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
+                        if errno == EAGAIN {
+                            // A descriptor someone made non-blocking: wait until it takes more, never leave half a line.
+                            var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                            _ = poll(&ready, 1, -1)
+                            continue
+                        }
                         return    // the client went away; stdin's EOF ends the bridge
                     }
                     offset += n
