@@ -36,6 +36,14 @@ public struct HTTPResponseSpec: Sendable {
         self.body = body
     }
 
+}
+
+/// A response's headers, looked up case-insensitively.
+public protocol HTTPHeaderLookup {
+    var headers: [(String, String)] { get }
+}
+
+extension HTTPHeaderLookup {
     /// All values of a header, case-insensitively.
     public func values(_ name: String) -> [String] {
         headers.filter { $0.0.caseInsensitiveCompare(name) == .orderedSame }.map(\.1)
@@ -43,6 +51,9 @@ public struct HTTPResponseSpec: Sendable {
 
     public func value(_ name: String) -> String? { values(name).first }
 }
+
+extension HTTPResponseSpec: HTTPHeaderLookup {}
+extension HTTPStreamingResponse: HTTPHeaderLookup {}
 
 /// Why an HTTP call did not produce a response.
 public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -79,13 +90,6 @@ public struct HTTPStreamingResponse: Sendable {
         self.headers = headers
         self.body = body
     }
-
-    /// All values of a header, case-insensitively.
-    public func values(_ name: String) -> [String] {
-        headers.filter { $0.0.caseInsensitiveCompare(name) == .orderedSame }.map(\.1)
-    }
-
-    public func value(_ name: String) -> String? { values(name).first }
 
     /// Reads the whole body, up to `limit` bytes (a short answer: an error, a JSON result).
     public func collect(upTo limit: Int) async throws -> Data {
