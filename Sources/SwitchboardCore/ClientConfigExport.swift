@@ -47,6 +47,35 @@ public enum ClientConfigExport {
         case keptMCPRemote(key: String, url: String, connection: String)
     }
 
+    /// One of the client's entries that a write replaces (same key) or removes (`--replace-mcp-remote`): what it
+    /// was, and in Codex's file the sub-tables that go with it (`[mcp_servers.KEY.env]` may hold its secrets;
+    /// another server's never go). The backup of the previous file keeps all of it.
+    public struct Displaced: Sendable, Equatable {
+        public var key: String
+        public var was: String
+        public var subTables: [String]
+    }
+
+    /// What an entry of the client's is, in a few words (a command by its program only, a URL without its
+    /// query: either may carry a token).
+    static func summary(_ entry: ClientConfigImport.Entry) -> String {
+        switch entry.kind {
+        case .remote(let url, let token):
+            var shown = url
+            if var parts = URLComponents(string: url) {
+                (parts.user, parts.password, parts.query, parts.fragment) = (nil, nil, nil, nil)
+                shown = parts.string ?? url
+            }
+            return (entry.viaMCPRemote ? "mcp-remote for " : "the server at ") + shown + (token == nil ? "" : " with a bearer token")
+        case .switchboardBridge(let name, let home):
+            return "Switchboard's bridge for \(name)" + (home.map { " (home \($0))" } ?? "")
+        case .stdio(let command):
+            return "the local command " + (command.split(separator: " ").first.map(String.init) ?? command)
+        case .unusable(let why):
+            return "an entry Switchboard does not read (\(why))"
+        }
+    }
+
     /// The entries for `connections`. The bridge is `EXECUTABLE bridge NAME` plus `homeWords` (`--home DIR`
     /// when the home is not the default one): the client starts it in its own environment, so the binary is
     /// named by its full path and the home travels in the arguments.

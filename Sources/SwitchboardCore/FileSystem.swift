@@ -32,8 +32,9 @@ public enum FileSystem {
 
     /// Writes `data` so that readers see either the old file or the new one, never a torn one:
     /// a temporary file in the same directory, fsynced, renamed over the old file, then the directory fsynced.
-    /// `beforeRename` receives the identity the file will have once renamed into place.
-    public static func writeAtomically(_ data: Data, to url: URL, mode: mode_t, beforeRename: ((Stamp) -> Void)? = nil) throws {
+    /// `beforeRename` receives the identity the file will have once renamed into place; if it throws, nothing
+    /// is renamed and the temporary file goes.
+    public static func writeAtomically(_ data: Data, to url: URL, mode: mode_t, beforeRename: ((Stamp) throws -> Void)? = nil) throws {
         let dir = url.deletingLastPathComponent().path
         let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -49,7 +50,8 @@ public enum FileSystem {
             guard fsync(fd) == 0 else { throw FileSystemError(operation: "fsync", path: tmp, code: errno) }
             if let beforeRename {
                 var st = stat()
-                if fstat(fd, &st) == 0 { beforeRename(Stamp(st)) }
+                guard fstat(fd, &st) == 0 else { throw FileSystemError(operation: "inspect", path: tmp, code: errno) }
+                try beforeRename(Stamp(st))
             }
         }
         guard rename(tmp, url.path) == 0 else { throw FileSystemError(operation: "rename over", path: url.path, code: errno) }

@@ -3,9 +3,11 @@ import Foundation
 /// Edits members of one object in a JSON (or JSON-with-comments) document by splicing its text, so every
 /// other member, comment, blank line and byte stays as it was. The document has already parsed with
 /// JSONSerialization: this scanner only finds where things are (strings, comments, nesting), and gives up
-/// (nil) on anything it does not expect rather than guess.
+/// (nil) on anything it does not expect rather than guess. A comment that follows a member on the member's
+/// own line belongs to that member; a comment on lines of its own belongs to no member and is never removed.
 struct JSONSplice {
-    private(set) var bytes: [UInt8]
+    /// The text (set only by the edits, in `+Edits`).
+    var bytes: [UInt8]
 
     init(_ text: String) { bytes = Array(text.utf8) }
 
@@ -16,10 +18,10 @@ struct JSONSplice {
     /// An object: its braces and members, in order.
     struct Object { var open: Int; var close: Int; var members: [Member] }
 
-    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), slash = UInt8(ascii: "/"), star = UInt8(ascii: "*")
-    private static let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
-    private static let lbrace = UInt8(ascii: "{"), rbrace = UInt8(ascii: "}"), lbracket = UInt8(ascii: "["), rbracket = UInt8(ascii: "]")
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), slash = UInt8(ascii: "/"), star = UInt8(ascii: "*")
+    static let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
+    static let lbrace = UInt8(ascii: "{"), rbrace = UInt8(ascii: "}"), lbracket = UInt8(ascii: "["), rbracket = UInt8(ascii: "]")
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
     /// The root object.
     func root() -> Object? {
@@ -49,6 +51,42 @@ struct JSONSplice {
             }
         }
         return i
+    }
+
+    /// One past the comment starting at `start` (a `//` comment ends before its line break, `\r\n` or `\n`);
+    /// `start` itself when no comment starts there.
+    func commentEnd(at start: Int) -> Int {
+        guard start + 1 < bytes.count, bytes[start] == Self.slash else { return start }
+        var i = start + 2
+        if bytes[start + 1] == Self.slash {
+            while i < bytes.count, bytes[i] != Self.newline { i += 1 }
+            return i < bytes.count && bytes[i - 1] == 0x0D ? i - 1 : i
+        }
+        guard bytes[start + 1] == Self.star else { return start }
+        while i + 1 < bytes.count, !(bytes[i] == Self.star && bytes[i + 1] == Self.slash) { i += 1 }
+        return min(i + 2, bytes.count)
+    }
+
+    /// What follows a value on its line and goes with its member: blanks, its comma, and the comments that start
+    /// on that line. `end` is where that stops (at the line break, the end of the text, or the next token);
+    /// `lineEnds` whether a line break (or the end) is there, and `through` one past that line break.
+    func tail(after valueEnd: Int) -> (comma: Int?, end: Int, lineEnds: Bool, through: Int) {
+        var i = valueEnd, comma: Int?
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x20 || b == 0x09 { i += 1; continue }
+            if b == Self.comma, comma == nil { comma = i; i += 1; continue }
+            let end = commentEnd(at: i)
+            guard end > i else { break }
+            // A block comment that runs onto later lines is the last thing on this member's line.
+            let spansLines = bytes[i..<end].contains(Self.newline)
+            i = end
+            if spansLines { break }
+        }
+        if i == bytes.count { return (comma, i, true, i) }
+        if bytes[i] == Self.newline { return (comma, i, true, i + 1) }
+        if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == Self.newline { return (comma, i, true, i + 2) }
+        return (comma, i, false, i)
     }
 
     private func stringEnd(_ start: Int) -> Int? {
@@ -117,7 +155,7 @@ struct JSONSplice {
 
     // MARK: Layout of lines
 
-    private func lineStart(_ i: Int) -> Int {
+    func lineStart(_ i: Int) -> Int {
         var s = i
         while s > 0, bytes[s - 1] != Self.newline { s -= 1 }
         return s
@@ -144,69 +182,35 @@ struct JSONSplice {
         return unit.isEmpty ? "  " : unit
     }
 
-    // MARK: Edits
+    // MARK: Checking
 
-    /// Sets member `key` of `object` (found afresh by `locate`) to `value`: its value replaced if it exists,
-    /// else a member added after the last one. Returns false when the layout was not understood.
-    mutating func set(_ key: String, _ value: [ConfigMember], in locate: (JSONSplice) -> Object?) -> Bool {
-        guard let object = locate(self) else { return false }
-        let unit = indentUnit, nl = lineBreak
-        if let member = object.members.first(where: { $0.key == key }) {
-            let multiline = startsLine(member.keyStart)
-            let rendered = Self.render(value, indent: indent(at: member.keyStart), unit: unit, lineBreak: multiline ? nl : nil)
-            bytes.replaceSubrange(member.valueStart..<member.valueEnd, with: Array(rendered.utf8))
-            return true
-        }
-        let name = Self.string(key)
-        if let last = object.members.last {
-            let multiline = startsLine(last.keyStart)
-            let ind = indent(at: last.keyStart)
-            let rendered = Self.render(value, indent: ind, unit: unit, lineBreak: multiline ? nl : nil)
-            let text = multiline ? "," + nl + ind + name + ": " + rendered : ", " + name + ": " + rendered
-            bytes.insert(contentsOf: Array(text.utf8), at: last.valueEnd)
-            return true
-        }
-        let outer = indent(at: object.open), ind = outer + unit
-        let member = name + ": " + Self.render(value, indent: ind, unit: unit, lineBreak: nl)
-        let inner = object.open + 1..<object.close
-        if bytes[inner].allSatisfy(Self.isSpace) {
-            bytes.replaceSubrange(inner, with: Array((nl + ind + member + nl + outer).utf8))
-        } else {
-            // Only comments inside: they stay, after the new member.
-            bytes.insert(contentsOf: Array((nl + ind + member).utf8), at: object.open + 1)
-        }
-        return true
-    }
-
-    /// Removes member `key` of the object `locate` finds, with its comma and, when it had a line to itself,
-    /// that line. Returns false when the layout was not understood.
-    mutating func remove(_ key: String, in locate: (JSONSplice) -> Object?) -> Bool {
-        guard let object = locate(self), let index = object.members.firstIndex(where: { $0.key == key }) else { return false }
-        let member = object.members[index]
-        var range: Range<Int>
-        if index + 1 < object.members.count {
-            // Up to the next member: the comma goes with it; a line of its own goes whole.
-            let next = object.members[index + 1]
-            var end = trivia(from: member.valueEnd)
-            guard end < next.keyStart, bytes[end] == Self.comma else { return false }
-            end += 1
-            var lineEnd = end
-            while lineEnd < next.keyStart, bytes[lineEnd] == 0x20 || bytes[lineEnd] == 0x09 || bytes[lineEnd] == 0x0D { lineEnd += 1 }
-            if startsLine(member.keyStart), lineEnd < bytes.count, bytes[lineEnd] == Self.newline {
-                range = lineStart(member.keyStart)..<lineEnd + 1
-            } else {
-                range = member.keyStart..<trivia(from: end)
+    /// The text cut into pieces for `SpliceCheck` around `object`: everything up to its `{`, each member (key to
+    /// value) and each comment inside, everything from its `}` on. Members named in `changing` change, and so do
+    /// the comments that follow one named in `removing` on its line (they go with it). Nil on anything else.
+    func pieces(around object: Object, changing: Set<String>, removing: Set<String>) -> [SpliceCheck.Piece]? {
+        var out = [SpliceCheck.Piece(range: 0..<object.open + 1, changes: false)]
+        var members = object.members[...]
+        var i = object.open + 1, owner = false
+        while i < object.close {
+            let b = bytes[i]
+            if b == Self.newline { owner = false }
+            if Self.isSpace(b) || b == Self.comma { i += 1; continue }
+            if let m = members.first, m.keyStart == i {
+                out.append(SpliceCheck.Piece(range: m.keyStart..<m.valueEnd, changes: changing.contains(m.key)))
+                owner = removing.contains(m.key)
+                members.removeFirst()
+                i = m.valueEnd
+                continue
             }
-        } else if index > 0 {
-            // The last member: the comma before it goes.
-            range = object.members[index - 1].valueEnd..<member.valueEnd
-        } else {
-            range = member.keyStart..<member.valueEnd
-            let after = trivia(from: member.valueEnd)
-            if after < bytes.count, bytes[after] == Self.comma { range = member.keyStart..<after + 1 }
+            let end = commentEnd(at: i)
+            guard end > i else { return nil }
+            out.append(SpliceCheck.Piece(range: i..<end, changes: owner))
+            if bytes[i..<end].contains(Self.newline) { owner = false }
+            i = end
         }
-        bytes.removeSubrange(range)
-        return true
+        guard members.isEmpty, i == object.close else { return nil }
+        out.append(SpliceCheck.Piece(range: object.close..<bytes.count, changes: false))
+        return out
     }
 
     // MARK: Rendering

@@ -118,6 +118,40 @@ struct TOMLSplice {
 
     var lineBreak: String { text.contains("\r\n") ? "\r\n" : "\n" }
 
+    /// The text cut into pieces for `SpliceCheck`: each table (header to last line of content), and each line
+    /// that is not blank outside the tables (root keys, comments). The tables of the servers in `changing` change.
+    func pieces(changing: Set<String>) -> [SpliceCheck.Piece]? {
+        guard let all = sections() else { return nil }
+        var out: [SpliceCheck.Piece] = []
+        func lines(_ range: Range<Int>) {
+            var i = range.lowerBound
+            while i < range.upperBound {
+                var end = i
+                while end < range.upperBound, bytes[end] != 0x0A { end += 1 }
+                var content = end
+                if content > i, bytes[content - 1] == 0x0D { content -= 1 }
+                if bytes[i..<content].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                    out.append(SpliceCheck.Piece(range: i..<content, changes: false))
+                }
+                i = end + 1
+            }
+        }
+        var cursor = 0
+        for section in all {
+            lines(cursor..<section.start)
+            let server = section.path.count >= 2 && section.path[0] == "mcp_servers" && changing.contains(section.path[1])
+            out.append(SpliceCheck.Piece(range: section.start..<section.contentEnd, changes: server))
+            cursor = section.contentEnd
+        }
+        lines(cursor..<bytes.count)
+        return out
+    }
+
+    /// The sub-tables of server `key` (`[mcp_servers.KEY.env]`…), as headers, in order: they go with it.
+    func subTables(of key: String) -> [String] {
+        serverSections(key).filter { $0.path.count > 2 }.map { "[" + $0.path.map(Self.key).joined(separator: ".") + "]" }
+    }
+
     // MARK: Edits
 
     /// Writes `table` (a whole `[mcp_servers.KEY]` table, without a final line break) in place of server

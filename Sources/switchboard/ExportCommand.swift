@@ -12,9 +12,11 @@ extension Switchboard {
                 Each entry runs `switchboard bridge NAME`, a local MCP server that forwards to the connection's \
                 server with Switchboard's token, in the client's own format: claude-desktop, claude-code, cursor, \
                 vscode, gemini and windsurf (JSON), codex (TOML). --write merges the entries into the client's \
-                file (its usual one, or --file): other entries and comments stay as they were, a same-named entry \
-                is replaced, the previous file is kept as FILE.switchboard-backup-<time>. An `npx mcp-remote URL` \
-                entry for the same server is kept unless --replace-mcp-remote.
+                file (its usual one, or --file): other entries and comments stay as they were, byte for byte; an \
+                entry of the same name is replaced (the output names it and what it was; in Codex's file its own \
+                sub-tables, such as [mcp_servers.NAME.env], go with it). The previous file is kept as \
+                FILE.switchboard-backup-<time> (mode 0600: it may hold tokens; the newest 3 are kept). An \
+                `npx mcp-remote URL` entry for the same server is kept unless --replace-mcp-remote.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -58,17 +60,31 @@ extension Switchboard {
                 throw CLIError.failure(String(describing: error))
             }
             Output.line("\(report.file): \(report.created ? "created" : report.changed ? "updated" : "already up to date")")
-            for action in report.actions { Output.line("  " + describe(action)) }
-            if let backup = report.backup { Output.line("The previous file is kept at \(backup).") }
+            let displaced = Dictionary(report.displaced.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            for action in report.actions { Output.line("  " + describe(action, displaced: displaced)) }
+            if let backup = report.backup {
+                let keys = report.displaced.map(\.key)
+                let with = keys.isEmpty ? "" : ", with \(keys.joined(separator: ", ")) as \(keys.count == 1 ? "it was" : "they were"),"
+                Output.line("The previous file\(with) is kept at \(backup) (mode 0600).")
+            }
+            if !report.removedBackups.isEmpty {
+                Output.line("Older backups removed (the newest \(ClientConfigExport.keptBackups) are kept): \(report.removedBackups.joined(separator: ", "))")
+            }
             if report.changed { Output.line("Restart \(target.rawValue) (or reload its MCP servers) to use the new entries.") }
         }
 
-        func describe(_ action: ClientConfigExport.Action) -> String {
-            switch action {
+        func describe(_ action: ClientConfigExport.Action, displaced: [String: ClientConfigExport.Displaced] = [:]) -> String {
+            /// The Codex sub-tables that went with an entry, said after it.
+            func tables(_ key: String) -> String {
+                guard let t = displaced[key]?.subTables, !t.isEmpty else { return "" }
+                return "; " + t.joined(separator: ", ") + " went with it"
+            }
+            return switch action {
             case .added(let key, let c): "added     \(key): bridge for \(c)"
-            case .replaced(let key, let c): "replaced  \(key): now the bridge for \(c)"
+            case .replaced(let key, let c):
+                "replaced  \(key): now the bridge for \(c)" + (displaced[key].map { " (it was \($0.was)" + tables(key) + ")" } ?? "")
             case .unchanged(let key, let c): "unchanged \(key): bridge for \(c)"
-            case .removedMCPRemote(let key, let url, let c): "removed   \(key): the mcp-remote entry for \(url) (the bridge for \(c) serves it)"
+            case .removedMCPRemote(let key, let url, let c): "removed   \(key): the mcp-remote entry for \(url) (the bridge for \(c) serves it\(tables(key)))"
             case .keptMCPRemote(let key, let url, let c):
                 "kept      \(key): an mcp-remote entry for \(url), the server of \(c), so its bridge was not added; to replace it, run `"
                     + ShellQuote.command(["switchboard", "export", "--for", target.rawValue, "--write", "--replace-mcp-remote"]

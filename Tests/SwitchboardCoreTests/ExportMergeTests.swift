@@ -137,8 +137,35 @@ import Testing
             args = ["bridge", "team.docs"]
 
             """ + tail)
+        #expect(merged.displaced == [.init(key: "linear", was: "the local command old", subTables: ["[mcp_servers.linear.env]"])])
         let again = try Self.merge(merged.text, .codex, [("linear", "https://mcp.linear.app/mcp"), ("team.docs", "https://docs.example.com/mcp")])
         #expect(!again.changed)
+    }
+
+    /// Codex: a replaced or removed server's own sub-tables go with it, and are named; another server's stay
+    /// byte for byte wherever they are, even one whose quoted name looks like a sub-table.
+    @Test func codexSubTablesGoOnlyWithTheirServer() throws {
+        let files = "[mcp_servers.files]\ncommand = \"npx\"\n"
+        let dotted = "[mcp_servers.\"linear.env\"]\nurl = \"https://env.example/mcp\"\n"
+        let filesEnv = "# files' token\n[mcp_servers.files.env]\nTOKEN = \"abc\"\n"
+        let before = "[mcp_servers.linear]\ncommand = \"old\"\n\n" + files + "\n[mcp_servers.linear.env]\nLINEAR_TOKEN = \"secret\"\n\n"
+            + dotted + "\n" + filesEnv + "\n[mcp_servers.docs_remote]\ncommand = \"npx\"\nargs = [\"mcp-remote\", \"https://docs.example.com/mcp\"]\n\n"
+            + "[mcp_servers.docs_remote.env]\nDOCS = \"1\"\n"
+        let merged = try Self.merge(before, .codex, replace: true, [("linear", "https://mcp.linear.app/mcp"), ("docs", "https://docs.example.com/mcp")])
+        #expect(merged.displaced == [
+            .init(key: "docs_remote", was: "mcp-remote for https://docs.example.com/mcp", subTables: ["[mcp_servers.docs_remote.env]"]),
+            .init(key: "linear", was: "the local command old", subTables: ["[mcp_servers.linear.env]"]),
+        ])
+        for kept in [files, dotted, filesEnv] { #expect(merged.text.contains(kept), "lost:\n\(kept)\nin:\n\(merged.text)") }
+        for gone in ["LINEAR_TOKEN", "docs_remote", "DOCS"] { #expect(!merged.text.contains(gone)) }
+    }
+
+    /// A JSON entry of the client's that ours replaces is named with what it was, without its token.
+    @Test func replacedJSONEntriesAreNamed() throws {
+        let before = #"{"mcpServers": {"linear": {"url": "https://mcp.linear.app/mcp?key=abc", "headers": {"Authorization": "Bearer sekrit"}}}}"#
+        let merged = try Self.merge(before, .cursor)
+        #expect(merged.actions == [.replaced(key: "linear", connection: "linear")])
+        #expect(merged.displaced == [.init(key: "linear", was: "the server at https://mcp.linear.app/mcp with a bearer token", subTables: [])])
     }
 
     @Test func codexMCPRemoteIsReplacedWhenAsked() throws {

@@ -162,6 +162,27 @@ import Testing
         #expect(try ClientConfigImport.read(file: file.path, as: .windsurf).count == 2)
     }
 
+    /// Replacing an entry of the client's says so: what it was, the Codex sub-tables that went with it, and
+    /// where the previous file is kept with them; another server's sub-table stays.
+    @Test func replacedEntriesAreNamedWithTheBackup() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = try await Self.home(tmp)
+        let dir = tmp.path("client")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("config.toml").path
+        let text = "[mcp_servers.linear]\ncommand = \"old\"\n\n[mcp_servers.linear.env]\nLINEAR_TOKEN = \"secret\"\n\n[mcp_servers.files.env]\nTOKEN = \"abc\"\n"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try await BinaryRunner.runDetached(["export", "--for", "codex", "--write", "--file", file, "--home", home, "linear"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("replaced  linear: now the bridge for linear (it was the local command old; [mcp_servers.linear.env] went with it)"), "\(r.stdout)")
+        let backup = dir.appendingPathComponent(try #require(Self.listing(dir).first { $0.hasPrefix("config.toml.switchboard-backup-") })).path
+        #expect(r.stdout.contains("The previous file, with linear as it was, is kept at \(backup) (mode 0600)."), "\(r.stdout)")
+        #expect(try String(contentsOfFile: backup, encoding: .utf8) == text)
+        let written = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(!written.contains("LINEAR_TOKEN") && written.contains("[mcp_servers.files.env]\nTOKEN = \"abc\"\n"), "\(written)")
+    }
+
     /// Moving off mcp-remote: `import` takes the server, `export --write` keeps the mcp-remote entry (and
     /// says how to replace it), `--replace-mcp-remote` replaces it with the bridge.
     @Test(arguments: [(MCPClient.cursor, "mcp.json", #"{"mcpServers": {"files": {"command": "npx", "args": ["fs"]}, "linear": {"command": "npx", "args": ["-y", "mcp-remote", "https://mcp.linear.app/mcp"]}}}"#),
