@@ -31,13 +31,13 @@ extension Scenarios {
         #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"echo","arguments":{"text":"call \#(id)"}}}"#
     }
 
-    static func rss(_ pid: pid_t) -> (rss: Double, peak: Double) {
+    static func rss(_ pid: pid_t) -> (rss: Double, peak: Double, anonymous: Double, file: Double) {
         let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         func kib(_ key: String) -> Double {
             let line = text.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
             return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? .nan
         }
-        return (kib("VmRSS"), kib("VmHWM"))
+        return (kib("VmRSS"), kib("VmHWM"), kib("RssAnon"), kib("RssFile"))
     }
 
     static func bridgeAgainstFixture(_ quick: Bool) async throws -> [Result] {
@@ -111,7 +111,8 @@ extension Scenarios {
             Result("bridge: added latency p50 (fixture)", unit: "ms", samples: [added / 1000], target: 0.3),
             Result("bridge: calls per second (32 in flight)", unit: "calls/s", samples: [perSecond], target: nil,
                    notes: ["target": "≥ 1000", "met": perSecond >= 1000 ? "yes" : "NO", "calls": "\(total)"]),
-            Result("bridge: RSS after \(total) calls", unit: "MiB", samples: [memory.rss], target: 25, notes: ["peak": Report.format(memory.peak)]),
+            Result("bridge: RSS after \(total) calls", unit: "MiB", samples: [memory.rss], target: 25,
+                   notes: ["peak": Report.format(memory.peak), "anonymous": Report.format(memory.anonymous), "file-backed": Report.format(memory.file)]),
         ]
     }
 

@@ -35,6 +35,8 @@ extension Switchboard {
             let (bridge, presence) = engine.bridge(connection, options: BridgeOptions(
                 signIn: signIn, output: LineWriter(fd: 1),
                 diagnostic: { Output.error("switchboard bridge \(connection.name): \($0)") }))
+            // The bridge runs for hours: the code that started it need not stay resident.
+            ResidentCode.dropStartupPages()
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value

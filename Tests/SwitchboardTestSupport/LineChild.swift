@@ -15,6 +15,8 @@ public final class LineChild: @unchecked Sendable {
     private var partial = Data()
     private var errors = Data()
     private var ended = false
+    /// A caller waiting for the next line (at most one at a time).
+    private var waiter: (ticket: UUID, continuation: CheckedContinuation<String?, Never>, timer: Task<Void, Never>?)?
 
     public init(command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var input: [Int32] = [0, 0], output: [Int32] = [0, 0], error: [Int32] = [0, 0]
@@ -36,13 +38,22 @@ public final class LineChild: @unchecked Sendable {
                     lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
                     partial = Data(partial[partial.index(after: newline)...])
                 }
-                lock.broadcast()
+                var handed: (CheckedContinuation<String?, Never>, String)?
+                if let w = waiter, !lines.isEmpty {
+                    waiter = nil
+                    w.timer?.cancel()
+                    handed = (w.continuation, lines.removeFirst())
+                }
                 lock.unlock()
+                if let (continuation, line) = handed { continuation.resume(returning: line) }
             }
             lock.lock()
             ended = true
-            lock.broadcast()
+            let waiting = waiter?.continuation
+            waiter?.timer?.cancel()
+            waiter = nil
             lock.unlock()
+            waiting?.resume(returning: nil)
             close(out)
         }.start()
         Thread { [self] in
@@ -85,20 +96,40 @@ public final class LineChild: @unchecked Sendable {
     /// Closes the child's stdin (EOF).
     public func closeInput() { close(stdinFD) }
 
-    /// The next line the child prints, or nil when its output ends or `timeout` passes first.
+    /// The next line the child prints, or nil when its output ends or `timeout` passes first. The reader
+    /// thread hands the line over itself (no thread per call: the benchmark times calls through this).
     public func nextLine(timeout: TimeInterval = 60) async -> String? {
-        await withCheckedContinuation { continuation in
-            Thread { [self] in
-                let deadline = Date().addingTimeInterval(timeout)
-                lock.lock()
-                while lines.isEmpty && !ended {
-                    if !lock.wait(until: deadline) { break }
-                }
-                let line = lines.isEmpty ? nil : lines.removeFirst()
+        let ticket = UUID()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            lock.lock()
+            if !lines.isEmpty {
+                let line = lines.removeFirst()
                 lock.unlock()
                 continuation.resume(returning: line)
-            }.start()
+                return
+            }
+            if ended {
+                lock.unlock()
+                continuation.resume(returning: nil)
+                return
+            }
+            let timer = Task { [self] in
+                try? await Task.sleep(for: .seconds(timeout))
+                if Task.isCancelled { return }
+                giveUp(ticket)
+            }
+            waiter = (ticket, continuation, timer)
+            lock.unlock()
         }
+    }
+
+    /// A wait that timed out ends with nil, unless a line reached it first.
+    private func giveUp(_ ticket: UUID) {
+        lock.lock()
+        let timedOut = waiter?.ticket == ticket ? waiter?.continuation : nil
+        if timedOut != nil { waiter = nil }
+        lock.unlock()
+        timedOut?.resume(returning: nil)
     }
 
     /// The next line as a JSON object.

@@ -56,8 +56,22 @@ extension Bridge {
         guard (200..<300).contains(response.status), response.status != 202 else {
             throw await httpFailure(response, answering: id)
         }
-        let answer = OneShot<Data>()
         let url = config.serverURL
+        guard (response.value("Content-Type")?.lowercased() ?? "").hasPrefix("text/event-stream") || limit != nil else {
+            // A JSON answer to a request is one message, complete when read: no stream to drain behind the caller.
+            var answer: Data?
+            try await readMessages(response) { message in
+                if message.answers(id) {
+                    answer = rewrite?(message.raw) ?? message.raw
+                    if deliver { out.write(answer!) }
+                } else if deliver {
+                    out.write(message.raw)
+                }
+            }
+            guard let answer else { throw UpstreamFailure(description: "\(Redact.url(url)) answered without answering.") }
+            return answer
+        }
+        let answer = OneShot<Data>()
         let reader = Task {
             do {
                 try await readMessages(response) { message in
