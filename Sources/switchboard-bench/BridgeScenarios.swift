@@ -91,12 +91,14 @@ extension Scenarios {
         let window = 32
         let t0 = Clock.now()
         var sent = 0, received = 0
+        var early = Double.nan
         while sent < min(window, total) { bridge.send(callLine(100_000 + sent)); sent += 1 }
         while received < total {
             guard let line = await bridge.nextLine(timeout: 60), line.contains("\"result\"") else {
                 throw Child.ValidationFailure("a pipelined call failed: \(bridge.standardError.suffix(500))")
             }
             received += 1
+            if received == total / 10 { early = rss(bridge.pid).rss }
             if sent < total { bridge.send(callLine(100_000 + sent)); sent += 1 }
         }
         let perSecond = Double(total) / (Double(Clock.now() - t0) / 1e9)
@@ -112,7 +114,7 @@ extension Scenarios {
             Result("bridge: calls per second (32 in flight)", unit: "calls/s", samples: [perSecond], target: nil,
                    notes: ["target": "≥ 1000", "met": perSecond >= 1000 ? "yes" : "NO", "calls": "\(total)"]),
             Result("bridge: RSS after \(total) calls", unit: "MiB", samples: [memory.rss], target: 25,
-                   notes: ["peak": Report.format(memory.peak), "anonymous": Report.format(memory.anonymous), "file-backed": Report.format(memory.file)]),
+                   notes: ["peak": Report.format(memory.peak), "after \(total / 10)": Report.format(early), "anonymous": Report.format(memory.anonymous), "file-backed": Report.format(memory.file)]),
         ]
     }
 
