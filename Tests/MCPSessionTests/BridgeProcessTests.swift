@@ -35,6 +35,8 @@ import Glibc
         let bridge = try self.bridge(home)
         let parse = try #require(await bridge.ask("this is not json"))
         #expect((parse["error"] as? [String: Any])?["code"] as? Int == -32700 && parse["id"] is NSNull)
+        let badID = try #require(await bridge.ask(#"{"jsonrpc":"2.0","id":{"no":1},"method":"tools/list"}"#))
+        #expect((badID["error"] as? [String: Any])?["code"] as? Int == -32600 && badID["id"] is NSNull)
         let batch = try #require(await bridge.ask("[1,2]"))
         #expect((batch["error"] as? [String: Any])?["code"] as? Int == -32600)
         // A line over 4 MiB is refused without being held whole, and the next line is read as usual.

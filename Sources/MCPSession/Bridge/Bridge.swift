@@ -138,7 +138,10 @@ public actor Bridge {
     func route(_ message: RPCMessage) async {
         switch message.kind {
         case .request:
-            guard let id = message.id else { return }
+            guard let id = message.id else {
+                out.write(RPC.error(id: nil, code: RPC.invalidRequest, message: "Invalid request: an id must be a string or a number."))
+                return
+            }
             if message.method == "initialize" {
                 await initialize(message)
                 return
