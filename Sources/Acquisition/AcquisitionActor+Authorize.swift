@@ -157,8 +157,8 @@ extension AcquisitionActor {
         case .rejected(_, let detail), .invalid(let detail):
             AcquisitionError(.invalidTokenResponse, "The token endpoint did not issue tokens: \(detail).",
                              remedy: "Connect again; if it keeps failing, the server's OAuth setup is broken.")
-        case .transient(let detail):
-            AcquisitionError(.network, "The token request failed: \(detail).", remedy: "Check the network and connect again.")
+        case .transient(let detail, let advice):
+            AcquisitionError(.network, "The token request failed: \(detail).", remedy: advice ?? "Check the network and connect again.")
         }
     }
 

@@ -87,7 +87,7 @@ extension AcquisitionActor {
                     try await expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
                                dropRegistration: code == "invalid_client" ? tokens.issuer : nil)
                     throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: "Reconnect to sign in again.")
-                case .transient(let detail), .invalid(let detail):
+                case .transient(let detail, _), .invalid(let detail):
                     // Keep the status; the scheduler retries with backoff.
                     let message = "Refresh failed: \(detail)."
                     // The scheduler of this process tries again after its backoff; without one, the next use does.
@@ -99,7 +99,9 @@ extension AcquisitionActor {
                         info.lastError = message
                     }
                     broadcast(schemeID, .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")))
-                    throw AcquisitionError(.network, message, remedy: "Switchboard will retry; check the network.")
+                    var advice: String?
+                    if case .transient(_, let given) = error { advice = given }
+                    throw AcquisitionError(.network, message, remedy: advice.map { "Switchboard will retry. \($0)" } ?? "Switchboard will retry; check the network.")
                 }
             } catch {
                 throw error

@@ -6,7 +6,8 @@ import SwitchboardCore
 import Synchronization
 
 /// `HTTPTransport` over AsyncHTTPClient: a deadline per request, no automatic redirects, capped bodies,
-/// keep-alive connections, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (never for loopback).
+/// keep-alive connections, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (never for loopback), and the trust of
+/// `TLSTrust.current` (the system store, `SSL_CERT_FILE`, `SSL_CERT_DIR`, `SWITCHBOARD_CA_FILE`).
 public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     public struct Options: Sendable {
         public var timeout: Duration = .seconds(10)
@@ -19,10 +20,16 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
 
     /// Clients live for the whole process (AsyncHTTPClient must be shut down before it is released, and a
     /// command ends by exiting): one direct, and one per proxy. Per-request deadlines carry the timeout.
+    /// Every one trusts what the environment said when the process started (a broken trust variable is
+    /// reported by each https request, see `send`).
     private static let baseConfiguration: HTTPClient.Configuration = {
         var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
                                               timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(60)))
         config.connectionPool = .init(idleTimeout: .seconds(30))
+        if case .success(let trust) = TLSTrust.current { config.tlsConfiguration = trust.configuration }
+        // A refused connection or a refused certificate is an answer: say so now, rather than retrying the
+        // handshake with backoff until the deadline and then saying the same.
+        config.connectionPool.retryConnectionEstablishment = false
         return config
     }()
     private static let direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: baseConfiguration)
@@ -31,9 +38,6 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     private static func streamingConfiguration(idle: Duration?) -> HTTPClient.Configuration {
         var config = baseConfiguration
         config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: idle.map { TimeAmount.seconds($0.components.seconds) })
-        // A server that refuses the connection is down: say so now (the MCP client is waiting), rather than
-        // retrying until the connect timeout.
-        config.connectionPool.retryConnectionEstablishment = false
         return config
     }
     private static let proxied = Mutex<[String: HTTPClient]>([:])
@@ -72,6 +76,9 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
 
     private static func request(_ spec: HTTPRequestSpec) throws -> HTTPClientRequest {
         guard ServerURL.isAllowedEndpoint(spec.url) else { throw HTTPTransportError.refusedInsecure(spec.url) }
+        if spec.url.scheme?.lowercased() == "https", case .failure(let problem) = TLSTrust.current {
+            throw HTTPTransportError.trustUnusable(spec.url, problem)
+        }
         var request = HTTPClientRequest(url: spec.url.absoluteString)
         request.method = HTTPMethod(rawValue: spec.method)
         for (k, v) in spec.headers { request.headers.add(name: k, value: v) }
@@ -95,7 +102,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
             let body = Data(buffer.readableBytesView)
             return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
         } catch {
-            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+            throw await Self.classify(error, spec.url, limit: options.maxBodyBytes, proxy: options.proxy)
         }
     }
 
@@ -106,38 +113,20 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         do {
             response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
         } catch {
-            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+            throw await Self.classify(error, spec.url, limit: options.maxBodyBytes, proxy: options.proxy)
         }
         // Pulled a chunk at a time by the reader: nothing is read from the socket ahead of it (a server cannot
         // fill memory with a body nobody reads), and dropping the stream cancels the request.
-        let url = spec.url
+        let url = spec.url, proxy = options.proxy
         let pull = BodyPull(response.body.makeAsyncIterator())
         let body = AsyncThrowingStream<Data, any Error> {
             do {
                 return try await pull.next()
             } catch {
-                throw Self.classify(error, url, limit: 0)
+                throw await Self.classify(error, url, limit: 0, proxy: proxy)
             }
         }
         return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
-    }
-
-    /// One error vocabulary for both kinds of exchange: no library dump reaches a person.
-    private static func classify(_ error: any Error, _ url: URL, limit: Int) -> any Error {
-        do { throw error } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            return HTTPTransportError.timedOut(url)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
-            return HTTPTransportError.bodyTooLarge(url, limit: limit)
-        } catch let error as HTTPTransportError {
-            return error
-        } catch is CancellationError {
-            return CancellationError()
-        } catch let error as HTTPClientError where error == .cancelled {
-            return CancellationError()
-        } catch {
-            return HTTPTransportError.connectionFailed(url, "\(error)")
-        }
     }
 }
 
@@ -150,35 +139,5 @@ private final class BodyPull: @unchecked Sendable {
 
     func next() async throws -> Data? {
         try await iterator.next().map { Data($0.readableBytesView) }
-    }
-}
-
-/// `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`, read once.
-public struct ProxySettings: Sendable {
-    public var server: (host: String, port: Int)?
-    public var noProxy: [String]
-
-    public init(server: (host: String, port: Int)?, noProxy: [String]) {
-        self.server = server
-        self.noProxy = noProxy
-    }
-
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ProxySettings {
-        let raw = env["HTTPS_PROXY"] ?? env["https_proxy"] ?? env["HTTP_PROXY"] ?? env["http_proxy"]
-        let server = raw.flatMap(ServerURL.proxyAddress).map { ($0.host, $0.port ?? 80) }
-        let no = (env["NO_PROXY"] ?? env["no_proxy"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-        return ProxySettings(server: server, noProxy: no)
-    }
-
-    /// Loopback is never proxied; `NO_PROXY` entries match a host or a domain suffix; `*` disables the proxy.
-    public func shouldProxy(_ url: URL) -> Bool {
-        guard server != nil, let host = url.host?.lowercased() else { return false }
-        if ServerURL.isLoopback(host: host) { return false }
-        for entry in noProxy {
-            if entry == "*" { return false }
-            let bare = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
-            if host == bare || host.hasSuffix("." + bare) { return false }
-        }
-        return true
     }
 }

@@ -191,7 +191,7 @@ public struct Discovery: Sendable {
             case .refusedInsecure:
                 throw AcquisitionError(.insecureEndpoint, "\(error).", remedy: "The server advertises an insecure address; contact its operator.")
             default:
-                throw AcquisitionError(.network, "Fetching metadata failed: \(error).", remedy: "Check the network and try again.")
+                throw AcquisitionError(.network, "Fetching metadata failed: \(error).", remedy: error.advice ?? "Check the network and try again.")
             }
         } catch {
             throw AcquisitionError.network(error, doing: "Fetching \(Redact.url(url))")

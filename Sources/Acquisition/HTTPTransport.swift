@@ -56,11 +56,15 @@ extension HTTPResponseSpec: HTTPHeaderLookup {}
 extension HTTPStreamingResponse: HTTPHeaderLookup {}
 
 /// Why an HTTP call did not produce a response.
-public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConvertible, AdvisedFailure {
     case timedOut(URL)
     case bodyTooLarge(URL, limit: Int)
     case connectionFailed(URL, String)
     case refusedInsecure(URL)
+    /// The server's TLS was refused: its certificate, its name, its dates, or the handshake.
+    case tls(URL, TLSFailure)
+    /// A trust variable (`SSL_CERT_FILE`, `SSL_CERT_DIR`, `SWITCHBOARD_CA_FILE`) cannot be used: no https request is made.
+    case trustUnusable(URL, TLSTrust.Problem)
 
     public var description: String {
         switch self {
@@ -68,6 +72,18 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         case .bodyTooLarge(let u, let limit): "\(Redact.url(u)) sent more than \(limit / 1024) KiB"
         case .connectionFailed(let u, let why): "could not reach \(Redact.url(u)): \(why)"
         case .refusedInsecure(let u): "\(Redact.url(u)) is not https (only loopback may use http)"
+        // The sentence alone: the engine's messages already name the address ("Reaching URL failed: …").
+        case .tls(_, let failure): failure.sentence
+        case .trustUnusable(_, let problem): "the trusted certificates are not set up: \(problem)"
+        }
+    }
+
+    /// What to do instead of checking the network, when that would not help.
+    public var advice: String? {
+        switch self {
+        case .tls(_, let failure): failure.advice
+        case .trustUnusable(_, let problem): problem.advice
+        default: nil
         }
     }
 }

@@ -17,8 +17,8 @@ package struct TokenClient {
     package enum Failure: Error {
         /// The grant or client is no longer valid: `invalid_grant`, `invalid_client`, 401.
         case rejected(code: String, detail: String)
-        /// The server or network failed; worth retrying.
-        case transient(String)
+        /// The server or network failed; worth retrying. `advice`: what to do when it is not the network (TLS).
+        case transient(String, advice: String? = nil)
         /// The server answered, but not with a usable token.
         case invalid(String)
     }
@@ -84,7 +84,7 @@ package struct TokenClient {
         } catch is CancellationError {
             throw .transient("cancelled")
         } catch {
-            throw .transient("\(error)")
+            throw .transient("\(error)", advice: (error as? AdvisedFailure)?.advice)
         }
         if (300..<400).contains(response.status) {
             throw .invalid("the token endpoint redirected (HTTP \(response.status)); Switchboard does not follow redirects there")

@@ -33,6 +33,13 @@ public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConverti
     public static func network(_ error: any Error, doing what: String) -> AcquisitionError {
         if let e = error as? AcquisitionError { return e }
         if error is CancellationError { return AcquisitionError(.cancelled, "Cancelled.") }
-        return AcquisitionError(.network, "\(what) failed: \(error)", remedy: "Check the network and try again.")
+        return AcquisitionError(.network, "\(what) failed: \(error)", remedy: (error as? AdvisedFailure)?.advice ?? "Check the network and try again.")
     }
+}
+
+/// A failure to reach a server that knows what the person should do about it: a refused certificate is not
+/// fixed by checking the network, so its advice replaces that one.
+public protocol AdvisedFailure: Error {
+    /// The next step, as a sentence; nil when checking the network is the advice.
+    var advice: String? { get }
 }

@@ -17,9 +17,12 @@ public enum EnvironmentReport {
         /// A reading error instead of the facts above (a broken file is reported, not hidden).
         public var problems: [String]
         public var environment: [String: String]
+        /// Which certificate authorities HTTPS trusts (the system store, `SSL_CERT_FILE`, `SSL_CERT_DIR`, plus
+        /// `SWITCHBOARD_CA_FILE`), or why the variables cannot be used.
+        public var trust: String?
 
         public init(version: String, build: String, system: String, home: String, connections: Int?, needAttention: Int?,
-                    secrets: (sealed: Bool, keyID: String?)?, problems: [String], environment: [String: String]) {
+                    secrets: (sealed: Bool, keyID: String?)?, problems: [String], environment: [String: String], trust: String? = nil) {
             self.version = version
             self.build = build
             self.system = system
@@ -29,6 +32,7 @@ public enum EnvironmentReport {
             self.secrets = secrets
             self.problems = problems
             self.environment = environment
+            self.trust = trust
         }
     }
 
@@ -50,6 +54,7 @@ public enum EnvironmentReport {
         out.append("browser: " + (env["BROWSER"].map { "$BROWSER = \(TerminalText.safe(($0.split(separator: " ").first).map(String.init) ?? "", limit: 80))" }
                                   ?? "xdg-open where installed, else the address is printed"))
         out.append("proxy: " + proxies(env))
+        if let trust = f.trust { out.append("TLS trust: " + trust) }
         out.append("Run `switchboard doctor NAME` to replay a connection's discovery; include both reports in a bug report.")
         return out
     }

@@ -79,8 +79,9 @@ public enum Spawn {
         for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
     }
 
-    /// `environment` without Switchboard's own variables.
+    /// `environment` without Switchboard's own variables, except the CA bundle: it is no secret, and a browser
+    /// started from here (the built-in headless one) must trust what the engine trusts.
     public static func forChildren(_ environment: [String: String]) -> [String: String] {
-        environment.filter { !$0.key.uppercased().hasPrefix("SWITCHBOARD_") }
+        environment.filter { !$0.key.uppercased().hasPrefix("SWITCHBOARD_") || $0.key == "SWITCHBOARD_CA_FILE" }
     }
 }

@@ -1,3 +1,4 @@
+import Acquisition
 import CLazyCurl
 import Foundation
 import SwitchboardCore
@@ -27,9 +28,13 @@ extension EnvironmentReport {
         let build = sb_lazy_curl_enabled() != 0
             ? "static release (Swift runtime linked in; libcurl loaded on first use, \(sb_lazy_curl_loaded() != 0 ? "loaded" : "not loaded"))"
             : "development build (Swift runtime and Foundation as shared libraries)"
+        let trust = switch TLSTrust.current {
+        case .success(let trust): trust.summary
+        case .failure(let problem): "unusable: \(problem); every https request fails until it is fixed. \(problem.advice)"
+        }
         return Facts(
             version: SwitchboardVersion.string, build: build, system: "\(text(u.sysname)) \(text(u.release)) \(text(u.machine))",
             home: home.directory.path, connections: count, needAttention: attention, secrets: secrets,
-            problems: problems, environment: ProcessInfo.processInfo.environment)
+            problems: problems, environment: ProcessInfo.processInfo.environment, trust: trust)
     }
 }

@@ -43,8 +43,10 @@ extension Engine {
     /// not a reason to reconnect.
     func cliError(_ error: any Error, name: String) -> any Error {
         if let e = error as? AcquisitionError {
-            let remedy = e.remedy ?? (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : nil)
-            return CLIError(message: "\(name): \(e.message)" + (remedy.map { " \($0)" } ?? ""), code: e.needsReconnect ? .needsReconnect : .failure)
+            var shown = e
+            shown.remedy = e.remedy ?? (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : nil)
+            // `description` ends the message before the remedy ("… does not trust. If you trust …").
+            return CLIError(message: "\(name): \(shown.description)", code: e.needsReconnect ? .needsReconnect : .failure)
         }
         if let e = error as? NothingToSignIn { return CLIError.usage(e.message) }
         if error is CLIError { return error }

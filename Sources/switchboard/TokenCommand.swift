@@ -59,7 +59,9 @@ extension Switchboard {
         static let configuration = CommandConfiguration(commandName: "headless-browser", abstract: "Visit an authorization URL without a desktop (for tests and demos).", shouldDisplay: false)
         @Argument var url: String
         func run() async throws {
-            guard let u = URL(string: url), await HeadlessBrowser.visit(u) == 200 else { throw ExitCode(1) }
+            // The engine's trust: a sign-in page on a private CA loads when SSL_CERT_FILE or SWITCHBOARD_CA_FILE names it.
+            let tls = try? TLSTrust.current.get().configuration
+            guard let u = URL(string: url), await HeadlessBrowser.visit(u, tls: tls) == 200 else { throw ExitCode(1) }
         }
     }
 }

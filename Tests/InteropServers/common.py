@@ -22,7 +22,15 @@ def arguments(description: str) -> argparse.Namespace:
     p.add_argument("--scope", default="mcp:tools", help="the scope the server requires")
     p.add_argument("--transport", choices=["streamable", "sse"], default="streamable",
                    help="sse: the deprecated HTTP+SSE transport (2024-11-05) at /sse instead of Streamable HTTP at /mcp")
+    p.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM certificate chain (with --tls-key)")
+    p.add_argument("--tls-key", default=None, help="the PEM private key of --tls-cert")
     return p.parse_args()
+
+
+def origin(sock: socket.socket, args: argparse.Namespace) -> str:
+    """The server's own address, as its metadata and challenges name it: https when it serves TLS."""
+    scheme = "https" if args.tls_cert else "http"
+    return f"{scheme}://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def static_client(args):
@@ -168,10 +176,14 @@ class Controls:
         await self.app(scope, receive, send)
 
 
-def serve(app, sock: socket.socket) -> None:
+def serve(app, sock: socket.socket, args: argparse.Namespace | None = None) -> None:
+    """Runs the app on the socket; with --tls-cert/--tls-key, over HTTPS (uvicorn's own TLS)."""
     import asyncio
     import uvicorn
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    tls = {}
+    if args is not None and args.tls_cert:
+        tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", **tls)
     server = uvicorn.Server(config)
     announce(sock.getsockname()[1])
     asyncio.run(server.serve(sockets=[sock]))

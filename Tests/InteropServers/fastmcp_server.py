@@ -2,7 +2,7 @@
 127.0.0.1 with a port from the kernel. The provider is FastMCP's own, unchanged; only its module-level
 access-token lifetime is set from --token-ttl, so the tests can watch a token expire."""
 
-from common import EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
+from common import EventLog, ModernOnly, arguments, bind_loopback, origin, serve, static_client
 from fastmcp import FastMCP
 from fastmcp.server.auth.providers import in_memory
 from fastmcp.server.auth.providers.in_memory import InMemoryOAuthProvider
@@ -12,7 +12,7 @@ from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOption
 def main():
     args = arguments(__doc__)
     sock = bind_loopback()
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    base = origin(sock, args)
     in_memory.DEFAULT_ACCESS_TOKEN_EXPIRY_SECONDS = args.token_ttl
     provider = InMemoryOAuthProvider(
         base_url=base,
@@ -38,7 +38,7 @@ def main():
     app = server.http_app(path="/mcp")
     if args.era == "modern":
         app = ModernOnly(app, "/mcp")
-    serve(EventLog(app, args.events), sock)
+    serve(EventLog(app, args.events), sock, args)
 
 
 if __name__ == "__main__":

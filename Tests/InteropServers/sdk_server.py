@@ -8,7 +8,7 @@ import time
 
 import anyio
 
-from common import Controls, EventLog, ModernOnly, arguments, bind_loopback, serve, static_client
+from common import Controls, EventLog, ModernOnly, arguments, bind_loopback, origin, serve, static_client
 from mcp.server.auth.provider import (AccessToken, AuthorizationCode, AuthorizationParams, RefreshToken,
                                       construct_redirect_uri)
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
@@ -90,7 +90,7 @@ class AutoApprovingProvider:
 def main():
     args = arguments(__doc__)
     sock = bind_loopback()
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    base = origin(sock, args)
     provider = AutoApprovingProvider(args.token_ttl)
     if args.static_client:
         client = static_client(args)
@@ -152,7 +152,7 @@ def main():
         if args.transport == "streamable":
             server.session_manager._server_instances.clear()
 
-    serve(EventLog(Controls(app, {"revoke-all": provider.revoke_all, "forget-sessions": forget_sessions}), args.events), sock)
+    serve(EventLog(Controls(app, {"revoke-all": provider.revoke_all, "forget-sessions": forget_sessions}), args.events), sock, args)
 
 
 if __name__ == "__main__":

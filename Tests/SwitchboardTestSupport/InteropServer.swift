@@ -14,19 +14,35 @@ public final class InteropServer: Sendable {
         public var description: String { self == .pythonSDK ? "mcp 2.3.0" : "fastmcp 4.2.3" }
     }
 
+    /// A certificate (PEM, leaf first) and its private key: the server then speaks HTTPS (uvicorn's TLS).
+    public struct TLS: Sendable {
+        public var certificate: URL
+        public var key: URL
+
+        public init(certificate: URL, key: URL) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
     public let flavor: Flavor
     public let port: Int
+    /// Whether the server speaks HTTPS (started with `tls`).
+    public let https: Bool
     let child: KillableChild
     let eventsFile: URL
 
-    public var serverURL: URL { URL(string: "http://127.0.0.1:\(port)/mcp")! }
+    /// `https://127.0.0.1:PORT/mcp` with TLS, else `http://…`: the certificate must name 127.0.0.1 to be accepted.
+    public var serverURL: URL { URL(string: "\(https ? "https" : "http")://127.0.0.1:\(port)/mcp")! }
 
-    /// Starts the server with the script's options (`--registration off`, `--token-ttl 4`, `--era modern`, …).
-    public static func start(_ flavor: Flavor, _ arguments: [String] = []) async throws -> InteropServer {
+    /// Starts the server with the script's options (`--registration off`, `--token-ttl 4`, `--era modern`, …),
+    /// over HTTPS with `tls`.
+    public static func start(_ flavor: Flavor, _ arguments: [String] = [], tls: TLS? = nil) async throws -> InteropServer {
         let python = try await InteropPython.interpreter()
         let events = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString).jsonl")
         let script = InteropPython.scripts.appendingPathComponent(flavor.rawValue).path
-        let child = try KillableChild(command: [python, script, "--events", events.path] + arguments)
+        let served = tls.map { ["--tls-cert", $0.certificate.path, "--tls-key", $0.key.path] } ?? []
+        let child = try KillableChild(command: [python, script, "--events", events.path] + served + arguments)
         // The port from a complete `READY <port>` line.
         @Sendable func ready(_ text: String) -> Int? {
             text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().first { $0.hasPrefix("READY ") }.flatMap { Int($0.dropFirst(6)) }
@@ -35,14 +51,15 @@ public final class InteropServer: Sendable {
         let port: Int? = await withCheckedContinuation { c in
             Thread { child.waitForOutput(timeout: 60) { ready($0) != nil }; c.resume(returning: ready(child.stdout)) }.start()
         }
-        if let port { return InteropServer(flavor: flavor, port: port, child: child, eventsFile: events) }
+        if let port { return InteropServer(flavor: flavor, port: port, https: tls != nil, child: child, eventsFile: events) }
         child.kill()
         throw InteropPython.Failure("\(flavor) did not start (\(script)); its output: \(child.stdout.suffix(2000))")
     }
 
-    init(flavor: Flavor, port: Int, child: KillableChild, eventsFile: URL) {
+    init(flavor: Flavor, port: Int, https: Bool, child: KillableChild, eventsFile: URL) {
         self.flavor = flavor
         self.port = port
+        self.https = https
         self.child = child
         self.eventsFile = eventsFile
     }
@@ -83,8 +100,10 @@ public final class InteropServer: Sendable {
     /// Runs one of the server script's test controls (`POST /test/NAME`), e.g. `revoke-all`.
     public func control(_ name: String) async throws {
         let python = try await InteropPython.interpreter()
-        let url = "http://127.0.0.1:\(port)/test/\(name)"
-        let r = try await BinaryRunner.runDetached(["-c", "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'))", url],
+        let url = "\(https ? "https" : "http")://127.0.0.1:\(port)/test/\(name)"
+        // A test's own control: over HTTPS it need not trust the test's CA.
+        let script = "import ssl, sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), context=ssl._create_unverified_context())"
+        let r = try await BinaryRunner.runDetached(["-c", script, url],
                                                    binary: URL(fileURLWithPath: python))
         guard r.status == 0 else { throw InteropPython.Failure("the control \(name) failed: \(r.stderr)") }
     }

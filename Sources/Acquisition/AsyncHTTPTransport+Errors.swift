@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension AsyncHTTPTransport {
+    /// One error vocabulary for both kinds of exchange: no library dump (a BoringSSL error stack with its build
+    /// path) reaches a person. A refused certificate is looked at once more, to say which authority, names or date.
+    static func classify(_ error: any Error, _ url: URL, limit: Int, proxy: ProxySettings) async -> any Error {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
+            return HTTPTransportError.timedOut(url)
+        case is NIOTooManyBytesError:
+            return HTTPTransportError.bodyTooLarge(url, limit: limit)
+        case let error as HTTPTransportError:
+            return error
+        case is CancellationError:
+            return CancellationError()
+        case let error as HTTPClientError where error == .cancelled:
+            return CancellationError()
+        default:
+            if let symptom = TLSFailure.symptom(of: error) {
+                let through = proxy.shouldProxy(url) ? proxy.server : nil
+                return HTTPTransportError.tls(url, await TLSFailure.diagnose(symptom, url: url, proxy: through))
+            }
+            return HTTPTransportError.connectionFailed(url, words(error))
+        }
+    }
+
+    /// A failure to connect in words: the system's reason, never a type dump.
+    static func words(_ error: any Error) -> String {
+        switch error {
+        case let e as NIOConnectionError:
+            if let failure = e.connectionErrors.first { return words(failure.error) }
+            if e.dnsAError != nil || e.dnsAAAAError != nil { return "the name \(e.host) could not be resolved" }
+            return "no address of \(e.host) answered"
+        case let e as IOError:
+            return String(cString: strerror(e.errnoCode)).lowercased()
+        case let e as HTTPClientError where e == .remoteConnectionClosed:
+            return "the server closed the connection"
+        case let e as NIOSSLError where e == .uncleanShutdown:
+            return "the server closed the connection before its answer was complete"
+        case let e as NIOSSLError where e == .noSuchFilesystemObject || e == .failedToLoadCertificate:
+            return "the trusted certificates could not be loaded (did a file named by SSL_CERT_FILE, SSL_CERT_DIR or SWITCHBOARD_CA_FILE change?)"
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
+            return "the secure connection failed"
+        default:
+            let text = "\(error)"
+            // Never a library's internals: a source path, a build directory, an error stack.
+            if ["/.build/", "/Sources/", "BoringSSL", "NIOSSL", "OPENSSL_internal"].contains(where: text.contains) {
+                return "the connection failed"
+            }
+            return Redact.serverText(text, limit: 200)
+        }
+    }
+}
