@@ -99,7 +99,7 @@ public final class BridgePresence: Sendable {
     let lease: BridgeLease?
     /// What is recorded when the bridge could not be listed (no lease).
     let initial: BridgeRecord
-    let state = Mutex<(started: Bool, lastFailure: String?)>((false, nil))
+    let state = Mutex<(started: Bool, served: Bool, lastFailure: String?)>((false, false, nil))
 
     init(engine: Engine, connection: Connection, diagnostic: @Sendable (String) -> Void) {
         self.engine = engine
@@ -130,6 +130,13 @@ public final class BridgePresence: Sendable {
 
     func served(failure: String?) {
         let now = engine.time.now()
+        let first = state.withLock { s in
+            defer { s.served = true }
+            return !s.served
+        }
+        // The first answer ran the code that only a start runs (the first connection, the journal's first
+        // line): let go of it too, so what stays resident is what each request runs.
+        if first { ResidentCode.dropStartupPages() }
         lease?.update {
             $0.requests += 1
             if let failure {
