@@ -72,12 +72,21 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
 
     private static func request(_ spec: HTTPRequestSpec) throws -> HTTPClientRequest {
         guard ServerURL.isAllowedEndpoint(spec.url) else { throw HTTPTransportError.refusedInsecure(spec.url) }
+        // AsyncHTTPClient refuses the same values, but its error quotes them, and a header is often a token.
+        if let bad = spec.headers.first(where: { !isSendable(headerValue: $0.1) }) {
+            throw HTTPTransportError.refusedHeader(spec.url, name: bad.0)
+        }
         var request = HTTPClientRequest(url: spec.url.absoluteString)
         request.method = HTTPMethod(rawValue: spec.method)
         for (k, v) in spec.headers { request.headers.add(name: k, value: v) }
         if request.headers["User-Agent"].isEmpty { request.headers.add(name: "User-Agent", value: "Switchboard/0.1") }
         if let body = spec.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         return request
+    }
+
+    /// RFC 9110's field values: no control characters but the tab (the rule AsyncHTTPClient enforces).
+    static func isSendable(headerValue: String) -> Bool {
+        headerValue.utf8.allSatisfy { $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
     private static func deadline(after duration: Duration) -> NIODeadline {
@@ -95,7 +104,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
             let body = Data(buffer.readableBytesView)
             return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
         } catch {
-            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+            throw Self.classify(error, spec, limit: options.maxBodyBytes)
         }
     }
 
@@ -106,24 +115,26 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         do {
             response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
         } catch {
-            throw Self.classify(error, spec.url, limit: options.maxBodyBytes)
+            throw Self.classify(error, spec, limit: options.maxBodyBytes)
         }
         // Pulled a chunk at a time by the reader: nothing is read from the socket ahead of it (a server cannot
         // fill memory with a body nobody reads), and dropping the stream cancels the request.
-        let url = spec.url
+        let sent = spec
         let pull = BodyPull(response.body.makeAsyncIterator())
         let body = AsyncThrowingStream<Data, any Error> {
             do {
                 return try await pull.next()
             } catch {
-                throw Self.classify(error, url, limit: 0)
+                throw Self.classify(error, sent, limit: 0)
             }
         }
         return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 
-    /// One error vocabulary for both kinds of exchange: no library dump reaches a person.
-    private static func classify(_ error: any Error, _ url: URL, limit: Int) -> any Error {
+    /// One error vocabulary for both kinds of exchange: no library dump reaches a person, and no header value
+    /// of the request (a token) reaches a message, whatever the library put in its error.
+    static func classify(_ error: any Error, _ spec: HTTPRequestSpec, limit: Int) -> any Error {
+        let url = spec.url
         do { throw error } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return HTTPTransportError.timedOut(url)
         } catch let error as NIOTooManyBytesError {
@@ -135,9 +146,26 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
             return CancellationError()
         } catch let error as HTTPClientError where error == .cancelled {
             return CancellationError()
+        } catch let error as HTTPClientError {
+            // Its `description` includes associated values (header values among them); the short one never does.
+            return HTTPTransportError.connectionFailed(url, error.shortDescription)
         } catch {
-            return HTTPTransportError.connectionFailed(url, "\(error)")
+            return HTTPTransportError.connectionFailed(url, withoutHeaderValues("\(error)", spec.headers))
         }
+    }
+
+    /// `text` with every header value of the request (as sent, as Swift would quote it, and each long word of
+    /// it, such as the token after `Bearer `) replaced by `…`.
+    static func withoutHeaderValues(_ text: String, _ headers: [(String, String)]) -> String {
+        var out = text
+        for (_, value) in headers {
+            let quoted = String(String(reflecting: value).dropFirst().dropLast())
+            let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 8 }
+            for secret in ([value, quoted] + words).sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+                out = out.replacingOccurrences(of: secret, with: "…")
+            }
+        }
+        return out
     }
 }
 

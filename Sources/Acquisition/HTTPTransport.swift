@@ -61,6 +61,9 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
     case bodyTooLarge(URL, limit: Int)
     case connectionFailed(URL, String)
     case refusedInsecure(URL)
+    /// A request header HTTP cannot carry (a control character in its value): not sent. Only the header's
+    /// name is kept, since its value is usually a credential.
+    case refusedHeader(URL, name: String)
 
     public var description: String {
         switch self {
@@ -68,6 +71,9 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         case .bodyTooLarge(let u, let limit): "\(Redact.url(u)) sent more than \(limit / 1024) KiB"
         case .connectionFailed(let u, let why): "could not reach \(Redact.url(u)): \(why)"
         case .refusedInsecure(let u): "\(Redact.url(u)) is not https (only loopback may use http)"
+        case .refusedHeader(let u, let name):
+            "the request to \(Redact.url(u)) was not sent: its `\(Redact.serverText(name, limit: 40))` header holds a control character, "
+                + "which HTTP forbids (the value is not shown); if it holds a stored token, remove the connection and add it again with the token alone"
         }
     }
 }

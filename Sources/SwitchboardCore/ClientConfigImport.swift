@@ -86,7 +86,12 @@ public enum ClientConfigImport {
         var note: String?
         if let auth = headers.first(where: { $0.key.lowercased() == "authorization" })?.value {
             if auth.lowercased().hasPrefix("bearer "), !auth.contains("${"), !auth.contains("{env:") {
-                bearer = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                // Refused here, with a reason that quotes none of it: sent, it would fail in a message holding it.
+                if let problem = BearerToken.problem(token) {
+                    return Entry(name: name, kind: .unusable("its Authorization header's token \(problem); fix the token in the file"))
+                }
+                bearer = token
             } else {
                 note = "its Authorization header refers to a variable; imported for OAuth sign-in instead"
             }

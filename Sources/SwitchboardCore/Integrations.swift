@@ -40,9 +40,7 @@ public struct NewConnection: Sendable, Equatable {
             guard let bearerToken, !bearerToken.isEmpty else {
                 throw InvalidInput("the `bearer` scheme needs a token on standard input, e.g. `switchboard add NAME URL --scheme bearer < token.txt`")
             }
-            guard !bearerToken.contains(where: { $0.isNewline || $0 == " " }) else {
-                throw InvalidInput("the bearer token holds spaces or line breaks; give the token alone")
-            }
+            try BearerToken.validate(bearerToken)
         case .oauthDynamic, .none:
             break
         }
