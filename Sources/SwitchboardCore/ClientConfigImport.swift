@@ -13,8 +13,9 @@ public enum ClientConfigImport {
             /// Switchboard's own bridge (`switchboard bridge NAME [--home DIR]`, as `export` writes it):
             /// already served by Switchboard's connection NAME.
             case switchboardBridge(name: String, home: String?)
-            /// A local (stdio) server: Switchboard does not run programs.
-            case stdio(command: String)
+            /// A local (stdio) server: Switchboard does not run programs. Its arguments often hold API keys:
+            /// show `programName(of:)`, never these.
+            case stdio(command: String, arguments: [String])
             case unusable(String)
         }
         public var name: String
@@ -108,9 +109,23 @@ public enum ClientConfigImport {
                 return Entry(name: name, kind: .remote(url: url, bearerToken: nil), note: "was bridged through mcp-remote", viaMCPRemote: true)
             }
             if let bridge = switchboardBridge(command: command, args: args) { return Entry(name: name, kind: bridge) }
-            return Entry(name: name, kind: .stdio(command: ([command] + args).joined(separator: " ")))
+            return Entry(name: name, kind: .stdio(command: command, arguments: args))
         }
         return Entry(name: name, kind: .unusable("neither a url nor a command"))
+    }
+
+    /// The program a stdio server's `command` runs, by its file name (`npx`, `github-mcp`), safe to print: a
+    /// command written as a shell line (`API_KEY=… /usr/bin/server --stdio`) gives the first word that is not
+    /// a variable assignment; a path with spaces and no assignment is one program.
+    public static func programName(of command: String) -> String {
+        let program: String
+        if command.hasPrefix("/") && !command.contains("=") {
+            program = command
+        } else {
+            program = command.split(whereSeparator: \.isWhitespace).first { !$0.contains("=") }.map(String.init) ?? ""
+        }
+        let name = (program as NSString).lastPathComponent
+        return name.isEmpty ? "(no program)" : TerminalText.safe(name, limit: 40)
     }
 
     /// `switchboard bridge NAME [--home DIR]` run by a binary named `switchboard`, as `export` writes it;

@@ -48,8 +48,8 @@ extension Switchboard {
                 for entry in entries {
                     let name = ClientConfigImport.slug(entry.name)
                     switch entry.kind {
-                    case .stdio(let command):
-                        Output.line("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
+                    case .stdio(let command, _):
+                        Output.line("  skip    \(name): a local (stdio) server (`\(ClientConfigImport.programName(of: command))`); Switchboard manages remote servers only")
                     case .unusable(let why):
                         Output.line("  skip    \(name): \(why)")
                     case .switchboardBridge(let connection, let bridgeHome):
