@@ -131,7 +131,7 @@ extension AcquisitionActor {
                 info.lastRefreshResult = "ok"
                 info.lastRefreshRotated = rotated
                 info.lastError = nil
-                info.grantedScopes = fresh.scopes
+                info.grantedScopes = Redact.serverList(fresh.scopes)
                 info.tokenLifetime = Freshness.lifetime(fresh)
             }
             announce(schemeID, .refreshed(expiresAt: fresh.expiresAt), after: write, durable: alone)
