@@ -92,7 +92,7 @@ public struct Discovery: Sendable {
         }
 
         // 2. Authorization-server metadata: the first listed server (the cached one on reconnect if still listed).
-        let issuer = cachedIssuer.flatMap { issuers.contains($0) ? $0 : nil } ?? issuers[0]
+        let issuer = cachedIssuer.flatMap { Issuer.listed($0, in: issuers) } ?? issuers[0]
         var (metadata, usesDefaults) = try await discovery.authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
         try Discovery.check(metadata, usesDefaults: usesDefaults, server: serverURL)
         if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
