@@ -52,7 +52,7 @@ public struct FixtureOptions: Sendable, Equatable {
     public var rotateRefreshTokens = false
     public var refreshFails = false
     /// Seconds an access token lives; nil issues no `expires_in`.
-    public var accessTokenLifetime: Int? = 3600
+    public var accessTokenLifetime: Double? = 3600
     public var revocation = false
     public var issParameter = false
     public var denyAccess = false
