@@ -105,7 +105,7 @@ public struct Integrations: Sendable {
         guard !id.isEmpty else { throw InvalidInput("give the client id you registered in the provider's dashboard: `--client-id ID`") }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         let scheme: AuthScheme = try connections.update { file in
-            guard let index = file.connections.firstIndex(where: { $0.name == name }) else { throw IntegrationStoreError.unknownConnection(name) }
+            guard let index = file.index(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
             guard let s = file.connections[index].schemes.first, s.kind.isOAuth else {
                 throw InvalidInput("`\(name)` does not use OAuth; only an OAuth connection takes a client id")
             }
