@@ -7,7 +7,8 @@ extension AcquisitionActor {
         let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)
         flows[schemeID]?.cancel()
         let task = Task {
-            await self.runConnect(schemeID: schemeID, options: options) { event in
+            await self.runConnect(schemeID: schemeID, options: options) { raw in
+                let event = Redact.event(raw)
                 continuation.yield(event)
                 await self.broadcast(schemeID, event)
             }

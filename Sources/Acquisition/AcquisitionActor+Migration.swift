@@ -9,7 +9,7 @@ extension AcquisitionActor {
         guard let (connection, _) = try? scheme(schemeID), let held = (try? loadSecrets(schemeID))?.tokens else { return nil }
         guard let listed = await Discovery(http: env.http).currentAuthorizationServers(serverURL: connection.serverURL, challenge: challenge),
               let first = listed.first else { return nil }
-        if listed.contains(where: { Issuer.sameAllowingTrailingSlash($0, held.issuer) }) { return nil }
+        if Issuer.listed(held.issuer, in: listed) != nil { return nil }
         discoveries[connection.serverURL.absoluteString] = nil
         return first
     }

@@ -2,12 +2,25 @@ import Foundation
 import SwitchboardCore
 
 extension AcquisitionActor {
-    /// A valid access token for an OAuth scheme: the cached one while fresh (no file read), else a refresh.
+    /// A valid access token for an OAuth scheme: the cached one while usable (no file read), else a refresh,
+    /// at most one per `RefreshPolicy.floor` (an expired token within the floor waits it out on the clock).
     /// With no way to refresh, an expired token is never returned: the scheme flips to expired and this
     /// throws `needsReconnect`.
     public func validToken(for schemeID: String) async throws -> String {
+        while true {
+            do {
+                return try await validTokenOnce(for: schemeID)
+            } catch let wait as RefreshFloor {
+                // Another caller (or process) refreshes when the floor has passed; look again then.
+                try await env.time.sleep(until: wait.until)
+                cache[schemeID] = nil
+            }
+        }
+    }
+
+    private func validTokenOnce(for schemeID: String) async throws -> String {
         let now = env.now()
-        if let t = cache[schemeID], Freshness.isFresh(t, now: now) { return t.accessToken }
+        if let t = cache[schemeID], Freshness.isUsable(t, now: now) { return t.accessToken }
         let secrets = try loadSecrets(schemeID)
         guard let tokens = secrets.tokens else {
             // Say why, when the scheme knows (a refused refresh, a server that moved).
@@ -19,8 +32,15 @@ extension AcquisitionActor {
                                    remedy: found.map { "Run `switchboard connect \($0.0.name)`." } ?? "Run `switchboard connect` for this connection.")
         }
         cache[schemeID] = tokens
-        if Freshness.isFresh(tokens, now: now) { return tokens.accessToken }
+        if Freshness.isUsable(tokens, now: now) { return tokens.accessToken }
+        // Within the floor, wait for the refresh that is allowed; with nothing to refresh, say so now.
+        if tokens.refreshToken != nil, now < Freshness.earliestRefresh(tokens) { throw RefreshFloor(until: Freshness.earliestRefresh(tokens)) }
         return try await refresh(schemeID: schemeID).accessToken
+    }
+
+    /// A refresh asked for within the floor of the last one, whose token has already expired: wait until `until`.
+    struct RefreshFloor: Error {
+        let until: Date
     }
 
     /// Refreshes now. Concurrent callers in this process share one refresh; across processes the
@@ -48,6 +68,12 @@ extension AcquisitionActor {
             if Freshness.isFresh(tokens, now: now), !force || adoptable {
                 cache[schemeID] = tokens
                 return tokens
+            }
+            // Another process refreshed while this one waited for the lock: the floor holds across processes.
+            if !force, tokens.refreshToken != nil, now < Freshness.earliestRefresh(tokens), tokens.accessToken != cache[schemeID]?.accessToken {
+                cache[schemeID] = tokens
+                if Freshness.isUsable(tokens, now: now) { return tokens }
+                throw RefreshFloor(until: Freshness.earliestRefresh(tokens))
             }
             guard let refreshToken = tokens.refreshToken else {
                 if let exp = tokens.expiresAt, exp > now, !force {
@@ -133,7 +159,7 @@ extension AcquisitionActor {
                 info.lastRefreshResult = "ok"
                 info.lastRefreshRotated = rotated
                 info.lastError = nil
-                info.grantedScopes = fresh.scopes
+                info.grantedScopes = Redact.serverList(fresh.scopes)
                 info.tokenLifetime = Freshness.lifetime(fresh)
             }
             announce(schemeID, .refreshed(expiresAt: fresh.expiresAt), after: write, durable: alone)

@@ -34,8 +34,9 @@ extension AcquisitionActor {
         // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
         await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), redirectPort: port) { info in
             info.issuer = meta.issuer
-            info.clientID = client.clientID
-            info.grantedScopes = tokens.scopes
+            // Shown by `show` and the screen, line by line: the server's values as they can be shown.
+            info.clientID = Redact.serverText(client.clientID, limit: 120)
+            info.grantedScopes = Redact.serverList(tokens.scopes)
             info.tokenLifetime = Freshness.lifetime(tokens)
             info.lastError = nil
             info.supportsRevocation = meta.revocationEndpoint != nil

@@ -60,7 +60,8 @@ public actor AcquisitionActor {
     /// Tells subscribers about an event. A status-changing event carries the revision its write put on disk.
     /// A final event carries the revision of the last status this process put on disk for the scheme.
     func broadcast(_ schemeID: String, _ event: AcquisitionEvent, revision: Int? = nil) {
-        env.logger.debug("\(schemeID.prefix(8)) \(event.summary)")
+        // One log line per event: Switchboard's own line breaks folded, anything else shown, never obeyed.
+        env.logger.debug("\(schemeID.prefix(8)) \(TerminalText.safe(Redact.event(event).summary.replacingOccurrences(of: "\n", with: " ")))")
         let revision = revision ?? (event.isTerminal ? revisions[schemeID] : nil)
         for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision)) }
     }

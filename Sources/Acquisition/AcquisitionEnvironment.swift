@@ -71,6 +71,18 @@ public enum Freshness {
         return exp.timeIntervalSince(now) > margin(for: t)
     }
 
+    /// When a token may next be refreshed on demand: not within the scheduler's floor of being obtained,
+    /// however short the life the server gave it (else a token of a millisecond is refreshed on every use).
+    public static func earliestRefresh(_ t: TokenSet) -> Date { t.obtainedAt.addingTimeInterval(RefreshPolicy.floor) }
+
+    /// Whether a token may be handed out on demand as it is: fresh, or not yet expired while a refresh
+    /// would come within the floor (the margin is waived then; expiry never is).
+    public static func isUsable(_ t: TokenSet, now: Date) -> Bool {
+        if isFresh(t, now: now) { return true }
+        guard let exp = t.expiresAt else { return true }
+        return exp > now && now < earliestRefresh(t)
+    }
+
     /// When the scheduler should refresh.
     public static func refreshDue(_ t: TokenSet) -> Date? {
         t.expiresAt.map { $0.addingTimeInterval(-margin(for: t)) }

@@ -10,7 +10,9 @@ import Glibc
 extension AsyncHTTPTransport {
     /// One error vocabulary for both kinds of exchange: no library dump (a BoringSSL error stack with its build
     /// path) reaches a person. A refused certificate is looked at once more, to say which authority, names or date.
-    static func classify(_ error: any Error, _ url: URL, limit: Int, proxy: ProxySettings) async -> any Error {
+    /// No header value of the request (a token) reaches a message, whatever the library put in its error.
+    static func classify(_ error: any Error, _ spec: HTTPRequestSpec, limit: Int, proxy: ProxySettings) async -> any Error {
+        let url = spec.url
         switch error {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
             return HTTPTransportError.timedOut(url)
@@ -27,7 +29,11 @@ extension AsyncHTTPTransport {
                 let through = proxy.shouldProxy(url) ? proxy.server : nil
                 return HTTPTransportError.tls(url, await TLSFailure.diagnose(symptom, url: url, proxy: through))
             }
-            return HTTPTransportError.connectionFailed(url, words(error))
+            if let e = error as? HTTPClientError, !(e == .remoteConnectionClosed) {
+                // Its `description` includes associated values (header values among them); the short one never does.
+                return HTTPTransportError.connectionFailed(url, withoutHeaderValues(e.shortDescription, spec.headers))
+            }
+            return HTTPTransportError.connectionFailed(url, withoutHeaderValues(words(error), spec.headers))
         }
     }
 

@@ -79,12 +79,21 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         if spec.url.scheme?.lowercased() == "https", case .failure(let problem) = TLSTrust.current {
             throw HTTPTransportError.trustUnusable(spec.url, problem)
         }
+        // AsyncHTTPClient refuses the same values, but its error quotes them, and a header is often a token.
+        if let bad = spec.headers.first(where: { !isSendable(headerValue: $0.1) }) {
+            throw HTTPTransportError.refusedHeader(spec.url, name: bad.0)
+        }
         var request = HTTPClientRequest(url: spec.url.absoluteString)
         request.method = HTTPMethod(rawValue: spec.method)
         for (k, v) in spec.headers { request.headers.add(name: k, value: v) }
         if request.headers["User-Agent"].isEmpty { request.headers.add(name: "User-Agent", value: "Switchboard/0.1") }
         if let body = spec.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         return request
+    }
+
+    /// RFC 9110's field values: no control characters but the tab (the rule AsyncHTTPClient enforces).
+    static func isSendable(headerValue: String) -> Bool {
+        headerValue.utf8.allSatisfy { $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
     private static func deadline(after duration: Duration) -> NIODeadline {
@@ -102,7 +111,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
             let body = Data(buffer.readableBytesView)
             return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
         } catch {
-            throw await Self.classify(error, spec.url, limit: options.maxBodyBytes, proxy: options.proxy)
+            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy)
         }
     }
 
@@ -113,20 +122,34 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         do {
             response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
         } catch {
-            throw await Self.classify(error, spec.url, limit: options.maxBodyBytes, proxy: options.proxy)
+            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy)
         }
         // Pulled a chunk at a time by the reader: nothing is read from the socket ahead of it (a server cannot
         // fill memory with a body nobody reads), and dropping the stream cancels the request.
-        let url = spec.url, proxy = options.proxy
+        let sent = spec, proxy = options.proxy
         let pull = BodyPull(response.body.makeAsyncIterator())
         let body = AsyncThrowingStream<Data, any Error> {
             do {
                 return try await pull.next()
             } catch {
-                throw await Self.classify(error, url, limit: 0, proxy: proxy)
+                throw await Self.classify(error, sent, limit: 0, proxy: proxy)
             }
         }
         return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
+    }
+
+    /// `text` with every header value of the request (as sent, as Swift would quote it, and each long word of
+    /// it, such as the token after `Bearer `) replaced by `…`.
+    static func withoutHeaderValues(_ text: String, _ headers: [(String, String)]) -> String {
+        var out = text
+        for (_, value) in headers {
+            let quoted = String(String(reflecting: value).dropFirst().dropLast())
+            let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0.count >= 8 }
+            for secret in ([value, quoted] + words).sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+                out = out.replacingOccurrences(of: secret, with: "…")
+            }
+        }
+        return out
     }
 }
 

@@ -92,7 +92,7 @@ public struct Discovery: Sendable {
         }
 
         // 2. Authorization-server metadata: the first listed server (the cached one on reconnect if still listed).
-        let issuer = cachedIssuer.flatMap { issuers.contains($0) ? $0 : nil } ?? issuers[0]
+        let issuer = cachedIssuer.flatMap { Issuer.listed($0, in: issuers) } ?? issuers[0]
         var (metadata, usesDefaults) = try await discovery.authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
         try Discovery.check(metadata, usesDefaults: usesDefaults, server: serverURL)
         if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
@@ -105,7 +105,15 @@ public struct Discovery: Sendable {
     /// The protected-resource metadata: the URL the challenge names, then the well-known candidates in order.
     func resourceMetadata(serverURL: URL, challenge: AuthChallenge?, trace: inout [DiscoveryStep]) async throws -> (URL, ProtectedResourceMetadata)? {
         var candidates: [URL] = []
-        if let u = challenge?.resourceMetadata { candidates.append(u) }
+        if let u = challenge?.resourceMetadata {
+            // Another origin is the spec's to allow (the document must then claim this server); this machine,
+            // named by a server elsewhere, is not: the well-known places of the server itself are tried instead.
+            if ServerURL.endpointRefusal(u, advertisedBy: serverURL) == .thisMachine {
+                trace.append(DiscoveryStep(url: Redact.url(u), outcome: "named by the server's challenge, not fetched: it \(ServerURL.EndpointRefusal.thisMachine)"))
+            } else {
+                candidates.append(u)
+            }
+        }
         candidates += Discovery.resourceMetadataCandidates(for: serverURL).filter { !candidates.contains($0) }
         for url in candidates {
             if let doc: ProtectedResourceMetadata = try await fetchJSON(url, trace: &trace) { return (url, doc) }
@@ -221,7 +229,12 @@ public struct Discovery: Sendable {
     }
 
     func authorizationServer(issuer: String, legacy: Bool, server: URL?, trace: inout [DiscoveryStep]) async throws -> (AuthorizationServerMetadata, Bool) {
-        guard let issuerURL = URL(string: issuer), ServerURL.isAllowedEndpoint(issuerURL, advertisedBy: server) else {
+        let refusal = URL(string: issuer).map { ServerURL.endpointRefusal($0, advertisedBy: server) } ?? .insecure
+        if refusal == .thisMachine {
+            throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` \(ServerURL.EndpointRefusal.thisMachine).",
+                                   remedy: "Switchboard will not fetch it for a server elsewhere; the server is misconfigured or hostile: contact its operator.")
+        }
+        guard refusal == nil, let issuerURL = URL(string: issuer) else {
             throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` is not an https address.",
                                    remedy: "Switchboard only talks to https authorization servers (or loopback).")
         }
@@ -271,9 +284,12 @@ public struct Discovery: Sendable {
                                    remedy: "The server's metadata is incomplete; contact its operator.")
         }
         for endpoint in [auth, token] + [m.registrationEndpoint, m.revocationEndpoint, m.deviceAuthorizationEndpoint].compactMap({ $0 }) {
-            guard let u = URL(string: endpoint), ServerURL.isAllowedEndpoint(u, advertisedBy: server) else {
-                throw AcquisitionError(.insecureEndpoint, "The authorization server advertises `\(Redact.serverText(endpoint, limit: 80))`, which is not https.",
-                                       remedy: "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
+            let refusal = URL(string: endpoint).map { ServerURL.endpointRefusal($0, advertisedBy: server) } ?? .insecure
+            if let refusal {
+                throw AcquisitionError(.insecureEndpoint, "The authorization server advertises `\(Redact.serverText(endpoint, limit: 80))`, which \(refusal).",
+                                       remedy: refusal == .thisMachine
+                                           ? "Switchboard sends nothing to this machine for a server elsewhere; contact the server's operator."
+                                           : "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
             }
         }
     }

@@ -47,25 +47,29 @@ public struct Doctor: Sendable {
         case .success(let found):
             let m = found.authorizationServer
             func yes(_ b: Bool) -> String { b ? "yes" : "no" }
+            // Every value below is the server's (or from its metadata): each is shown on its own line, as text.
+            func shown(_ value: String) -> String { Redact.serverText(value, limit: 300) }
+            func shown(_ values: [String]) -> String { Redact.serverList(values).joined(separator: " ") }
             lines.append("Resource")
-            lines.append("  metadata          \(found.resourceMetadataURL ?? "none (2025-03-26 fallback: the origin is the authorization server)")")
-            lines.append("  resource          \(found.resource)")
-            lines.append("  scope to request  \(AcquisitionActor.scopes(requested: scheme.scopes, discovery: found)?.joined(separator: " ") ?? "(none: the server's default)")")
+            lines.append("  metadata          \(found.resourceMetadataURL.map(shown) ?? "none (2025-03-26 fallback: the origin is the authorization server)")")
+            lines.append("  resource          \(shown(found.resource))")
+            lines.append("  scope to request  \(AcquisitionActor.scopes(requested: scheme.scopes, discovery: found).map(shown) ?? "(none: the server's default)")")
             lines.append("Authorization server")
-            lines.append("  issuer            \(m.issuer)" + (found.usesDefaultEndpoints ? " (no metadata; default endpoints)" : " (matches the metadata URL)"))
+            lines.append("  issuer            \(shown(m.issuer))" + (found.usesDefaultEndpoints ? " (no metadata; default endpoints)" : " (matches the metadata URL)"))
             lines.append("  PKCE S256         \(found.usesDefaultEndpoints ? "assumed" : yes(m.codeChallengeMethodsSupported?.contains("S256") == true))")
             lines.append("  iss in response   \(yes(m.authorizationResponseIssParameterSupported == true))")
-            lines.append("  revocation        \(m.revocationEndpoint ?? "no")")
-            lines.append("  device flow       \(m.deviceAuthorizationEndpoint ?? "no")")
+            lines.append("  revocation        \(m.revocationEndpoint.map(shown) ?? "no")")
+            lines.append("  device flow       \(m.deviceAuthorizationEndpoint.map(shown) ?? "no")")
             lines.append("Client identification")
             let secrets = (try? secrets.secrets(for: scheme.id)) ?? SchemeSecrets()
             let stored = secrets.registrations[m.issuer]
-            lines.append("  pre-registered    \(scheme.kind == .oauthManual ? "yes (\(scheme.clientID ?? ""))" : "not configured")")
+            lines.append("  pre-registered    \(scheme.kind == .oauthManual ? "yes (\(shown(scheme.clientID ?? "")))" : "not configured")")
             let cimd = scheme.clientMetadataURL ?? clientMetadataURL
-            lines.append("  metadata document \(m.clientIDMetadataDocumentSupported == true ? "supported" : "not supported")" + (cimd.map { ", configured: \($0)" } ?? ", none configured"))
-            lines.append("  registration      \(m.registrationEndpoint ?? "not offered")" + (m.tokenEndpointAuthMethodsSupported.map { " (auth: \($0.joined(separator: ", ")))" } ?? ""))
-            lines.append("  stored client     \(stored.map { "\($0.clientID) (\($0.authMethod))" } ?? "none")")
-            lines.append("  redirect URI      \(stored?.redirectURI.isEmpty == false ? stored!.redirectURI : "http://127.0.0.1:<free port>/callback")")
+            lines.append("  metadata document \(m.clientIDMetadataDocumentSupported == true ? "supported" : "not supported")" + (cimd.map { ", configured: \(shown($0))" } ?? ", none configured"))
+            lines.append("  registration      \(m.registrationEndpoint.map(shown) ?? "not offered")"
+                + (m.tokenEndpointAuthMethodsSupported.map { " (auth: \(Redact.serverList($0).joined(separator: ", ")))" } ?? ""))
+            lines.append("  stored client     \(stored.map { "\(shown($0.clientID)) (\(shown($0.authMethod)))" } ?? "none")")
+            lines.append("  redirect URI      \(stored?.redirectURI.isEmpty == false ? shown(stored!.redirectURI) : "http://127.0.0.1:<free port>/callback")")
             lines.append("")
             // The same decision connect makes, from the same inputs.
             let plan = ClientChoice.decide(ClientChoice.Inputs(scheme: scheme, secrets: secrets, server: m, configuredDocument: clientMetadataURL, now: now)).plan

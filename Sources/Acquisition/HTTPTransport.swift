@@ -65,6 +65,9 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
     case tls(URL, TLSFailure)
     /// A trust variable (`SSL_CERT_FILE`, `SSL_CERT_DIR`, `SWITCHBOARD_CA_FILE`) cannot be used: no https request is made.
     case trustUnusable(URL, TLSTrust.Problem)
+    /// A request header HTTP cannot carry (a control character in its value): not sent. Only the header's
+    /// name is kept, since its value is usually a credential.
+    case refusedHeader(URL, name: String)
 
     public var description: String {
         switch self {
@@ -75,6 +78,9 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         // The sentence alone: the engine's messages already name the address ("Reaching URL failed: …").
         case .tls(_, let failure): failure.sentence
         case .trustUnusable(_, let problem): "the trusted certificates are not set up: \(problem)"
+        case .refusedHeader(let u, let name):
+            "the request to \(Redact.url(u)) was not sent: its `\(Redact.serverText(name, limit: 40))` header holds a control character, "
+                + "which HTTP forbids (the value is not shown); if it holds a stored token, remove the connection and add it again with the token alone"
         }
     }
 
@@ -83,6 +89,7 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         switch self {
         case .tls(_, let failure): failure.advice
         case .trustUnusable(_, let problem): problem.advice
+        case .refusedHeader: "Add the connection again with a token that holds only visible characters."
         default: nil
         }
     }

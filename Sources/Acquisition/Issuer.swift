@@ -10,4 +10,11 @@ public enum Issuer {
         let (long, short) = a.count > b.count ? (a, b) : (b, a)
         return !short.hasSuffix("/") && long == short + "/"
     }
+
+    /// `issuer` as `list` spells it (an exact match first, else one differing by the trailing slash); nil
+    /// when the list does not hold it. Every place that looks for a known issuer among the ones a resource
+    /// lists asks this, so the first connect, a reconnect and the moved-server check agree.
+    public static func listed(_ issuer: String, in list: [String]) -> String? {
+        list.first { $0 == issuer } ?? list.first { sameAllowingTrailingSlash($0, issuer) }
+    }
 }

@@ -18,42 +18,70 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static void *curl_library;
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+// Every entry point forwarded, in one list: the table below is filled from it.
+#define CURL_FUNCTIONS(X)                                                                                 \
+    X(curl_global_init) X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_pause) X(curl_easy_strerror)    \
+    X(curl_free) X(curl_multi_init) X(curl_multi_add_handle) X(curl_multi_assign) X(curl_multi_cleanup)   \
+    X(curl_multi_info_read) X(curl_multi_remove_handle) X(curl_multi_socket_action) X(curl_slist_append)  \
+    X(curl_slist_free_all) X(curl_url) X(curl_url_get) X(curl_url_set) X(curl_version) X(curl_version_info) \
+    X(curl_easy_setopt) X(curl_easy_getinfo) X(curl_multi_setopt)
 
-static void open_curl(void) {
+#define CURL_INDEX(name) index_##name,
+enum { CURL_FUNCTIONS(CURL_INDEX) curl_function_count };
+#define CURL_NAME(name) #name,
+static const char *const curl_names[curl_function_count] = { CURL_FUNCTIONS(CURL_NAME) };
+
+// Written only inside `load_curl`, which pthread_once runs exactly once, and read only after pthread_once
+// returns: FoundationNetworking may make its first libcurl calls from several threads at once, and each
+// sees the whole table (pthread_once orders the writes before every return), with no pointer written twice
+// or read while it is being written.
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void *curl_library;
+static void *curl_functions[curl_function_count];
+// For the probe, which may run on any thread without loading anything.
+static atomic_int curl_loaded;
+
+static void load_curl(void) {
     curl_library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_GLOBAL);
+    if (curl_library) {
+        for (int i = 0; i < curl_function_count; i++) curl_functions[i] = dlsym(curl_library, curl_names[i]);
+    }
+    atomic_store_explicit(&curl_loaded, curl_library != NULL, memory_order_release);
 }
 
-static void *curl_symbol(const char *name) {
-    pthread_once(&curl_once, open_curl);
-    void *f = curl_library ? dlsym(curl_library, name) : NULL;
+static void *curl_symbol(int index) {
+    pthread_once(&curl_once, load_curl);
+    void *f = curl_functions[index];
     if (!f) {
-        fprintf(stderr, "switchboard: this needs libcurl (libcurl.so.4: %s), which is not installed; "
-                        "install it (apt-get install -y libcurl4) and try again\n", name);
+        if (curl_library) {
+            fprintf(stderr, "switchboard: the installed libcurl.so.4 has no %s; install a current libcurl "
+                            "(apt-get install -y libcurl4) and try again\n", curl_names[index]);
+        } else {
+            fprintf(stderr, "switchboard: this needs libcurl (libcurl.so.4: %s), which is not installed; "
+                            "install it (apt-get install -y libcurl4) and try again\n", curl_names[index]);
+        }
         abort();
     }
     return f;
 }
 
 int sb_lazy_curl_enabled(void) { return 1; }
-int sb_lazy_curl_loaded(void) { return curl_library != NULL; }
+int sb_lazy_curl_loaded(void) { return atomic_load_explicit(&curl_loaded, memory_order_acquire); }
 
 // Opaque handles and enums as the C ABI passes them: pointers and ints. (libcurl's own header is not
 // needed to build this, so the static build does not need libcurl's development files for it.)
 #define FORWARD(ret, name, params, args)                                          \
     ret name params {                                                             \
-        static ret (*real) params;                                                \
-        if (!real) real = (ret (*) params)curl_symbol(#name);                     \
+        ret (*real) params = (ret (*) params)curl_symbol(index_##name);           \
         return real args;                                                         \
     }
 #define FORWARD_VOID(name, params, args)                                          \
     void name params {                                                            \
-        static void (*real) params;                                               \
-        if (!real) real = (void (*) params)curl_symbol(#name);                    \
+        void (*real) params = (void (*) params)curl_symbol(index_##name);         \
         real args;                                                                \
     }
 // curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt take one more argument: a long, a pointer or
@@ -61,8 +89,7 @@ int sb_lazy_curl_loaded(void) { return curl_library != NULL; }
 // register or stack slot, so it is read and passed on as a pointer-sized value.
 #define FORWARD_VARIADIC(name)                                                    \
     int name(void *handle, int option, ...) {                                     \
-        static int (*real)(void *, int, ...);                                     \
-        if (!real) real = (int (*)(void *, int, ...))curl_symbol(#name);          \
+        int (*real)(void *, int, ...) = (int (*)(void *, int, ...))curl_symbol(index_##name); \
         va_list ap;                                                               \
         va_start(ap, option);                                                     \
         void *value = va_arg(ap, void *);                                         \

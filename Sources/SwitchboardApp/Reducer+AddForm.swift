@@ -13,7 +13,7 @@ func runAddForm(_ command: Command, _ form: inout AddForm, _ state: inout AppSta
     case .submit:
         do throws(InvalidInput) {
             _ = try form.request.validate()
-            if state.connections.contains(where: { $0.name.caseInsensitiveCompare(form.request.name) == .orderedSame }) {
+            if state.connections.contains(where: { $0.isNamed(form.request.name) }) {
                 throw InvalidInput("a connection named `\(form.request.name)` exists already; choose another name")
             }
             state.panel = .add(form)

@@ -69,8 +69,8 @@ public enum ClientConfigExport {
             return (entry.viaMCPRemote ? "mcp-remote for " : "the server at ") + shown + (token == nil ? "" : " with a bearer token")
         case .switchboardBridge(let name, let home):
             return "Switchboard's bridge for \(name)" + (home.map { " (home \($0))" } ?? "")
-        case .stdio(let command):
-            return "the local command " + (command.split(separator: " ").first.map(String.init) ?? command)
+        case .stdio(let command, _):
+            return "the local command " + ClientConfigImport.programName(of: command)
         case .unusable(let why):
             return "an entry Switchboard does not read (\(why))"
         }

@@ -13,8 +13,9 @@ public enum ClientConfigImport {
             /// Switchboard's own bridge (`switchboard bridge NAME [--home DIR]`, as `export` writes it):
             /// already served by Switchboard's connection NAME.
             case switchboardBridge(name: String, home: String?)
-            /// A local (stdio) server: Switchboard does not run programs.
-            case stdio(command: String)
+            /// A local (stdio) server: Switchboard does not run programs. Its arguments often hold API keys:
+            /// show `programName(of:)`, never these.
+            case stdio(command: String, arguments: [String])
             case unusable(String)
         }
         public var name: String
@@ -86,7 +87,12 @@ public enum ClientConfigImport {
         var note: String?
         if let auth = headers.first(where: { $0.key.lowercased() == "authorization" })?.value {
             if auth.lowercased().hasPrefix("bearer "), !auth.contains("${"), !auth.contains("{env:") {
-                bearer = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                // Refused here, with a reason that quotes none of it: sent, it would fail in a message holding it.
+                if let problem = BearerToken.problem(token) {
+                    return Entry(name: name, kind: .unusable("its Authorization header's token \(problem); fix the token in the file"))
+                }
+                bearer = token
             } else {
                 note = "its Authorization header refers to a variable; imported for OAuth sign-in instead"
             }
@@ -103,9 +109,23 @@ public enum ClientConfigImport {
                 return Entry(name: name, kind: .remote(url: url, bearerToken: nil), note: "was bridged through mcp-remote", viaMCPRemote: true)
             }
             if let bridge = switchboardBridge(command: command, args: args) { return Entry(name: name, kind: bridge) }
-            return Entry(name: name, kind: .stdio(command: ([command] + args).joined(separator: " ")))
+            return Entry(name: name, kind: .stdio(command: command, arguments: args))
         }
         return Entry(name: name, kind: .unusable("neither a url nor a command"))
+    }
+
+    /// The program a stdio server's `command` runs, by its file name (`npx`, `github-mcp`), safe to print: a
+    /// command written as a shell line (`API_KEY=… /usr/bin/server --stdio`) gives the first word that is not
+    /// a variable assignment; a path with spaces and no assignment is one program.
+    public static func programName(of command: String) -> String {
+        let program: String
+        if command.hasPrefix("/") && !command.contains("=") {
+            program = command
+        } else {
+            program = command.split(whereSeparator: \.isWhitespace).first { !$0.contains("=") }.map(String.init) ?? ""
+        }
+        let name = (program as NSString).lastPathComponent
+        return name.isEmpty ? "(no program)" : TerminalText.safe(name, limit: 40)
     }
 
     /// `switchboard bridge NAME [--home DIR]` run by a binary named `switchboard`, as `export` writes it;

@@ -31,6 +31,13 @@ public struct Connection: Codable, Equatable, Sendable, Identifiable {
 }
 
 extension Connection {
+    /// The one rule for a name a person typed: it names this connection whatever its case (`LINEAR` is
+    /// `linear`), since `add` refuses a second name that differs only in case. Every command and the screen
+    /// find connections through `IntegrationsFile.connection(named:)`, which asks this.
+    public func isNamed(_ typed: String) -> Bool {
+        name.compare(typed, options: .caseInsensitive) == .orderedSame
+    }
+
     /// Checks a name a person typed: a slug of letters, digits, `.`, `_` and `-`.
     public static func validateName(_ name: String) throws(InvalidInput) {
         guard !name.isEmpty else { throw InvalidInput("the name is empty; give a short name such as `linear`") }

@@ -11,8 +11,14 @@ public struct IntegrationsFile: Codable, Equatable, Sendable {
         self.connections = connections
     }
 
+    /// The connection a typed name stands for (`Connection.isNamed`).
     public func connection(named name: String) -> Connection? {
-        connections.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        index(named: name).map { connections[$0] }
+    }
+
+    /// Where that connection is, for a change made in place.
+    public func index(named name: String) -> Int? {
+        connections.firstIndex { $0.isNamed(name) }
     }
 
     /// How many connections need the person (expired or error), as the screen's header counts them.

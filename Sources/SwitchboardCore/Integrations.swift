@@ -40,9 +40,7 @@ public struct NewConnection: Sendable, Equatable {
             guard let bearerToken, !bearerToken.isEmpty else {
                 throw InvalidInput("the `bearer` scheme needs a token on standard input, e.g. `switchboard add NAME URL --scheme bearer < token.txt`")
             }
-            guard !bearerToken.contains(where: { $0.isNewline || $0 == " " }) else {
-                throw InvalidInput("the bearer token holds spaces or line breaks; give the token alone")
-            }
+            try BearerToken.validate(bearerToken)
         case .oauthDynamic, .none:
             break
         }
@@ -107,7 +105,7 @@ public struct Integrations: Sendable {
         guard !id.isEmpty else { throw InvalidInput("give the client id you registered in the provider's dashboard: `--client-id ID`") }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         let scheme: AuthScheme = try connections.update { file in
-            guard let index = file.connections.firstIndex(where: { $0.name == name }) else { throw IntegrationStoreError.unknownConnection(name) }
+            guard let index = file.index(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
             guard let s = file.connections[index].schemes.first, s.kind.isOAuth else {
                 throw InvalidInput("`\(name)` does not use OAuth; only an OAuth connection takes a client id")
             }

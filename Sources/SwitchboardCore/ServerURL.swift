@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Rules for the URLs Switchboard sends requests to: https, except on loopback.
 public enum ServerURL {
@@ -34,18 +39,63 @@ public enum ServerURL {
         }
     }
 
-    /// Whether an endpoint may be used: https, or http on loopback. With `server` (the MCP server that
-    /// advertised it), plain http is accepted only when that server is itself on loopback: a remote
-    /// server must not send credentials to whatever listens on this machine's loopback.
-    public static func isAllowedEndpoint(_ url: URL, advertisedBy server: URL? = nil) -> Bool {
-        switch url.scheme?.lowercased() {
-        case "https": return url.host?.isEmpty == false
-        case "http":
-            guard let host = url.host, isLoopback(host: host) else { return false }
-            guard let server else { return true }
-            return server.scheme?.lowercased() == "http" && server.host.map(isLoopback(host:)) == true
-        default: return false
+    /// Why an endpoint may not be used.
+    public enum EndpointRefusal: Sendable, Equatable, CustomStringConvertible {
+        /// Neither https nor http on loopback (or http on loopback named by a server that is not there).
+        case insecure
+        /// On this machine, named by a server that is not: a remote server must not make Switchboard send
+        /// requests (and credentials) to whatever listens here.
+        case thisMachine
+
+        public var description: String {
+            switch self {
+            case .insecure: "is not https (only loopback may use http)"
+            case .thisMachine: "is on this machine, and a server elsewhere may not send Switchboard there"
+            }
         }
+    }
+
+    /// Whether an endpoint may be used: https, or http on loopback. With `server` (the MCP server that named
+    /// it, directly or through its metadata), nothing on this machine (`reachesThisMachine`), over any
+    /// scheme, unless that server is on this machine too; and plain http only when it is itself on loopback.
+    public static func endpointRefusal(_ url: URL, advertisedBy server: URL? = nil) -> EndpointRefusal? {
+        guard let host = url.host, !host.isEmpty else { return .insecure }
+        if let server, reachesThisMachine(host: host), !(server.host.map(reachesThisMachine(host:)) ?? false) { return .thisMachine }
+        switch url.scheme?.lowercased() {
+        case "https": return nil
+        case "http":
+            guard isLoopback(host: host) else { return .insecure }
+            guard let server else { return nil }
+            return server.scheme?.lowercased() == "http" && server.host.map(isLoopback(host:)) == true ? nil : .insecure
+        default: return .insecure
+        }
+    }
+
+    public static func isAllowedEndpoint(_ url: URL, advertisedBy server: URL? = nil) -> Bool {
+        endpointRefusal(url, advertisedBy: server) == nil
+    }
+
+    /// Whether a host names this machine in any spelling the resolver accepts: `localhost` and its
+    /// subdomains (which systemd-resolved and browsers send to loopback), a trailing dot, 127.0.0.0/8 and
+    /// 0.0.0.0/8 (which Linux connects to loopback) written as `inet_aton` reads them (`127.1`,
+    /// `2130706433`, `0x7f000001`, `0177.0.0.1`), and `::1`, `::` and IPv4-mapped forms of those. A DNS
+    /// name that resolves here is not caught: this is a check of the address as named.
+    public static func reachesThisMachine(host rawHost: String) -> Bool {
+        var host = rawHost.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if let zone = host.firstIndex(of: "%") { host = String(host[..<zone]) }
+        while host.hasSuffix(".") { host.removeLast() }
+        if host.isEmpty || host == "localhost" || host.hasSuffix(".localhost") { return true }
+        var v4 = in_addr()
+        if inet_aton(host, &v4) != 0 { return [0, 127].contains(UInt32(bigEndian: v4.s_addr) >> 24) }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: v6) { Array($0) }
+        let zeroPrefix = bytes[0..<10].allSatisfy { $0 == 0 }
+        // ::1 and :: themselves; ::ffff:a.b.c.d (mapped) and ::a.b.c.d (the old compatible form) for local a.
+        if zeroPrefix && bytes[10..<15].allSatisfy({ $0 == 0 }) && bytes[15] <= 1 { return true }
+        let mapped = zeroPrefix && ((bytes[10] == 0xFF && bytes[11] == 0xFF) || (bytes[10] == 0 && bytes[11] == 0))
+        return mapped && [0, 127].contains(bytes[12])
     }
 
     /// Literal loopback only: 127.0.0.0/8, ::1 and `localhost`. Not `*.localhost`: such names are

@@ -67,8 +67,8 @@ public enum StatusText {
 public enum RefreshPolicy {
     /// Tokens living less than this are unusually short; the screen says so.
     public static let shortLifetime: Double = 60
-    /// The scheduler never refreshes a scheme more often than this. (On demand, a program that asks for
-    /// a token gets the stored one while it is fresh, so helpers refresh at most once per token life.)
+    /// Neither the scheduler nor a program asking for a token refreshes a scheme more often than this, however
+    /// short the life a server gives its tokens (on demand, see `Freshness.isUsable` and `earliestRefresh`).
     public static let floor: Double = 5
     /// The scheduler's floor doubles with each short-lived token in a row, up to this.
     public static let maxFloor: Double = 300

@@ -52,7 +52,7 @@ public struct FixtureOptions: Sendable, Equatable {
     public var rotateRefreshTokens = false
     public var refreshFails = false
     /// Seconds an access token lives; nil issues no `expires_in`.
-    public var accessTokenLifetime: Int? = 3600
+    public var accessTokenLifetime: Double? = 3600
     public var revocation = false
     public var issParameter = false
     public var denyAccess = false
@@ -79,7 +79,8 @@ public struct FixtureOptions: Sendable, Equatable {
     /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
     public var requiredScope: String?
     /// Text a hostile server embeds in every string it controls (registered client id, token scope,
-    /// device user code, server name and version, tool names and descriptions, tool results).
+    /// device user code and verification URI, an auth method, server name and version, tool names and
+    /// descriptions, tool results).
     public var nastyText: String?
     /// Hostile `tools/list` paging: the same cursor on every page, or a new cursor forever.
     public enum ToolPaging: String, Sendable { case repeatCursor, endless }

@@ -167,7 +167,7 @@ extension OAuthFixture {
         let code = nextID("device")
         let user = String(nextID("U").suffix(8)).uppercased() + (options.nastyText ?? "")
         state.withLock { $0.devices[code] = (clientID, 0, form["resource"], form["scope"]) }
-        return .json(["device_code": code, "user_code": user, "verification_uri": authOrigin + "/activate",
+        return .json(["device_code": code, "user_code": user, "verification_uri": authOrigin + "/activate" + (options.nastyText ?? ""),
                       "verification_uri_complete": authOrigin + "/activate?user_code=" + user, "expires_in": 600, "interval": 1])
     }
 

@@ -48,19 +48,19 @@ extension Switchboard {
                 for entry in entries {
                     let name = ClientConfigImport.slug(entry.name)
                     switch entry.kind {
-                    case .stdio(let command):
-                        Output.line("  skip    \(name): a local (stdio) server (`\(command.prefix(60))`); Switchboard manages remote servers only")
+                    case .stdio(let command, _):
+                        Output.line("  skip    \(name): a local (stdio) server (`\(ClientConfigImport.programName(of: command))`); Switchboard manages remote servers only")
                     case .unusable(let why):
                         Output.line("  skip    \(name): \(why)")
                     case .switchboardBridge(let connection, let bridgeHome):
                         // Our own export read back: the connection is already Switchboard's; nothing to add.
-                        let here = try integrations.connections.load().connections.contains { $0.name == connection }
+                        let here = try integrations.connections.load().connection(named: connection) != nil
                         let elsewhere = bridgeHome.map { " in the home \($0)" } ?? ""
                         Output.line("  ours    \(name): served by Switchboard's bridge for connection \(connection)\(here ? "" : elsewhere.isEmpty ? " (not in this home)" : elsewhere)")
                     case .remote(let url, let token):
                         let existing = try integrations.connections.load().connections
                         let canonical = URL(string: url).map(ServerURL.canonicalResource)
-                        if existing.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame || ServerURL.canonicalResource($0.serverURL) == canonical }) {
+                        if existing.contains(where: { $0.isNamed(name) || ServerURL.canonicalResource($0.serverURL) == canonical }) {
                             Output.line("  exists  \(name)")
                             continue
                         }

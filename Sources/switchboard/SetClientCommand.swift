@@ -29,6 +29,7 @@ extension Switchboard {
                 guard secret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }
             let port = try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: redirectPort)
+            let name = (try? integrations.connection(named: name).name) ?? name
             Output.line("\(name) now signs in with the client \(Redact.serverText(clientID)) and the redirect URI \(AuthScheme.redirectURI(port: port)). Run `switchboard connect \(name)`.")
         }
     }

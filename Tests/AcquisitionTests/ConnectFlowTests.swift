@@ -105,8 +105,8 @@ import Testing
         } else {
             #expect(h.fixture.counters.lastTokenForm["client_secret"] != nil)
         }
-        // The refresh uses the same client authentication and keeps the secret.
-        await time.advance(by: .seconds(2))
+        // The refresh uses the same client authentication and keeps the secret (expired, past the refresh floor).
+        await time.advance(by: .milliseconds(5100))
         let token = try await h.actor.validToken(for: id)
         #expect(h.fixture.accepts(token))
         #expect(h.fixture.counters.refreshes == 1)

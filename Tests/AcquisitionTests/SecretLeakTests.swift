@@ -10,7 +10,7 @@ import Testing
         let time = TestTime()
         let h = try await Harness.make(FixtureOptions {
             $0.registration = .basicOnly
-            $0.accessTokenLifetime = 2
+            $0.accessTokenLifetime = 8
             $0.rotateRefreshTokens = true
             $0.revocation = true
         }, time: time.source)
@@ -31,8 +31,8 @@ import Testing
             for r in s.registrations.values { r.clientSecret.map { secretsSeen.insert($0) } }
         }
         try remember()
-        // Past three quarters of the 2-second token's life: the next request refreshes (and rotates).
-        await time.advance(by: .milliseconds(1600))
+        // Past three quarters of the 8-second token's life and the refresh floor: the next request refreshes (and rotates).
+        await time.advance(by: .milliseconds(6500))
         _ = try await h.actor.validToken(for: id)
         try remember()
         for e in await h.disconnect(id) { texts.append(e.summary) }

@@ -76,4 +76,37 @@ import Testing
         expectClean(token, "token", home: home)
         #expect(!storedSecretText(home.directory.url).contains("\u{1B}") && !storedSecretText(home.directory.url).contains("\\u001b"))
     }
+
+    /// A line break or tab in a server's string would start a line of the server's making ("FORGED" at the start
+    /// of a line, looking like Switchboard's own output): every value stays on its line, in every command and
+    /// in the debug log.
+    @Test func serverTextCannotStartALine() async throws {
+        let forge = "\u{1B}[2J\nFORGED\t|"
+        let fixture = try await OAuthFixture.start(FixtureOptions {
+            $0.nastyText = forge
+            $0.deviceFlow = .approve
+            $0.scopesSupported = ["read" + forge, "write"]
+        })
+        var home = BinaryHome()
+        defer { home.remove(); Task { await fixture.stop() } }
+        let url = fixture.serverURL.absoluteString
+        var outputs: [(String, String)] = []
+        for command in [["add", "fx", url], ["doctor", "fx"], ["connect", "fx"], ["show", "fx"], ["status", "fx"], ["doctor", "fx"],
+                        ["disconnect", "fx"], ["connect", "fx", "--device"], ["show", "fx"], ["check", "fx"]] {
+            let r = try await home.run(command)
+            expectClean(r, command.joined(separator: " "), home: home)
+            outputs.append((command.joined(separator: " "), r.stdout + r.stderr))
+        }
+        // The debug log prints each event as it happens.
+        let logged = try await BinaryRunner.runDetached(["connect", "fx", "--device", "--home", home.directory.url.path],
+                                                        environment: home.environment.merging(["SWITCHBOARD_LOG": "debug"]) { $1 })
+        expectClean(logged, "SWITCHBOARD_LOG=debug connect --device", home: home)
+        outputs.append(("SWITCHBOARD_LOG=debug connect --device", logged.stdout + logged.stderr))
+        #expect(logged.stderr.contains("Reusing the registered client"), "the debug log lists the events: \(logged.stderr)")
+        for (command, text) in outputs {
+            #expect(!text.contains("\nFORGED") && !text.contains("\t|"), "`\(command)` let server text start a line:\n\(text)")
+        }
+        // The text really came through (shown, on its line).
+        #expect(home.log.contains("^JFORGED^I|"), "\(home.log)")
+    }
 }

@@ -198,7 +198,8 @@ import Glibc
     }
 
     @Test func refreshUnderLoad() async throws {
-        let server = try await InteropServer.start(.pythonSDK, ["--token-ttl", "2"])
+        // 6-second tokens: refreshed at the 5-second floor, before they expire, so no call waits for one.
+        let server = try await InteropServer.start(.pythonSDK, ["--token-ttl", "6"])
         var home = try await Self.connected(server)
         defer { server.stop(); home.remove() }
         // The screen is open too: its scheduler refreshes the same connection.
@@ -207,11 +208,11 @@ import Glibc
         _ = try await screen.waitFor("connected")
         var clients: [BridgeClient] = []
         for _ in 0..<3 { clients.append(try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))) }
-        // 30 calls from each of three agents at once, each call a tenth of a second: several token lifetimes.
+        // 120 calls from each of three agents at once, each call a tenth of a second: several refresh floors.
         let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
             for client in clients {
                 group.addTask {
-                    let outcome = try await client.calls(30, "slow_echo", ["text": "load"])
+                    let outcome = try await client.calls(120, "slow_echo", ["text": "load"])
                     return "\(outcome["passed"] ?? "?") passed, \(outcome["failed"] ?? "?") failed \(outcome["errors"] ?? "")"
                 }
             }
@@ -219,13 +220,13 @@ import Glibc
             for try await outcome in group { all.append(outcome) }
             return all
         }
-        for outcome in outcomes { #expect(outcome.hasPrefix("30 passed, 0 failed"), "\(outcome)") }
+        for outcome in outcomes { #expect(outcome.hasPrefix("120 passed, 0 failed"), "\(outcome)") }
         for client in clients { #expect(await client.quit() == 0) }
 
         // One refresh request per expiry: each refresh token was used once (the server rotates them, so a second
-        // use is refused), and no two refreshes answered the same expiry: successive refreshes are a token's life
-        // apart, less the refresh margin and the server's rounding of expiry to whole seconds (about a second
-        // for these 2-second tokens), never the milliseconds apart of two callers racing.
+        // use is refused), and no two refreshes answered the same expiry: successive refreshes are the refresh
+        // floor apart (less the server's rounding of expiry to whole seconds), never the milliseconds apart of
+        // two callers racing.
         let refreshes = server.events("/token").filter { $0.grant_type == "refresh_token" }
         #expect(refreshes.count >= 2, "the calls spanned several token lifetimes")
         #expect(refreshes.allSatisfy { $0.status == 200 }, "\(refreshes.map(\.status))")

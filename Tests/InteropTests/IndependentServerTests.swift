@@ -40,7 +40,7 @@ import Testing
 
         // The access token expires; `token` refreshes it and the server accepts the new one.
         let before = try await home.run(["token", "svc"]).stdout
-        try StoredTokens.age(home: home.directory.url, by: 4.5)
+        try StoredTokens.age(home: home.directory.url, by: 5.5)
         let after = try await home.run(["token", "svc"])
         #expect(after.status == 0 && after.stdout != before, "\(home.log)")
         #expect(server.events("/token").contains { $0.grant_type == "refresh_token" && $0.status == 200 }, "\(home.log)")

@@ -28,6 +28,33 @@ import Testing
         #expect(!after.contains("tok-canary"))
     }
 
+    /// One rule finds a connection by name, for every command: the case a person types does not matter (as
+    /// `add` refuses two names that differ only in case). The server is a closed port on loopback, so commands
+    /// that go on to the network fail there, after finding the connection. (`connect` and `doctor` find it as
+    /// `refresh` does, through the engine, but would wait out the connect timeout here.)
+    @Test func everyCommandFindsAConnectionWhateverTheCaseOfItsName() async throws {
+        var home = BinaryHome()
+        defer { home.remove() }
+        #expect(try await home.run(["add", "linear", "http://127.0.0.1:9/mcp"]).status == 0)
+        #expect(try await home.run(["add", "LINEAR", "https://other.example.com/mcp"]).status == 2, "names differing only in case are one name")
+        for command in [["show", "LINEAR"], ["status", "Linear"], ["log", "LINEAR"], ["export", "--for", "claude-code", "LINEAR"],
+                        ["token", "LINEAR"], ["headers", "LINEAR"], ["refresh", "LINEAR"], ["check", "LINEAR"],
+                        ["call", "LINEAR", "echo", "{}"], ["disconnect", "LINEAR"],
+                        ["set-client", "LINEAR", "--client-id", "dash-1"]] {
+            let r = try await home.run(command)
+            #expect(!(r.stdout + r.stderr).contains("no connection named"), "`\(command.joined(separator: " "))` did not find linear:\n\(home.log)")
+        }
+        let show = try await home.run(["show", "linear", "--json"])
+        #expect(show.stdout.contains("\"clientId\" : \"dash-1\"") && show.stdout.contains("oauth"), "set-client changed linear: \(home.log)")
+        // A client's config that runs Switchboard's bridge for LINEAR is this home's linear.
+        let file = home.directory.path("mcp.json")
+        try #"{"mcpServers": {"lin": {"command": "/usr/local/bin/switchboard", "args": ["bridge", "LINEAR"]}}}"#.write(to: file, atomically: true, encoding: .utf8)
+        let imported = try await home.run(["import", "--from", "cursor", file.path])
+        #expect(imported.stdout.contains("ours    lin: served by Switchboard's bridge for connection LINEAR\n"), "\(home.log)")
+        #expect(try await home.run(["remove", "LINEAR"]).status == 0, "\(home.log)")
+        #expect(try await home.run(["show", "linear"]).status == 2, "removed: \(home.log)")
+    }
+
     @Test(arguments: [
         (["add", "x", "not a url"], "is not a URL"),
         (["add", "x", "http://example.com/mcp"], "https"),

@@ -115,6 +115,6 @@ import Testing
         try ClientConfigExport.fragment([entry], client: .codex).write(toFile: path, atomically: true, encoding: .utf8)
         let read = try ClientConfigImport.read(file: path, as: .codex)
         #expect(read.map(\.name) == ["odd key"])
-        #expect(read.first?.kind == .stdio(command: "/a\"b\\c\td bridge odd --home /h\u{1}"))
+        #expect(read.first?.kind == .stdio(command: "/a\"b\\c\td", arguments: ["bridge", "odd", "--home", "/h\u{1}"]))
     }
 }

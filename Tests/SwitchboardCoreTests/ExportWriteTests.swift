@@ -114,7 +114,7 @@ import Testing
         let read = Dictionary(uniqueKeysWithValues: try ClientConfigImport.read(file: file, as: client).map { ($0.name, $0.kind) })
         #expect(read["linear"] == .switchboardBridge(name: "linear", home: home))
         #expect(read["team-docs"] == .switchboardBridge(name: "team.docs", home: home))
-        #expect(read["files"] == .stdio(command: "npx -y " + (client == .codex ? "server-filesystem" : "@modelcontextprotocol/server-filesystem /tmp/café")))
+        #expect(read["files"] == .stdio(command: "npx", arguments: ["-y"] + (client == .codex ? ["server-filesystem"] : ["@modelcontextprotocol/server-filesystem", "/tmp/café"])))
 
         // Again: nothing to do, nothing written, no second backup.
         let again = try await BinaryRunner.runDetached(["export", "--for", client.rawValue, "--write", "--file", file, "--home", home])

@@ -222,4 +222,29 @@ import Testing
         let words = try await BinaryRunner.runShellDetached("eval \"set -- $1\"; printf '%s\\n' \"$@\"", arguments: ["sh", helper])
         #expect(words.split(separator: "\n").map(String.init) == [BinaryRunner.binary.resolvingSymlinksInPath().path, "headers", "linear", "--home", home])
     }
+
+    /// A stdio server's arguments (and a command line's variables) are where API keys sit: `import` names the
+    /// program only.
+    @Test func skippedStdioServersShowTheProgramNameOnly() async throws {
+        var home = BinaryHome()
+        defer { home.remove() }
+        let file = home.directory.path("claude_desktop_config.json")
+        try #"""
+        {"mcpServers": {
+          "search": {"command": "npx", "args": ["-y", "@acme/search", "--api-key", "sk-stdio-canary-1"]},
+          "github": {"command": "/opt/My Tools/github-mcp", "args": ["--token=ghp_canary2"]},
+          "envline": {"command": "API_KEY=sk-canary-3 /usr/local/bin/server --stdio"},
+          "viaenv": {"command": "/usr/bin/env", "args": ["TOKEN=canary-4", "node", "server.js"]},
+          "odd": {"command": "run\u001b]52;c;x\u0007\nforged line", "args": []}
+        }}
+        """#.write(to: file, atomically: true, encoding: .utf8)
+        let r = try await home.run(["import", "--from", "claude-desktop", file.path])
+        #expect(r.status == 0, "\(home.log)")
+        #expect(!r.stdout.contains("canary") && !r.stderr.contains("canary"), "\(home.log)")
+        #expect(r.stdout.contains("skip    search: a local (stdio) server (`npx`)"), "\(home.log)")
+        #expect(r.stdout.contains("skip    github: a local (stdio) server (`github-mcp`)"), "\(home.log)")
+        #expect(r.stdout.contains("skip    envline: a local (stdio) server (`server`)"), "\(home.log)")
+        #expect(r.stdout.contains("skip    viaenv: a local (stdio) server (`env`)"), "\(home.log)")
+        #expect(!r.stdout.contains("\u{1B}") && r.stdout.split(separator: "\n").count == 6, "\(home.log)")
+    }
 }

@@ -56,6 +56,23 @@ import Testing
         #expect(!ServerURL.isAllowedEndpoint(URL(string: "http://as.example.com/token")!, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!))
     }
 
+    /// Every spelling of this machine a remote server could name, over any scheme: none is allowed when a
+    /// remote server names it; a server on this machine may name them.
+    @Test(arguments: ["https://127.0.0.1:9/x", "https://127.8.9.10/", "https://localhost/", "https://LOCALHOST./", "https://evil.localhost/",
+                      "https://[::1]/", "https://[::]/", "https://[::ffff:127.0.0.1]/", "https://[::ffff:7f00:1]/", "https://0.0.0.0/",
+                      "https://127.1/", "https://2130706433/", "https://0x7f000001/", "https://0177.0.0.1/", "http://127.0.0.1:9/token"])
+    func aRemoteServerMayNotNameThisMachine(_ text: String) {
+        let url = URL(string: text)!
+        #expect(!ServerURL.isAllowedEndpoint(url, advertisedBy: URL(string: "https://mcp.example.com/mcp")!), "\(text)")
+        #expect(ServerURL.endpointRefusal(url, advertisedBy: URL(string: "https://mcp.example.com/mcp")!) == .thisMachine, "\(text)")
+        #expect(ServerURL.isAllowedEndpoint(url, advertisedBy: URL(string: "http://127.0.0.1:8000/mcp")!) == (url.scheme == "https" || ServerURL.isLoopback(host: url.host!)), "\(text)")
+    }
+
+    @Test(arguments: ["https://as.example.com/token", "https://10.0.0.5/", "https://[2001:db8::1]/", "https://1270.0.0.1.example/"])
+    func otherHostsAreNotThisMachine(_ text: String) {
+        #expect(ServerURL.isAllowedEndpoint(URL(string: text)!, advertisedBy: URL(string: "https://mcp.example.com/mcp")!), "\(text)")
+    }
+
     /// A redirect port chosen for a connection lies below the kernel's ephemeral range, so no outgoing
     /// connection of another program takes it before the next sign-in.
     @Test func redirectPortsAreChosenOutsideTheEphemeralRange() throws {
