@@ -33,15 +33,15 @@ extension AsyncHTTPTransport {
                 // Its `description` includes associated values (header values among them); the short one never does.
                 return HTTPTransportError.connectionFailed(url, withoutHeaderValues(e.shortDescription, spec.headers))
             }
-            return HTTPTransportError.connectionFailed(url, withoutHeaderValues(words(error), spec.headers))
+            return HTTPTransportError.connectionFailed(url, words(error, spec.headers))
         }
     }
 
     /// A failure to connect in words: the system's reason, never a type dump.
-    static func words(_ error: any Error) -> String {
+    static func words(_ error: any Error, _ headers: [(String, String)] = []) -> String {
         switch error {
         case let e as NIOConnectionError:
-            if let failure = e.connectionErrors.first { return words(failure.error) }
+            if let failure = e.connectionErrors.first { return words(failure.error, headers) }
             if e.dnsAError != nil || e.dnsAAAAError != nil { return "the name \(e.host) could not be resolved" }
             return "no address of \(e.host) answered"
         case let e as IOError:
@@ -55,7 +55,7 @@ extension AsyncHTTPTransport {
         case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError:
             return "the secure connection failed"
         default:
-            let text = "\(error)"
+            let text = withoutHeaderValues("\(error)", headers)
             // Never a library's internals: a source path, a build directory, an error stack.
             if ["/.build/", "/Sources/", "BoringSSL", "NIOSSL", "OPENSSL_internal"].contains(where: text.contains) {
                 return "the connection failed"

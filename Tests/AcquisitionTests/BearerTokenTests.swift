@@ -55,12 +55,12 @@ import Testing
     }
 
     /// Whatever a library's error says, a header value of the request is not in the message made from it.
-    @Test func transportErrorsNeverQuoteAHeaderValue() {
+    @Test func transportErrorsNeverQuoteAHeaderValue() async {
         struct LibraryError: Error, CustomStringConvertible {
             var description: String { #"refused ["Bearer sk-lib\u{01}canary-47"] and sk-lib\#u{1}canary-47 for Bearer sk-lib\#u{1}canary-47"# }
         }
         let spec = HTTPRequestSpec(url: URL(string: "https://api.example.com/mcp")!, headers: [("Authorization", "Bearer sk-lib\u{1}canary-47")])
-        let message = "\(AsyncHTTPTransport.classify(LibraryError(), spec, limit: 0))"
+        let message = "\(await AsyncHTTPTransport.classify(LibraryError(), spec, limit: 0, proxy: ProxySettings(server: nil, noProxy: [])))"
         #expect(message.hasPrefix("could not reach https://api.example.com/mcp: refused"))
         #expect(!message.contains("canary"), "\(message)")
     }
