@@ -117,7 +117,9 @@ extension AcquisitionActor {
                     // Keep the status; the scheduler retries with backoff.
                     let message = "Refresh failed: \(detail)."
                     // The scheduler of this process tries again after its backoff; without one, the next use does.
-                    let retry = scheduler == nil ? nil : now.addingTimeInterval(Self.backoff(failures: (failures[schemeID] ?? 0) + 1))
+                    // Counted from the failure, as the scheduler counts it (not from when the refresh began: a
+                    // refresh can take long, and the clock moves meanwhile).
+                    let retry = scheduler == nil ? nil : env.now().addingTimeInterval(Self.backoff(failures: (failures[schemeID] ?? 0) + 1))
                     note(.refreshFailed, schemeID, connection: connection.name) { $0.reason = detail; $0.willRetry = true; $0.retryAt = retry }
                     await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
                         info.lastRefreshAt = now
