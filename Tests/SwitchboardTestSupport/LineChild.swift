@@ -26,27 +26,22 @@ public final class LineChild: @unchecked Sendable {
         close(input[0]); close(output[1]); close(error[1])
         stdinFD = input[1]
         let (out, err) = (output[0], error[0])
-        Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = read(out, &buffer, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                lock.lock()
-                partial.append(contentsOf: buffer[0..<n])
-                while let newline = partial.firstIndex(of: 0x0A) {
-                    lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
-                    partial = Data(partial[partial.index(after: newline)...])
-                }
-                var handed: (CheckedContinuation<String?, Never>, String)?
-                if let w = waiter, !lines.isEmpty {
-                    waiter = nil
-                    w.timer?.cancel()
-                    handed = (w.continuation, lines.removeFirst())
-                }
-                lock.unlock()
-                if let (continuation, line) = handed { continuation.resume(returning: line) }
+        Self.pump(out) { [self] chunk in
+            lock.lock()
+            partial.append(contentsOf: chunk)
+            while let newline = partial.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+                partial = Data(partial[partial.index(after: newline)...])
             }
+            var handed: (CheckedContinuation<String?, Never>, String)?
+            if let w = waiter, !lines.isEmpty {
+                waiter = nil
+                w.timer?.cancel()
+                handed = (w.continuation, lines.removeFirst())
+            }
+            lock.unlock()
+            if let (continuation, line) = handed { continuation.resume(returning: line) }
+        } ended: { [self] in
             lock.lock()
             ended = true
             let waiting = waiter?.continuation
@@ -54,19 +49,26 @@ public final class LineChild: @unchecked Sendable {
             waiter = nil
             lock.unlock()
             waiting?.resume(returning: nil)
-            close(out)
-        }.start()
-        Thread { [self] in
+        }
+        Self.pump(err) { [self] chunk in
+            lock.lock()
+            errors.append(contentsOf: chunk)
+            lock.unlock()
+        } ended: {}
+    }
+
+    /// Reads `fd` to its end on a thread of its own, handing each chunk over; closes it at the end.
+    private static func pump(_ fd: Int32, _ chunk: @escaping @Sendable (ArraySlice<UInt8>) -> Void, ended: @escaping @Sendable () -> Void) {
+        Thread {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = read(err, &buffer, buffer.count)
+                let n = read(fd, &buffer, buffer.count)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
-                lock.lock()
-                errors.append(contentsOf: buffer[0..<n])
-                lock.unlock()
+                chunk(buffer[0..<n])
             }
-            close(err)
+            ended()
+            close(fd)
         }.start()
     }
 

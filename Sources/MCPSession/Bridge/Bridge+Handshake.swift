@@ -102,16 +102,13 @@ extension Bridge {
     }
 
     private func replayInitialize() async throws {
-        guard !closing, let original = initializeRequest,
-              var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else {
+        guard !closing, let (id, replay) = try replayedInitialize() else {
             throw UpstreamFailure(description: "The server ended the MCP session before it started.")
         }
-        let id = nextInternalID("reinitialize")
-        object["id"] = id.text
         sessionID = nil
         sessionLost = true
         lastEventID = nil
-        let response = try await send("POST", body: try JSONSerialization.data(withJSONObject: object), headers: [],
+        let response = try await send("POST", body: replay, headers: [],
                                       deadline: config.shortDeadline, idle: config.shortDeadline, mayAskPerson: false)
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
         sessionID = response.value("Mcp-Session-Id").flatMap(Self.validSessionID)
@@ -206,11 +203,5 @@ extension Bridge {
     /// An SSE event id goes back in a header: printable ASCII only, bounded; anything else is forgotten.
     static func validEventID(_ id: String) -> String? {
         id.count <= 256 && id.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value <= 0x7E } ? id : nil
-    }
-
-    static func clientInfo(in initialize: Data) -> (name: String, version: String)? {
-        guard let object = try? JSONSerialization.jsonObject(with: initialize) as? [String: Any],
-              let info = (object["params"] as? [String: Any])?["clientInfo"] as? [String: Any] else { return nil }
-        return (info["name"] as? String ?? "unnamed client", info["version"] as? String ?? "")
     }
 }

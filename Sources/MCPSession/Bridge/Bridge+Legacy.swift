@@ -114,13 +114,10 @@ extension Bridge {
     private func reopenLegacy() async throws {
         if let running = legacyReopening { return try await running.value }
         let task = Task {
-            guard try await self.connectLegacy(), let original = self.initializeRequest,
-                  var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else {
+            guard try await self.connectLegacy(), let (id, replay) = try self.replayedInitialize() else {
                 throw UpstreamFailure(description: "\(Redact.url(self.config.serverURL)) no longer offers its event stream.")
             }
-            let id = self.nextInternalID("reinitialize")
-            object["id"] = id.text
-            _ = try await self.legacyRequest(try JSONSerialization.data(withJSONObject: object), id: id, limit: self.config.initializeDeadline)
+            _ = try await self.legacyRequest(replay, id: id, limit: self.config.initializeDeadline)
             if let initialized = self.initializedNotification, let endpoint = self.legacyEndpoint {
                 _ = try? await self.send("POST", body: initialized, headers: [], url: endpoint, deadline: self.config.shortDeadline,
                                          idle: self.config.shortDeadline, mayAskPerson: false)

@@ -146,7 +146,7 @@ public actor Bridge {
                 await initialize(message)
                 return
             }
-            if !identified, message.envelopeVersion != nil, let name = envelopeClientName(message) {
+            if !identified, message.envelopeVersion != nil, let name = Self.clientInfo(in: message.raw, fromEnvelope: true) {
                 identified = true
                 hooks.clientIdentified(name.name, name.version)
             }
@@ -267,10 +267,20 @@ public actor Bridge {
         return id
     }
 
-    func envelopeClientName(_ message: RPCMessage) -> (name: String, version: String)? {
-        guard let object = try? JSONSerialization.jsonObject(with: message.raw) as? [String: Any],
-              let info = ((object["params"] as? [String: Any])?["_meta"] as? [String: Any])?[RPCMessage.clientInfoKey] as? [String: Any]
+    /// The client's name and version: `initialize`'s `clientInfo`, or the 2026-07-28 envelope's.
+    static func clientInfo(in raw: Data, fromEnvelope: Bool = false) -> (name: String, version: String)? {
+        guard let object = try? JSONSerialization.jsonObject(with: raw) as? [String: Any],
+              let params = object["params"] as? [String: Any],
+              let info = (fromEnvelope ? (params["_meta"] as? [String: Any])?[RPCMessage.clientInfoKey] : params["clientInfo"]) as? [String: Any]
         else { return nil }
         return (info["name"] as? String ?? "unnamed client", info["version"] as? String ?? "")
+    }
+
+    /// The client's `initialize` under an id of the bridge's own, to start a new session unseen by the client.
+    func replayedInitialize() throws -> (id: RPCID, body: Data)? {
+        guard let original = initializeRequest, var object = try JSONSerialization.jsonObject(with: original) as? [String: Any] else { return nil }
+        let id = nextInternalID("reinitialize")
+        object["id"] = id.text
+        return (id, try JSONSerialization.data(withJSONObject: object))
     }
 }
