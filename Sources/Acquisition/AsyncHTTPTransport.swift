@@ -19,48 +19,37 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     private let options: Options
 
     /// Clients live for the whole process (AsyncHTTPClient must be shut down before it is released, and a
-    /// command ends by exiting): one direct, and one per proxy. Per-request deadlines carry the timeout.
-    /// Every one trusts what the environment said when the process started (a broken trust variable is
-    /// reported by each https request, see `send`).
-    private static let baseConfiguration: HTTPClient.Configuration = {
+    /// command ends by exiting): one per kind (plain or TLS), proxy and read timeout. Per-request deadlines
+    /// carry the timeout. TLS clients trust what the environment said when the first https request was made
+    /// (a broken trust variable is reported by each https request, see `request`). Plain-HTTP clients never
+    /// read the trust: parsing a CA bundle (`SSL_CERT_FILE` often names the system's 150 certificates) costs
+    /// a bridge on loopback a millisecond or more of its start for nothing.
+    private static func configuration(secure: Bool, idle: Duration?, streaming: Bool) -> HTTPClient.Configuration {
         var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
                                               timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(60)))
         config.connectionPool = .init(idleTimeout: .seconds(30))
-        if case .success(let trust) = TLSTrust.current { config.tlsConfiguration = trust.configuration }
+        if secure, case .success(let trust) = TLSTrust.current { config.tlsConfiguration = trust.configuration }
         // A refused connection or a refused certificate is an answer: say so now, rather than retrying the
         // handshake with backoff until the deadline and then saying the same.
         config.connectionPool.retryConnectionEstablishment = false
-        return config
-    }()
-    private static let direct = HTTPClient(eventLoopGroupProvider: .singleton, configuration: baseConfiguration)
-    /// Streams (the bridge's answers and its GET stream): a server may stay quiet while a tool runs, so the
-    /// read timeout is the caller's (none for a GET stream, which may idle for hours).
-    private static func streamingConfiguration(idle: Duration?) -> HTTPClient.Configuration {
-        var config = baseConfiguration
-        config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: idle.map { TimeAmount.seconds($0.components.seconds) })
-        return config
-    }
-    private static let proxied = Mutex<[String: HTTPClient]>([:])
-
-    /// One client per proxy and read timeout, for the life of the process.
-    private static func client(proxy: (host: String, port: Int)?, idle: Duration?) -> HTTPClient {
-        proxied.withLock { clients in
-            let key = "\(proxy.map { "\($0.host):\($0.port)" } ?? "direct") \(idle.map { "\($0.components.seconds)" } ?? "-")"
-            if let c = clients[key] { return c }
-            var config = streamingConfiguration(idle: idle)
-            if let proxy { config.proxy = .server(host: proxy.host, port: proxy.port) }
-            let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            clients[key] = c
-            return c
+        // Streams (the bridge's answers and its GET stream): a server may stay quiet while a tool runs, so the
+        // read timeout is the caller's (none for a GET stream, which may idle for hours).
+        if streaming {
+            config.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: idle.map { TimeAmount.seconds($0.components.seconds) })
         }
+        return config
     }
+    private static let clients = Mutex<[String: HTTPClient]>([:])
 
-    private static func client(proxy: (host: String, port: Int)) -> HTTPClient {
-        proxied.withLock { clients in
-            let key = "\(proxy.host):\(proxy.port)"
+    /// The client for `url`: TLS or plain by its scheme, through `proxy` if given; `streaming` clients have the
+    /// caller's read timeout `idle`.
+    private static func client(for url: URL, proxy: (host: String, port: Int)?, streaming: Bool, idle: Duration? = nil) -> HTTPClient {
+        let secure = url.scheme?.lowercased() == "https"
+        return clients.withLock { clients in
+            let key = "\(secure ? "tls" : "plain") \(proxy.map { "\($0.host):\($0.port)" } ?? "direct") \(streaming ? idle.map { "\($0.components.seconds)" } ?? "-" : "send")"
             if let c = clients[key] { return c }
-            var config = baseConfiguration
-            config.proxy = .server(host: proxy.host, port: proxy.port)
+            var config = configuration(secure: secure, idle: idle, streaming: streaming)
+            if let proxy { config.proxy = .server(host: proxy.host, port: proxy.port) }
             let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
             clients[key] = c
             return c
@@ -103,7 +92,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
 
     public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseSpec {
         let request = try Self.request(spec)
-        let client = options.proxy.shouldProxy(spec.url) ? Self.client(proxy: options.proxy.server!) : Self.direct
+        let client = Self.client(for: spec.url, proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, streaming: false)
         let deadline = Self.deadline(after: options.timeout)
         do {
             let response = try await client.execute(request, deadline: deadline)
@@ -117,7 +106,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
 
     public func stream(_ spec: HTTPRequestSpec, headDeadline: Duration, idleTimeout: Duration?) async throws -> HTTPStreamingResponse {
         let request = try Self.request(spec)
-        let client = Self.client(proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, idle: idleTimeout)
+        let client = Self.client(for: spec.url, proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, streaming: true, idle: idleTimeout)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))

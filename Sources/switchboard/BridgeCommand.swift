@@ -35,8 +35,13 @@ extension Switchboard {
             let (bridge, presence) = engine.bridge(connection, options: BridgeOptions(
                 signIn: signIn, output: LineWriter(fd: 1),
                 diagnostic: { Output.error("switchboard bridge \(connection.name): \($0)") }))
-            // The bridge runs for hours: the code that started it need not stay resident.
-            ResidentCode.dropStartupPages()
+            // The bridge runs for hours: the code that started it need not stay resident. Its first answer lets go
+            // of it (`BridgePresence.served`); a bridge whose client is slow to ask does so a second after start,
+            // off the path to that answer (dropped pages the answer needs would only come back at once).
+            Task.detached(priority: .background) {
+                try? await Task.sleep(for: .seconds(1))
+                ResidentCode.dropStartupPages()
+            }
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value
