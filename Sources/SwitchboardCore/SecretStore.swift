@@ -177,9 +177,10 @@ public final class SecretStore: Sendable {
     /// new snapshot is written (rare); an append updates the cached contents in place.
     func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
         var file: SecretsFile { Self.applying(changes, to: view.file) }
-        // Sealed is the store's property: a new store follows SWITCHBOARD_ENCRYPT_SECRETS, an existing one
-        // stays what it is. A sealed store is written sealed or not at all.
-        let sealed = view.snapshot == nil ? encryption.enabled : view.snapshotSealed
+        // Sealed is the store's property: an existing one stays what it is, and a new one (none yet, or the last
+        // one moved aside as damaged, or deleted) is sealed when SWITCHBOARD_ENCRYPT_SECRETS asks for it or a key
+        // is there: a key means the person sealed their store. A sealed store is written sealed or not at all.
+        let sealed = view.snapshot == nil ? encryption.enabled || encryption.keyExists : view.snapshotSealed
         if sealed, view.key == nil { view.key = try encryption.key(create: view.snapshot == nil) }
         let key = sealed ? view.key : nil
         let storeID = view.storeID ?? SecretsEnvelope.newStoreID()
