@@ -187,7 +187,7 @@ public final class SecretStore: Sendable {
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
             try moveDamagedJournalAside(damage)
-            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
             return
         }
         // A new store, or one written before version 2: a fresh snapshot in the current form. A commit that
@@ -195,7 +195,7 @@ public final class SecretStore: Sendable {
         // value does not linger in an older record.
         if view.snapshot == nil || deletes || view.storeID == nil || view.snapshotVersion < SecretsEnvelope.version
             || (view.journalCurrent && (view.journalSealed != sealed || view.journalVersion < 2)) {
-            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
             return
         }
         guard view.journalCurrent else {
@@ -213,7 +213,7 @@ public final class SecretStore: Sendable {
         let end = try FileSystem.append(line, to: journalURL, truncatingTo: view.journalEnd)
         rememberAppend(&view, changes: changes, journalEnd: end, sealed: sealed)
         if end > max(compactionFloor, view.snapshotSize) {
-            try compact(currentView().file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(currentView().file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
         }
     }
 
