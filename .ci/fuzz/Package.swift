@@ -3,7 +3,7 @@
 // Built and run by `.ci/fuzz/run` (instrumented with -sanitize=fuzzer,address).
 import PackageDescription
 
-let targets = ["FuzzWWWAuthenticate", "FuzzCallback", "FuzzMetadata", "FuzzTokenResponse", "FuzzSecretsFile"]
+let targets = ["FuzzWWWAuthenticate", "FuzzCallback", "FuzzMetadata", "FuzzTokenResponse", "FuzzSecretsFile", "FuzzStoreFiles"]
 
 let package = Package(
     name: "SwitchboardFuzz",

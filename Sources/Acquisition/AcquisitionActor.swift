@@ -109,7 +109,7 @@ public actor AcquisitionActor {
         let revision = StatusWrite.Revision()
         let ticket = env.integrations.enqueueScheme(schemeID) { s in
             s.status = status
-            s.statusRevision += 1
+            s.countStatusWrite()
             revision.value.withLock { $0 = s.statusRevision }
             if let redirectPort { s.redirectPort = redirectPort }
             info?(&s.info)

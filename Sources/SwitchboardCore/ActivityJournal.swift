@@ -99,15 +99,23 @@ public final class ActivityJournal: Sendable {
         return Self.parse(data).filter { e in (scheme.map { e.scheme == $0 } ?? true) && (since.map { e.at >= $0 } ?? true) }
     }
 
-    static func parse(_ data: Data) -> [ActivityEvent] {
+    package static func parse(_ data: Data) -> [ActivityEvent] {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var out: [ActivityEvent] = []
         for line in data.split(separator: 0x0A) where !line.isEmpty {
-            guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)) else { continue }
+            guard let e = event(line, decoder) else { continue }
             out.append(e)
         }
         return out
+    }
+
+    /// One line's event; nil for a torn or foreign line, and for one with numbers no Switchboard writes
+    /// (a negative count or pid), which is foreign too.
+    static func event(_ line: Data.SubSequence, _ decoder: JSONDecoder) -> ActivityEvent? {
+        guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)), e.pid >= 0,
+              [e.milliseconds, e.tools, e.requests].allSatisfy({ ($0 ?? 0) >= 0 }) else { return nil }
+        return e
     }
 
     /// Rewrites the journal with each scheme's newest `perScheme` events, at most `maxBytes / 2` in all.
@@ -122,7 +130,7 @@ public final class ActivityJournal: Sendable {
             var perSchemeCount: [String: Int] = [:]
             var bytes = 0
             for line in lines.reversed() {
-                guard let e = try? decoder.decode(ActivityEvent.self, from: Data(line)) else { continue }
+                guard let e = event(line, decoder) else { continue }
                 let n = perSchemeCount[e.scheme, default: 0]
                 guard n < perScheme else { continue }
                 guard bytes + line.count + 1 <= maxBytes / 2 else { break }

@@ -67,6 +67,23 @@ public struct AuthScheme: Codable, Equatable, Sendable, Identifiable {
         status = try c.decodeIfPresent(SchemeStatus.self, forKey: .status) ?? .notConnected
         info = try c.decodeIfPresent(SchemeInfo.self, forKey: .info) ?? SchemeInfo()
         statusRevision = try c.decodeIfPresent(Int.self, forKey: .statusRevision) ?? 0
+        // Numbers that are used later (a port bound, a revision counted on) are checked here, where the file
+        // is read: out of range, the file is reported and left as it is, never used or rewritten.
+        if let redirectPort, !(1...65535).contains(redirectPort) {
+            throw DecodingError.dataCorruptedError(forKey: .redirectPort, in: c, debugDescription: "must be a port from 1 to 65535, not \(redirectPort)")
+        }
+        guard (0...Self.maxStatusRevision).contains(statusRevision) else {
+            throw DecodingError.dataCorruptedError(forKey: .statusRevision, in: c, debugDescription: "must be a count from 0 to 2^53, not \(statusRevision)")
+        }
+    }
+
+    /// The largest `statusRevision` a file may hold (2^53: counting one a millisecond takes 285,000 years).
+    public static let maxStatusRevision = 1 << 53
+
+    /// Counts one more write of `status`: the next revision, staying at `maxStatusRevision` (never past it, so
+    /// the file stays readable; nor overflowing).
+    public mutating func countStatusWrite() {
+        statusRevision = (0..<Self.maxStatusRevision).contains(statusRevision) ? statusRevision + 1 : Self.maxStatusRevision
     }
 
     enum CodingKeys: String, CodingKey {
@@ -135,5 +152,8 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         lastCheck = try c.decodeIfPresent(String.self, forKey: .lastCheck)
         mcpEra = try c.decodeIfPresent(String.self, forKey: .mcpEra)
         tokenLifetime = try c.decodeIfPresent(Double.self, forKey: .tokenLifetime)
+        if let tokenLifetime, !(tokenLifetime.isFinite && tokenLifetime >= 0) {
+            throw DecodingError.dataCorruptedError(forKey: .tokenLifetime, in: c, debugDescription: "must be a number of seconds, 0 or more, not \(tokenLifetime)")
+        }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// its SHA-256; a reader uses one only when the current file has that digest, and decodes in full otherwise.
 extension IntegrationStore {
     /// The sidecar that lets a reader trust the file without decoding it.
-    struct Index: Codable {
+    package struct Index: Codable {
         var version = 1
         var sha256: String
         var count: Int
@@ -15,6 +15,20 @@ extension IntegrationStore {
         /// `[offset, length]` of the first connections' JSON in the file (enough for any first frame).
         var ranges: [[Int]]
         static let window = 256
+
+        /// Whether its numbers can describe a file of `size` bytes, as the writer makes them: counts that are
+        /// counts (no more connections than bytes), and ranges inside the file (compared without adding, which
+        /// could overflow).
+        func fits(fileOf size: Int) -> Bool {
+            guard version == 1, (0...size).contains(count), (0...count).contains(attention), ranges.count <= min(count, Self.window) else { return false }
+            return ranges.allSatisfy { r in r.count == 2 && (0...size).contains(r[0]) && (0...(size - r[0])).contains(r[1]) }
+        }
+
+        /// The index in `data` when its numbers fit a file of `size` bytes (its digest is checked by the caller).
+        package static func decode(_ data: Data, fileOf size: Int) -> Index? {
+            guard let index = try? JSONDecoder().decode(Index.self, from: data), index.fits(fileOf: size) else { return nil }
+            return index
+        }
     }
 
     var indexURL: URL { home.directory.appendingPathComponent(".integrations.index") }
@@ -47,8 +61,7 @@ extension IntegrationStore {
     /// the index; nil when there is no such file or it must be decoded to be trusted.
     func trusted() throws -> (data: Data, index: Index)? {
         guard let indexData = try FileSystem.read(indexURL), let index = try? JSONDecoder().decode(Index.self, from: indexData),
-              let data = try file(withDigest: index.sha256),
-              index.ranges.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 && $0[0] + $0[1] <= data.count }) else { return nil }
+              let data = try file(withDigest: index.sha256), index.fits(fileOf: data.count) else { return nil }
         return (data, index)
     }
 
@@ -74,18 +87,23 @@ extension IntegrationStore {
     /// The first `count` connections (at most `Index.window` from the index), the total, and how many need attention, decoding only those
     /// (when the index vouches for the file), else from a full load. For a fast first frame.
     public func prefix(_ count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {
-        if let (data, index) = try trusted(), count <= index.ranges.count || index.ranges.count == index.count {
-            let decoder = JSONCoding.decoder()
-            var list: [Connection] = []
-            for r in index.ranges.prefix(count) {
-                guard let c = try? decoder.decode(Connection.self, from: data[(data.startIndex + r[0])..<(data.startIndex + r[0] + r[1])]) else {
-                    return try prefix(fromFull: count)
-                }
-                list.append(c)
-            }
-            return (list, index.count, index.attention)
-        }
+        let count = max(0, count)
+        if let (data, index) = try trusted(), let rows = Self.rows(data, index: index, first: count) { return rows }
         return try prefix(fromFull: count)
+    }
+
+    /// The first `count` connections decoded from the ranges `index` gives in `data`, with its counts; nil when
+    /// the index does not reach that far or a range does not hold a connection. `index` fits `data` (`Index.decode`).
+    package static func rows(_ data: Data, index: Index, first count: Int) -> (connections: [Connection], total: Int, attention: Int)? {
+        guard count <= index.ranges.count || index.ranges.count == index.count else { return nil }
+        let decoder = JSONCoding.decoder()
+        var list: [Connection] = []
+        for r in index.ranges.prefix(max(0, count)) {
+            let start = data.startIndex + r[0]
+            guard let c = try? decoder.decode(Connection.self, from: data[start..<(start + r[1])]) else { return nil }
+            list.append(c)
+        }
+        return (list, index.count, index.attention)
     }
 
     private func prefix(fromFull count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {

@@ -115,7 +115,7 @@ public struct Integrations: Sendable {
             if let redirectPort { updated.redirectPort = redirectPort }
             if updated.redirectPort == nil { updated.redirectPort = try FreePort.pick() }
             updated.status = .notConnected
-            updated.statusRevision += 1
+            updated.countStatusWrite()
             updated.info.clientID = nil
             file.connections[index].schemes[0] = updated
             return updated

@@ -42,7 +42,7 @@ extension SecretStore {
             let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
             if let damage = view.damage { try moveDamagedJournalAside(damage) }
             view.key = key
-            try compact(view.file, generation: view.generation + 1, key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
+            try compact(view.file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
             return true
         }
     }

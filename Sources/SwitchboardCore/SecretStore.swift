@@ -177,16 +177,17 @@ public final class SecretStore: Sendable {
     /// new snapshot is written (rare); an append updates the cached contents in place.
     func write(_ view: inout View, changes: SecretsJournal.Changes, deletes: Bool) throws {
         var file: SecretsFile { Self.applying(changes, to: view.file) }
-        // Sealed is the store's property: a new store follows SWITCHBOARD_ENCRYPT_SECRETS, an existing one
-        // stays what it is. A sealed store is written sealed or not at all.
-        let sealed = view.snapshot == nil ? encryption.enabled : view.snapshotSealed
+        // Sealed is the store's property: an existing one stays what it is, and a new one (none yet, or the last
+        // one moved aside as damaged, or deleted) is sealed when SWITCHBOARD_ENCRYPT_SECRETS asks for it or a key
+        // is there: a key means the person sealed their store. A sealed store is written sealed or not at all.
+        let sealed = view.snapshot == nil ? encryption.enabled || encryption.keyExists : view.snapshotSealed
         if sealed, view.key == nil { view.key = try encryption.key(create: view.snapshot == nil) }
         let key = sealed ? view.key : nil
         let storeID = view.storeID ?? SecretsEnvelope.newStoreID()
         if let damage = view.damage {
             // Keep the damaged journal for inspection; the new snapshot holds everything that was intact.
             try moveDamagedJournalAside(damage)
-            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
             return
         }
         // A new store, or one written before version 2: a fresh snapshot in the current form. A commit that
@@ -194,7 +195,7 @@ public final class SecretStore: Sendable {
         // value does not linger in an older record.
         if view.snapshot == nil || deletes || view.storeID == nil || view.snapshotVersion < SecretsEnvelope.version
             || (view.journalCurrent && (view.journalSealed != sealed || view.journalVersion < 2)) {
-            try compact(file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
             return
         }
         guard view.journalCurrent else {
@@ -212,7 +213,7 @@ public final class SecretStore: Sendable {
         let end = try FileSystem.append(line, to: journalURL, truncatingTo: view.journalEnd)
         rememberAppend(&view, changes: changes, journalEnd: end, sealed: sealed)
         if end > max(compactionFloor, view.snapshotSize) {
-            try compact(currentView().file, generation: view.generation + 1, key: key, storeID: storeID)
+            try compact(currentView().file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: storeID)
         }
     }
 

@@ -11,6 +11,16 @@ import Foundation
 package enum SecretsEnvelope {
     static let format = "switchboard-secrets"
     static let version = 2
+    /// The largest generation a snapshot may carry: 2^53, the largest integer every JSON reader keeps exact.
+    /// Switchboard never gets there (a compaction a millisecond takes 285,000 years); a file that says more,
+    /// or less than 0, was not written by it.
+    package static let maxGeneration = 1 << 53
+
+    /// The generation of the next snapshot: one more, and 1 again after `maxGeneration` (the journal
+    /// written with it names the same generation, and a stale journal of the old one no longer matches).
+    package static func generation(after generation: Int) -> Int {
+        (0..<maxGeneration).contains(generation) ? generation + 1 : 1
+    }
 
     struct Plain: Codable {
         var format: String
@@ -45,7 +55,7 @@ package enum SecretsEnvelope {
     /// What a snapshot holds.
     package struct Decoded {
         package var file: SecretsFile
-        var generation: Int
+        package var generation: Int
         var sealed: Bool
         var storeID: String?
         /// The key that opened it (sealed snapshots), for the journal and the next write.
@@ -80,6 +90,9 @@ package enum SecretsEnvelope {
         guard v <= version else { throw .refused(.newerVersion(file: file, version: v)) }
         guard v >= 1 else { throw .malformed("\(file): unsupported version \(v)") }
         let generation = header.generation ?? 0
+        guard (0...maxGeneration).contains(generation) else {
+            throw .malformed("\(file): its generation \(generation) is outside 0…2^53, so Switchboard did not write it")
+        }
         switch header.encryption ?? "none" {
         case "none":
             do {

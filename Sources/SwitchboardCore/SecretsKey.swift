@@ -35,6 +35,13 @@ public struct SecretsEncryption: Sendable {
 
     public static let disabled = SecretsEncryption(enabled: false, keyBase64: nil, keyFile: URL(fileURLWithPath: "/nonexistent/secrets.key"))
 
+    /// Whether there is a key: given in `SWITCHBOARD_SECRETS_KEY`, or a key file (whatever it holds: an unusable
+    /// one is an error when it is read, never a reason to write plain JSON). A new store is sealed while it is there.
+    public var keyExists: Bool {
+        var st = stat()
+        return keyBase64 != nil || lstat(keyFile.path, &st) == 0
+    }
+
     /// Where the key comes from, for messages.
     public var source: String { keyBase64 != nil ? "SWITCHBOARD_SECRETS_KEY" : "the key file \(keyFile.path)" }
 

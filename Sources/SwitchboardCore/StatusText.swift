@@ -29,7 +29,8 @@ public enum StatusText {
 
     /// A short duration: `45s`, `54m`, `3h`, `2d`.
     public static func duration(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds.rounded(.down))
+        // Clamped before the conversion, which traps on NaN and beyond Int's range (a date from a file can be anything).
+        let s = seconds.isNaN ? 0 : Int(min(max(seconds.rounded(.down), -1), 1e15))
         if s < 60 { return "\(max(0, s))s" }
         if s < 3600 { return "\(s / 60)m" }
         if s < 86400 * 2 { return "\(s / 3600)h" + (s % 3600 >= 60 && s < 36000 ? "\((s % 3600) / 60)m" : "") }
@@ -56,10 +57,11 @@ public enum StatusText {
         shortSeconds(lifetime).map { "tokens last only \($0) s: refreshed at most every \(Int(RefreshPolicy.floor)) s, backing off" }
     }
 
-    /// A lifetime below `RefreshPolicy.shortLifetime`, in whole seconds; nil for a usual one.
+    /// A lifetime below `RefreshPolicy.shortLifetime`, in whole seconds; nil for a usual one, and for one that is
+    /// no lifetime (negative, NaN: never converted, since `Int(_:)` traps on them).
     private static func shortSeconds(_ lifetime: Double?) -> Int? {
-        guard let lifetime, lifetime < RefreshPolicy.shortLifetime else { return nil }
-        return max(0, Int(lifetime.rounded()))
+        guard let lifetime, lifetime >= 0, lifetime < RefreshPolicy.shortLifetime else { return nil }
+        return Int(lifetime.rounded())
     }
 }
 

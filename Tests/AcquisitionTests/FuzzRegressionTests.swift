@@ -14,6 +14,7 @@ import Testing
         "FuzzMetadata": FuzzEntryPoints.metadata,
         "FuzzTokenResponse": FuzzEntryPoints.tokenResponse,
         "FuzzSecretsFile": SecretStore.fuzzRead,
+        "FuzzStoreFiles": FuzzEntryPoints.storeFiles,
     ]
 
     static func inputs(_ target: String) -> [URL] {
@@ -23,7 +24,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["FuzzWWWAuthenticate", "FuzzCallback", "FuzzMetadata", "FuzzTokenResponse", "FuzzSecretsFile"])
+    @Test(arguments: ["FuzzWWWAuthenticate", "FuzzCallback", "FuzzMetadata", "FuzzTokenResponse", "FuzzSecretsFile", "FuzzStoreFiles"])
     func seedsAndFoundInputsPass(_ target: String) throws {
         let files = Self.inputs(target)
         #expect(!files.isEmpty, "seeds for \(target) are in .ci/fuzz/seeds/\(target)")
@@ -69,6 +70,42 @@ import Testing
             let seed = try Data(contentsOf: seeds.appendingPathComponent(name))
             #expect(SecretStore.fuzzDecodedSchemes(seed) == 2, "\(name) opens")
         }
+    }
+
+    /// The numbers a security review found trapping (an index range past Int's end with a matching digest, a
+    /// snapshot of generation Int.max, a `tokenLifetime` of -1e300), and their neighbours, through `FuzzStoreFiles`.
+    static let storeNumbers: [Data] = {
+        let connection = #"{"id":"c1","name":"c","schemes":[],"transport":"mcp-http","url":"https://mcp.example.com/mcp"}"#
+        let file = "[" + connection + "]"
+        var out: [Data] = []
+        for ranges in ["[[9223372036854775807,1]]", "[[1,9223372036854775807]]", "[[-9223372036854775808,0]]", "[[1,\(connection.utf8.count)]]", "[[0,-1]]", "[[4611686018427387904,4611686018427387904]]"] {
+            for (count, attention) in [(1, 0), (-1, 0), (1, -1), (1, 2), (9223372036854775807, 9223372036854775807)] {
+                out.append(Data([0]) + Data(#"{"version":1,"sha256":"x","count":\#(count),"attention":\#(attention),"ranges":\#(ranges)}"#.utf8) + Data(("\n" + file).utf8))
+            }
+        }
+        for generation in ["9223372036854775807", "9007199254740992", "9007199254740993", "-1", "-9223372036854775808", "1e300", "NaN"] {
+            out.append(Data([1]) + Data(#"{"encryption":"none","format":"switchboard-secrets","generation":\#(generation),"schemes":{},"storeId":"s","version":2}"#.utf8))
+        }
+        let scheme = { (field: String) in
+            Data([2]) + Data(#"{"version":1,"connections":[{"id":"c1","name":"c","transport":"mcp-http","url":"https://mcp.example.com/mcp","schemes":[{"id":"s1","kind":"oauth-dynamic","acquired":{"state":"connected","expiresAt":"2030-01-01T00:00:00Z"},\#(field)}]}]}"#.utf8)
+        }
+        for value in ["-1e300", "1e300", "1e400", "-1e400", "-1", "-0.0", "4.9e-324", "NaN", "-Infinity", "59.5"] {
+            out.append(scheme(#""info":{"tokenLifetime":\#(value)}"#))
+        }
+        for value in ["9223372036854775807", "-9223372036854775808", "9007199254740992", "-1", "1e30"] {
+            out.append(scheme(#""acquiredRevision":\#(value)"#))
+        }
+        for value in ["0", "65535", "65536", "-1", "9223372036854775807"] {
+            out.append(scheme(#""redirectPort":\#(value)"#))
+        }
+        for field in [#""milliseconds":-9223372036854775808"#, #""tools":-1"#, #""requests":9223372036854775807"#, #""milliseconds":1e300"#] {
+            out.append(Data([3]) + Data(#"{"at":"9999-12-31T23:59:59Z","by":"token","connection":"c","id":"1","kind":"refreshed","pid":1,"scheme":"s",\#(field)}"#.utf8) + Data("\n".utf8))
+        }
+        return out
+    }()
+
+    @Test func storeFileNumbersNeverTrap() {
+        for data in Self.storeNumbers { FuzzEntryPoints.storeFiles(data) }
     }
 
     @Test func nastyInputsPassEveryTarget() {

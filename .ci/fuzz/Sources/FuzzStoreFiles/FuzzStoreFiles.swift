@@ -1,0 +1,9 @@
+import Acquisition
+import FuzzDriver
+import SwitchboardCore
+import SwitchboardFuzzing
+
+@main
+enum Main {
+    static func main() { FuzzDriver.run(FuzzEntryPoints.storeFiles) }
+}
