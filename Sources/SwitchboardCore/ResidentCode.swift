@@ -1,3 +1,4 @@
+import CLoadedObjects
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -9,47 +10,75 @@ import Glibc
 /// Letting go of them leaves only what the process goes on using: pages needed again come back from the page
 /// cache on first use, exactly as they were.
 ///
-/// Only private file mappings that cannot be written and hold no page of their own are dropped: the kernel's
-/// `Anonymous: 0 kB` for the mapping says no page of it was ever copied on write (the relocated read-only
-/// data, which the dynamic linker wrote before protecting it, shows as anonymous and is kept), so every
-/// resident page is the file's own and dropping it loses nothing. Writable data and the heap are never touched.
+/// What is dropped is decided from the loaded objects' own program headers, never from a reading of
+/// /proc/self/maps (which goes stale while other threads run, and whose "no anonymous page" cannot see a
+/// written page that was swapped out): only the loadable segments that are not writable and lie outside every
+/// `PT_GNU_RELRO` range, i.e. code and constant data that nothing ever writes. A page of such a segment can
+/// only ever hold the file's bytes, so dropping it loses nothing. The advice is given while the dynamic
+/// linker's list is held (inside `dl_iterate_phdr`), so no object can be loaded or unloaded meanwhile.
+/// Writable data, relocated read-only data and the heap are never touched.
 public enum ResidentCode {
-    /// Drops this process's clean, read-only file-backed pages; returns the bytes of the mappings advised.
+    /// Drops this process's resident pages of read-only, never-written segments; returns the bytes advised.
     @discardableResult
     public static func dropStartupPages() -> Int {
-        // /proc/self/smaps is read whole by Foundation (it reports size 0, and is generated as it is read).
-        guard let smaps = try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8) else { return 0 }
         var advised = 0
-        for mapping in droppable(smaps: smaps) {
-            guard let start = UnsafeMutableRawPointer(bitPattern: mapping.lowerBound) else { continue }
-            if madvise(start, Int(mapping.upperBound - mapping.lowerBound), MADV_DONTNEED) == 0 {
-                advised += Int(mapping.upperBound - mapping.lowerBound)
-            }
+        withUnsafeMutablePointer(to: &advised) { total in
+            sb_each_loaded_object({ base, headers, count, context in
+                guard let headers, let context else { return }
+                let segments = UnsafeBufferPointer(start: headers, count: count).map {
+                    Segment(type: $0.type, flags: $0.flags, address: $0.address, fileSize: $0.file_size, memorySize: $0.memory_size)
+                }
+                for range in ResidentCode.droppable(segments, base: base, page: UInt(max(sysconf(Int32(_SC_PAGESIZE)), 0))) {
+                    guard let start = UnsafeMutableRawPointer(bitPattern: range.lowerBound) else { continue }
+                    if madvise(start, Int(range.upperBound - range.lowerBound), MADV_DONTNEED) == 0 {
+                        context.assumingMemoryBound(to: Int.self).pointee += Int(range.upperBound - range.lowerBound)
+                    }
+                }
+            }, total)
         }
         return advised
     }
 
-    /// The address ranges in `smaps` text that are private, not writable, backed by a file (a path, not a
-    /// pseudo-mapping such as `[vdso]`), and hold no anonymous page.
-    static func droppable(smaps: String) -> [Range<UInt>] {
+    /// The part of an ELF program header that decides.
+    struct Segment: Equatable {
+        var type: UInt32
+        var flags: UInt32
+        var address: UInt
+        var fileSize: UInt
+        var memorySize: UInt
+    }
+
+    /// The whole pages of `segments` (of an object loaded at `base`) that are loadable, not writable, backed by
+    /// the file (`p_filesz`; a segment's zero-filled tail is anonymous memory) and outside every RELRO range.
+    static func droppable(_ segments: [Segment], base: UInt, page: UInt) -> [Range<UInt>] {
+        let loadable: UInt32 = 1, relocatedReadOnly: UInt32 = 0x6474_e552, writable: UInt32 = 0x2
+        guard page > 0 else { return [] }
+        func whole(_ start: UInt, _ size: UInt) -> Range<UInt>? {
+            // Inward to page boundaries: a page shared with a neighbouring segment is left alone.
+            let (begin, o1) = base.addingReportingOverflow(start)
+            let (end, o2) = begin.addingReportingOverflow(size)
+            guard !o1, !o2 else { return nil }
+            let first = (begin + page - 1) / page * page, last = end / page * page
+            return first < last ? first..<last : nil
+        }
+        func around(_ start: UInt, _ size: UInt) -> Range<UInt>? {
+            // Outward: every page that holds any of a RELRO range is kept.
+            let (begin, o1) = base.addingReportingOverflow(start)
+            let (end, o2) = begin.addingReportingOverflow(size)
+            guard !o1, !o2, end > begin else { return nil }
+            return begin / page * page..<(end + page - 1) / page * page
+        }
+        let relro = segments.filter { $0.type == relocatedReadOnly }.compactMap { around($0.address, $0.memorySize) }
         var ranges: [Range<UInt>] = []
-        var candidate: Range<UInt>?
-        for line in smaps.split(separator: "\n", omittingEmptySubsequences: true) {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let first = fields.first else { continue }
-            if first.contains("-"), fields.count >= 5, !first.hasSuffix(":") {
-                // A mapping's header: "start-end perms offset dev inode [path]".
-                candidate = nil
-                let perms = fields[1]
-                guard perms.count == 4, perms.hasPrefix("r"), !perms.contains("w"), perms.hasSuffix("p"),
-                      fields.count >= 6, fields[5].hasPrefix("/") else { continue }
-                let bounds = first.split(separator: "-").compactMap { UInt($0, radix: 16) }
-                guard bounds.count == 2, bounds[1] > bounds[0] else { continue }
-                candidate = bounds[0]..<bounds[1]
-            } else if first == "Anonymous:", let range = candidate {
-                if fields.count >= 2, fields[1] == "0" { ranges.append(range) }
-                candidate = nil
+        for s in segments where s.type == loadable && s.flags & writable == 0 {
+            guard var pieces = whole(s.address, s.fileSize).map({ [$0] }) else { continue }
+            for r in relro {
+                pieces = pieces.flatMap { p -> [Range<UInt>] in
+                    guard p.overlaps(r) else { return [p] }
+                    return [p.lowerBound..<max(p.lowerBound, r.lowerBound), min(p.upperBound, r.upperBound)..<p.upperBound].filter { !$0.isEmpty }
+                }
             }
+            ranges += pieces
         }
         return ranges
     }

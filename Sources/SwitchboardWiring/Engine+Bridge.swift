@@ -135,8 +135,9 @@ public final class BridgePresence: Sendable {
             return !s.served
         }
         // The first answer ran the code that only a start runs (the first connection, the journal's first
-        // line): let go of it too, so what stays resident is what each request runs.
-        if first { ResidentCode.dropStartupPages() }
+        // line): let go of it too, so what stays resident is what each request runs. On a thread of its own:
+        // the next request need not wait for it.
+        if first { DispatchQueue.global(qos: .utility).async { ResidentCode.dropStartupPages() } }
         lease?.update {
             $0.requests += 1
             if let failure {

@@ -38,10 +38,7 @@ extension Switchboard {
             // The bridge runs for hours: the code that started it need not stay resident. Its first answer lets go
             // of it (`BridgePresence.served`); a bridge whose client is slow to ask does so a second after start,
             // off the path to that answer (dropped pages the answer needs would only come back at once).
-            Task.detached(priority: .background) {
-                try? await Task.sleep(for: .seconds(1))
-                ResidentCode.dropStartupPages()
-            }
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) { ResidentCode.dropStartupPages() }
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value

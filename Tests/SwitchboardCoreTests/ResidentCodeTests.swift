@@ -3,53 +3,49 @@ import Foundation
 import Testing
 
 @Suite struct ResidentCodeTests {
-    /// A bridge's smaps, cut down: the executable's read-only data and code (clean), its relocated read-only
-    /// data (written by the dynamic linker: anonymous pages), its data, a shared library's code, the heap, a
-    /// shared file mapping, and the vDSO.
-    static let smaps = """
-    555500000000-555500400000 r--p 00000000 fe:00 5571963                    /opt/bin/switchboard
-    Size:               4096 kB
-    Rss:                4064 kB
-    Anonymous:             0 kB
-    VmFlags: rd mr mw me sd
-    555500400000-555502000000 r-xp 00400000 fe:00 5571963                    /opt/bin/switchboard
-    Rss:               15048 kB
-    Anonymous:             0 kB
-    555502000000-555502100000 r--p 02000000 fe:00 5571963                    /opt/bin/switchboard
-    Rss:                1176 kB
-    Anonymous:          1176 kB
-    555502100000-555502200000 rw-p 02100000 fe:00 5571963                    /opt/bin/switchboard
-    Anonymous:           900 kB
-    7fa2e4644000-7fa2e479a000 r-xp 00026000 fe:00 333151                     /usr/lib/x86_64-linux-gnu/libc.so.6
-    Anonymous:             0 kB
-    7fa2d4000000-7fa2d4135000 rw-p 00000000 00:00 0 
-    Anonymous:          1236 kB
-    7fa2e5000000-7fa2e5001000 r--s 00000000 fe:00 4242                       /tmp/shared file
-    Anonymous:             0 kB
-    7ffd2f1f8000-7ffd2f1fa000 r-xp 00000000 00:00 0                          [vdso]
-    Anonymous:             0 kB
-    """
+    typealias Segment = ResidentCode.Segment
+    static let load: UInt32 = 1, relro: UInt32 = 0x6474_e552, dynamic: UInt32 = 2
+    static let r: UInt32 = 4, rx: UInt32 = 5, rw: UInt32 = 6
 
-    @Test func onlyCleanReadOnlyPrivateFileMappingsAreDropped() {
-        let ranges = ResidentCode.droppable(smaps: Self.smaps)
-        #expect(ranges == [
-            0x5555_0000_0000..<0x5555_0040_0000, // read-only data, clean
-            0x5555_0040_0000..<0x5555_0200_0000, // code
-            0x7fa2_e464_4000..<0x7fa2_e479_a000, // libc's code
+    /// A PIE laid out as lld lays out the release: read-only data, code, relocated read-only data (its own
+    /// writable segment, protected after relocation), data with a zero-filled tail.
+    @Test func onlyNeverWrittenFileBackedPagesAreDropped() {
+        let segments = [
+            Segment(type: Self.load, flags: Self.r, address: 0, fileSize: 0x40_0000, memorySize: 0x40_0000),
+            Segment(type: Self.load, flags: Self.rx, address: 0x40_0100, fileSize: 0x1C0_0000, memorySize: 0x1C0_0000),
+            Segment(type: Self.load, flags: Self.rw, address: 0x200_0000, fileSize: 0x10_0000, memorySize: 0x10_0000),
+            Segment(type: Self.load, flags: Self.rw, address: 0x210_0000, fileSize: 0x8_0000, memorySize: 0x10_0000),
+            Segment(type: Self.relro, flags: Self.r, address: 0x200_0000, fileSize: 0x10_0000, memorySize: 0x10_0000),
+            Segment(type: Self.dynamic, flags: Self.rw, address: 0x200_1000, fileSize: 0x200, memorySize: 0x200),
+        ]
+        let base: UInt = 0x5555_0000_0000
+        #expect(ResidentCode.droppable(segments, base: base, page: 0x1000) == [
+            base..<base + 0x40_0000,
+            // Not page-aligned at its start: the page it shares with the segment before is kept.
+            base + 0x40_1000..<base + 0x200_0000,
         ])
-        // Kept: relocated read-only data (its pages are the dynamic linker's, not the file's), writable data,
-        // the heap, a shared mapping and the vDSO.
-        #expect(!ranges.contains { $0.contains(0x5555_0200_0000) })
     }
 
-    @Test func aMappingWithoutAnAnonymousLineIsKept() {
-        // An smaps from a kernel that leaves the line out proves nothing about the pages: keep the mapping.
-        let text = "555500000000-555500400000 r--p 00000000 fe:00 1 /opt/bin/x\nRss: 4 kB\n555500400000-555500500000 r-xp 00400000 fe:00 1 /opt/bin/x\nAnonymous: 0 kB\n"
-        #expect(ResidentCode.droppable(smaps: text) == [0x5555_0040_0000..<0x5555_0050_0000])
+    /// A read-only segment that a RELRO range reaches into (a linker may put both in one segment): the pages
+    /// the dynamic linker writes are kept, whole pages either side of them are dropped.
+    @Test func relocatedReadOnlyPagesInsideAReadOnlySegmentAreKept() {
+        let segments = [
+            Segment(type: Self.load, flags: Self.r, address: 0, fileSize: 0x10_000, memorySize: 0x10_000),
+            Segment(type: Self.relro, flags: Self.r, address: 0x4_800, fileSize: 0x1_000, memorySize: 0x1_000),
+        ]
+        #expect(ResidentCode.droppable(segments, base: 0x10_0000, page: 0x1000) == [
+            0x10_0000..<0x10_4000, 0x10_6000..<0x11_0000,
+        ])
     }
 
-    /// In this very process: drop, then run code, read constant data and use the C library, which all come
-    /// back from the page cache as they were.
+    @Test func addressesThatWouldOverflowAreIgnored() {
+        let segments = [Segment(type: Self.load, flags: Self.r, address: UInt.max - 10, fileSize: 0x10_000, memorySize: 0x10_000)]
+        #expect(ResidentCode.droppable(segments, base: 0x1000, page: 0x1000).isEmpty)
+        #expect(ResidentCode.droppable(segments, base: 0, page: 0).isEmpty)
+    }
+
+    /// In this very process, with other tests running on other threads: drop, then run code, read constant
+    /// data and use the C library, which all come back from the page cache as they were.
     @Test func theProcessRunsOnAfterItsPagesAreDropped() throws {
         let advised = ResidentCode.dropStartupPages()
         #expect(advised > 0)
