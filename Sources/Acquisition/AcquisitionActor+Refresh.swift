@@ -56,7 +56,28 @@ extension AcquisitionActor {
     }
 
     func performRefresh(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
-        try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID, time: env.time) {
+        do {
+            return try await refreshUnderLock(schemeID: schemeID, force: force, rejected: rejected)
+        } catch let busy as SchemeLock.Busy {
+            let name = (try? scheme(schemeID).0.name) ?? "this connection"
+            throw Self.lockBusyError(busy, name: name, now: env.now())
+        }
+    }
+
+    /// A refresh that waited too long for another one: who holds the lock, for how long, and what to do.
+    static func lockBusyError(_ busy: SchemeLock.Busy, name: String, now: Date) -> AcquisitionError {
+        guard let holder = busy.holder else {
+            return AcquisitionError(.busy, "Another Switchboard process has held the refresh lock of `\(name)` for over \(Int(busy.waited.seconds.rounded())) s.",
+                                    remedy: "Try again in a minute; if it stays stuck, end the other `switchboard` processes (`pgrep -a switchboard` lists them).")
+        }
+        let who = holder.pid == ProcessInfo.processInfo.processIdentifier ? "Another refresh in this process (pid \(holder.pid))" : "Another Switchboard process (pid \(holder.pid))"
+        let held = max(Int(now.timeIntervalSince(holder.since).rounded()), Int(busy.waited.seconds.rounded()))
+        return AcquisitionError(.busy, "\(who) has been refreshing `\(name)` for \(held) s.",
+                                remedy: "Try again in a minute; if it stays stuck, end that process (`kill \(holder.pid)`); its refresh is abandoned and nothing is lost.")
+    }
+
+    private func refreshUnderLock(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
+        try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID, time: env.time, wait: env.lockWait) {
             // Re-read under the lock: another process may have refreshed (and rotated) meanwhile.
             let secrets = try loadSecrets(schemeID)
             guard let tokens = secrets.tokens else {
@@ -129,6 +150,8 @@ extension AcquisitionActor {
                     broadcast(schemeID, .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")))
                     var advice: String?
                     if case .transient(_, let given) = error { advice = given }
+                    // Only a process with a scheduler retries by itself; a `token` caller is told to try again.
+                    guard scheduler != nil else { throw AcquisitionError(.network, message, remedy: advice ?? "Check the network and try again.") }
                     throw AcquisitionError(.network, message, remedy: advice.map { "Switchboard will retry. \($0)" } ?? "Switchboard will retry; check the network.")
                 }
             } catch {

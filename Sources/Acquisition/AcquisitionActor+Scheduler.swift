@@ -13,10 +13,14 @@ extension AcquisitionActor {
         scheduler?.cancel()
         scheduler = nil
         sleeper?.cancel()
+        for task in scheduled.values { task.cancel() }
     }
 
-    /// Re-plans now (after a connect, or when another process changed the stores).
-    public func wakeScheduler() { sleeper?.cancel() }
+    /// Re-plans now (after a connect, when another process changed the stores, or when a refresh ended).
+    public func wakeScheduler() {
+        wakeRequested = true
+        sleeper?.cancel()
+    }
 
     struct Plan {
         var due: [String] = []
@@ -48,16 +52,22 @@ extension AcquisitionActor {
         return plan
     }
 
+    /// Plans, starts the due refreshes that are not already running (each on its own, at most
+    /// `refreshConcurrency` at once), and sleeps until the next is due or a refresh ends. It never waits for a
+    /// refresh: a server that takes its whole deadline holds up only its own scheme.
     func schedulerLoop() async {
         while !Task.isCancelled {
+            wakeRequested = false
             let now = env.now()
             let plan = plan(now: now)
             for id in plan.lapsed {
                 try? await expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
             }
-            if !plan.due.isEmpty { await refreshAll(plan.due) }
-            if !plan.due.isEmpty || !plan.lapsed.isEmpty { continue }
-            // Sleep until the next due time; at most 30 s, so changes by other processes are noticed.
+            let waiting = plan.due.filter { scheduled[$0] == nil }
+            for id in waiting.prefix(max(0, max(1, env.refreshConcurrency) - scheduled.count)) { startScheduledRefresh(id) }
+            if !plan.lapsed.isEmpty || wakeRequested { continue }
+            // Sleep until the next due time; at most 30 s, so changes by other processes are noticed. A due
+            // scheme already being refreshed (or waiting for a free slot) wakes the loop when a refresh ends.
             let wait = min(30, max(0.01, (plan.next ?? now.addingTimeInterval(30)).timeIntervalSince(now)))
             let time = env.time
             let s = Task { _ = try? await time.sleep(for: .seconds(wait)) }
@@ -65,6 +75,29 @@ extension AcquisitionActor {
             await s.value
             sleeper = nil
         }
+    }
+
+    /// One scheduled refresh, on its own task; when it ends, its outcome sets the scheme's backoff and the
+    /// scheduler plans again.
+    private func startScheduledRefresh(_ id: String) {
+        scheduled[id] = Task {
+            let settled: Bool
+            do {
+                _ = try await self.refresh(schemeID: id)
+                settled = true
+            } catch {
+                settled = (error as? AcquisitionError)?.needsReconnect ?? false
+            }
+            await self.scheduledRefreshEnded(id, settled: settled)
+        }
+    }
+
+    private func scheduledRefreshEnded(_ id: String, settled: Bool) async {
+        scheduled[id] = nil
+        recordOutcome(id, settled: settled)
+        wakeScheduler()
+        // Among many refreshes each status write is only queued; the last one to end waits for all.
+        if scheduled.isEmpty { await flushStatus() }
     }
 
     /// One pass of the scheduler now: refreshes every scheme that is due (bounded concurrency) and expires
@@ -79,7 +112,7 @@ extension AcquisitionActor {
         return plan.due.count
     }
 
-    /// Refreshes with bounded concurrency; failures back off exponentially.
+    /// Refreshes with bounded concurrency and waits for all; failures back off exponentially.
     func refreshAll(_ ids: [String]) async {
         await withTaskGroup(of: (String, Bool).self) { group in
             var iterator = ids.makeIterator()
@@ -97,23 +130,29 @@ extension AcquisitionActor {
             }
             for _ in 0..<max(1, env.refreshConcurrency) where addNext() {}
             for await (id, settled) in group {
-                if settled {
-                    retryAt[id] = nil
-                    failures[id] = nil
-                    if let t = cache[id], let life = Freshness.lifetime(t), life < RefreshPolicy.shortLifetime {
-                        shortStreak[id, default: 0] += 1
-                    } else {
-                        shortStreak[id] = nil
-                    }
-                } else {
-                    let n = (failures[id] ?? 0) + 1
-                    failures[id] = n
-                    retryAt[id] = env.now().addingTimeInterval(Self.backoff(failures: n))
-                }
+                recordOutcome(id, settled: settled)
                 _ = addNext()
             }
         }
         await flushStatus()
+    }
+
+    /// After a refresh: a settled scheme (refreshed, or needing a person) clears its backoff; a failure
+    /// backs off exponentially.
+    private func recordOutcome(_ id: String, settled: Bool) {
+        if settled {
+            retryAt[id] = nil
+            failures[id] = nil
+            if let t = cache[id], let life = Freshness.lifetime(t), life < RefreshPolicy.shortLifetime {
+                shortStreak[id, default: 0] += 1
+            } else {
+                shortStreak[id] = nil
+            }
+        } else {
+            let n = (failures[id] ?? 0) + 1
+            failures[id] = n
+            retryAt[id] = env.now().addingTimeInterval(Self.backoff(failures: n))
+        }
     }
 }
 

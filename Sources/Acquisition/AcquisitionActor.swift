@@ -18,6 +18,10 @@ public actor AcquisitionActor {
     var subscribers: [UUID: AsyncStream<SchemeUpdate>.Continuation] = [:]
     var scheduler: Task<Void, Never>?
     var sleeper: Task<Void, Never>?
+    /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
+    var scheduled: [String: Task<Void, Never>] = [:]
+    /// Set when the scheduler should plan again before sleeping (a refresh ended while it was planning).
+    var wakeRequested = false
     /// Backoff of the scheduler after failed refreshes.
     var retryAt: [String: Date] = [:]
     var failures: [String: Int] = [:]

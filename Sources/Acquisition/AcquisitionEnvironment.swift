@@ -18,6 +18,10 @@ public struct AcquisitionEnvironment: Sendable {
     public var logger: Logger
     /// How many refreshes the scheduler runs at once.
     public var refreshConcurrency: Int
+    /// How long a refresh waits for another process's refresh of the same scheme before giving up and saying
+    /// who holds it. The holder's own exchange ends within the HTTP deadline, so a longer wait means a stuck
+    /// (or stopped) process.
+    public var lockWait: Duration
     /// A Client ID Metadata Document URL for every scheme that has none of its own (a global setting).
     public var clientMetadataURL: String?
     /// Where this process records what it did to each scheme (nil: nowhere).
@@ -27,7 +31,7 @@ public struct AcquisitionEnvironment: Sendable {
                 time: TimeSource = .live, random: any RandomSource = SystemRandom(),
                 callbackTimeout: Duration = .seconds(300), clientName: String = "Switchboard",
                 logger: Logger = Logger(label: "switchboard.acquisition", factory: { _ in SwiftLogNoOpLogHandler() }),
-                refreshConcurrency: Int = 8) {
+                refreshConcurrency: Int = 8, lockWait: Duration = .seconds(30)) {
         self.http = http
         self.browser = browser
         self.integrations = integrations
@@ -38,6 +42,7 @@ public struct AcquisitionEnvironment: Sendable {
         self.clientName = clientName
         self.logger = logger
         self.refreshConcurrency = refreshConcurrency
+        self.lockWait = lockWait
         self.clientMetadataURL = ProcessInfo.processInfo.environment["SWITCHBOARD_CLIENT_METADATA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 

@@ -11,11 +11,12 @@ extension AsyncHTTPTransport {
     /// One error vocabulary for both kinds of exchange: no library dump (a BoringSSL error stack with its build
     /// path) reaches a person. A refused certificate is looked at once more, to say which authority, names or date.
     /// No header value of the request (a token) reaches a message, whatever the library put in its error.
-    static func classify(_ error: any Error, _ spec: HTTPRequestSpec, limit: Int, proxy: ProxySettings) async -> any Error {
+    /// `deadline`: the limit the exchange ran under, for the message when it ran out.
+    static func classify(_ error: any Error, _ spec: HTTPRequestSpec, limit: Int, proxy: ProxySettings, deadline: Duration? = nil) async -> any Error {
         let url = spec.url
         switch error {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
-            return HTTPTransportError.timedOut(url)
+            return HTTPTransportError.timedOut(url, limit: deadline)
         case is NIOTooManyBytesError:
             return HTTPTransportError.bodyTooLarge(url, limit: limit)
         case let error as HTTPTransportError:

@@ -5,11 +5,14 @@ import NIOHTTP1
 import SwitchboardCore
 import Synchronization
 
-/// `HTTPTransport` over AsyncHTTPClient: a deadline per request, no automatic redirects, capped bodies,
+/// `HTTPTransport` over AsyncHTTPClient: one total deadline per exchange, no automatic redirects, capped bodies,
 /// keep-alive connections, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (never for loopback), and the trust of
 /// `TLSTrust.current` (the system store, `SSL_CERT_FILE`, `SSL_CERT_DIR`, `SWITCHBOARD_CA_FILE`).
 public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     public struct Options: Sendable {
+        /// The whole exchange of `send` — connecting, the request, the response head and every byte of its body —
+        /// ends within this, whatever the server does (a body sent a byte at a time cannot stretch it). A stream
+        /// has the caller's deadlines instead (`stream(_:headDeadline:idleTimeout:)`).
         public var timeout: Duration = .seconds(10)
         public var maxBodyBytes: Int = 1 << 20
         public var proxy: ProxySettings = .fromEnvironment()
@@ -93,14 +96,19 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
     public func send(_ spec: HTTPRequestSpec) async throws -> HTTPResponseSpec {
         let request = try Self.request(spec)
         let client = Self.client(for: spec.url, proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, streaming: false)
-        let deadline = Self.deadline(after: options.timeout)
+        let limit = options.timeout, maxBody = options.maxBodyBytes
+        let url = spec.url
         do {
-            let response = try await client.execute(request, deadline: deadline)
-            let buffer = try await response.body.collect(upTo: options.maxBodyBytes)
-            let body = Data(buffer.readableBytesView)
-            return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
+            // The library's deadline ends at the response head; the body is read under the same limit, and the
+            // exchange is abandoned (and its connection closed) when it passes.
+            return try await withDeadline(limit, expired: { HTTPTransportError.timedOut(url, limit: limit) }) {
+                let response = try await client.execute(request, deadline: Self.deadline(after: limit))
+                let buffer = try await response.body.collect(upTo: maxBody)
+                return HTTPResponseSpec(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                                        body: Data(buffer.readableBytesView))
+            }
         } catch {
-            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy)
+            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy, deadline: limit)
         }
     }
 
@@ -108,10 +116,14 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         let request = try Self.request(spec)
         let client = Self.client(for: spec.url, proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, streaming: true, idle: idleTimeout)
         let response: HTTPClientResponse
+        let url = spec.url
         do {
-            response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
+            // The head within its deadline, however the server sends it; the body's silences are the idle timeout's.
+            response = try await withDeadline(headDeadline, expired: { HTTPTransportError.timedOut(url, limit: headDeadline) }) {
+                try await client.execute(request, deadline: Self.deadline(after: headDeadline))
+            }
         } catch {
-            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy)
+            throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy, deadline: headDeadline)
         }
         // Pulled a chunk at a time by the reader: nothing is read from the socket ahead of it (a server cannot
         // fill memory with a body nobody reads), and dropping the stream cancels the request.
@@ -121,7 +133,7 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
             do {
                 return try await pull.next()
             } catch {
-                throw await Self.classify(error, sent, limit: 0, proxy: proxy)
+                throw await Self.classify(error, sent, limit: 0, proxy: proxy, deadline: nil)
             }
         }
         return HTTPStreamingResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)

@@ -57,7 +57,8 @@ extension HTTPStreamingResponse: HTTPHeaderLookup {}
 
 /// Why an HTTP call did not produce a response.
 public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConvertible, AdvisedFailure {
-    case timedOut(URL)
+    /// No complete answer within the deadline (`limit`, when known): a server cannot stretch it by answering slowly.
+    case timedOut(URL, limit: Duration?)
     case bodyTooLarge(URL, limit: Int)
     case connectionFailed(URL, String)
     case refusedInsecure(URL)
@@ -71,7 +72,8 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case .timedOut(let u): "\(Redact.url(u)) did not answer in time"
+        case .timedOut(let u, let limit):
+            "\(Redact.url(u)) did not answer in time" + (limit.map { " (no complete answer within \(Self.words($0)))" } ?? "")
         case .bodyTooLarge(let u, let limit): "\(Redact.url(u)) sent more than \(limit / 1024) KiB"
         case .connectionFailed(let u, let why): "could not reach \(Redact.url(u)): \(why)"
         case .refusedInsecure(let u): "\(Redact.url(u)) is not https (only loopback may use http)"
@@ -90,8 +92,18 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         case .tls(_, let failure): failure.advice
         case .trustUnusable(_, let problem): problem.advice
         case .refusedHeader: "Add the connection again with a token that holds only visible characters."
+        case .timedOut(let u, _):
+            "The server at \(u.host.map { Redact.serverText($0, limit: 80) } ?? "that address") is slow or stuck: try again in a minute; "
+                + "if it keeps happening, check the network and the server's status."
         default: nil
         }
+    }
+
+    /// A deadline in words: "10 s", "1.5 s", "250 ms".
+    static func words(_ limit: Duration) -> String {
+        let ms = Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+        if ms < 1000 { return "\(ms) ms" }
+        return ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000)
     }
 }
 

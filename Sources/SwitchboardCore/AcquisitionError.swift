@@ -9,6 +9,8 @@ public struct AcquisitionError: Error, Equatable, Sendable, CustomStringConverti
         case tokenRequestFailed, invalidTokenResponse, needsReconnect, network, notConnected, storage
         /// A person's client secret would go to another authorization server than the one it was first used with.
         case clientIssuerChanged
+        /// Another refresh of the same scheme (usually another process) held its lock past the wait.
+        case busy
     }
 
     public var code: Code

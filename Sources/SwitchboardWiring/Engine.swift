@@ -10,9 +10,13 @@ public struct EngineOptions: Sendable {
     public var encryption: SecretsEncryption = .fromEnvironment()
     /// Store warnings (a repaired journal, a quarantined file): the command line prints them to stderr.
     public var warn: @Sendable (String) -> Void = { _ in }
+    /// `http.timeout` is the total deadline of each exchange with a server (discovery, registration, token,
+    /// refresh, MCP calls).
     public var http = AsyncHTTPTransport.Options()
     public var callbackTimeout: Duration = .seconds(300)
     public var refreshConcurrency = 8
+    /// How long a refresh waits for another process refreshing the same connection (see `AcquisitionEnvironment.lockWait`).
+    public var lockWait: Duration = .seconds(30)
     /// `SWITCHBOARD_LOG` (trace…critical) by default.
     public var logger: Logger = EngineOptions.environmentLogger()
     /// Who this process is in the activity journal (`screen`, `token`, `refresh`, …).
@@ -57,7 +61,7 @@ public struct Engine: Sendable {
         var environment = AcquisitionEnvironment(
             http: http, browser: options.browser, integrations: integrations.connections, secrets: integrations.secrets,
             time: options.time, callbackTimeout: options.callbackTimeout, logger: options.logger,
-            refreshConcurrency: options.refreshConcurrency)
+            refreshConcurrency: options.refreshConcurrency, lockWait: options.lockWait)
         environment.activity = activity
         clientMetadataURL = environment.clientMetadataURL
         actor = AcquisitionActor(environment: environment)

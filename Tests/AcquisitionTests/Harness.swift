@@ -23,7 +23,7 @@ struct Harness {
     /// `time`: the engine's clock (a `TestTime` to advance instead of sleeping).
     static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
                      timeout: Duration = .seconds(15), callbackTimeout: Duration = .seconds(10),
-                     time: TimeSource = .live, logger: Logger? = nil) async throws -> Harness {
+                     time: TimeSource = .live, logger: Logger? = nil, lockWait: Duration = .seconds(30)) async throws -> Harness {
         let tmp = TemporaryDirectory()
         let fixture = try await OAuthFixture.start(options)
         let home = SwitchboardHome(directory: tmp.path("home"))
@@ -35,6 +35,7 @@ struct Harness {
             $0.http.timeout = timeout
             $0.http.proxy = ProxySettings(server: nil, noProxy: [])
             $0.callbackTimeout = callbackTimeout
+            $0.lockWait = lockWait
             $0.time = time
             if let logger { $0.logger = logger }
         })

@@ -75,7 +75,9 @@ extension Bridge {
         }
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
         guard response.status != 202 else {
-            _ = try? await response.collect(upTo: 64 << 10)    // its end, so the connection stays alive
+            // Its end, so the connection stays alive: within the short deadline in all, however slowly it comes.
+            let accepted = response
+            _ = try? await within(config.shortDeadline, "the server's acceptance of a message") { try await accepted.collect(upTo: 64 << 10) }
             return
         }
         // A server may answer with a stream; what it carries goes to the client, read by a task of its own.

@@ -93,8 +93,9 @@ extension Bridge {
         guard let endpoint = legacyEndpoint else { throw UpstreamFailure(description: "The server's event stream is closed.") }
         let response = try await send("POST", body: raw, headers: [], url: endpoint, deadline: config.shortDeadline, idle: config.shortDeadline)
         guard (200..<300).contains(response.status) else { throw await httpFailure(response, answering: nil) }
-        // Read to its end (bounded by the idle timeout), so the connection stays alive for the next message.
-        _ = try? await response.collect(upTo: 64 << 10)
+        // Read to its end, so the connection stays alive for the next message: within the short deadline in
+        // all (the idle timeout alone would let a server sending a byte at a time hold the message forever).
+        _ = try? await within(config.shortDeadline, "the server's acceptance of a message") { try await response.collect(upTo: 64 << 10) }
     }
 
     /// Sends a request and waits for its answer on the stream (at most `limit`; none for a client's request).

@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// One answer awaited by one caller, settled once: by whoever has it first (the work, a timer, cancellation).
+/// A deadline built on it holds whatever the work waits on: the caller is answered at the limit even when
+/// the work is slow to notice that it was cancelled.
+public final class OneShot<T: Sendable>: Sendable {
+    private let state = Mutex<(waiter: CheckedContinuation<T, any Error>?, result: Result<T, any Error>?)>((nil, nil))
+
+    public init() {}
+
+    /// Settles it; false when it was settled already (the value is then dropped).
+    @discardableResult
+    public func settle(_ result: Result<T, any Error>) -> Bool {
+        let waiter: CheckedContinuation<T, any Error>?? = state.withLock { s in
+            guard s.result == nil else { return .none }
+            s.result = result
+            defer { s.waiter = nil }
+            return .some(s.waiter)
+        }
+        guard case .some(let w) = waiter else { return false }
+        w?.resume(with: result)
+        return true
+    }
+
+    public var isSettled: Bool { state.withLock { $0.result != nil } }
+
+    /// Waits for the answer, at most `limit` (then it is settled with `expired()`); cancelling the caller
+    /// settles it with `CancellationError`.
+    public func wait(limit: Duration?, expired: @escaping @Sendable () -> any Error,
+                     onCancel: @escaping @Sendable () -> Void = {}) async throws -> T {
+        let timer = limit.map { limit in
+            Task { [weak self] in
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { self?.settle(.failure(expired())) }
+            }
+        }
+        defer { timer?.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let settled: Result<T, any Error>? = state.withLock { s in
+                    if s.result == nil { s.waiter = continuation }
+                    return s.result
+                }
+                if let settled { continuation.resume(with: settled) }
+            }
+        } onCancel: {
+            settle(.failure(CancellationError()))
+            onCancel()
+        }
+    }
+}
+
+/// Runs `body` for at most `limit` of wall-clock time: then `body` is cancelled and the caller gets `expired()`
+/// at once, whether or not `body` has noticed yet. Nothing `body` waits on (a server sending a byte at a
+/// time) can move the limit.
+public func withDeadline<T: Sendable>(_ limit: Duration, expired: @escaping @Sendable () -> any Error,
+                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let answer = OneShot<T>()
+    let work = Task { answer.settle(await Result { try await body() }) }
+    defer { work.cancel() }    // given up on, or done
+    return try await answer.wait(limit: limit, expired: expired)
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
