@@ -13,6 +13,8 @@ struct ConnectFlow: Sendable {
 
     var schemeID: String { scheme.id }
     var meta: AuthorizationServerMetadata { found.authorizationServer }
+    /// Signs in with a device code (RFC 8628) rather than the browser.
+    var usesDeviceCode: Bool { options.preferDevice && meta.deviceAuthorizationEndpoint != nil }
 }
 
 /// How an authorization attempt ended: tokens, or a stored client the server no longer knows (register again).
@@ -29,10 +31,11 @@ extension AcquisitionActor {
             try Self.checkSecretIssuer(flow.stored, issuer: flow.meta.issuer, name: flow.connection.name)
         case .manual(let c): await flow.emit(.clientPreregistered(clientID: c.clientID))
         case .metadataDocument(let c): await flow.emit(.clientMetadataDocument(url: c.clientID))
-        case .stored(let c): await flow.emit(.clientReused(clientID: c.clientID))
-        case .register, .registrationNotOffered: break
+        case .stored(let c) where flow.usesDeviceCode: await flow.emit(.clientReused(clientID: c.clientID))
+        // In the browser, whether the stored client fits depends on the listener's redirect URI (`client(for:)`).
+        case .stored, .register, .registrationNotOffered: break
         }
-        if flow.options.preferDevice, flow.meta.deviceAuthorizationEndpoint != nil {
+        if flow.usesDeviceCode {
             return .tokens(try await authorizeWithDeviceCode(flow))
         }
         // The connection's fixed port (the redirect URI a person registered), else the registered port, so
@@ -83,7 +86,8 @@ extension AcquisitionActor {
             grant = try await TokenClient(http: env.http).exchange(code: code, verifier: pkce.verifier, redirectURI: client.redirectURI,
                                                                    resource: flow.found.resource, registration: client, endpoint: tokenEndpoint)
         } catch {
-            if case .rejected(let code, _) = error, code == "invalid_client", flow.scheme.kind == .oauthDynamic, case .stored = flow.choice {
+            if case .rejected(let code, _) = error, code == "invalid_client", flow.scheme.kind == .oauthDynamic,
+               case .stored(let stored) = flow.choice, stored.clientID == client.clientID {
                 // A *stored* registration the server no longer knows. A client registered moments ago and
                 // refused is a server problem (below): registering again would open the browser a second time.
                 return .registerAgain
@@ -94,11 +98,23 @@ extension AcquisitionActor {
                                        client: client, requestedScopes: scopes, tokenEndpoint: tokenEndpoint))
     }
 
-    /// The chosen client with this flow's redirect URI, or a new registration made now.
+    /// The chosen client with the listener's redirect URI, or a new registration made now for it.
+    ///
+    /// The redirect URI sent in the authorization request and the token request is always the listener's
+    /// (RFC 8252 §7.3: a loopback redirect's port may vary). A person's client and a metadata document's are
+    /// sent with it (the listener runs on the port the person registered). A *stored* registration is reused
+    /// only when it was registered for exactly this URI: one from the device flow (no port) or for another
+    /// port would send the browser elsewhere, or be refused by a server that compares URIs exactly, so a
+    /// client is registered for this one (unless the server no longer offers registration: then the stored
+    /// client is tried with this URI, as RFC 8252 allows).
     func client(for flow: ConnectFlow, redirectURI: String, port: Int) async throws -> ClientRegistration {
         if var chosen = flow.choice.client {
-            if chosen.redirectURI.isEmpty { chosen.redirectURI = redirectURI }
-            return chosen
+            let stored = if case .stored = flow.choice { true } else { false }
+            if !stored || chosen.redirectURI == redirectURI || flow.meta.registrationEndpoint == nil {
+                if stored { await flow.emit(.clientReused(clientID: chosen.clientID)) }
+                chosen.redirectURI = redirectURI
+                return chosen
+            }
         }
         await flow.emit(.registeringClient(endpoint: flow.meta.registrationEndpoint.flatMap(URL.init(string:)).map(Redact.url) ?? flow.meta.issuer))
         do {

@@ -54,7 +54,8 @@ public enum ClientChoice: Equatable, Sendable {
             return .manual(ClientRegistration(
                 issuer: issuer, clientID: clientID, clientSecret: secret,
                 authMethod: TokenEndpointAuth.methodForSecret(secret != nil, supported: i.server.tokenEndpointAuthMethodsSupported),
-                redirectURI: stored?.redirectURI ?? "", registeredAt: i.now))
+                // The redirect URI is the listener's, set when it is bound (the person registered its port).
+                redirectURI: "", registeredAt: i.now))
         }
         if let document = i.scheme.clientMetadataURL ?? i.configuredDocument, i.server.clientIDMetadataDocumentSupported == true {
             // The MCP specification's preferred identification: the document's URL is the client id.

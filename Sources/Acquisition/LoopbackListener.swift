@@ -11,6 +11,8 @@ import Synchronization
 /// with the wrong `state` (400): any local page or process can send one, and it must not be able to
 /// abort a sign-in. The first callback of this sign-in that carries an answer — a code or a definite
 /// error — ends it. A connection idle for `idleTimeout` is dropped, so a silent client cannot hold one.
+/// An answer from another user account on this machine is refused (403) before it is looked at
+/// (`LoopbackPeer`): it neither ends the sign-in nor uses up its `state`.
 public final class LoopbackListener: Sendable {
     public let port: Int
     private let channel: any Channel
@@ -38,8 +40,10 @@ public final class LoopbackListener: Sendable {
         var isResolved: Bool { state.withLock { $0.result != nil } }
     }
 
-    /// Binds 127.0.0.1:`port` (0 lets the kernel choose). Throws `portInUse` when taken.
+    /// Binds 127.0.0.1:`port` (0 lets the kernel choose). Throws `portInUse` when taken. `peer` tells whose
+    /// connection (local address, remote address) an answer came on.
     public static func start(port: Int = 0, idleTimeout: TimeAmount = .seconds(5),
+                             peer: @escaping @Sendable (SocketAddress?, SocketAddress?) -> LoopbackPeer.Verdict = LoopbackPeer.check,
                              validate: @escaping @Sendable ([(String, String)]) -> Verdict) async throws -> LoopbackListener {
         let outcome = Outcome()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -49,7 +53,7 @@ public final class LoopbackListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(CallbackHandler(outcome: outcome, validate: validate))
+                    try channel.pipeline.syncOperations.addHandler(CallbackHandler(outcome: outcome, peer: peer, validate: validate))
                 }
             }
         do {
@@ -139,11 +143,14 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     let outcome: LoopbackListener.Outcome
+    let peer: @Sendable (SocketAddress?, SocketAddress?) -> LoopbackPeer.Verdict
     let validate: @Sendable ([(String, String)]) -> LoopbackListener.Verdict
     var head: HTTPRequestHead?
 
-    init(outcome: LoopbackListener.Outcome, validate: @escaping @Sendable ([(String, String)]) -> LoopbackListener.Verdict) {
+    init(outcome: LoopbackListener.Outcome, peer: @escaping @Sendable (SocketAddress?, SocketAddress?) -> LoopbackPeer.Verdict,
+         validate: @escaping @Sendable ([(String, String)]) -> LoopbackListener.Verdict) {
         self.outcome = outcome
+        self.peer = peer
         self.validate = validate
     }
 
@@ -154,7 +161,7 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             guard let head else { return }
             self.head = nil
-            let (status, text) = answer(head)
+            let (status, text) = answer(head, peer: { self.peer(context.channel.localAddress, context.channel.remoteAddress) })
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
             headers.add(name: "Cache-Control", value: "no-store")
@@ -168,7 +175,8 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String) {
+    /// `peer` is asked only for a sign-in response (it reads the kernel's socket tables).
+    func answer(_ head: HTTPRequestHead, peer: () -> LoopbackPeer.Verdict) -> (HTTPResponseStatus, String) {
         switch LoopbackListener.classify(method: head.method.rawValue, uri: head.uri) {
         case .elsewhere: return (.notFound, "Not found")
         case .notAResponse:
@@ -177,6 +185,14 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
         case .response where outcome.isResolved:
             return (.gone, "This sign-in has already finished. You can close this tab.")
         case .response(let query):
+            // Before the response is looked at: a refused one neither ends the sign-in nor spends its `state`.
+            switch peer() {
+            case .sameUser: break
+            case .otherUser:
+                return (.forbidden, "This sign-in belongs to another user account on this computer. Switchboard did not accept this response.")
+            case .unknown:
+                return (.forbidden, "Switchboard could not confirm that this browser runs as the user who started the sign-in, so it did not accept this response. Copy this page's address and paste it into Switchboard (switchboard connect NAME --no-browser, or p on the screen).")
+            }
             switch validate(query) {
             case .accept(let code):
                 outcome.resolve(.success(code))

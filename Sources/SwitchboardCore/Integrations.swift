@@ -12,11 +12,15 @@ public struct NewConnection: Sendable, Equatable {
     public var clientMetadataURL: String?
     /// The redirect URI's port; nil lets the first sign-in choose one and keep it.
     public var redirectPort: Int?
+    /// The authorization server (issuer) `clientSecret` is bound to, found or named when it is entered;
+    /// required with a secret.
+    public var clientIssuer: String?
 
     public init(name: String, url: String, kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil,
                 clientSecret: String? = nil, scopes: [String] = [], bearerToken: String? = nil,
-                clientMetadataURL: String? = nil, redirectPort: Int? = nil) {
+                clientMetadataURL: String? = nil, redirectPort: Int? = nil, clientIssuer: String? = nil) {
         self.redirectPort = redirectPort
+        self.clientIssuer = clientIssuer
         self.name = name
         self.url = url
         self.kind = kind
@@ -46,6 +50,7 @@ public struct NewConnection: Sendable, Equatable {
         }
         if kind != .oauthManual, clientID != nil { throw InvalidInput("`--client-id` goes with `--scheme oauth` only") }
         if kind != .oauthManual, clientSecret != nil { throw InvalidInput("a client secret goes with `--scheme oauth` only") }
+        if clientSecret != nil, clientIssuer == nil { throw Integrations.unboundSecret }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         if let clientMetadataURL {
             guard let u = URL(string: clientMetadataURL), u.scheme == "https", u.path.count > 1 else {
@@ -84,7 +89,7 @@ public struct Integrations: Sendable {
                 try secrets.updateScheme(scheme.id) { entry in
                     entry.bearerToken = request.bearerToken
                     entry.manualClientSecret = request.clientSecret
-                    entry.manualClientIssuer = nil
+                    entry.manualClientIssuer = request.clientSecret == nil ? nil : request.clientIssuer
                 }
             } catch {
                 // A failed add stores nothing: take the connection back out.
@@ -98,11 +103,13 @@ public struct Integrations: Sendable {
     /// Turns a connection into one that uses a client the person registered by hand (the manual path),
     /// keeping the connection, its redirect port (one is chosen now when it has none) and its history;
     /// stored tokens are dropped, since they belong to the old client. A secret, when given, goes to the
-    /// secret store. Returns the redirect port the client must allow.
+    /// secret store, bound to `clientIssuer` (required with it). Returns the redirect port the client must allow.
     @discardableResult
-    public func setManualClient(named name: String, clientID: String, clientSecret: String?, redirectPort: Int?) throws -> Int {
+    public func setManualClient(named name: String, clientID: String, clientSecret: String?, clientIssuer: String? = nil,
+                                redirectPort: Int?) throws -> Int {
         let id = clientID.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { throw InvalidInput("give the client id you registered in the provider's dashboard: `--client-id ID`") }
+        if clientSecret != nil, clientIssuer == nil { throw Integrations.unboundSecret }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         let scheme: AuthScheme = try connections.update { file in
             guard let index = file.index(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
@@ -122,12 +129,18 @@ public struct Integrations: Sendable {
         }
         try secrets.updateScheme(scheme.id) { entry in
             entry.manualClientSecret = clientSecret
-            // A newly entered secret is bound to the server it is first used with.
-            entry.manualClientIssuer = nil
+            // The secret goes to this authorization server only, from its first use on.
+            entry.manualClientIssuer = clientSecret == nil ? nil : clientIssuer
             entry.tokens = nil
         }
         return scheme.redirectPort!
     }
+
+    /// A client secret is stored only with the authorization server it belongs to: trusted on first use, it
+    /// could go to whichever server the metadata names before the first sign-in (over the device flow, with
+    /// no step in a browser).
+    static let unboundSecret = InvalidInput(
+        "a client secret is stored only with the authorization server it belongs to; give it with `--issuer URL`, or let Switchboard find it (the server must be reachable)")
 
     /// Removes a connection and every secret of its schemes.
     @discardableResult

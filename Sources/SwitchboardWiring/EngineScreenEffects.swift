@@ -84,10 +84,21 @@ public final class EngineScreenEffects: ScreenEffects {
             }
         case .setClient(let name, let clientID, let secret, let port):
             do {
-                try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, redirectPort: port)
+                // A secret is bound to the authorization server the connection's server names now.
+                let issuer: String? = if secret != nil {
+                    try await ClientBinding.discoverIssuer(
+                        for: try integrations.connection(named: name).serverURL, http: engine.http,
+                        namingCommand: "`switchboard set-client \(name) --client-id ID --client-secret-stdin --issuer URL`")
+                } else { nil }
+                try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, clientIssuer: issuer, redirectPort: port)
                 send(.setClientFinished(error: nil))
+                if let issuer {
+                    send(.notice("\(name) now signs in with your client; its secret is bound to issuer \(Redact.serverText(issuer, limit: 120)). Press c to connect."))
+                }
             } catch let e as InvalidInput {
                 send(.setClientFinished(error: e.message))
+            } catch let e as AcquisitionError {
+                send(.setClientFinished(error: [e.message, e.remedy].compactMap { $0 }.joined(separator: " ")))
             } catch {
                 send(.setClientFinished(error: "\(error)"))
             }

@@ -4,14 +4,15 @@ import SwitchboardCore
 
 extension Switchboard {
     /// `switchboard add NAME URL`.
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add a connection.",
             discussion: """
                 Schemes: oauth-dynamic (default: discovery and dynamic registration), oauth (a client you \
                 registered yourself: --client-id, optionally --client-secret-stdin), bearer (a static token read \
-                from standard input), none.
+                from standard input), none. A client secret is bound to the authorization server the server names \
+                now (or to --issuer) and is never sent to another one.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -23,8 +24,9 @@ extension Switchboard {
         @Option(name: .customLong("scope"), help: "A scope to request; repeat for more.") var scopes: [String] = []
         @Option(name: .customLong("redirect-port"), help: "The port of the redirect URI http://127.0.0.1:PORT/callback (with --scheme oauth: the URI you registered; default: one chosen now and kept).") var redirectPort: Int?
         @Option(name: .customLong("client-metadata-url"), help: "An https URL of a Client ID Metadata Document to use as the client id where supported.") var clientMetadataURL: String?
+        @Option(name: .customLong("issuer"), help: "With --client-secret-stdin: the authorization server the secret belongs to (default: the one the server names now).") var issuer: String?
 
-        func run() throws {
+        func run() async throws {
             let kind = scheme
             if redirectPort != nil, !kind.isOAuth { throw CLIError.usage("--redirect-port goes with an OAuth scheme only") }
             // A manual client's redirect URI must be known before the first sign-in: choose its port now.
@@ -36,9 +38,14 @@ extension Switchboard {
                 try Connection.validateName(name)
                 _ = try ServerURL.parse(url)
             }
+            if issuer != nil, !clientSecretStdin { throw CLIError.usage("--issuer names the authorization server a client secret belongs to: it goes with --client-secret-stdin") }
             if kind == .bearer { request.bearerToken = SecretInput.read(prompt: "Bearer token for \(name): ") }
             if clientSecretStdin {
                 guard kind == .oauthManual else { throw CLIError.usage("--client-secret-stdin goes with --scheme oauth only") }
+                // The issuer before the secret: when it cannot be found, nobody typed a secret for nothing.
+                request.clientIssuer = try await global.clientIssuer(
+                    named: issuer, serverURL: try ServerURL.parse(url),
+                    namingCommand: "`switchboard add \(name) URL --scheme oauth --client-id ID --client-secret-stdin --issuer URL`")
                 request.clientSecret = SecretInput.read(prompt: "Client secret for \(name): ")
                 guard request.clientSecret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }
@@ -51,6 +58,7 @@ extension Switchboard {
             if kind == .oauthManual, let port {
                 Output.line("The client must allow the redirect URI \(AuthScheme.redirectURI(port: port)).")
             }
+            if request.clientSecret != nil, let bound = request.clientIssuer { Output.line(SetClient.boundLine(bound)) }
         }
     }
 }

@@ -167,9 +167,14 @@ import Testing
         #expect(await h.connect(id, options: ConnectOptions(trustNewClientIssuer: true)).connected)
         #expect(try h.secrets(id).manualClientIssuer == elsewhere.issuer)
         #expect(elsewhere.counters.clientSecretsSeen.contains("my-secret"))
-        // A client entered again (set-client) is bound afresh, to the server it is first used with.
-        _ = try h.integrations.setManualClient(named: "figma", clientID: "my-client", clientSecret: "my-secret", redirectPort: nil)
-        #expect(try h.secrets(id).manualClientIssuer == nil)
+        // A client entered again (set-client) is bound afresh, to the issuer found when it is entered; a secret
+        // is never stored unbound.
+        _ = try h.integrations.setManualClient(named: "figma", clientID: "my-client", clientSecret: "my-secret", clientIssuer: h.fixture.issuer, redirectPort: nil)
+        #expect(try h.secrets(id).manualClientIssuer == h.fixture.issuer)
+        #expect(throws: InvalidInput.self) {
+            try h.integrations.setManualClient(named: "figma", clientID: "my-client", clientSecret: "my-secret", redirectPort: nil)
+        }
+        #expect(try h.secrets(id).manualClientIssuer == h.fixture.issuer, "a refused set-client changed the binding")
     }
 
     @Test func accessDeniedIsClear() async throws {

@@ -53,12 +53,14 @@ struct Harness {
         tmp.remove()
     }
 
-    /// Adds the fixture's server as a connection; returns the scheme id.
+    /// Adds the fixture's server as a connection; returns the scheme id. A client secret is bound to `issuer`,
+    /// by default the fixture's (as `add` binds it to the issuer discovery finds when it is entered).
     @discardableResult
     func add(_ name: String = "fixture", kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil, secret: String? = nil,
-             scopes: [String] = [], url: URL? = nil) throws -> String {
+             issuer: String? = nil, scopes: [String] = [], url: URL? = nil) throws -> String {
         try integrations.add(NewConnection(name: name, url: (url ?? fixture.serverURL).absoluteString, kind: kind,
-                                           clientID: clientID, clientSecret: secret, scopes: scopes)).schemes[0].id
+                                           clientID: clientID, clientSecret: secret, scopes: scopes,
+                                           clientIssuer: secret == nil ? nil : issuer ?? fixture.issuer)).schemes[0].id
     }
 
     func connect(_ schemeID: String, options: ConnectOptions = ConnectOptions()) async -> [AcquisitionEvent] {

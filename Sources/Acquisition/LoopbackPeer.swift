@@ -1,0 +1,102 @@
+import Foundation
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which user account is at the other end of a connection to the loopback listener.
+///
+/// Every account on the machine can connect to 127.0.0.1, and another user can read the authorization URL
+/// (with its `state`) from the browser's command line: following it, they could end this person's sign-in
+/// with their own account's code. On Linux the kernel lists each TCP socket with the uid that owns it in
+/// `/proc/net/tcp` (and `/proc/net/tcp6`, where a client's IPv6 socket reaching 127.0.0.1 shows as
+/// `::ffff:127.0.0.1`); the peer's socket is the one whose local address is our remote address and whose
+/// remote address is our local one.
+public enum LoopbackPeer {
+    /// Whose connection it is.
+    public enum Verdict: Equatable, Sendable {
+        case sameUser
+        case otherUser(UInt32)
+        /// The tables do not say (unreadable, the socket already gone, or two owners listed).
+        case unknown
+    }
+
+    static let tables = ["/proc/net/tcp", "/proc/net/tcp6"]
+
+    /// Whether the connection from `remote` to our `local` address comes from this process's user (its real
+    /// uid: the person who started Switchboard).
+    ///
+    /// `.unknown` is refused like another user: on Linux a connected socket is listed for as long as it is
+    /// connected, so a missing or doubtful entry means something unusual (a sandbox that hides the tables,
+    /// the client already gone). Refusing costs the person a paste (the refusal page says how; the pasted
+    /// address comes from their own terminal); accepting could hand their sign-in to another account.
+    public static func check(local: SocketAddress?, remote: SocketAddress?) -> Verdict {
+        #if os(Linux)
+        guard let local, let remote else { return .unknown }
+        let text = tables.compactMap(read)
+        guard !text.isEmpty, let uid = owner(of: remote, connectedTo: local, tables: text) else { return .unknown }
+        return uid == UInt32(getuid()) ? .sameUser : .otherUser(uid)
+        #else
+        // No /proc on macOS and the BSDs: the check is Linux's. Elsewhere the listener behaves as before
+        // (`state` and PKCE still bind the response to this sign-in).
+        return .sameUser
+        #endif
+    }
+
+    /// The uid the tables list for the socket at `peer` connected to `local`; nil when none or more than one.
+    static func owner(of peer: SocketAddress, connectedTo local: SocketAddress, tables: [String]) -> UInt32? {
+        let peerKeys = keys(peer), localKeys = keys(local)
+        guard !peerKeys.isEmpty, !localKeys.isEmpty else { return nil }
+        var owners = Set<UInt32>()
+        for table in tables {
+            for line in table.split(separator: "\n").dropFirst() {
+                // `sl local_address rem_address st tx:rx tr:when retrnsmt uid …`
+                let f = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard f.count > 7, peerKeys.contains(f[1].uppercased()), localKeys.contains(f[2].uppercased()) else { continue }
+                // TIME_WAIT (06) entries belong to no socket (the table prints uid 0, which would read as root):
+                // a connection that ended, not this one.
+                guard f[3] != "06", let uid = UInt32(f[7]) else { continue }
+                owners.insert(uid)
+            }
+        }
+        return owners.count == 1 ? owners.first : nil
+    }
+
+    /// How the kernel prints an address in the socket tables: the IPv4 form (`0100007F:1F90` on a
+    /// little-endian machine: the 32-bit word as the CPU reads it, then the port) and its IPv4-mapped IPv6
+    /// form; an IPv6 address as four such words.
+    static func keys(_ address: SocketAddress) -> Set<String> {
+        guard let port = address.port, (0...65535).contains(port) else { return [] }
+        let p = ":" + hex(UInt32(port), digits: 4)
+        switch address {
+        case .v4(let a):
+            let word = hex(a.address.sin_addr.s_addr, digits: 8)
+            let mapped = hex(0, digits: 8) + hex(0, digits: 8) + hex(UInt32(0x0000_FFFF).bigEndian, digits: 8) + word
+            return [word + p, mapped + p]
+        case .v6(let a):
+            let bytes = withUnsafeBytes(of: a.address.sin6_addr) { Array($0) }
+            guard bytes.count == 16 else { return [] }
+            let words = stride(from: 0, to: 16, by: 4).map { i in
+                bytes[i..<i + 4].withUnsafeBytes { hex($0.loadUnaligned(as: UInt32.self), digits: 8) }
+            }
+            return [words.joined() + p]
+        default:
+            return []
+        }
+    }
+
+    static func hex(_ value: UInt32, digits: Int) -> String {
+        let s = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - s.count)) + s
+    }
+
+    /// A socket table, read to its end (the kernel reports a size of 0); nil when it cannot be read.
+    static func read(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
