@@ -70,10 +70,13 @@ extension AcquisitionActor {
             return AcquisitionError(.busy, "Another Switchboard process has held the refresh lock of `\(name)` for over \(Int(busy.waited.seconds.rounded())) s.",
                                     remedy: "Try again in a minute; if it stays stuck, end the other `switchboard` processes (`pgrep -a switchboard` lists them).")
         }
-        let who = holder.pid == ProcessInfo.processInfo.processIdentifier ? "Another refresh in this process (pid \(holder.pid))" : "Another Switchboard process (pid \(holder.pid))"
         let held = max(Int(now.timeIntervalSince(holder.since).rounded()), Int(busy.waited.seconds.rounded()))
-        return AcquisitionError(.busy, "\(who) has been refreshing `\(name)` for \(held) s.",
-                                remedy: "Try again in a minute; if it stays stuck, end that process (`kill \(holder.pid)`); its refresh is abandoned and nothing is lost.")
+        if holder.pid == ProcessInfo.processInfo.processIdentifier {
+            return AcquisitionError(.busy, "Another refresh in this process has been refreshing `\(name)` for \(held) s.",
+                                    remedy: "Try again in a minute.")
+        }
+        return AcquisitionError(.busy, "Another Switchboard process (pid \(holder.pid)) has been refreshing `\(name)` for \(held) s.",
+                                remedy: "Try again in a minute; if it stays stuck, end that process (`kill \(holder.pid)`) and try again.")
     }
 
     private func refreshUnderLock(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {

@@ -63,6 +63,8 @@ extension AcquisitionActor {
             for id in plan.lapsed {
                 try? await expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
             }
+            // Stopped while it expired something: a stopped scheduler starts nothing more.
+            if Task.isCancelled { break }
             let waiting = plan.due.filter { scheduled[$0] == nil }
             for id in waiting.prefix(max(0, max(1, env.refreshConcurrency) - scheduled.count)) { startScheduledRefresh(id) }
             if !plan.lapsed.isEmpty || wakeRequested { continue }
@@ -73,7 +75,8 @@ extension AcquisitionActor {
             let s = Task { _ = try? await time.sleep(for: .seconds(wait)) }
             sleeper = s
             await s.value
-            sleeper = nil
+            // Only its own: after a stop and a start, a newer loop's sleeper is that loop's to clear.
+            if sleeper == s { sleeper = nil }
         }
     }
 
@@ -95,7 +98,7 @@ extension AcquisitionActor {
     private func scheduledRefreshEnded(_ id: String, settled: Bool) async {
         scheduled[id] = nil
         recordOutcome(id, settled: settled)
-        wakeScheduler()
+        if scheduler != nil { wakeScheduler() }
         // Among many refreshes each status write is only queued; the last one to end waits for all.
         if scheduled.isEmpty { await flushStatus() }
     }

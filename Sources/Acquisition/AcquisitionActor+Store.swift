@@ -22,8 +22,11 @@ extension AcquisitionActor {
                 if scheme.kind == .oauthDynamic { entry.registrations[meta.issuer] = client } else { entry.registrations[meta.issuer] = client.withoutSecret }
                 entry.tokens = tokens
                 // A person's secret now belongs to this authorization server (the flow got here only if it
-                // was bound to none, to this one, or the person agreed to the new one).
-                if scheme.kind == .oauthManual, entry.manualClientSecret != nil { entry.manualClientIssuer = meta.issuer }
+                // was bound to none, to this one, or the person agreed to the new one). Only the secret this flow
+                // sent: one entered meanwhile (`set-client` in another process) keeps the issuer it was bound to.
+                if scheme.kind == .oauthManual, let secret = entry.manualClientSecret, secret == client.clientSecret {
+                    entry.manualClientIssuer = meta.issuer
+                }
             }
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")

@@ -31,7 +31,7 @@ public struct AcquisitionEnvironment: Sendable {
                 time: TimeSource = .live, random: any RandomSource = SystemRandom(),
                 callbackTimeout: Duration = .seconds(300), clientName: String = "Switchboard",
                 logger: Logger = Logger(label: "switchboard.acquisition", factory: { _ in SwiftLogNoOpLogHandler() }),
-                refreshConcurrency: Int = 8, lockWait: Duration = .seconds(30)) {
+                refreshConcurrency: Int = 8, lockWait: Duration = .seconds(45)) {
         self.http = http
         self.browser = browser
         self.integrations = integrations

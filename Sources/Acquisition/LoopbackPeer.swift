@@ -55,9 +55,10 @@ public enum LoopbackPeer {
                 // `sl local_address rem_address st tx:rx tr:when retrnsmt uid …`
                 let f = line.split(separator: " ", omittingEmptySubsequences: true)
                 guard f.count > 7, peerKeys.contains(f[1].uppercased()), localKeys.contains(f[2].uppercased()) else { continue }
-                // TIME_WAIT (06) entries belong to no socket (the table prints uid 0, which would read as root):
-                // a connection that ended, not this one.
-                guard f[3] != "06", let uid = UInt32(f[7]) else { continue }
+                // Entries of no process: TIME_WAIT (06), and orphans (inode 0: a socket its owner closed, such
+                // as a FIN_WAIT2 left by a client that sent its request and closed at once). The table prints uid
+                // 0 for them, which would read as root: a closed connection proves no one's identity.
+                guard f.count > 9, f[3] != "06", f[9] != "0", let uid = UInt32(f[7]) else { continue }
                 owners.insert(uid)
             }
         }

@@ -53,7 +53,7 @@ enum SchemeLock {
             }
             let waited = time.now().timeIntervalSince(started)
             if waited >= wait.seconds {
-                throw Busy(holder: holder(fd, schemeID: schemeID), waited: .milliseconds(Int64(waited * 1000)))
+                throw Busy(holder: holder(fd, schemeID: schemeID, now: time.now()), waited: .milliseconds(Int64(waited * 1000)))
             }
             try await time.sleep(for: delay)
             delay = min(delay * 2, .milliseconds(20))
@@ -78,24 +78,46 @@ enum SchemeLock {
     static let slotSize = 64
     static let slots: Int64 = 4096
 
-    /// `sb <scheme key> <pid> <unix ms>`, space-padded to the slot, ending in a newline (readable with `cat`).
-    static func record(schemeID: String, pid: Int32, since: Date) -> Data {
-        let text = "sb \(key(schemeID)) \(pid) \(Int64((since.timeIntervalSince1970 * 1000).rounded()))"
+    /// `sb <scheme key> <pid> <process start> <unix ms>`, space-padded to the slot, ending in a newline
+    /// (readable with `cat`). The process start (clock ticks after boot, from /proc) tells the holder apart
+    /// from a later process that was given the same pid.
+    static func record(schemeID: String, pid: Int32, since: Date, started: UInt64? = processStart(getpid())) -> Data {
+        let text = "sb \(key(schemeID)) \(pid) \(started ?? 0) \(Int64((since.timeIntervalSince1970 * 1000).rounded()))"
         return Data((text + String(repeating: " ", count: max(0, slotSize - 1 - text.utf8.count)) + "\n").utf8.prefix(slotSize))
     }
 
-    /// The recorded holder of this scheme's lock, if the slot holds this scheme's record.
-    static func holder(_ fd: Int32, schemeID: String) -> Holder? {
+    /// A record older than this is not believed: no refresh holds the lock that long (its exchanges each have a
+    /// deadline), so it was left by a holder that died (or an older Switchboard), whatever holds the lock now.
+    static let believable: TimeInterval = 600
+
+    /// The recorded holder of this scheme's lock, if the slot holds this scheme's record and the process it
+    /// names is still the one that wrote it (same pid and same start, seen in this pid namespace's /proc).
+    /// A record that cannot be confirmed names no one: a message must never point at an unrelated process.
+    static func holder(_ fd: Int32, schemeID: String, now: Date = Date(), processStart: (Int32) -> UInt64? = processStart) -> Holder? {
         guard let data = read(fd, schemeID: schemeID) else { return nil }
         let words = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard words.count == 4, words[0] == "sb", words[1] == key(schemeID), let pid = Int32(words[2]), pid > 0,
-              let ms = Int64(words[3]) else { return nil }
-        return Holder(pid: pid, since: Date(timeIntervalSince1970: Double(ms) / 1000))
+        guard words.count == 5, words[0] == "sb", words[1] == key(schemeID), let pid = Int32(words[2]), pid > 0,
+              let started = UInt64(words[3]), started > 0, let ms = Int64(words[4]) else { return nil }
+        let since = Date(timeIntervalSince1970: Double(ms) / 1000)
+        let age = now.timeIntervalSince(since)
+        guard age.isFinite, age > -5, age < believable, processStart(pid) == started else { return nil }
+        return Holder(pid: pid, since: since)
+    }
+
+    /// When process `pid` started (field 22 of /proc/PID/stat, clock ticks after boot); nil if there is no such
+    /// process here or its line cannot be read.
+    static func processStart(_ pid: Int32) -> UInt64? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat"), data.count < 4096 else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        // The command name (field 2) is in parentheses and may hold spaces or parentheses: count after the last.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
+        return fields.count > 19 ? UInt64(fields[19]) : nil
     }
 
     private static func key(_ schemeID: String) -> String { String(byte(for: schemeID), radix: 16) }
 
-    private static func slot(_ schemeID: String) -> off_t { off_t(byte(for: schemeID) % slots) * off_t(slotSize) }
+    static func slot(_ schemeID: String) -> off_t { off_t(byte(for: schemeID) % slots) * off_t(slotSize) }
 
     private static func read(_ fd: Int32, schemeID: String) -> Data? {
         var buffer = [UInt8](repeating: 0, count: slotSize)
@@ -104,7 +126,7 @@ enum SchemeLock {
     }
 
     /// Best effort: a record that cannot be written only makes a waiter's message vaguer.
-    private static func write(_ data: Data, _ fd: Int32, schemeID: String) {
+    static func write(_ data: Data, _ fd: Int32, schemeID: String) {
         _ = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, data.count, slot(schemeID)) }
     }
 

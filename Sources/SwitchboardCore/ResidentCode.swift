@@ -14,7 +14,8 @@ import Glibc
 /// /proc/self/maps (which goes stale while other threads run, and whose "no anonymous page" cannot see a
 /// written page that was swapped out): only the loadable segments that are not writable and lie outside every
 /// `PT_GNU_RELRO` range, i.e. code and constant data that nothing ever writes. A page of such a segment can
-/// only ever hold the file's bytes, so dropping it loses nothing. The advice is given while the dynamic
+/// only ever hold the file's bytes, so dropping it loses nothing. An object with text relocations (its code
+/// written by the dynamic linker at load) is skipped whole. The advice is given while the dynamic
 /// linker's list is held (inside `dl_iterate_phdr`), so no object can be loaded or unloaded meanwhile.
 /// Writable data, relocated read-only data and the heap are never touched.
 public enum ResidentCode {

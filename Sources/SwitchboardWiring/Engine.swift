@@ -16,7 +16,7 @@ public struct EngineOptions: Sendable {
     public var callbackTimeout: Duration = .seconds(300)
     public var refreshConcurrency = 8
     /// How long a refresh waits for another process refreshing the same connection (see `AcquisitionEnvironment.lockWait`).
-    public var lockWait: Duration = .seconds(30)
+    public var lockWait: Duration = .seconds(45)
     /// `SWITCHBOARD_LOG` (trace…critical) by default.
     public var logger: Logger = EngineOptions.environmentLogger()
     /// Who this process is in the activity journal (`screen`, `token`, `refresh`, …).

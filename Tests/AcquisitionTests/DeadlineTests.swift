@@ -107,9 +107,9 @@ import Glibc
         let server = try StallingServer(.silent)
         defer { server.stop() }
         let time = TestTime()
-        // Long enough that, were the scheduler to wait for the slow refresh, the fast one's second refresh
-        // would come after the slow one's failure.
-        let h = try await Harness.make(timeout: .seconds(8), time: time.source)
+        // Longer than the wait for the fast scheme's second refresh below: were the scheduler to wait for the
+        // slow refresh, that wait would fail, however loaded the machine (no race between two wall-clock times).
+        let h = try await Harness.make(timeout: .seconds(90), time: time.source)
         defer { Task { await h.shutdown() } }
         let fast = try h.add("fast")
         #expect(await h.connect(fast).connected)

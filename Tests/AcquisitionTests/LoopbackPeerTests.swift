@@ -103,14 +103,19 @@ import Glibc
         #expect(l == "0100007F:1F90" && c == "0100007F:C350")
         #endif
         let header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-        func row(_ local: String, _ remote: String, _ state: String, _ uid: Int) -> String {
-            "   1: \(local) \(remote) \(state) 00000000:00000000 00:00000000 00000000  \(uid)        0 4242 1 0000000000000000 20 4 30 10 -1\n"
+        func row(_ local: String, _ remote: String, _ state: String, _ uid: Int, inode: Int = 4242) -> String {
+            "   1: \(local) \(remote) \(state) 00000000:00000000 00:00000000 00000000  \(uid)        0 \(inode) 1 0000000000000000 20 4 30 10 -1\n"
         }
         let ours = row(l, c, "01", 1000), theirs = row(c, l, "01", 1001), old = row(c, l, "06", 0)
         #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header + ours + theirs + old]) == 1001)
         #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header + ours + old]) == nil)
         #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header + theirs + row(c, l, "01", 1002)]) == nil)
         #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header]) == nil)
+        // Another user sends the whole callback and closes at once: their socket becomes an orphan (FIN_WAIT2,
+        // inode 0), which the table lists with uid 0. That is no one's identity, least of all root's.
+        let orphan = row(c, l, "05", 0, inode: 0)
+        #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header + ours + orphan]) == nil)
+        #expect(LoopbackPeer.owner(of: client, connectedTo: listener, tables: [header + ours + orphan + theirs]) == 1001)
         // A client's IPv6 socket: both addresses as IPv4-mapped IPv6, four words each.
         let l6 = LoopbackPeer.keys(listener).first { $0.count == 37 }!, c6 = LoopbackPeer.keys(client).first { $0.count == 37 }!
         #if _endian(little)

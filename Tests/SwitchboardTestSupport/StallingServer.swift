@@ -74,15 +74,20 @@ public final class StallingServer: Sendable {
     }
 
     /// Closes the listener and every connection.
+    /// Runs once (tests call it and so does `deinit`): the listener is only shut down here, which wakes the
+    /// accept loop, and the loop closes it as it ends. A second close, or a close while the loop may still
+    /// call `accept`, could hit a descriptor number that another test's socket or lock file has been given.
     public func stop() {
-        let clients = state.withLock { s -> Set<Int32> in
+        let first = state.withLock { s -> Bool in
+            guard !s.stopped else { return false }
             s.stopped = true
-            defer { s.clients = [] }
-            return s.clients
+            // Under the lock: a connection's thread takes it before it closes its descriptor, so none of these
+            // numbers can have been closed and given to someone else meanwhile.
+            for fd in s.clients { shutdown(fd, Int32(SHUT_RDWR)) }
+            s.clients = []
+            return true
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in clients { shutdown(fd, Int32(SHUT_RDWR)) }
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     deinit { stop() }
@@ -90,6 +95,7 @@ public final class StallingServer: Sendable {
     private var stopped: Bool { state.withLock { $0.stopped } }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !stopped {
             let client = accept(listener, nil, nil)
             if client < 0 {
