@@ -38,12 +38,28 @@ extension SecretStore {
         return try lock.withLock {
             var view: View
             do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
-            if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil { return false }
+            if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil {
+                if !sealed { unlink(sealedMarkerURL.path) }
+                return false
+            }
             let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil
             if let damage = view.damage { try moveDamagedJournalAside(damage) }
             view.key = key
             try compact(view.file, generation: SecretsEnvelope.generation(after: view.generation), key: key, storeID: view.storeID ?? SecretsEnvelope.newStoreID())
+            if !sealed { unlink(sealedMarkerURL.path) }
             return true
         }
+    }
+
+    /// `integration-secrets.sealed`: a public note, beside the store, that it is sealed. A process with no key at
+    /// all refuses to start a new store where it is (the store deleted, or moved aside as damaged). Written
+    /// before every sealed snapshot (when missing); removed only by `secrets decrypt`.
+    var sealedMarkerURL: URL { fileURL.deletingLastPathComponent().appendingPathComponent("integration-secrets.sealed") }
+
+    func markSealed() {
+        var st = stat()
+        guard lstat(sealedMarkerURL.path, &st) != 0, errno == ENOENT else { return }
+        let note = "The secret store in this folder is sealed (AES-256-GCM). While this file is here, Switchboard never starts a new store here without a key. `switchboard secrets decrypt` removes it. It holds no secret.\n"
+        try? FileSystem.writeAtomically(Data(note.utf8), to: sealedMarkerURL, mode: 0o600)
     }
 }

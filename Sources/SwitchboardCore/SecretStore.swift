@@ -180,6 +180,12 @@ public final class SecretStore: Sendable {
         // Sealed is the store's property: an existing one stays what it is, and a new one (none yet, or the last
         // one moved aside as damaged, or deleted) is sealed when SWITCHBOARD_ENCRYPT_SECRETS asks for it or a key
         // is there: a key means the person sealed their store. A sealed store is written sealed or not at all.
+        // A new store where a sealed one was (the marker says so) and no key at all: refuse, rather than start it
+        // plain, or sealed with a new key the other processes do not have (an MCP client may start the bridge with
+        // a minimal environment, without SWITCHBOARD_SECRETS_KEY).
+        if view.snapshot == nil, !encryption.keyExists, SecretsEncryption.mayExist(sealedMarkerURL) {
+            throw SecretStoreError.sealedWithoutKey(marker: sealedMarkerURL.path, source: "the key file \(encryption.keyFile.path)")
+        }
         let sealed = view.snapshot == nil ? encryption.enabled || encryption.keyExists : view.snapshotSealed
         if sealed, view.key == nil { view.key = try encryption.key(create: view.snapshot == nil) }
         let key = sealed ? view.key : nil
@@ -256,6 +262,7 @@ public final class SecretStore: Sendable {
     /// for the new snapshot.
     func compact(_ file: SecretsFile, generation: Int, key: SymmetricKey?, storeID: String) throws {
         sweepTemporaries()
+        if key != nil { markSealed() }
         let data = if let key {
             try SecretsEnvelope.encodeSealed(file, key: key, generation: generation, storeID: storeID)
         } else {

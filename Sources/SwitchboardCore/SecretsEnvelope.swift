@@ -90,11 +90,13 @@ package enum SecretsEnvelope {
         guard v <= version else { throw .refused(.newerVersion(file: file, version: v)) }
         guard v >= 1 else { throw .malformed("\(file): unsupported version \(v)") }
         let generation = header.generation ?? 0
-        guard (0...maxGeneration).contains(generation) else {
-            throw .malformed("\(file): its generation \(generation) is outside 0…2^53, so Switchboard did not write it")
-        }
+        // A generation outside 0…2^53 is proven damage, but a sealed snapshot's header is taken at its word only
+        // once its own key is there: without the key it is refused and left alone, never moved aside.
+        let generationInRange = (0...maxGeneration).contains(generation)
+        let outOfRange = ReadError.malformed("\(file): its generation \(generation) is outside 0…2^53, so Switchboard did not write it")
         switch header.encryption ?? "none" {
         case "none":
+            guard generationInRange else { throw outOfRange }
             do {
                 let plain = try JSONCoding.decode(Plain.self, from: data, file: file)
                 return Decoded(file: SecretsFile(schemes: plain.schemes), generation: generation, sealed: false, storeID: plain.storeId, version: v)
@@ -119,9 +121,13 @@ package enum SecretsEnvelope {
             } catch {
                 // The right key (its id matches) cannot open it: it was changed or moved. Version 1 names no
                 // key, so there the key may simply be another one.
-                if sealed.keyId != nil { throw .malformed("\(file): the sealed contents fail authentication (changed, or moved from another store)") }
+                if sealed.keyId != nil {
+                    guard generationInRange else { throw outOfRange }
+                    throw .malformed("\(file): the sealed contents fail authentication (changed, or moved from another store)")
+                }
                 throw .refused(.wrongKey(source: keySource, keyID: keyID, storeKeyID: nil))
             }
+            guard generationInRange else { throw outOfRange }
             do {
                 return Decoded(file: SecretsFile(schemes: try JSONCoding.decode([String: SchemeSecrets].self, from: plain, file: file)),
                                generation: generation, sealed: true, storeID: sealed.storeId, key: k, version: v)

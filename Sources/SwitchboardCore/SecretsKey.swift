@@ -37,9 +37,15 @@ public struct SecretsEncryption: Sendable {
 
     /// Whether there is a key: given in `SWITCHBOARD_SECRETS_KEY`, or a key file (whatever it holds: an unusable
     /// one is an error when it is read, never a reason to write plain JSON). A new store is sealed while it is there.
+    /// Only "no such file" means no key file: one that cannot be looked at (EACCES, ELOOP, …) may well be there.
     public var keyExists: Bool {
+        keyBase64 != nil || Self.mayExist(keyFile)
+    }
+
+    /// Whether `url` may exist: `lstat` succeeds, or fails with anything but ENOENT (fail closed).
+    static func mayExist(_ url: URL) -> Bool {
         var st = stat()
-        return keyBase64 != nil || lstat(keyFile.path, &st) == 0
+        return lstat(url.path, &st) == 0 || errno != ENOENT
     }
 
     /// Where the key comes from, for messages.
@@ -104,6 +110,9 @@ public enum SecretStoreError: Error, CustomStringConvertible, Sendable, Equatabl
     case damaged(file: String, why: String)
     /// A file of the store is a symlink, someone else's, or open to other users.
     case unsafeFile(path: String, why: String)
+    /// The home's store was sealed (its marker file says so), it is gone (deleted, or moved aside as damaged), and
+    /// this process has no key: a new store is started neither plain nor with a new key.
+    case sealedWithoutKey(marker: String, source: String)
 
     public var description: String {
         switch self {
@@ -121,6 +130,8 @@ public enum SecretStoreError: Error, CustomStringConvertible, Sendable, Equatabl
             "\(file) is damaged (\(why)). The next change (connect, refresh, add…) moves it aside as \(file).broken-<time>, which holds secrets: delete it once you no longer need it."
         case .unsafeFile(let path, let why):
             "refusing to use \(path): \(why)"
+        case .sealedWithoutKey(let marker, let source):
+            "the secret store here was sealed (\(marker) says so) and this process has no key (SWITCHBOARD_SECRETS_KEY is not set and \(source) does not exist), so no new store was written: neither in plain JSON nor with a new key. Give it the key (set SWITCHBOARD_SECRETS_KEY, or put the key file back), or run `switchboard secrets decrypt` to start a plain store on purpose."
         }
     }
 }

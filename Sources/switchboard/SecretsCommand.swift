@@ -62,6 +62,14 @@ extension Switchboard {
                 }
                 let changed = try global.integrations().secrets.setSealed(false)
                 Output.line(changed ? "The secret store is plain JSON again (mode 0600)." : "The secret store is not sealed.")
+                // The key is left where it is (the key file may seal other homes' stores, and opens sealed copies
+                // such as integration-secrets.json.broken-*), but while it is there a new store starts sealed.
+                let encryption = SecretsEncryption.fromEnvironment()
+                if encryption.keyBase64 != nil {
+                    Output.line("SWITCHBOARD_SECRETS_KEY is still set: while it is, a store started anew (its file deleted, or moved aside as damaged) is sealed with it again. Unset it to keep new stores plain.")
+                } else if encryption.keyExists {
+                    Output.line("The key file \(encryption.keyFile.path) is still there: while it is, a store started anew (its file deleted, or moved aside as damaged) is sealed with it again. It may seal other Switchboard homes' stores and opens sealed copies (integration-secrets.json.broken-*); if nothing needs it, delete it to keep new stores plain.")
+                }
             }
         }
     }

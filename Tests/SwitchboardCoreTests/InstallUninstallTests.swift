@@ -36,9 +36,9 @@ import Glibc
             chmod(manifest.path, 0o644)
         }
 
-        func uninstall() throws -> (status: Int32, stdout: String, stderr: String) {
+        func uninstall(prefix text: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
             var env = ProcessInfo.processInfo.environment
-            env["PREFIX"] = prefix.path
+            env["PREFIX"] = text ?? prefix.path
             let r = try Spawned.run(["/bin/bash", InstallUninstallTests.script.path, "--uninstall"], stdin: nil, environment: env)
             return (r.status, String(decoding: r.stdout, as: UTF8.self), String(decoding: r.stderr, as: UTF8.self))
         }
@@ -138,5 +138,200 @@ import Glibc
         let r = try f.uninstall()
         #expect(r.status != 0 && f.exists(f.page), "\(r.stderr)")
         #expect(r.stderr.contains("not a file"), "\(r.stderr)")
+    }
+
+    // MARK: - The manifest's folders, a partial uninstall, a PREFIX with a trailing slash
+
+    @Test func aManifestFolderOthersCanWriteIsRefused() throws {
+        let f = try Fixture()
+        defer { f.tmp.remove() }
+        try f.list([f.binary.path])
+        for (folder, mode) in [("share/switchboard", 0o775), ("share/switchboard", 0o757), ("share", 0o777), ("share", 0o2775)] {
+            let path = f.prefix.appendingPathComponent(folder).path
+            chmod(path, mode_t(mode))
+            let r = try f.uninstall()
+            #expect(r.status != 0 && f.exists(f.binary) && f.exists(f.manifest), "a manifest in a folder others can write (\(folder) \(String(mode, radix: 8))) was used")
+            #expect(r.stderr.contains(folder) && r.stderr.contains("writable"), "\(r.stderr)")
+            chmod(path, 0o755)
+        }
+        #expect(try f.uninstall().status == 0)
+    }
+
+    @Test func aRemovalThatFailsKeepsTheManifestForARetry() throws {
+        let f = try Fixture()
+        defer { f.tmp.remove() }
+        try f.list([f.binary.path, f.page.path])
+        // The page cannot be removed: an immutable file for root, a read-only folder for everyone else.
+        let stuck = f.page.deletingLastPathComponent().path
+        var unstick: () -> Void = {}
+        if geteuid() == 0 {
+            let r = try Spawned.run(["/usr/bin/env", "chattr", "+i", f.page.path], stdin: nil, environment: ProcessInfo.processInfo.environment)
+            guard r.status == 0 else { return }  // no chattr, or a file system without it
+            unstick = { _ = try? Spawned.run(["/usr/bin/env", "chattr", "-i", f.page.path], stdin: nil, environment: ProcessInfo.processInfo.environment) }
+        } else {
+            chmod(stuck, 0o555)
+            unstick = { chmod(stuck, 0o755) }
+        }
+        defer { unstick() }
+        var r = try f.uninstall()
+        #expect(r.status != 0)
+        #expect(!f.exists(f.binary) && f.exists(f.page))
+        #expect(f.exists(f.manifest), "the manifest was deleted although a file it lists is still there")
+        let left = (try? String(contentsOf: f.manifest, encoding: .utf8)) ?? ""
+        #expect(left == f.page.path + "\n", "the kept manifest lists what is left: \(left)")
+        #expect(r.stderr.contains("run --uninstall again"), "\(r.stderr)")
+        unstick()
+        r = try f.uninstall()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!f.exists(f.page) && !f.exists(f.manifest))
+    }
+
+    @Test func anOldManifestWrittenWithATrailingSlashInPrefixIsUninstalled() throws {
+        let f = try Fixture()
+        defer { f.tmp.remove() }
+        // What the install wrote for PREFIX=/…/prefix/ before PREFIX was normalised: `//` at the join.
+        try f.list([f.prefix.path + "//bin/switchboard", f.prefix.path + "//share/man/man1/switchboard.1"])
+        let r = try f.uninstall(prefix: f.prefix.path + "/")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!f.exists(f.binary) && !f.exists(f.page) && !f.exists(f.manifest))
+        // `//` anywhere else is still refused.
+        try FileManager.default.createDirectory(at: f.manifest.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: f.binary)
+        try f.list([f.prefix.path + "/bin//switchboard"])
+        #expect(try f.uninstall().status != 0 && f.exists(f.binary))
+    }
+
+    // MARK: - Install, with the build replaced by a stand-in (the real script, in a copy of .ci/)
+
+    /// A copy of the script in a scratch repository, with `swift` and `dpkg` on PATH replaced: `swift build`
+    /// writes a stand-in `switchboard` and `generate-manual` into the scratch repository's `.build-static`.
+    struct InstallFixture {
+        let base = try! Fixture()
+        var tmp: TemporaryDirectory { base.tmp }
+        var repo: URL { tmp.path("repo") }
+        var built: URL { repo.appendingPathComponent(".build-static/built") }
+
+        init() throws {
+            let ci = repo.appendingPathComponent(".ci")
+            try FileManager.default.createDirectory(at: ci, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: InstallUninstallTests.script, to: ci.appendingPathComponent("install"))
+            let bin = tmp.path("fakebin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            try Self.executable(bin.appendingPathComponent("dpkg"), "#!/bin/sh\nexit 0\n")
+            try Self.executable(bin.appendingPathComponent("swift"), #"""
+                #!/bin/bash
+                scratch=; product=
+                while [ $# -gt 0 ]; do case "$1" in --scratch-path) scratch="$2"; shift ;; --product) product="$2"; shift ;; esac; shift; done
+                mkdir -p "$scratch/release"
+                echo "$product" >> "$scratch/built"
+                case "$product" in
+                switchboard) printf '%s\n' '#!/bin/bash' 'case "$1" in --version) echo 9.9.9 ;; --help) printf "USAGE: switchboard\n\nSUBCOMMANDS:\n  token\n\n" ;; --generate-completion-script) echo "# $2" ;; esac' > "$scratch/release/switchboard" ;;
+                generate-manual) printf '%s\n' '#!/bin/bash' 'while [ $# -gt 0 ]; do [ "$1" = --output-directory ] && out="$2"; shift; done' 'echo page > "$out/switchboard.1"; echo page > "$out/switchboard.token.1"' > "$scratch/release/generate-manual" ;;
+                esac
+                chmod +x "$scratch/release/$product"
+                """#)
+        }
+
+        static func executable(_ url: URL, _ text: String) throws {
+            try Data(text.utf8).write(to: url)
+            chmod(url.path, 0o755)
+        }
+
+        func install(prefix text: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+            var env = ProcessInfo.processInfo.environment
+            env["PREFIX"] = text ?? base.prefix.path
+            env["PATH"] = tmp.path("fakebin").path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+            let r = try Spawned.run(["/bin/bash", repo.appendingPathComponent(".ci/install").path], stdin: nil, environment: env)
+            return (r.status, String(decoding: r.stdout, as: UTF8.self), String(decoding: r.stderr, as: UTF8.self))
+        }
+
+        var manifestText: String { (try? String(contentsOf: base.manifest, encoding: .utf8)) ?? "" }
+    }
+
+    @Test func anInstallThenUninstallLeavesThePrefixAsItWas() throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        try FileManager.default.removeItem(at: i.base.prefix)
+        let r = try i.install()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(i.manifestText.contains(i.base.prefix.path + "/bin/switchboard\n"))
+        var st = stat()
+        #expect(lstat(i.base.manifest.path, &st) == 0 && st.st_mode & 0o7777 == 0o644)
+        let u = try i.base.uninstall()
+        #expect(u.status == 0, "\(u.stderr)")
+        #expect(!i.base.exists(i.base.binary) && !i.base.exists(i.base.manifest))
+    }
+
+    @Test(arguments: ["/", "//"])
+    func aPrefixWithATrailingSlashInstallsAndUninstalls(_ tail: String) throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        let r = try i.install(prefix: i.base.prefix.path + tail)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!i.manifestText.contains("//") && i.manifestText.contains(i.base.prefix.path + "/bin/switchboard\n"), "\(i.manifestText)")
+        let u = try i.base.uninstall(prefix: i.base.prefix.path + tail)
+        #expect(u.status == 0, "\(u.stderr)")
+        #expect(!i.base.exists(i.base.binary) && !i.base.exists(i.base.manifest))
+    }
+
+    @Test func anOldManifestThatIsASymlinkIsRefusedBeforeTheBuild() throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        let secret = i.tmp.path("shadow")
+        try Data("root:SECRET-HASH:19000::::::\n".utf8).write(to: secret)
+        chmod(secret.path, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: i.base.manifest.path, withDestinationPath: secret.path)
+        let r = try i.install()
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("symbolic link") && r.stderr.contains("install-manifest"), "\(r.stderr)")
+        #expect(!i.base.exists(i.built), "the build ran although the install was going to be refused")
+        #expect(!i.manifestText.contains("SECRET") || (try? FileManager.default.destinationOfSymbolicLink(atPath: i.base.manifest.path)) == secret.path,
+                "the linked file's contents were copied into the manifest")
+        #expect((try? String(contentsOf: secret, encoding: .utf8)) == "root:SECRET-HASH:19000::::::\n")
+    }
+
+    @Test func anOldManifestOfSomeoneElseIsRefused() throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        try i.base.list([i.base.binary.path])
+        chmod(i.base.manifest.path, 0o666)
+        let r = try i.install()
+        #expect(r.status != 0 && !i.base.exists(i.built))
+        #expect(r.stderr.contains("writable") && r.stderr.contains("install-manifest"), "\(r.stderr)")
+    }
+
+    @Test func foreignLinesOfAnOldManifestAreDropped() throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        let stale = i.base.prefix.appendingPathComponent("share/man/man1/switchboard.gone.1")
+        try Data("old page".utf8).write(to: stale)
+        try i.base.list([stale.path, i.base.outside.path, i.base.prefix.path + "/../outside-victim", "/etc/passwd"])
+        let r = try i.install()
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = i.manifestText
+        #expect(text.contains(stale.path + "\n"), "an earlier install's file is kept: \(text)")
+        #expect(!text.contains("outside-victim") && !text.contains("/etc/passwd"), "\(text)")
+        #expect(r.stderr.contains("/etc/passwd"), "\(r.stderr)")
+        let u = try i.base.uninstall()
+        #expect(u.status == 0, "\(u.stderr)")
+        #expect(!i.base.exists(stale) && i.base.exists(i.base.outside))
+    }
+
+    @Test func anInstallThroughASymlinkedFolderIsRefusedBeforeTheBuild() throws {
+        let i = try InstallFixture()
+        defer { i.tmp.remove() }
+        let elsewhere = i.tmp.path("elsewhere-bin")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: i.base.prefix.appendingPathComponent("bin"))
+        try FileManager.default.createSymbolicLink(atPath: i.base.prefix.appendingPathComponent("bin").path, withDestinationPath: elsewhere.path)
+        let r = try i.install()
+        #expect(r.status != 0 && !i.base.exists(i.built), "an install --uninstall would refuse went ahead")
+        #expect(r.stderr.contains("symbolic link") && r.stderr.contains("/bin"), "\(r.stderr)")
+        // A folder others can write, where the manifest goes, is refused the same way.
+        try FileManager.default.removeItem(at: i.base.prefix.appendingPathComponent("bin"))
+        chmod(i.base.prefix.appendingPathComponent("share").path, 0o777)
+        let w = try i.install()
+        #expect(w.status != 0 && !i.base.exists(i.built))
+        #expect(w.stderr.contains("writable"), "\(w.stderr)")
     }
 }
