@@ -116,12 +116,12 @@ public final class AsyncHTTPTransport: HTTPTransport, HTTPStreamingTransport {
         let request = try Self.request(spec)
         let client = Self.client(for: spec.url, proxy: options.proxy.shouldProxy(spec.url) ? options.proxy.server : nil, streaming: true, idle: idleTimeout)
         let response: HTTPClientResponse
-        let url = spec.url
         do {
-            // The head within its deadline, however the server sends it; the body's silences are the idle timeout's.
-            response = try await withDeadline(headDeadline, expired: { HTTPTransportError.timedOut(url, limit: headDeadline) }) {
-                try await client.execute(request, deadline: Self.deadline(after: headDeadline))
-            }
+            // The head within its deadline, however the server sends it (the library's deadline covers connecting
+            // and the whole head, a byte at a time or not at all); the body's silences are the idle timeout's.
+            // Not wrapped in `withDeadline` as `send` is: on this path (each of the bridge's requests) its two
+            // tasks and its timer cost more than the bridge's whole relay.
+            response = try await client.execute(request, deadline: Self.deadline(after: headDeadline))
         } catch {
             throw await Self.classify(error, spec, limit: options.maxBodyBytes, proxy: options.proxy, deadline: headDeadline)
         }

@@ -29,11 +29,18 @@ public final class OneShot<T: Sendable>: Sendable {
     /// settles it with `CancellationError`.
     public func wait(limit: Duration?, expired: @escaping @Sendable () -> any Error,
                      onCancel: @escaping @Sendable () -> Void = {}) async throws -> T {
-        let timer = limit.map { limit in
-            Task { [weak self] in
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { self?.settle(.failure(expired())) }
-            }
+        // A dispatch timer, not a sleeping task: a cancelled `Task.sleep` returns at once, but its timer stays
+        // queued, holding memory, until the deadline it was given. With a 5-minute limit on each of the bridge's
+        // requests that was 0.75 KiB per request for five minutes (10,000 calls: 7 MiB more resident).
+        // Cancelling a dispatch timer source removes it.
+        let timer = limit.map { limit -> DispatchSourceTimer in
+            let t = DispatchSource.makeTimerSource(queue: .global())
+            let (seconds, attoseconds) = limit.components
+            let nanoseconds = seconds >= Int64(Int.max / 1_000_000_000) ? Int.max : Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            t.schedule(deadline: .now() + .nanoseconds(max(0, nanoseconds)))
+            t.setEventHandler { [weak self] in self?.settle(.failure(expired())) }
+            t.resume()
+            return t
         }
         defer { timer?.cancel() }
         return try await withTaskCancellationHandler {

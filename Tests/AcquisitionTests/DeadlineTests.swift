@@ -40,6 +40,25 @@ import Glibc
         guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
     }
 
+    /// The bridge's path: a streamed answer's head within its deadline, however the server withholds it
+    /// (headers a line at a time, or none); a head that came is the caller's to read at its own pace.
+    @Test(arguments: [StallingServer.Behaviour.endlessHeaders, .silent])
+    func aStreamedHeadEndsWithinItsDeadline(_ behaviour: StallingServer.Behaviour) async throws {
+        let server = try StallingServer(behaviour)
+        defer { server.stop() }
+        let http = AsyncHTTPTransport()
+        let started = ContinuousClock.now
+        do {
+            _ = try await http.stream(HTTPRequestSpec(method: "POST", url: server.origin.appendingPathComponent("mcp"), headers: [], body: Data("{}".utf8)),
+                                      headDeadline: Self.deadline, idleTimeout: .seconds(60))
+            Issue.record("a head that never ended was accepted")
+        } catch {
+            #expect("\(error)".contains("did not answer in time"), "\(error)")
+        }
+        let took = ContinuousClock.now - started
+        #expect(took < Self.bound, "the head took \(took)")
+    }
+
     @Test(arguments: StallingServer.Behaviour.allCases)
     func refreshForATokenEndsWithinTheDeadlineAndLeavesNoLock(_ behaviour: StallingServer.Behaviour) async throws {
         let server = try StallingServer(behaviour)
