@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "Canvas", swiftSettings: strict),
         // libcurl's entry points, loaded on first use, for the static release build (see lazy_curl.c).
         .target(name: "CLazyCurl", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "CLoadedObjects"),
+        .target(name: "CProcessMemory"),
         .target(
             name: "SwitchboardCore",
-            dependencies: ["CLoadedObjects", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["CProcessMemory", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
         .target(
             name: "Acquisition",

@@ -1,4 +1,4 @@
-import CLoadedObjects
+import CProcessMemory
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +19,10 @@ import Glibc
 /// linker's list is held (inside `dl_iterate_phdr`), so no object can be loaded or unloaded meanwhile.
 /// Writable data, relocated read-only data and the heap are never touched.
 public enum ResidentCode {
+    /// At most `n` malloc arenas from now on (glibc makes one per thread that allocates under contention, up
+    /// to eight per core, and each keeps its own free pages).
+    public static func limitArenas(_ n: Int32) { sb_limit_arenas(n) }
+
     /// Drops this process's resident pages of read-only, never-written segments; returns the bytes advised.
     @discardableResult
     public static func dropStartupPages() -> Int {
@@ -37,6 +41,9 @@ public enum ResidentCode {
                 }
             }, total)
         }
+        // The heap's free pages too: what start-up allocated and let go of (the stores' files as read and
+        // decoded, the argument parser's tables) stays with the allocator until it is trimmed.
+        sb_trim_heap()
         return advised
     }
 

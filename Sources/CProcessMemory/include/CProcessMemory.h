@@ -1,5 +1,5 @@
-#ifndef CLOADEDOBJECTS_H
-#define CLOADEDOBJECTS_H
+#ifndef CPROCESSMEMORY_H
+#define CPROCESSMEMORY_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +18,11 @@ typedef void (*sb_object_visitor)(uintptr_t base, const sb_segment *segments, si
 
 /// `dl_iterate_phdr`, which Swift's Glibc module does not show (it is a GNU extension).
 void sb_each_loaded_object(sb_object_visitor visit, void *context);
+
+/// `malloc_trim(0)`: the heap's free pages back to the system (malloc.h is not in Swift's Glibc module).
+void sb_trim_heap(void);
+
+/// `mallopt(M_ARENA_MAX, n)`: at most `n` malloc arenas from now on.
+void sb_limit_arenas(int n);
 
 #endif

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <link.h>
-#include "CLoadedObjects.h"
+#include <malloc.h>
+#include "CProcessMemory.h"
 
 struct visit { sb_object_visitor visit; void *context; };
 
@@ -33,3 +34,7 @@ void sb_each_loaded_object(sb_object_visitor visit, void *context) {
     struct visit v = { visit, context };
     dl_iterate_phdr(each, &v);
 }
+
+void sb_trim_heap(void) { malloc_trim(0); }
+
+void sb_limit_arenas(int n) { mallopt(M_ARENA_MAX, n); }
