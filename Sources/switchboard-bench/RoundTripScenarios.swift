@@ -5,14 +5,65 @@ import SwitchboardTestSupport
 /// Sequential round trips (issue #22): the official Python SDK's server behind the delay proxy (50 ms per
 /// round trip, the TCP handshake included), with its metadata naming the proxy's origin so that every
 /// request of a flow, the headless browser's included, crosses the slow link. A figure is the wall time
-/// divided by 50 ms: how many round trips the person waits for, process starts counted in.
+/// divided by 50 ms: how many round trips the person waits for, process starts counted in. Beside it, the
+/// same flows through the proxy at 0 ms give what the machine itself takes (process starts, both sides'
+/// work); (wall at 50 ms − wall at 0 ms) / 50 ms is then the count of sequential round trips alone, a
+/// figure a busy machine does not move.
 extension Scenarios {
     static let roundTripMilliseconds = 50.0
 
+    /// The samples of one pass, in milliseconds (connections: how many the proxy accepted, per command).
+    struct RoundTripFlows {
+        var steps: [String: [Double]] = [:], opened: [String: [Double]] = [:], total: [Double] = []
+        var checks: [Double] = [], checkConnections: [Double] = [], refreshes: [Double] = [], refreshConnections: [Double] = []
+        var python2025: [Double] = [], python2026: [Double] = []
+    }
+
     static func roundTrips(_ quick: Bool) async throws -> [Result] {
         let binary = try Child.binary()
-        let python = try await InteropPython.interpreter()
         let rtt = roundTripMilliseconds
+        let slow = try await roundTripFlows(rtt: rtt, quick: quick)
+        let fast = try await roundTripFlows(rtt: 0, quick: quick)
+        // What a process start costs here, in round trips (a figure above counts one per process).
+        let starts = try sample(runs: quick ? 3 : 7, warmup: 1, scale: ms) {
+            guard try Child.spawn([binary, "--version"]) == 0 else { throw Child.ValidationFailure("--version failed") }
+        }.map { $0 / rtt }
+
+        /// Wall time in round trips, with the milliseconds and the round trips net of the machine's own time.
+        func result(_ name: String, _ slowMS: [Double], _ fastMS: [Double], target: Double?, _ extra: [String: String] = [:]) -> Result {
+            var notes = extra
+            notes["ms"] = Report.format(median(slowMS))
+            notes["at 0 ms"] = Report.format(median(fastMS)) + " ms"
+            notes["network RTT"] = Report.format((median(slowMS) - median(fastMS)) / rtt)
+            return Result(name, unit: "RTT", samples: slowMS.map { $0 / rtt }, target: target, notes: notes)
+        }
+        let perCommand = ["add", "connect", "check"].map { label in
+            "\(label) \(Report.format(median(slow.steps[label] ?? []) / rtt))"
+        }.joined(separator: ", ")
+        return [
+            result("roundtrips: add + connect + check", slow.total, fast.total, target: 10,
+                   ["per command": perCommand, "processes": "4 (add, connect, browser, check)",
+                    "server": InteropServer.Flavor.pythonSDK.description + ", dynamic registration"]),
+            result("roundtrips: connect", slow.steps["connect"] ?? [], fast.steps["connect"] ?? [], target: nil,
+                   ["connections": Report.format(median(slow.opened["connect"] ?? []))]),
+            result("roundtrips: check (era known)", slow.checks, fast.checks, target: 3,
+                   ["connections": Report.format(median(slow.checkConnections))]),
+            result("roundtrips: token, refresh", slow.refreshes, fast.refreshes, target: 2,
+                   ["connections": Report.format(median(slow.refreshConnections))]),
+            result("roundtrips: python sdk client, initialize", slow.python2025, fast.python2025, target: nil,
+                   ["what": "in-process: OAuth + initialize + tools/list"]),
+            result("roundtrips: python sdk client, 2026-07-28", slow.python2026, fast.python2026, target: nil,
+                   ["what": "in-process: OAuth + server/discover + tools/list"]),
+            Result("roundtrips: one process start (--version)", unit: "RTT", samples: starts, target: nil,
+                   notes: ["ms": Report.format(median(starts) * rtt)]),
+        ]
+    }
+
+    /// One pass through the proxy at `rtt` milliseconds, against a server of its own.
+    static func roundTripFlows(rtt: Double, quick: Bool) async throws -> RoundTripFlows {
+        let binary = try Child.binary()
+        let python = try await InteropPython.interpreter()
+        var f = RoundTripFlows()
         let proxyPort = try FreePort.pick()
         let origin = "http://127.0.0.1:\(proxyPort)"
         // Dynamic registration (no client set up in advance): the whole chain a first sign-in runs.
@@ -32,8 +83,6 @@ extension Scenarios {
         let url = origin + "/mcp"
         let env = ["BROWSER": binary + " headless-browser"]
         let runs = quick ? 3 : 7
-        var steps: [String: [Double]] = [:], opened: [String: [Double]] = [:], total: [Double] = []
-        var checks: [Double] = [], checkConnections: [Double] = [], refreshes: [Double] = [], refreshConnections: [Double] = []
         let home = home()
         defer { try? FileManager.default.removeItem(at: home.directory) }
         let at = ["--home", home.directory.path]
@@ -53,18 +102,18 @@ extension Scenarios {
                 let (ms, made) = try await timed(args)
                 sum += ms
                 if i >= 1 {
-                    steps[label, default: []].append(ms / rtt)
-                    opened[label, default: []].append(Double(made))
+                    f.steps[label, default: []].append(ms)
+                    f.opened[label, default: []].append(Double(made))
                 }
             }
-            if i >= 1 { total.append(sum / rtt) }
+            if i >= 1 { f.total.append(sum) }
         }
         let last = "svc\(runs)"
 
         // `check` again on a connected connection (its era known from the first check).
         for i in 0..<(runs + 1) {
             let (ms, made) = try await timed(["check", last])
-            if i >= 1 { checks.append(ms / rtt); checkConnections.append(Double(made)) }
+            if i >= 1 { f.checks.append(ms); f.checkConnections.append(Double(made)) }
         }
 
         // A refresh through `token`: the stored access token made to look expired (and obtained long ago, past
@@ -83,11 +132,10 @@ extension Scenarios {
             guard server.events("/token").filter({ $0.grant_type == "refresh_token" }).count == grants + 1 else {
                 throw Child.ValidationFailure("`switchboard token` did not refresh exactly once")
             }
-            if i >= 1 { refreshes.append(ms / rtt); refreshConnections.append(Double(made)) }
+            if i >= 1 { f.refreshes.append(ms); f.refreshConnections.append(Double(made)) }
         }
 
         // The Python SDK's own client, in one process: its OAuth flow, then initialize (or server/discover) and tools/list.
-        var python2025: [Double] = [], python2026: [Double] = []
         let script = InteropPython.scripts.appendingPathComponent("auth_client.py").path
         for i in 0..<(runs + 1) {
             for (mode, into) in [("legacy", 0), ("2026-07-28", 1)] {
@@ -96,36 +144,10 @@ extension Scenarios {
                       let ms = object["ms"] as? Double else {
                     throw Child.ValidationFailure("the Python SDK client flow failed: \(r.stderr.suffix(800))")
                 }
-                if i >= 1 { if into == 0 { python2025.append(ms / rtt) } else { python2026.append(ms / rtt) } }
+                if i >= 1 { if into == 0 { f.python2025.append(ms) } else { f.python2026.append(ms) } }
             }
         }
 
-        // What a process start costs here, in round trips (a figure above counts one per process).
-        let starts = try sample(runs: runs, warmup: 1, scale: ms) {
-            guard try Child.spawn([binary, "--version"]) == 0 else { throw Child.ValidationFailure("--version failed") }
-        }.map { $0 / rtt }
-
-        func notes(_ label: String) -> [String: String] {
-            ["ms": Report.format(median(steps[label] ?? []) * rtt), "connections": Report.format(median(opened[label] ?? []))]
-        }
-        let perCommand = ["add", "connect", "check"].map { label in
-            "\(label) \(Report.format(median(steps[label] ?? [])))"
-        }.joined(separator: ", ")
-        return [
-            Result("roundtrips: add + connect + check", unit: "RTT", samples: total, target: 10,
-                   notes: ["ms": Report.format(median(total) * rtt), "per command": perCommand, "processes": "4 (add, connect, browser, check)",
-                           "server": server.flavor.description + ", dynamic registration"]),
-            Result("roundtrips: connect", unit: "RTT", samples: steps["connect"] ?? [], target: nil, notes: notes("connect")),
-            Result("roundtrips: check (era known)", unit: "RTT", samples: checks, target: 3,
-                   notes: ["ms": Report.format(median(checks) * rtt), "connections": Report.format(median(checkConnections))]),
-            Result("roundtrips: token, refresh", unit: "RTT", samples: refreshes, target: 2,
-                   notes: ["ms": Report.format(median(refreshes) * rtt), "connections": Report.format(median(refreshConnections))]),
-            Result("roundtrips: python sdk client, initialize", unit: "RTT", samples: python2025, target: nil,
-                   notes: ["ms": Report.format(median(python2025) * rtt), "what": "in-process: OAuth + initialize + tools/list"]),
-            Result("roundtrips: python sdk client, 2026-07-28", unit: "RTT", samples: python2026, target: nil,
-                   notes: ["ms": Report.format(median(python2026) * rtt), "what": "in-process: OAuth + server/discover + tools/list"]),
-            Result("roundtrips: one process start (--version)", unit: "RTT", samples: starts, target: nil,
-                   notes: ["ms": Report.format(median(starts) * rtt)]),
-        ]
+        return f
     }
 }
