@@ -55,6 +55,16 @@ public struct MCPSessionRunner: Sendable {
     /// server does not speak that era moves on to the other. Authorization errors are never era verdicts.
     func inEither<T: Sendable>(modern body: (ModernClient, ModernClient.Discovered) async throws -> T,
                                handshake legacy: (Client, Initialize.Result) async throws -> T) async throws -> (T, MCPEra) {
+        try await inEither(alongsideDiscover: { _ in () }, modern: { client, found, _ in try await body(client, found) }, handshake: legacy)
+    }
+
+    /// As `inEither`, with `early` sent in the stateless era at the same time as `server/discover` (that wire
+    /// has no handshake to wait for, so a read-only request need not wait either): one round trip instead of
+    /// two. Its answer is used only once discover shows the server speaks the era; otherwise it is dropped
+    /// (cancelled, or ignored if it already came back) and the other era runs as before.
+    func inEither<T: Sendable, Early: Sendable>(alongsideDiscover early: @escaping @Sendable (ModernClient) async throws -> Early,
+                                                modern body: (ModernClient, ModernClient.Discovered, Early) async throws -> T,
+                                                handshake legacy: (Client, Initialize.Result) async throws -> T) async throws -> (T, MCPEra) {
         let order: [MCPEra] = forced.map { [$0] } ?? (remembered == .handshake ? [.handshake, .modern] : [.modern, .handshake])
         var lastError: (any Error)?
         for era in order {
@@ -62,11 +72,12 @@ public struct MCPSessionRunner: Sendable {
                 switch era {
                 case .modern:
                     let client = modern
+                    async let sentAlongside = early(client)
                     let found = try await client.discover()
                     guard found.supportedVersions.contains(ModernClient.version) else {
                         throw ModernClient.RPCError(code: -32022, message: "supports only \(found.supportedVersions.joined(separator: ", "))")
                     }
-                    return (try await body(client, found), .modern)
+                    return (try await body(client, found, try await sentAlongside), .modern)
                 case .handshake:
                     return (try await withClient(legacy), .handshake)
                 }
@@ -101,8 +112,16 @@ public struct MCPSessionRunner: Sendable {
     }
 
     public func check() async throws -> CheckReport {
-        let (report, _) = try await inEither(modern: { client, found in
-            let (tools, truncated) = try await Self.allTools { try await client.listTools(cursor: $0) }
+        // The first page of tools travels with `server/discover`; the rest (rare) follow it.
+        let (report, _) = try await inEither(alongsideDiscover: { client in try await client.listTools(cursor: nil) }, modern: { client, found, first in
+            var firstPage: (tools: [Tool], next: String?)? = first
+            let (tools, truncated) = try await Self.allTools { cursor in
+                if cursor == nil, let page = firstPage {
+                    firstPage = nil
+                    return page
+                }
+                return try await client.listTools(cursor: cursor)
+            }
             return CheckReport(serverName: found.serverName, serverVersion: found.serverVersion, protocolVersion: ModernClient.version,
                                era: MCPEra.modern.rawValue, tools: tools.map(Self.summary), truncated: truncated)
         }, handshake: { client, initialized in

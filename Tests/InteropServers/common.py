@@ -24,11 +24,17 @@ def arguments(description: str) -> argparse.Namespace:
                    help="sse: the deprecated HTTP+SSE transport (2024-11-05) at /sse instead of Streamable HTTP at /mcp")
     p.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM certificate chain (with --tls-key)")
     p.add_argument("--tls-key", default=None, help="the PEM private key of --tls-cert")
+    p.add_argument("--public-origin", default=None,
+                   help="the origin clients reach the server at (e.g. a delay proxy's http://127.0.0.1:PORT): its "
+                        "metadata and challenges name it, so every request of a flow goes through the proxy")
     return p.parse_args()
 
 
 def origin(sock: socket.socket, args: argparse.Namespace) -> str:
-    """The server's own address, as its metadata and challenges name it: https when it serves TLS."""
+    """The server's own address, as its metadata and challenges name it: https when it serves TLS
+    (or --public-origin, the address clients reach it at)."""
+    if args.public_origin:
+        return args.public_origin.rstrip("/")
     scheme = "https" if args.tls_cert else "http"
     return f"{scheme}://127.0.0.1:{sock.getsockname()[1]}"
 

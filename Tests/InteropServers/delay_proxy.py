@@ -1,6 +1,7 @@
 """A TCP proxy on 127.0.0.1 that adds a round-trip time: each chunk waits RTT/2 before it is passed on,
 in each direction, in order. For the benchmark's "real network" figures; it never connects beyond loopback.
-Prints `READY <port>`."""
+Prints `READY <port>`. With --connections FILE it appends a line per connection accepted (the benchmark
+counts the TCP handshakes a command makes)."""
 
 import argparse
 import asyncio
@@ -37,10 +38,16 @@ async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--target-port", type=int, required=True)
     p.add_argument("--rtt-ms", type=float, default=50)
+    p.add_argument("--listen-port", type=int, default=0,
+                   help="listen on this port (default: one from the kernel), e.g. the one a server's metadata names")
+    p.add_argument("--connections", default=None, help="append one line per connection accepted to this file")
     a = p.parse_args()
     half = a.rtt_ms / 2000
 
     async def handle(client_reader, client_writer):
+        if a.connections:
+            with open(a.connections, "a") as f:
+                f.write(f"{asyncio.get_running_loop().time():.6f}\n")
         sock = client_writer.get_extra_info("socket")
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         await asyncio.sleep(half * 2)  # the TCP handshake's round trip
@@ -49,7 +56,7 @@ async def main():
         await asyncio.gather(pipe(client_reader, server_writer, half), pipe(server_reader, client_writer, half),
                              return_exceptions=True)
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    server = await asyncio.start_server(handle, "127.0.0.1", a.listen_port, reuse_address=True)
     print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
     async with server:
         await server.serve_forever()
