@@ -36,7 +36,7 @@ public final class OneShot<T: Sendable>: Sendable {
         let timer = limit.map { limit -> DispatchSourceTimer in
             let t = DispatchSource.makeTimerSource(queue: .global())
             let (seconds, attoseconds) = limit.components
-            let nanoseconds = seconds >= Int64(Int.max / 1_000_000_000) ? Int.max : Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            let nanoseconds = seconds <= 0 && attoseconds <= 0 ? 0 : seconds >= Int64(Int.max / 1_000_000_000) ? Int.max : Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
             t.schedule(deadline: .now() + .nanoseconds(max(0, nanoseconds)))
             t.setEventHandler { [weak self] in self?.settle(.failure(expired())) }
             t.resume()

@@ -35,6 +35,10 @@ void sb_each_loaded_object(sb_object_visitor visit, void *context) {
     dl_iterate_phdr(each, &v);
 }
 
+#ifdef __GLIBC__
 void sb_trim_heap(void) { malloc_trim(0); }
-
 void sb_limit_arenas(int n) { mallopt(M_ARENA_MAX, n); }
+#else
+void sb_trim_heap(void) {}
+void sb_limit_arenas(int n) { (void)n; }
+#endif

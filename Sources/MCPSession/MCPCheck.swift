@@ -77,16 +77,23 @@ public struct MCPSessionRunner: Sendable {
                     guard found.supportedVersions.contains(ModernClient.version) else {
                         throw ModernClient.RPCError(code: -32022, message: "supports only \(found.supportedVersions.joined(separator: ", "))")
                     }
-                    return (try await body(client, found, try await sentAlongside), .modern)
+                    // The era is confirmed: what fails from here on (a method the server lacks, say) is this
+                    // server's answer in its own era, not a sign that it speaks the other one.
+                    do { return (try await body(client, found, try await sentAlongside), .modern) } catch { throw ConfirmedEra(underlying: error) }
                 case .handshake:
                     return (try await withClient(legacy), .handshake)
                 }
+            } catch let confirmed as ConfirmedEra {
+                throw confirmed.underlying
             } catch where Self.isEraMismatch(error) {
                 lastError = error
             }
         }
         throw lastError ?? AcquisitionError(.network, "The server speaks no MCP era Switchboard knows.")
     }
+
+    /// A failure after `server/discover` showed the era is spoken.
+    struct ConfirmedEra: Error { var underlying: any Error }
 
     /// Evidence that the server does not speak the era tried: a JSON-RPC error to the envelope, or the
     /// HTTP answers servers give to a request of the other era.

@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import Synchronization
 import MCP
 import SwitchboardCore
 
@@ -8,6 +9,8 @@ import SwitchboardCore
 /// `MCP-Protocol-Version`, `Mcp-Method` (and for named methods `Mcp-Name`) headers. The Swift SDK
 /// here (0.12.1) speaks only the 2025 era, so this wire is ours; tools and content are the SDK's types.
 struct ModernClient: Sendable {
+    /// Request ids, unique within the process.
+    static let ids = Atomic<Int>(0)
     static let version = "2026-07-28"
     let poster: AuthorizedPoster
     let clientName: String
@@ -62,7 +65,8 @@ struct ModernClient: Sendable {
             "io.modelcontextprotocol/clientCapabilities": [String: Any](),
             "io.modelcontextprotocol/clientInfo": ["name": clientName, "version": clientVersion],
         ]
-        let id = 1
+        // Each request its own id: `check` sends two at once, and a server may route answers by id.
+        let id = Self.ids.add(1, ordering: .relaxed).newValue
         let body = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": id, "method": method, "params": params])
         var headers = [("MCP-Protocol-Version", Self.version), ("Mcp-Method", method)]
         if let name { headers.append(("Mcp-Name", Self.headerValue(name))) }

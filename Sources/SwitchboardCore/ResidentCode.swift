@@ -26,6 +26,10 @@ public enum ResidentCode {
     /// Drops this process's resident pages of read-only, never-written segments; returns the bytes advised.
     @discardableResult
     public static func dropStartupPages() -> Int {
+        // A debugger's breakpoints are private copies of code pages: dropping them would remove the breakpoints.
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let tracer = status.split(separator: "\n").first(where: { $0.hasPrefix("TracerPid:") }),
+           tracer.dropFirst("TracerPid:".count).trimmingCharacters(in: .whitespaces) != "0" { return 0 }
         var advised = 0
         withUnsafeMutablePointer(to: &advised) { total in
             sb_each_loaded_object({ base, headers, count, context in

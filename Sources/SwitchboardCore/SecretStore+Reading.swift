@@ -56,6 +56,8 @@ extension SecretStore {
             (view.file, view.generation, view.snapshotSealed) = (decoded.file, decoded.generation, decoded.sealed)
             (view.storeID, view.key, view.snapshotSize) = (decoded.storeID, decoded.key, data.count)
             view.snapshotVersion = decoded.version
+            // A store sealed by an older Switchboard (before the marker) gets its marker when first opened.
+            if decoded.sealed { markSealed() }
         }
         if let data = try FileSystem.readPrivate(journalURL) {
             let header = SecretsJournal.header(of: data)

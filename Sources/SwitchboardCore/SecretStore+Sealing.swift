@@ -39,7 +39,7 @@ extension SecretStore {
             var view: View
             do { view = try currentView() } catch let error as SecretsEnvelope.ReadError { throw storeError(error) }
             if view.snapshot != nil, view.snapshotSealed == sealed, view.damage == nil {
-                if !sealed { unlink(sealedMarkerURL.path) }
+                if sealed { markSealed() } else { unlink(sealedMarkerURL.path) }
                 return false
             }
             let key: SymmetricKey? = sealed ? try view.key ?? encryption.key(create: true) : nil

@@ -32,7 +32,9 @@ extension Switchboard {
             signal(SIGPIPE, SIG_IGN)
             // Two malloc arenas, not one per thread that ever allocated: a stdio bridge's few requests at a time
             // gain nothing from more, and each arena keeps its own free pages (measured: 0.6 MiB of resident memory).
-            ResidentCode.limitArenas(2)
+            // A person's own choice (MALLOC_ARENA_MAX, or glibc's tunable) stands.
+            let env = ProcessInfo.processInfo.environment
+            if env["MALLOC_ARENA_MAX"] == nil, env["GLIBC_TUNABLES"]?.contains("arena_max") != true { ResidentCode.limitArenas(2) }
             let engine = global.engine("bridge", browser: signIn ? SystemBrowser() : NoBrowser())
             let connection = try engine.integrations.connection(named: name)
             let (bridge, presence) = engine.bridge(connection, options: BridgeOptions(

@@ -123,7 +123,7 @@ import Glibc
     /// One scheme's server takes its whole deadline; another scheme is refreshed meanwhile, twice, by the
     /// scheduler, without waiting for the slow one.
     @Test func aSlowSchemeNeverDelaysAnotherSchemesRefreshes() async throws {
-        let server = try StallingServer(.silent)
+        let server = try StallingServer(.silent, givesUpAfter: .seconds(150))
         defer { server.stop() }
         let time = TestTime()
         // Longer than the wait for the fast scheme's second refresh below: were the scheduler to wait for the

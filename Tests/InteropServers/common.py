@@ -189,7 +189,7 @@ def serve(app, sock: socket.socket, args: argparse.Namespace | None = None) -> N
     tls = {}
     if args is not None and args.tls_cert:
         tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", **tls)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=120, **tls)
     server = uvicorn.Server(config)
     announce(sock.getsockname()[1])
     asyncio.run(server.serve(sockets=[sock]))
