@@ -59,16 +59,24 @@ public enum LoopbackPeer {
         let peerKeys = keys(peer), localKeys = keys(local)
         guard !peerKeys.isEmpty, !localKeys.isEmpty else { return nil }
         var owners = Set<UInt32>()
+        // Only the rows that name the peer are split into fields: the lookup runs on the listener's event loop,
+        // and a busy machine's tables hold thousands of rows (every TIME_WAIT of the last minute).
         for table in tables {
-            for line in table.split(separator: "\n").dropFirst() {
-                // `sl local_address rem_address st tx:rx tr:when retrnsmt uid …`
-                let f = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard f.count > 7, peerKeys.contains(f[1].uppercased()), localKeys.contains(f[2].uppercased()) else { continue }
-                // Entries of no process: TIME_WAIT (06), and orphans (inode 0: a socket its owner closed, such
-                // as a FIN_WAIT2 left by a client that sent its request and closed at once). The table prints uid
-                // 0 for them, which would read as root: a closed connection proves no one's identity.
-                guard f.count > 9, f[3] != "06", f[9] != "0", let uid = UInt32(f[7]) else { continue }
-                owners.insert(uid)
+            for key in peerKeys {
+                var from = table.startIndex
+                while from < table.endIndex, let hit = table.range(of: " \(key) ", range: from..<table.endIndex) {
+                    from = hit.upperBound
+                    let start = table[..<hit.lowerBound].lastIndex(of: "\n").map { table.index(after: $0) } ?? table.startIndex
+                    let end = table[hit.upperBound...].firstIndex(of: "\n") ?? table.endIndex
+                    // `sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …`
+                    let f = table[start..<end].split(separator: " ", omittingEmptySubsequences: true)
+                    guard f.count > 9, f[1] == key, localKeys.contains(String(f[2])) else { continue }
+                    // Entries of no process: TIME_WAIT (06), and orphans (inode 0: a socket its owner closed, such
+                    // as a FIN_WAIT2 left by a client that sent its request and closed at once). The table prints
+                    // uid 0 for them, which would read as root: a closed connection proves no one's identity.
+                    guard f[3] != "06", f[9] != "0", let uid = UInt32(f[7]) else { continue }
+                    owners.insert(uid)
+                }
             }
         }
         return owners.count == 1 ? owners.first : nil
