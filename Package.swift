@@ -31,6 +31,8 @@ let package = Package(
         // libcurl's entry points, loaded on first use, for the static release build (see lazy_curl.c).
         .target(name: "CLazyCurl", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CProcessMemory"),
+        // Who owns a loopback connection: one exact NETLINK_SOCK_DIAG lookup (see LoopbackPeer).
+        .target(name: "CSocketOwner"),
         .target(
             name: "SwitchboardCore",
             dependencies: ["CProcessMemory", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")],
@@ -38,7 +40,7 @@ let package = Package(
         .target(
             name: "Acquisition",
             dependencies: [
-                "SwitchboardCore",
+                "SwitchboardCore", "CSocketOwner",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

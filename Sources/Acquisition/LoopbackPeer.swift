@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import CSocketOwner
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +36,16 @@ public enum LoopbackPeer {
     public static func check(local: SocketAddress?, remote: SocketAddress?) -> Verdict {
         #if os(Linux)
         guard let local, let remote else { return .unknown }
-        // The tables are no snapshot: the kernel walks its hash table between reads, so while sockets come and
+        // First the kernel's exact lookup of the one socket (NETLINK_SOCK_DIAG, tens of microseconds): the
+        // tables below are a walk of every socket on the machine, thousands of rows on a busy one, and this
+        // runs on the listener's event loop.
+        switch askKernel(peer: remote, connectedTo: local) {
+        case .owner(let uid): return uid == UInt32(getuid()) ? .sameUser : .otherUser(uid)
+        case .noProcess: return .unknown
+        case .unanswered: break
+        }
+        // The kernel gives one error for "no such socket" and "cannot ask" (a sandbox without sock_diag): the
+        // tables decide then. They are no snapshot: the kernel walks its hash table between reads, so while sockets come and
         // go (a busy machine, a parallel test run) a row can be skipped. A connection that is not found is
         // looked for again, a few times, before it counts as unknown.
         for attempt in 0..<4 {
@@ -52,6 +62,34 @@ public enum LoopbackPeer {
         // (`state` and PKCE still bind the response to this sign-in).
         return .sameUser
         #endif
+    }
+
+    enum KernelAnswer: Equatable { case owner(UInt32), noProcess, unanswered }
+
+    /// The owner of the socket at `peer` connected to `local`, from one exact sock_diag lookup. A dual-stack
+    /// IPv6 client that reached our IPv4 address is found by the IPv4 lookup (the kernel hashes it by its
+    /// IPv4 addresses).
+    static func askKernel(peer: SocketAddress, connectedTo local: SocketAddress) -> KernelAnswer {
+        func parts(_ address: SocketAddress) -> (family: Int32, bytes: [UInt8], port: UInt16)? {
+            guard let port = address.port, let p = UInt16(exactly: port) else { return nil }
+            switch address {
+            case .v4(let a): return (AF_INET, withUnsafeBytes(of: a.address.sin_addr) { Array($0) }, p)
+            case .v6(let a): return (AF_INET6, withUnsafeBytes(of: a.address.sin6_addr) { Array($0) }, p)
+            default: return nil
+            }
+        }
+        guard let from = parts(peer), let to = parts(local), from.family == to.family else { return .unanswered }
+        var uid: UInt32 = 0
+        let answer = from.bytes.withUnsafeBufferPointer { f in
+            to.bytes.withUnsafeBufferPointer { t in
+                sb_socket_owner(from.family, f.baseAddress, from.port, t.baseAddress, to.port, &uid)
+            }
+        }
+        switch answer {
+        case SB_SOCKET_FOUND: return .owner(uid)
+        case SB_SOCKET_ORPHAN: return .noProcess
+        default: return .unanswered
+        }
     }
 
     /// The uid the tables list for the socket at `peer` connected to `local`; nil when none or more than one.

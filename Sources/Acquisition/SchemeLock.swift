@@ -81,10 +81,13 @@ enum SchemeLock {
     /// `sb <scheme key> <pid> <process start> <unix ms>`, space-padded to the slot, ending in a newline
     /// (readable with `cat`). The process start (clock ticks after boot, from /proc) tells the holder apart
     /// from a later process that was given the same pid.
-    static func record(schemeID: String, pid: Int32, since: Date, started: UInt64? = processStart(getpid())) -> Data {
+    static func record(schemeID: String, pid: Int32, since: Date, started: UInt64? = ownStart) -> Data {
         let text = "sb \(key(schemeID)) \(pid) \(started ?? 0) \(Int64((since.timeIntervalSince1970 * 1000).rounded()))"
         return Data((text + String(repeating: " ", count: max(0, slotSize - 1 - text.utf8.count)) + "\n").utf8.prefix(slotSize))
     }
+
+    /// This process's start, read once (a storm takes the lock ten thousand times).
+    static let ownStart = processStart(getpid())
 
     /// A record older than this is not believed: no refresh holds the lock that long (its exchanges each have a
     /// deadline), so it was left by a holder that died (or an older Switchboard), whatever holds the lock now.

@@ -40,6 +40,43 @@ extension Scenarios {
         return (kib("VmRSS"), kib("VmHWM"), kib("RssAnon"), kib("RssFile"))
     }
 
+    /// Start to first answer: process start, the store read, and the initialize round trip, `runs` times.
+    static func startToFirstAnswer(_ binary: String, _ home: SwitchboardHome, runs: Int) async throws -> [Double] {
+        var first: [Double] = []
+        for _ in 0..<runs {
+            let t0 = Clock.now()
+            let bridge = try startBridge(binary, home)
+            guard await bridge.ask(initializeLine)?["result"] != nil else { throw Child.ValidationFailure("the bridge did not answer initialize: \(bridge.standardError)") }
+            first.append(Double(Clock.now() - t0) / 1e6)
+            bridge.closeInput()
+            _ = await bridge.wait()
+        }
+        return first
+    }
+
+    /// Only the bridge's start, many times (to profile it: `perf record -a` around this scenario).
+    static func bridgeStart(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let fixture = try await OAuthFixture.start(FixtureOptions())
+        let engine = Engine(home: home())
+        defer { Task { await fixture.stop() }; engine.remove() }
+        let scheme = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
+        try await engine.connect(scheme)
+        // An empty program: what any process costs to start on this machine, for comparison.
+        var empty: [Double] = []
+        for _ in 0..<(quick ? 5 : 50) {
+            let t0 = Clock.now()
+            let child = try LineChild(command: ["/bin/true"], environment: [:])
+            _ = await child.wait()
+            empty.append(Double(Clock.now() - t0) / 1e6)
+        }
+        let first = try await startToFirstAnswer(binary, engine.home, runs: quick ? 10 : 100)
+        return [
+            Result("bridge: start to first answer", unit: "ms", samples: first, target: 20, notes: ["server": "fixture"]),
+            Result("an empty process (/bin/true), start to exit", unit: "ms", samples: empty, target: nil),
+        ]
+    }
+
     static func bridgeAgainstFixture(_ quick: Bool) async throws -> [Result] {
         let binary = try Child.binary()
         let fixture = try await OAuthFixture.start(FixtureOptions())
@@ -49,16 +86,7 @@ extension Scenarios {
         try await engine.connect(scheme)
         let token = try await engine.actor.validToken(for: scheme)
 
-        // Start to first answer: process start, the store read, and the initialize round trip.
-        var first: [Double] = []
-        for _ in 0..<(quick ? 5 : 20) {
-            let t0 = Clock.now()
-            let bridge = try startBridge(binary, engine.home)
-            guard await bridge.ask(initializeLine)?["result"] != nil else { throw Child.ValidationFailure("the bridge did not answer initialize: \(bridge.standardError)") }
-            first.append(Double(Clock.now() - t0) / 1e6)
-            bridge.closeInput()
-            _ = await bridge.wait()
-        }
+        let first = try await startToFirstAnswer(binary, engine.home, runs: quick ? 5 : 20)
 
         // One call at a time: through the bridge, and straight to the server with the same HTTP client.
         let bridge = try startBridge(binary, engine.home)

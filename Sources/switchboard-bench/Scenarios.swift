@@ -25,6 +25,7 @@ enum Scenarios {
         Scenario(name: "command-processes", run: commandProcesses, wholeProcess: true),
         Scenario(name: "python-sdk", run: pythonSDK, wholeProcess: true),
         Scenario(name: "bridge", run: bridge, wholeProcess: true),
+        Scenario(name: "bridge-start", run: bridgeStart, wholeProcess: true),
         Scenario(name: "roundtrips", run: roundTrips, wholeProcess: true),
     ]
 

@@ -103,6 +103,45 @@ import Glibc
         #endif
     }
 
+    /// The kernel's exact lookup answers for a live connection (so the table walk is only the fallback), for an
+    /// IPv4 client and a dual-stack IPv6 client reaching 127.0.0.1 alike, and names no owner once it is closed.
+    @Test func theKernelNamesTheOwnerOfOneConnection() throws {
+        #if os(Linux)
+        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(server) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { p in
+            try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                #expect(bind(server, sa, length) == 0 && listen(server, 4) == 0)
+                #expect(getsockname(server, sa, &length) == 0)
+            }
+        }
+        let listenerAddress = try SocketAddress(ipAddress: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
+        for family in [AF_INET, AF_INET6] {
+            let client = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+            let target = try SocketAddress(ipAddress: family == AF_INET ? "127.0.0.1" : "::ffff:127.0.0.1", port: listenerAddress.port!)
+            let connected = target.withSockAddr { connect(client, $0, socklen_t($1)) }
+            #expect(connected == 0)
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let accepted = withUnsafeMutablePointer(to: &peer) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(server, $0, &peerLength) } }
+            #expect(accepted >= 0)
+            let remote = withUnsafeBytes(of: peer) { raw in
+                raw.baseAddress!.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee, host: "127.0.0.1") }
+            }
+            #expect(LoopbackPeer.askKernel(peer: remote, connectedTo: listenerAddress) == .owner(UInt32(getuid())))
+            #expect(LoopbackPeer.check(local: listenerAddress, remote: remote) == .sameUser)
+            close(client)
+            // The client's side is gone: what is left belongs to no process.
+            #expect(LoopbackPeer.askKernel(peer: remote, connectedTo: listenerAddress) != .owner(UInt32(getuid())))
+            close(accepted)
+        }
+        #endif
+    }
+
     /// The table parser: the peer's socket (local = the client, remote = the listener), not ours; TIME_WAIT
     /// entries skipped; two owners for one address is no answer; IPv4-mapped entries in tcp6.
     @Test func theSocketTablesAreReadByAddress() throws {
