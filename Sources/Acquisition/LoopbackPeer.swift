@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import CSocketOwner
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,12 +41,19 @@ public enum LoopbackPeer {
         // tables below are a walk of every socket on the machine, thousands of rows on a busy one, and this
         // runs on the listener's event loop.
         switch askKernel(peer: remote, connectedTo: local) {
-        case .owner(let uid): return uid == UInt32(getuid()) ? .sameUser : .otherUser(uid)
-        case .noProcess: return .unknown
-        case .unanswered: break
+        case .owner(let uid):
+            kernelAnswers.store(true, ordering: .relaxed)
+            return uid == UInt32(getuid()) ? .sameUser : .otherUser(uid)
+        case .noProcess:
+            kernelAnswers.store(true, ordering: .relaxed)
+            return .unknown
+        case .unanswered:
+            // The kernel gives one error for "no such socket" and "cannot ask" (a sandbox without sock_diag).
+            // Once it has answered in this process it can be asked, so the socket is gone (a client that sent
+            // its request and reset the connection): no table walk on the event loop for that.
+            if kernelAnswers.load(ordering: .relaxed) { return .unknown }
         }
-        // The kernel gives one error for "no such socket" and "cannot ask" (a sandbox without sock_diag): the
-        // tables decide then. They are no snapshot: the kernel walks its hash table between reads, so while sockets come and
+        // The kernel cannot be asked: the tables decide. They are no snapshot: the kernel walks its hash table between reads, so while sockets come and
         // go (a busy machine, a parallel test run) a row can be skipped. A connection that is not found is
         // looked for again, a few times, before it counts as unknown.
         for attempt in 0..<4 {
@@ -66,6 +74,9 @@ public enum LoopbackPeer {
 
     enum KernelAnswer: Equatable { case owner(UInt32), noProcess, unanswered }
 
+    /// Whether sock_diag has answered in this process (found a socket, or found it owned by no process).
+    static let kernelAnswers = Atomic<Bool>(false)
+
     /// The owner of the socket at `peer` connected to `local`, from one exact sock_diag lookup. A dual-stack
     /// IPv6 client that reached our IPv4 address is found by the IPv4 lookup (the kernel hashes it by its
     /// IPv4 addresses).
@@ -80,9 +91,10 @@ public enum LoopbackPeer {
         }
         guard let from = parts(peer), let to = parts(local), from.family == to.family else { return .unanswered }
         var uid: UInt32 = 0
-        let answer = from.bytes.withUnsafeBufferPointer { f in
-            to.bytes.withUnsafeBufferPointer { t in
-                sb_socket_owner(from.family, f.baseAddress, from.port, t.baseAddress, to.port, &uid)
+        // The socket asked about is the client's: its own end is `peer`, its other end our `local`.
+        let answer = from.bytes.withUnsafeBufferPointer { client in
+            to.bytes.withUnsafeBufferPointer { listener in
+                sb_socket_owner(from.family, client.baseAddress, from.port, listener.baseAddress, to.port, &uid)
             }
         }
         switch answer {

@@ -86,7 +86,8 @@ enum SchemeLock {
         return Data((text + String(repeating: " ", count: max(0, slotSize - 1 - text.utf8.count)) + "\n").utf8.prefix(slotSize))
     }
 
-    /// This process's start, read once (a storm takes the lock ten thousand times).
+    /// This process's start, read once (a storm takes the lock ten thousand times). Unreadable (no /proc), it
+    /// stays nil, and the records name no one (`holder` needs a start to confirm a pid).
     static let ownStart = processStart(getpid())
 
     /// A record older than this is not believed: no refresh holds the lock that long (its exchanges each have a

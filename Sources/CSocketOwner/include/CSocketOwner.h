@@ -9,15 +9,18 @@ typedef enum {
     /// The kernel found the connection but no process owns it (TIME_WAIT, or a socket its owner closed).
     SB_SOCKET_ORPHAN = 1,
     /// No answer: the socket is not there, or the kernel cannot be asked (no sock_diag in a sandbox, the
-    /// tcp_diag module missing). The kernel gives the same error for both, so the caller looks elsewhere.
+    /// tcp_diag module missing). The kernel gives the same error for both.
     SB_SOCKET_UNANSWERED = 2,
 } sb_socket_answer;
 
-/// Who owns the TCP socket whose own address is `local`:`local_port` and whose peer is `peer`:`peer_port`,
-/// asked of the kernel with one NETLINK_SOCK_DIAG request for exactly that 4-tuple (no table walk).
+/// Who owns the connected TCP socket whose own end is `socket_address`:`socket_port` and whose other end is
+/// `remote_address`:`remote_port`, asked of the kernel with one NETLINK_SOCK_DIAG request for exactly that
+/// 4-tuple (no table walk). To learn who connected to a listener, `socket_*` is the *client's* end (the
+/// listener's remote address) and `remote_*` the listener's: swapped, the kernel would name the listener's
+/// own accepted socket, which is always ours.
 /// `family` is AF_INET (addresses are 4 bytes) or AF_INET6 (16 bytes); addresses in network order, ports in
 /// host order. Linux only; elsewhere always SB_SOCKET_UNANSWERED.
-sb_socket_answer sb_socket_owner(int family, const uint8_t *local, uint16_t local_port,
-                                 const uint8_t *peer, uint16_t peer_port, uint32_t *uid);
+sb_socket_answer sb_socket_owner(int family, const uint8_t *socket_address, uint16_t socket_port,
+                                 const uint8_t *remote_address, uint16_t remote_port, uint32_t *uid);
 
 #endif
