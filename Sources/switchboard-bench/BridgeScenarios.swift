@@ -22,7 +22,10 @@ extension Scenarios {
     static func startBridge(_ binary: String, _ home: SwitchboardHome, name: String = "fx") throws -> LineChild {
         var env = ProcessInfo.processInfo.environment
         env["SWITCHBOARD_ENCRYPT_SECRETS"] = nil
-        return try LineChild(command: [binary, "bridge", name, "--home", home.directory.path], environment: env)
+        // To look inside a start: SWITCHBOARD_BENCH_WRAP="strace -f -ttt -o /tmp/bridge.trace" runs each bridge
+        // under that command.
+        let wrap = env["SWITCHBOARD_BENCH_WRAP"].map { $0.split(separator: " ").map(String.init) } ?? []
+        return try LineChild(command: wrap + [binary, "bridge", name, "--home", home.directory.path], environment: env)
     }
 
     static let initializeLine = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"switchboard-bench","version":"1"}}}"#
@@ -43,6 +46,7 @@ extension Scenarios {
     /// Start to first answer: process start, the store read, and the initialize round trip, `runs` times.
     static func startToFirstAnswer(_ binary: String, _ home: SwitchboardHome, runs: Int) async throws -> [Double] {
         var first: [Double] = []
+        var phases: [String: [Double]] = [:]
         for _ in 0..<runs {
             let t0 = Clock.now()
             let bridge = try startBridge(binary, home)
@@ -50,7 +54,16 @@ extension Scenarios {
             first.append(Double(Clock.now() - t0) / 1e6)
             bridge.closeInput()
             _ = await bridge.wait()
+            var seen: [String: Int] = [:]
+            for line in bridge.standardError.split(separator: "\n") where line.hasPrefix("T ") {
+                let w = line.split(separator: " ", maxSplits: 2)
+                guard w.count == 3, let ns = UInt64(w[1]), ns >= t0 else { continue }
+                let n = seen[String(w[2]), default: 0] + 1
+                seen[String(w[2])] = n
+                phases["\(w[2]) #\(n)", default: []].append(Double(ns - t0) / 1e6)
+            }
         }
+        for (name, xs) in phases.sorted(by: { median($0.value) < median($1.value) }) { print("  phase \(name): median \(median(xs)) ms (n=\(xs.count))") }
         return first
     }
 

@@ -28,15 +28,24 @@ extension Switchboard {
         var signIn = false
 
         func run() async throws {
+            try await Self.serve(name: name, home: global.home, signIn: signIn)
+        }
+
+        /// The bridge for connection `name` in `home` (nil: the default home) until its client goes away.
+        static func serve(name: String, home: String?, signIn: Bool) async throws {
             // A client that goes away must not kill the bridge mid-write: EPIPE is handled where it is written.
             signal(SIGPIPE, SIG_IGN)
+            // The event loop threads start while the stores are read, not when the first request is sent.
+            DispatchQueue.global(qos: .userInitiated).async { AsyncHTTPTransport.startThreads() }
             // Two malloc arenas, not one per thread that ever allocated: a stdio bridge's few requests at a time
             // gain nothing from more, and each arena keeps its own free pages (measured: 0.6 MiB of resident memory).
             // A person's own choice (MALLOC_ARENA_MAX, or glibc's tunable) stands.
             let env = ProcessInfo.processInfo.environment
             if env["MALLOC_ARENA_MAX"] == nil, env["GLIBC_TUNABLES"]?.contains("arena_max") != true { ResidentCode.limitArenas(2) }
-            let engine = global.engine("bridge", browser: signIn ? SystemBrowser() : NoBrowser())
+            let engine = GlobalOptions.engine(home: SwitchboardHome.resolve(explicit: home), role: "bridge", browser: signIn ? SystemBrowser() : NoBrowser())
+            StartTrace.mark("engine made")
             let connection = try engine.integrations.connection(named: name)
+            StartTrace.mark("connection read")
             let (bridge, presence) = engine.bridge(connection, options: BridgeOptions(
                 signIn: signIn, output: LineWriter(fd: 1),
                 diagnostic: { Output.error("switchboard bridge \(connection.name): \($0)") }))
@@ -44,6 +53,12 @@ extension Switchboard {
             // of it (`BridgePresence.served`); a bridge whose client is slow to ask does so a second after start,
             // off the path to that answer (dropped pages the answer needs would only come back at once).
             DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) { ResidentCode.dropStartupPages() }
+            // The first request's token, made ready while the client starts: the secret store's read now, and a
+            // refresh if one is due (the first request would wait for it anyway; the engine shares one refresh
+            // among its callers). A failure is the first request's to report, with its remedy.
+            let authorizer = engine.authorizer(connection)
+            Task.detached(priority: .userInitiated) { _ = try? await authorizer.bearer() }
+            StartTrace.mark("bridge ready")
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value

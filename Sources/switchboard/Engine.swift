@@ -7,7 +7,11 @@ extension GlobalOptions {
     /// The engine for this command's home; store warnings go to stderr; `role` names this process in the
     /// activity journal (`token`, `screen`, …).
     func engine(_ role: String, browser: any BrowserOpener = SystemBrowser()) -> Engine {
-        Engine(home: resolvedHome, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) }; $0.role = role })
+        Self.engine(home: resolvedHome, role: role, browser: browser)
+    }
+
+    static func engine(home: SwitchboardHome, role: String, browser: any BrowserOpener = SystemBrowser()) -> Engine {
+        Engine(home: home, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) }; $0.role = role })
     }
 }
 

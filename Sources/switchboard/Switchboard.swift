@@ -26,12 +26,14 @@ struct Switchboard: AsyncParsableCommand {
 
     static func main() async {
         // Events stream line by line even into a pipe (scripts and tests read them as they happen).
+        StartTrace.mark("main")
         sb_line_buffer_stdout()
         // Logs go to stderr, so `token` and `--json` output stay clean.
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         do {
-            if let bridge = bridgeCommand(Array(CommandLine.arguments.dropFirst())) {
-                try await bridge.run()
+            if let bridge = BridgeArguments(Array(CommandLine.arguments.dropFirst())) {
+                StartTrace.mark("parsed")
+                try await BridgeCommand.serve(name: bridge.name, home: bridge.home, signIn: bridge.signIn)
             } else {
                 var command = try parseAsRoot()
                 if var async = command as? any AsyncParsableCommand {
@@ -46,17 +48,6 @@ struct Switchboard: AsyncParsableCommand {
             await ActivityJournal.flushAll()
             report(error)
         }
-    }
-
-    /// `switchboard bridge …`, parsed by the bridge command alone. MCP clients start bridges, several at once,
-    /// and wait for the first answer: parsing from the root reflects over the command tree (ArgumentParser builds
-    /// each level's argument set by reflection, and each new property type costs the runtime a scan of every
-    /// protocol conformance in the binary), which was 4 ms of the bridge's 12 ms start. Anything the bridge
-    /// command alone does not accept (help, a mistake) returns nil and goes the usual way, so help and errors
-    /// read as ever.
-    static func bridgeCommand(_ arguments: [String]) -> BridgeCommand? {
-        guard arguments.first == "bridge" else { return nil }
-        return try? BridgeCommand.parseAsRoot(Array(arguments.dropFirst())) as? BridgeCommand
     }
 
     /// Prints an error the way scripts expect and exits with its code.

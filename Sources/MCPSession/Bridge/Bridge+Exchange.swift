@@ -25,8 +25,11 @@ extension Bridge {
                     all += headers
                     if let token { all.append(("Authorization", "Bearer \(token)")) }
                     do {
-                        return try await http.stream(HTTPRequestSpec(method: method, url: target, headers: all, body: body),
+                        StartTrace.mark("stream")
+                        let r = try await http.stream(HTTPRequestSpec(method: method, url: target, headers: all, body: body),
                                                      headDeadline: deadline, idleTimeout: idle)
+                        StartTrace.mark("head")
+                        return r
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {

@@ -21,12 +21,14 @@ extension Bridge {
             identified = true
             hooks.clientIdentified(info.name, info.version)
         }
+        StartTrace.mark("identified")
         do {
             let response = try await post(message.raw, headers: [])
             if (200..<300).contains(response.status), response.status != 202 {
                 sessionID = response.value("Mcp-Session-Id").flatMap(Self.validSessionID)
                 era = .handshake
                 let answer = try await relay(response, answering: id, limit: config.initializeDeadline)
+                StartTrace.mark("relayed")
                 negotiatedVersion = Self.protocolVersion(in: answer)
                 hooks.served(nil)
                 return

@@ -119,6 +119,7 @@ public actor Bridge {
             out.write(RPC.error(id: nil, code: RPC.invalidRequest,
                                 message: "A message of \(bytes) bytes is over the bridge's \(StdinLines.defaultLimit >> 20) MiB limit; it was dropped."))
         case .line(let data):
+            StartTrace.mark("line")
             let message: RPCMessage
             do {
                 message = try RPCMessage(data)

@@ -1,0 +1,54 @@
+import ArgumentParser
+@testable import switchboard
+import Testing
+
+/// `switchboard bridge`'s arguments are recognised without ArgumentParser (its start, see `BridgeArguments`).
+/// ArgumentParser is the oracle: every form the fast reading accepts, ArgumentParser reads the same way; every
+/// form it turns away still reaches ArgumentParser, which accepts it or explains the mistake.
+@Suite struct BridgeArgumentsTests {
+    static let words = ["notion", "figma", "--home", "/tmp/h", "--home=/tmp/x", "--home=", "--sign-in", "-h", "--help",
+                        "--", "-x", "", "bridge", "--version", "--signin"]
+
+    /// Every argument vector of up to four words from `words` after `bridge` (over 50,000), read both ways.
+    @Test func readsEveryFormAsArgumentParserDoes() {
+        var vectors: [[String]] = [[]]
+        var all: [[String]] = [[]]
+        for _ in 0..<4 {
+            vectors = vectors.flatMap { v in Self.words.map { v + [$0] } }
+            all += vectors
+        }
+        var accepted = 0, disagreements: [String] = []
+        for rest in all {
+            guard let fast = BridgeArguments(["bridge"] + rest) else { continue }
+            accepted += 1
+            guard let parsed = try? Switchboard.parseAsRoot(["bridge"] + rest) as? Switchboard.BridgeCommand else {
+                disagreements.append("\(rest): accepted here, refused by ArgumentParser")
+                continue
+            }
+            let oracle = BridgeArguments(name: parsed.name, home: parsed.global.home, signIn: parsed.signIn)
+            if fast != oracle { disagreements.append("\(rest): \(fast) ≠ \(oracle)") }
+        }
+        #expect(accepted > 100)
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+    }
+
+    @Test func theFormsExportWritesAreRecognised() {
+        #expect(BridgeArguments(["bridge", "notion"]) == BridgeArguments(name: "notion", home: nil, signIn: false))
+        #expect(BridgeArguments(["bridge", "notion", "--home", "/h"]) == BridgeArguments(name: "notion", home: "/h", signIn: false))
+        #expect(BridgeArguments(["bridge", "--sign-in", "notion", "--home=/h"]) == BridgeArguments(name: "notion", home: "/h", signIn: true))
+        // Left to ArgumentParser: help, a second name, an unknown option, another command.
+        #expect(BridgeArguments(["bridge", "notion", "--help"]) == nil)
+        #expect(BridgeArguments(["bridge", "a", "b"]) == nil)
+        #expect(BridgeArguments(["bridge", "notion", "--verbose"]) == nil)
+        #expect(BridgeArguments(["list", "notion"]) == nil)
+        #expect(BridgeArguments(["bridge"]) == nil)
+    }
+}
+
+extension BridgeArguments {
+    init(name: String, home: String?, signIn: Bool) {
+        self.init(["bridge", name])!
+        self.home = home
+        self.signIn = signIn
+    }
+}
