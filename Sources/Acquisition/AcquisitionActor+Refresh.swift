@@ -55,6 +55,17 @@ extension AcquisitionActor {
         return try await task.value
     }
 
+    /// Waits, at most `limit`, for the refreshes running now to end (each has its own deadlines). A process
+    /// that is about to exit calls this: a refresh cut off after the server rotated the refresh token but before
+    /// the new one was stored would lose the grant (a server that detects reuse revokes all of it).
+    public func drainRefreshes(limit: Duration = .seconds(15)) async {
+        let running = Array(refreshes.values)
+        guard !running.isEmpty else { return }
+        _ = try? await withDeadline(limit, expired: { CancellationError() }) {
+            for task in running { _ = try? await task.value }
+        }
+    }
+
     func performRefresh(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
         do {
             return try await refreshUnderLock(schemeID: schemeID, force: force, rejected: rejected)

@@ -47,11 +47,13 @@ public enum LoopbackPeer {
         case .noProcess:
             kernelAnswers.store(true, ordering: .relaxed)
             return .unknown
-        case .unanswered:
-            // The kernel gives one error for "no such socket" and "cannot ask" (a sandbox without sock_diag).
-            // Once it has answered in this process it can be asked, so the socket is gone (a client that sent
-            // its request and reset the connection): no table walk on the event loop for that.
+        case .absent:
+            // The kernel gives one error for "no such socket" and "no tcp_diag to ask". Once it has answered in
+            // this process it can be asked, so the socket is gone (a client that sent its request and reset the
+            // connection): no table walk on the event loop for that.
             if kernelAnswers.load(ordering: .relaxed) { return .unknown }
+        case .unanswered:
+            break
         }
         // The kernel cannot be asked: the tables decide. They are no snapshot: the kernel walks its hash table between reads, so while sockets come and
         // go (a busy machine, a parallel test run) a row can be skipped. A connection that is not found is
@@ -72,7 +74,7 @@ public enum LoopbackPeer {
         #endif
     }
 
-    enum KernelAnswer: Equatable { case owner(UInt32), noProcess, unanswered }
+    enum KernelAnswer: Equatable { case owner(UInt32), noProcess, absent, unanswered }
 
     /// Whether sock_diag has answered in this process (found a socket, or found it owned by no process).
     static let kernelAnswers = Atomic<Bool>(false)
@@ -100,6 +102,7 @@ public enum LoopbackPeer {
         switch answer {
         case SB_SOCKET_FOUND: return .owner(uid)
         case SB_SOCKET_ORPHAN: return .noProcess
+        case SB_SOCKET_ABSENT: return .absent
         default: return .unanswered
         }
     }

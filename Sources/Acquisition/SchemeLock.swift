@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SwitchboardCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -88,7 +89,15 @@ enum SchemeLock {
 
     /// This process's start, read once (a storm takes the lock ten thousand times). Unreadable (no /proc), it
     /// stays nil, and the records name no one (`holder` needs a start to confirm a pid).
-    static let ownStart = processStart(getpid())
+    static var ownStart: UInt64? {
+        let known = knownStart.load(ordering: .relaxed)
+        if known != 0 { return known }
+        // Only a successful read is kept (a failed one, say out of descriptors mid-storm, is tried again).
+        guard let start = processStart(getpid()) else { return nil }
+        knownStart.store(start, ordering: .relaxed)
+        return start
+    }
+    private static let knownStart = Atomic<UInt64>(0)
 
     /// A record older than this is not believed: no refresh holds the lock that long (its exchanges each have a
     /// deadline), so it was left by a holder that died (or an older Switchboard), whatever holds the lock now.

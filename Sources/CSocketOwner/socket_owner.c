@@ -84,7 +84,12 @@ sb_socket_answer sb_socket_owner(int family, const uint8_t *socket_address, uint
     int remaining = (int)n;
     for (struct nlmsghdr *h = &reply.header; NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
         if (h->nlmsg_seq != 1) continue;
-        if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE) break;
+        if (h->nlmsg_type == NLMSG_ERROR) {
+            const struct nlmsgerr *error = NLMSG_DATA(h);
+            if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr)) && error->error == -ENOENT) answer = SB_SOCKET_ABSENT;
+            break;
+        }
+        if (h->nlmsg_type == NLMSG_DONE) break;
         if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) break;
         const struct inet_diag_msg *found = NLMSG_DATA(h);
         // The answer must be the socket asked for. This check is load-bearing: when no connected socket

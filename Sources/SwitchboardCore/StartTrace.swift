@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,10 +8,13 @@ import Glibc
 /// `T <CLOCK_MONOTONIC ns> <label>` to stderr, and `switchboard-bench --only bridge-start` prints each label's
 /// median time after the bridge was spawned. Without the variable a mark is one test of a flag read once.
 public enum StartTrace {
-    static let on = getenv("SWITCHBOARD_START_TRACE") != nil
+    private static let on = Atomic<Bool>(getenv("SWITCHBOARD_START_TRACE") != nil)
+
+    /// The start is over: marks from here on write nothing (a bridge's requests pass the same marks for hours).
+    public static func finish() { on.store(false, ordering: .relaxed) }
 
     public static func mark(_ label: StaticString) {
-        guard on else { return }
+        guard on.load(ordering: .relaxed) else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let line = "T \(Int(now.tv_sec) * 1_000_000_000 + Int(now.tv_nsec)) \(label)\n"

@@ -94,6 +94,9 @@ public struct FixtureOptions: Sendable, Equatable {
     public var tokenRefusesClients = false
     /// How long a silent server waits before giving up on its own (so tests end).
     public var silenceSeconds: Int = 30
+    /// Seconds the token endpoint waits before it answers, after it has done the work (issued the tokens and,
+    /// with `rotateRefreshTokens`, spent the old refresh token), as a slow server does.
+    public var tokenDelay: Double = 0
 
     public init() {}
 

@@ -192,6 +192,11 @@ public final class OAuthFixture: Sendable {
             return nil
         }
         if let answer = await hostileAnswer(request, role: role, servesAuth: servesAuth) { return answer }
+        if options.tokenDelay > 0, servesAuth, request.method == "POST", request.path == "/token" {
+            let answer = token(request)
+            try? await Task.sleep(for: .seconds(options.tokenDelay))
+            return answer
+        }
         if role == .resource {
             if request.path == options.mcpPath { return mcp(request) }
             if let r = resourceMetadata(request) { return r }

@@ -76,6 +76,9 @@ public struct Engine: Sendable {
     /// Stops the refresher, writes out the activity recorded so far, and closes the HTTP client.
     public func shutdown() async {
         await actor.stopScheduler()
+        // A refresh under way (a bridge's first token, a client gone mid-request) ends before the HTTP client
+        // does, so a rotated refresh token is stored, not lost.
+        await actor.drainRefreshes()
         await activity?.flush()
         await http.shutdown()
     }

@@ -35,13 +35,13 @@ extension Switchboard {
         static func serve(name: String, home: String?, signIn: Bool) async throws {
             // A client that goes away must not kill the bridge mid-write: EPIPE is handled where it is written.
             signal(SIGPIPE, SIG_IGN)
-            // The event loop threads start while the stores are read, not when the first request is sent.
-            DispatchQueue.global(qos: .userInitiated).async { AsyncHTTPTransport.startThreads() }
             // Two malloc arenas, not one per thread that ever allocated: a stdio bridge's few requests at a time
             // gain nothing from more, and each arena keeps its own free pages (measured: 0.6 MiB of resident memory).
             // A person's own choice (MALLOC_ARENA_MAX, or glibc's tunable) stands.
             let env = ProcessInfo.processInfo.environment
             if env["MALLOC_ARENA_MAX"] == nil, env["GLIBC_TUNABLES"]?.contains("arena_max") != true { ResidentCode.limitArenas(2) }
+            // The event loop threads start while the stores are read, not when the first request is sent.
+            DispatchQueue.global(qos: .userInitiated).async { AsyncHTTPTransport.startThreads() }
             let engine = GlobalOptions.engine(home: SwitchboardHome.resolve(explicit: home), role: "bridge", browser: signIn ? SystemBrowser() : NoBrowser())
             StartTrace.mark("engine made")
             let connection = try engine.integrations.connection(named: name)
@@ -57,12 +57,15 @@ extension Switchboard {
             // refresh if one is due (the first request would wait for it anyway; the engine shares one refresh
             // among its callers). A failure is the first request's to report, with its remedy.
             let authorizer = engine.authorizer(connection)
-            Task.detached(priority: .userInitiated) { _ = try? await authorizer.bearer() }
+            let prefetch = Task.detached(priority: .userInitiated) { _ = try? await authorizer.bearer() }
             StartTrace.mark("bridge ready")
             let stop = Task { await bridge.run(StdinLines.read()) }
             let terminated = Self.onTerminate { Task { await bridge.close(); stop.cancel() } }
             await stop.value
             terminated.forEach { $0.cancel() }
+            // A client that left at once may leave the first token's refresh under way: it ends (bounded) and is
+            // stored before the process exits (`Engine.shutdown` waits for any other refresh the same way).
+            _ = try? await withDeadline(.seconds(15), expired: { CancellationError() }) { await prefetch.value }
             presence.stopped()
             await engine.shutdown()
         }

@@ -151,6 +151,9 @@ import Glibc
         // back to a listening socket there (ours), which must name no one.
         let nobody = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
         #expect(LoopbackPeer.askKernel(peer: listenerAddress, connectedTo: nobody) == .unanswered)
+        // A connection that never existed: the kernel says so.
+        let stranger = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
+        #expect(LoopbackPeer.askKernel(peer: stranger, connectedTo: listenerAddress) == .absent)
         #endif
     }
 

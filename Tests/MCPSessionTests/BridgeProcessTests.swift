@@ -72,6 +72,34 @@ import Glibc
         #expect(await bridge.wait() == 0)
     }
 
+    /// A bridge started with a token due refreshes at once (so its first answer need not wait); a client that
+    /// leaves at once must not cut that refresh off after the server rotated the refresh token and before the new
+    /// one is stored: the grant would be lost (the next use presents a spent refresh token).
+    @Test func aClientThatLeavesAtOnceLosesNoRotatedRefreshToken() async throws {
+        var options = FixtureOptions()
+        options.rotateRefreshTokens = true
+        options.accessTokenLifetime = 4
+        options.tokenDelay = 1.5
+        let fixture = try await OAuthFixture.start(options)
+        defer { Task { await fixture.stop() } }
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.url.path]
+        _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home)
+        let c = try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: env)
+        try #require(c.status == 0, "\(c.stderr)")
+        try await Task.sleep(for: .seconds(4.5))    // the access token has expired
+        let before = fixture.counters.refreshes
+        let child = try bridge(home)
+        child.closeInput()
+        #expect(await child.wait() == 0, "\(child.standardError)")
+        #expect(fixture.counters.refreshes == before + 1, "the bridge refreshed at its start")
+        // The rotated refresh token was stored: another process gets a token without a sign-in.
+        let t = try await BinaryRunner.runDetached(["token", "fx"] + home)
+        #expect(t.status == 0, "\(t.stderr)")
+        #expect(fixture.counters.refreshTokenReuse == 0)
+    }
+
     @Test func sigtermClosesTheSessionAndExitsZero() async throws {
         let (fixture, tmp, home) = try await connected()
         defer { Task { await fixture.stop(); tmp.remove() } }

@@ -62,7 +62,10 @@ import Glibc
         let size = try #require(FileManager.default.attributesOfItem(atPath: journal.file.path)[.size] as? Int)
         #expect(size <= 16_384 + 4096, "the journal was compacted (\(size) bytes)")
         let busy = try journal.events(scheme: "busy"), rare = try journal.events(scheme: "rare")
-        #expect(busy.count <= 40 && rare.count <= 40)
+        // A compaction leaves each connection at most `perScheme` (20) in half of `maxBytes`; what arrives after it
+        // fills the other half until the next. How many that is depends on where the last compaction fell, which
+        // depends on how the writer batched the 600 events (a loaded machine batches more): bound it by the file.
+        #expect(busy.count < 100 && rare.count <= 20 + 10)
         #expect(busy.last?.milliseconds == 599, "the newest are kept")
         #expect(rare.last?.milliseconds == 590)
         #expect(rare.count >= 6, "a quiet connection keeps its history when a busy one fills the journal")

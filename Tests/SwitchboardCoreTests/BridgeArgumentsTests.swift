@@ -7,7 +7,7 @@ import Testing
 /// form it turns away still reaches ArgumentParser, which accepts it or explains the mistake.
 @Suite struct BridgeArgumentsTests {
     static let words = ["notion", "figma", "--home", "/tmp/h", "--home=/tmp/x", "--home=", "--sign-in", "-h", "--help",
-                        "--", "-x", "", "bridge", "--version", "--signin"]
+                        "--", "-x", "", "bridge", "--version", "--signin", "help", "-", "--home=-x", "--home=a=b", "-\u{301}x"]
 
     /// Every argument vector of up to four words from `words` after `bridge` (over 50,000), read both ways.
     @Test func readsEveryFormAsArgumentParserDoes() {
@@ -30,6 +30,19 @@ import Testing
         }
         #expect(accepted > 100)
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+    }
+
+    /// The reading above knows the bridge's arguments as they are today: a new option or argument on the bridge
+    /// command (or on `GlobalOptions`) must be taught to `BridgeArguments` too, or it would be read differently.
+    @Test func theBridgeCommandTakesOnlyWhatTheFastReadingKnows() {
+        let help = Switchboard.helpMessage(for: Switchboard.BridgeCommand.self, columns: 300)
+        let section = help.components(separatedBy: "\nARGUMENTS:\n").last ?? ""
+        let names = Set(section.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let first = words.first else { return nil }
+            return words.prefix(2).map(String.init).joined(separator: " ")
+        })
+        #expect(names == ["<name> The", "--home <home>", "--sign-in Open", "--version Show", "-h, --help"], "\(names)")
     }
 
     @Test func theFormsExportWritesAreRecognised() {

@@ -8,9 +8,12 @@ typedef enum {
     SB_SOCKET_FOUND = 0,
     /// The kernel found the connection but no process owns it (TIME_WAIT, or a socket its owner closed).
     SB_SOCKET_ORPHAN = 1,
-    /// No answer: the socket is not there, or the kernel cannot be asked (no sock_diag in a sandbox, the
-    /// tcp_diag module missing). The kernel gives the same error for both.
+    /// No answer: the kernel cannot be asked (no sock_diag in a sandbox, out of descriptors or memory) or its
+    /// reply was not the socket asked for.
     SB_SOCKET_UNANSWERED = 2,
+    /// The kernel said ENOENT: no such socket, or no tcp_diag handler to ask (the same error for both; once the
+    /// kernel has answered in this process, it means the socket).
+    SB_SOCKET_ABSENT = 3,
 } sb_socket_answer;
 
 /// Who owns the connected TCP socket whose own end is `socket_address`:`socket_port` and whose other end is

@@ -29,6 +29,7 @@ extension Bridge {
                 era = .handshake
                 let answer = try await relay(response, answering: id, limit: config.initializeDeadline)
                 StartTrace.mark("relayed")
+                StartTrace.finish()
                 negotiatedVersion = Self.protocolVersion(in: answer)
                 hooks.served(nil)
                 return
