@@ -28,8 +28,7 @@ extension AcquisitionActor {
             if let (connection, scheme) = found, case .expired(let reason, _) = scheme.status {
                 throw AcquisitionError(.needsReconnect, reason, remedy: "Run `switchboard reconnect \(connection.name)`.")
             }
-            throw AcquisitionError(.needsReconnect, "Not signed in.",
-                                   remedy: found.map { "Run `switchboard connect \($0.0.name)`." } ?? "Run `switchboard connect` for this connection.")
+            throw notSignedIn(name: found?.0.name)
         }
         cache[schemeID] = tokens
         if Freshness.isUsable(tokens, now: now) { return tokens.accessToken }
@@ -53,6 +52,12 @@ extension AcquisitionActor {
         refreshes[schemeID] = task
         defer { refreshes[schemeID] = nil }
         return try await task.value
+    }
+
+    /// A scheme with no tokens: the remedy names its connection (`token`, `headers` and `refresh` alike).
+    func notSignedIn(name: String?) -> AcquisitionError {
+        AcquisitionError(.needsReconnect, "Not signed in.",
+                         remedy: name.map { "Run `\(Remedy.connect(connection: $0).commandLine)`." } ?? "Run `switchboard connect` for this connection.")
     }
 
     /// Waits, at most `limit`, for the refreshes running now to end (each has its own deadlines). A process
@@ -96,7 +101,7 @@ extension AcquisitionActor {
             let secrets = try loadSecrets(schemeID)
             guard let tokens = secrets.tokens else {
                 cache[schemeID] = nil
-                throw AcquisitionError(.needsReconnect, "Not signed in.", remedy: "Run `switchboard connect` for this connection.")
+                throw notSignedIn(name: try? scheme(schemeID).0.name)
             }
             let now = env.now()
             let adoptable = rejected.map { tokens.accessToken != $0 } ?? (!force && cache[schemeID]?.accessToken != tokens.accessToken)

@@ -24,8 +24,10 @@ extension Switchboard {
                 ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
             var global = GlobalOptions()
             global.home = dir
-            let engine = global.engine(script || isatty(STDOUT_FILENO) == 0 ? "demo" : "screen", browser: browserOpener)
-            if script || isatty(STDOUT_FILENO) == 0 {
+            // Where the screen cannot be drawn (a pipe, TERM=dumb), the demo tells its story as text.
+            let asText = script || Screen.cannotDraw() != nil
+            let engine = global.engine(asText ? "demo" : "screen", browser: browserOpener)
+            if asText {
                 Output.line("Demo home: \(dir)")
                 for name in ["notes", "shortlived", "once", "figma"] {
                     let (_, scheme) = try engine.oauthSchemeForCommand(named: name)

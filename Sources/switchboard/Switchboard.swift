@@ -35,6 +35,7 @@ struct Switchboard: AsyncParsableCommand {
                 StartTrace.mark("parsed")
                 try await BridgeCommand.serve(name: bridge.name, home: bridge.home, signIn: bridge.signIn)
             } else {
+                if let unknown = unknownCommand(Array(CommandLine.arguments.dropFirst())) { throw unknown }
                 var command = try parseAsRoot()
                 if var async = command as? any AsyncParsableCommand {
                     try await async.run()
@@ -48,6 +49,22 @@ struct Switchboard: AsyncParsableCommand {
             await ActivityJournal.flushAll()
             report(error)
         }
+    }
+
+    /// `switchboard frobnicate`: ArgumentParser hands a first word that names no command to the default one (the
+    /// screen), which calls it an unexpected argument. Say what it is, and which commands there are.
+    static func unknownCommand(_ arguments: [String]) -> CLIError? {
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help" else { return nil }
+        var names: [String] = [], shown: [String] = []
+        for command in configuration.subcommands {
+            let c = command.configuration
+            guard let name = c.commandName else { continue }
+            names.append(name)
+            if c.shouldDisplay { shown.append(name) }
+        }
+        guard !names.contains(first) else { return nil }
+        let word = first.count > 40 ? String(first.prefix(40)) + "…" : first
+        return .usage("`\(word)` is not a command; the commands are \(shown.joined(separator: ", ")) (`switchboard help COMMAND` describes one)")
     }
 
     /// Prints an error the way scripts expect and exits with its code.
