@@ -24,11 +24,7 @@ extension AcquisitionActor {
         let secrets = try loadSecrets(schemeID)
         guard let tokens = secrets.tokens else {
             // Say why, when the scheme knows (a refused refresh, a server that moved).
-            let found = try? scheme(schemeID)
-            if let (connection, scheme) = found, case .expired(let reason, _) = scheme.status {
-                throw AcquisitionError(.needsReconnect, reason, remedy: "Run `switchboard reconnect \(connection.name)`.")
-            }
-            throw notSignedIn(name: found?.0.name)
+            throw notSignedIn(schemeID)
         }
         cache[schemeID] = tokens
         if Freshness.isUsable(tokens, now: now) { return tokens.accessToken }
@@ -54,10 +50,15 @@ extension AcquisitionActor {
         return try await task.value
     }
 
-    /// A scheme with no tokens: the remedy names its connection (`token`, `headers` and `refresh` alike).
-    func notSignedIn(name: String?) -> AcquisitionError {
-        AcquisitionError(.needsReconnect, "Not signed in.",
-                         remedy: name.map { "Run `\(Remedy.connect(connection: $0).commandLine)`." } ?? "Run `switchboard connect` for this connection.")
+    /// A scheme with no tokens, for `token`, `headers` and `refresh` alike: why, when the scheme knows (a refused
+    /// refresh, a server that moved), and the remedy naming its connection.
+    func notSignedIn(_ schemeID: String) -> AcquisitionError {
+        let found = try? scheme(schemeID)
+        if let (connection, scheme) = found, case .expired(let reason, _) = scheme.status {
+            return AcquisitionError(.needsReconnect, reason, remedy: "Run `\(Remedy.reconnect(connection: connection.name).commandLine)`.")
+        }
+        return AcquisitionError(.needsReconnect, "Not signed in.",
+                                remedy: found.map { "Run `\(Remedy.connect(connection: $0.0.name).commandLine)`." } ?? "Run `switchboard connect` for this connection.")
     }
 
     /// Waits, at most `limit`, for the refreshes running now to end (each has its own deadlines). A process
@@ -101,7 +102,7 @@ extension AcquisitionActor {
             let secrets = try loadSecrets(schemeID)
             guard let tokens = secrets.tokens else {
                 cache[schemeID] = nil
-                throw notSignedIn(name: try? scheme(schemeID).0.name)
+                throw notSignedIn(schemeID)
             }
             let now = env.now()
             let adoptable = rejected.map { tokens.accessToken != $0 } ?? (!force && cache[schemeID]?.accessToken != tokens.accessToken)

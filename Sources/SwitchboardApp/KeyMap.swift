@@ -34,7 +34,17 @@ public enum KeyMap {
         KeyBinding(keys: [.char("D")], hint: ("D", "doctor"), command: .doctor),
         KeyBinding(keys: [.char("l")], hint: ("l", "log"), command: .timeline),
         KeyBinding(keys: [.char("/")], hint: ("/", "filter"), command: .filter),
+        // A kept filter is cleared with Esc, as while typing it.
+        KeyBinding(keys: [.escape], hint: nil, command: .cancel),
         KeyBinding(keys: [.char("m")], hint: ("m", "client"), command: .manualClient),
+        KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
+        KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
+    ]
+
+    /// The list before the first connection: what can be done is add one (the other keys would act on nothing,
+    /// and the footer would offer them).
+    public static let emptyList: [KeyBinding] = [
+        KeyBinding(keys: [.char("a")], hint: ("a", "add a connection"), command: .add),
         KeyBinding(keys: [.char("?")], hint: ("?", "help"), command: .help),
         KeyBinding(keys: [.char("q"), .ctrl("c")], hint: ("q", "quit"), command: .quit),
     ]
@@ -134,7 +144,7 @@ public enum KeyMap {
         case .help: return help
         case .doctor: return doctor
         case .timeline: return timeline
-        case nil: return main
+        case nil: return state.connections.isEmpty ? emptyList : main
         }
     }
 

@@ -48,7 +48,9 @@ public enum MainView {
     static func header(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
         let n = state.loadingTotals?.count ?? state.connections.count
         let attention = state.loadingTotals?.attention ?? state.needingAttention
-        var title = " Switchboard ─ \(n) connection\(n == 1 ? "" : "s")"
+        // While a filter hides rows, the count says how many of them show.
+        let shown = state.loadingTotals == nil && !state.filter.isEmpty ? "\(state.visible.count) of " : ""
+        var title = " Switchboard ─ \(shown)\(n) connection\(n == 1 ? "" : "s")"
         if attention > 0 { title += " · \(attention) need\(attention == 1 ? "s" : "") attention" }
         if let next = state.nextRefresh, state.loadingTotals == nil {
             title += next > state.now ? " · next refresh in " + StatusText.duration(next.timeIntervalSince(state.now)) : " · refresh due"
@@ -68,7 +70,10 @@ public enum MainView {
         let r = layout.list
         if visible.isEmpty {
             let text = state.connections.isEmpty
-                ? ["No connections yet.", "", "Add one from the command line:", "  switchboard add NAME https://server.example/mcp", "or try `switchboard demo`."]
+                ? ["No connections yet.", "",
+                   "Press \(KeyMap.key(for: .add, in: KeyMap.emptyList) ?? "a") to add one: a name and its server's URL",
+                   "(or `switchboard add NAME URL` on the command line).", "",
+                   "To look around first, run `switchboard demo`."]
                 : ["Nothing matches the filter “\(state.filter)”."]
             for (i, line) in text.enumerated() where i < r.height { b.put(line, x: 2, y: r.y + i + (r.height > 6 ? 1 : 0)) }
             return

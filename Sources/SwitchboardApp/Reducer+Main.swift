@@ -18,6 +18,9 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
             return [.check(name: c.name)]
         }
     case .filter: state.filtering = true
+    case .cancel where !state.filter.isEmpty:
+        state.filter = ""
+        state.selected = 0
     case .add: state.panel = .add(AddForm())
     case .remove:
         if let c = state.selectedConnection { state.panel = .remove(name: c.name) }

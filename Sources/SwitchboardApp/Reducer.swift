@@ -80,6 +80,12 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             clampSelection(&state)
             return []
         }
+        // Ctrl-C quits from anywhere, as it does in every terminal program (and as the help says): the forms,
+        // the paste field and the filter take typing, never this.
+        if key == .ctrl("c") {
+            state.quitting = true
+            return [.quit]
+        }
         if state.filtering { return filterKey(key, &state) }
         if case .connect(var p) = state.panel, p.pasting, KeyMap.command(for: key, in: KeyMap.paste) == nil {
             switch key {

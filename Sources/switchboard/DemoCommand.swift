@@ -25,7 +25,9 @@ extension Switchboard {
             var global = GlobalOptions()
             global.home = dir
             // Where the screen cannot be drawn (a pipe, TERM=dumb), the demo tells its story as text.
-            let asText = script || Screen.cannotDraw() != nil
+            let cannotDraw = Screen.cannotDraw()
+            if !script, let why = cannotDraw { Console.warn("the screen \(why); the demo runs as text (--script)") }
+            let asText = script || cannotDraw != nil
             let engine = global.engine(asText ? "demo" : "screen", browser: browserOpener)
             if asText {
                 Output.line("Demo home: \(dir)")

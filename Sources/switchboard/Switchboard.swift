@@ -60,10 +60,12 @@ struct Switchboard: AsyncParsableCommand {
             let c = command.configuration
             guard let name = c.commandName else { continue }
             names.append(name)
+            names += c.aliases    // `reconnect`, which every remedy names
             if c.shouldDisplay { shown.append(name) }
         }
         guard !names.contains(first) else { return nil }
-        let word = first.count > 40 ? String(first.prefix(40)) + "…" : first
+        // One line, bounded, controls shown not sent: it is whatever was typed (or pasted).
+        let word = TerminalText.safe(first, limit: 40)
         return .usage("`\(word)` is not a command; the commands are \(shown.joined(separator: ", ")) (`switchboard help COMMAND` describes one)")
     }
 
