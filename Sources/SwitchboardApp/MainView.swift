@@ -50,15 +50,23 @@ public enum MainView {
         let attention = state.loadingTotals?.attention ?? state.needingAttention
         // While a filter hides rows, the count says how many of them show.
         let shown = state.loadingTotals == nil && !state.filter.isEmpty ? "\(state.visible.count) of " : ""
+        // The filter's label keeps its place at the right; the title's parts go in while they fit, most important
+        // first, so nothing is drawn cut (the refresh countdown used to run into the label).
+        let label = state.filtering || !state.filter.isEmpty ? "filter: \(state.filter)\(state.filtering ? "▏" : "")" : nil
+        let room = state.width - (label.map { $0.displayWidth + 2 } ?? 0)
         var title = " Switchboard ─ \(shown)\(n) connection\(n == 1 ? "" : "s")"
-        if attention > 0 { title += " · \(attention) need\(attention == 1 ? "s" : "") attention" }
+        var parts: [String] = []
+        if attention > 0 { parts.append(" · \(attention) need\(attention == 1 ? "s" : "") attention") }
         if let next = state.nextRefresh, state.loadingTotals == nil {
-            title += next > state.now ? " · next refresh in " + StatusText.duration(next.timeIntervalSince(state.now)) : " · refresh due"
+            parts.append(next > state.now ? " · next refresh in " + StatusText.duration(next.timeIntervalSince(state.now)) : " · refresh due")
+        }
+        for part in parts {
+            guard (title + part).displayWidth <= room else { break }
+            title += part
         }
         b.put(title, x: 0, y: 0, style: .bold)
-        if state.filtering || !state.filter.isEmpty {
-            let f = "filter: \(state.filter)\(state.filtering ? "▏" : "")"
-            b.put(f, x: max(0, state.width - f.count - 1), y: 0)
+        if let label {
+            b.put(label, x: max(0, state.width - label.displayWidth - 1), y: 0)
         }
         let c = columns(state.width)
         let head = " " + "NAME".fitted(to: c.name) + " " + "SERVER".fitted(to: c.url) + " " + "AUTH".fitted(to: c.auth) + " " + "STATUS"
