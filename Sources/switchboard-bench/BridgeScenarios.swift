@@ -70,11 +70,8 @@ extension Scenarios {
     /// Only the bridge's start, many times (to profile it: `perf record -a` around this scenario).
     static func bridgeStart(_ quick: Bool) async throws -> [Result] {
         let binary = try Child.binary()
-        let fixture = try await OAuthFixture.start(FixtureOptions())
-        let engine = Engine(home: home())
+        let (fixture, engine, _) = try await connectedFixture()
         defer { Task { await fixture.stop() }; engine.remove() }
-        let scheme = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
-        try await engine.connect(scheme)
         // An empty program: what any process costs to start on this machine, for comparison.
         var empty: [Double] = []
         for _ in 0..<(quick ? 5 : 50) {
@@ -90,13 +87,19 @@ extension Scenarios {
         ]
     }
 
-    static func bridgeAgainstFixture(_ quick: Bool) async throws -> [Result] {
-        let binary = try Child.binary()
+    /// The in-process fixture and an engine whose connection `fx` is signed in to it.
+    static func connectedFixture() async throws -> (OAuthFixture, Engine, scheme: String) {
         let fixture = try await OAuthFixture.start(FixtureOptions())
         let engine = Engine(home: home())
-        defer { Task { await fixture.stop() }; engine.remove() }
         let scheme = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
         try await engine.connect(scheme)
+        return (fixture, engine, scheme)
+    }
+
+    static func bridgeAgainstFixture(_ quick: Bool) async throws -> [Result] {
+        let binary = try Child.binary()
+        let (fixture, engine, scheme) = try await connectedFixture()
+        defer { Task { await fixture.stop() }; engine.remove() }
         let token = try await engine.actor.validToken(for: scheme)
 
         let first = try await startToFirstAnswer(binary, engine.home, runs: quick ? 5 : 20)
