@@ -55,8 +55,8 @@ public enum LoopbackPeer {
         case .unanswered:
             break
         }
-        // The kernel cannot be asked: the tables decide. They are no snapshot: the kernel walks its hash table between reads, so while sockets come and
-        // go (a busy machine, a parallel test run) a row can be skipped. A connection that is not found is
+        // The kernel cannot be asked: the tables decide. They are no snapshot: the kernel walks its hash table
+        // between reads, so while sockets come and go (a busy machine, a parallel test run) a row can be skipped. A connection that is not found is
         // looked for again, a few times, before it counts as unknown.
         for attempt in 0..<4 {
             if attempt > 0 { usleep(UInt32(2_000 * attempt)) }
