@@ -160,12 +160,19 @@ extension AcquisitionActor {
                     // The scheduler of this process tries again after its backoff; without one, the next use does.
                     // Counted from the failure, as the scheduler counts it (not from when the refresh began: a
                     // refresh can take long, and the clock moves meanwhile).
-                    let retry = scheduler == nil ? nil : env.now().addingTimeInterval(Self.backoff(failures: (failures[schemeID] ?? 0) + 1))
+                    // The backoff is the schedule's, in the file: every process's scheduler (and every display) keeps it.
+                    let failedAt = env.now()
+                    let failures = min(64, (scheme.info.refreshFailures ?? 0) + 1)
+                    let retryAt = RefreshPolicy.retry(after: failures, now: failedAt, expiresAt: tokens.expiresAt)
+                    let retry = scheduler == nil ? nil : retryAt
                     note(.refreshFailed, schemeID, connection: connection.name) { $0.reason = detail; $0.willRetry = true; $0.retryAt = retry }
                     await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
                         info.lastRefreshAt = now
                         info.lastRefreshResult = "failed"
                         info.lastError = message
+                        info.refreshFailures = failures
+                        info.retryAt = retryAt
+                        info.renewable = true
                     }
                     broadcast(schemeID, .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")))
                     var advice: String?
@@ -206,6 +213,11 @@ extension AcquisitionActor {
                 info.lastError = nil
                 info.grantedScopes = Redact.serverList(fresh.scopes)
                 info.tokenLifetime = Freshness.lifetime(fresh)
+                info.renewable = true
+                info.refreshFailures = nil
+                info.retryAt = nil
+                // Too-short tokens in a row space the schedule out (`RefreshPolicy.due`); a usual one ends the streak.
+                info.shortStreak = RefreshPolicy.isTooShort(info.tokenLifetime) ? min(64, (info.shortStreak ?? 1) + 1) : nil
             }
             announce(schemeID, .refreshed(expiresAt: fresh.expiresAt), after: write, durable: alone)
             return fresh
@@ -221,7 +233,12 @@ extension AcquisitionActor {
             }
         }
         note(.expired, schemeID) { $0.reason = reason }
-        await setStatus(schemeID, .expired(reason: reason, since: env.now())) { $0.lastError = reason }
+        await setStatus(schemeID, .expired(reason: reason, since: env.now())) { info in
+            info.lastError = reason
+            info.refreshFailures = nil
+            info.retryAt = nil
+            info.shortStreak = nil
+        }
         broadcast(schemeID, .expired(reason: reason))
     }
 
@@ -262,7 +279,8 @@ extension AcquisitionActor {
             return .failed(AcquisitionError(.storage, "Could not delete the tokens: \(error)"))
         }
         note(.disconnected, schemeID) { $0.revoked = revoked }
-        await setStatus(schemeID, .notConnected) { $0.lastError = nil }
+        // Nothing of the old session stays on show: its refresh, its schedule, its last test.
+        await setStatus(schemeID, .notConnected) { info in info.forgetSession() }
         let event = AcquisitionEvent.disconnected(revoked: revoked)
         broadcast(schemeID, event)
         return event

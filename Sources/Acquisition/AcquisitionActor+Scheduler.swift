@@ -39,13 +39,10 @@ extension AcquisitionActor {
                     if expiresAt <= now { plan.lapsed.append(scheme.id) } else { plan.next = min(plan.next ?? expiresAt, expiresAt) }
                     continue
                 }
-                var due = Freshness.refreshDue(tokens) ?? expiresAt
-                // Polite to servers with very short tokens: at least `floor` between refreshes, doubling
-                // while they stay short (a program that needs a token meanwhile refreshes on demand).
-                if let life = Freshness.lifetime(tokens), life < RefreshPolicy.shortLifetime {
-                    due = max(due, tokens.obtainedAt.addingTimeInterval(Freshness.floor(streak: shortStreak[scheme.id] ?? 1)))
-                }
-                if let retry = retryAt[scheme.id], retry > due { due = retry }
+                // The one rule every display reads too (`RefreshPolicy.due`), with the schedule's state from the file,
+                // so the screen's "next refresh" is this plan, whichever process wrote the last outcome.
+                let due = RefreshPolicy.due(expiresAt: expiresAt, lifetime: Freshness.lifetime(tokens),
+                                            shortStreak: scheme.info.shortStreak ?? 0, retryAt: scheme.info.retryAt)
                 if due <= now { plan.due.append(scheme.id) } else { plan.next = min(plan.next ?? due, due) }
             }
         }
@@ -84,20 +81,14 @@ extension AcquisitionActor {
     /// scheduler plans again.
     private func startScheduledRefresh(_ id: String) {
         scheduled[id] = Task {
-            let settled: Bool
-            do {
-                _ = try await self.refresh(schemeID: id)
-                settled = true
-            } catch {
-                settled = (error as? AcquisitionError)?.needsReconnect ?? false
-            }
-            await self.scheduledRefreshEnded(id, settled: settled)
+            _ = try? await self.refresh(schemeID: id)
+            await self.scheduledRefreshEnded(id)
         }
     }
 
-    private func scheduledRefreshEnded(_ id: String, settled: Bool) async {
+    /// The refresh wrote its outcome (the streak, the failures and the retry) with the status; plan again.
+    private func scheduledRefreshEnded(_ id: String) async {
         scheduled[id] = nil
-        recordOutcome(id, settled: settled)
         if scheduler != nil { wakeScheduler() }
         // Among many refreshes each status write is only queued; the last one to end waits for all.
         if scheduled.isEmpty { await flushStatus() }
@@ -115,51 +106,19 @@ extension AcquisitionActor {
         return plan.due.count
     }
 
-    /// Refreshes with bounded concurrency and waits for all; failures back off exponentially.
+    /// Refreshes with bounded concurrency and waits for all; failures back off exponentially (each refresh
+    /// records its outcome with its status).
     func refreshAll(_ ids: [String]) async {
-        await withTaskGroup(of: (String, Bool).self) { group in
+        await withTaskGroup(of: Void.self) { group in
             var iterator = ids.makeIterator()
             func addNext() -> Bool {
                 guard let id = iterator.next() else { return false }
-                group.addTask {
-                    do {
-                        _ = try await self.refresh(schemeID: id)
-                        return (id, true)
-                    } catch {
-                        return (id, (error as? AcquisitionError)?.needsReconnect ?? false)
-                    }
-                }
+                group.addTask { _ = try? await self.refresh(schemeID: id) }
                 return true
             }
             for _ in 0..<max(1, env.refreshConcurrency) where addNext() {}
-            for await (id, settled) in group {
-                recordOutcome(id, settled: settled)
-                _ = addNext()
-            }
+            for await _ in group { _ = addNext() }
         }
         await flushStatus()
     }
-
-    /// After a refresh: a settled scheme (refreshed, or needing a person) clears its backoff; a failure
-    /// backs off exponentially.
-    private func recordOutcome(_ id: String, settled: Bool) {
-        if settled {
-            retryAt[id] = nil
-            failures[id] = nil
-            if let t = cache[id], let life = Freshness.lifetime(t), life < RefreshPolicy.shortLifetime {
-                shortStreak[id, default: 0] += 1
-            } else {
-                shortStreak[id] = nil
-            }
-        } else {
-            let n = (failures[id] ?? 0) + 1
-            failures[id] = n
-            retryAt[id] = env.now().addingTimeInterval(Self.backoff(failures: n))
-        }
-    }
-}
-
-extension AcquisitionActor {
-    /// Seconds the scheduler waits after `failures` failed refreshes in a row: 5 s, doubling, at most 5 minutes.
-    static func backoff(failures n: Int) -> TimeInterval { min(300, 5 * pow(2, Double(max(1, n) - 1))) }
 }

@@ -42,6 +42,11 @@ extension AcquisitionActor {
             info.grantedScopes = Redact.serverList(tokens.scopes)
             info.tokenLifetime = Freshness.lifetime(tokens)
             info.lastError = nil
+            // A new session: its own schedule, and whether it can renew at all.
+            info.renewable = tokens.refreshToken != nil
+            info.refreshFailures = nil
+            info.retryAt = nil
+            info.shortStreak = nil
             info.supportsRevocation = meta.revocationEndpoint != nil
         }
         return tokens

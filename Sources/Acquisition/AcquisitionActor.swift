@@ -22,11 +22,6 @@ public actor AcquisitionActor {
     var scheduled: [String: Task<Void, Never>] = [:]
     /// Set when the scheduler should plan again before sleeping (a refresh ended while it was planning).
     var wakeRequested = false
-    /// Backoff of the scheduler after failed refreshes.
-    var retryAt: [String: Date] = [:]
-    var failures: [String: Int] = [:]
-    /// Short-lived tokens in a row, per scheme (the scheduler spaces their refreshes further apart).
-    var shortStreak: [String: Int] = [:]
     /// Discovery results of recent flows, by server URL: a reconnect soon after skips the metadata round
     /// trips. Dropped when a flow fails, so a changed server is discovered afresh on the next try.
     var discoveries: [String: (result: DiscoveryResult, at: Date)] = [:]

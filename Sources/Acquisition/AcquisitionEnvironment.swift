@@ -66,11 +66,6 @@ public enum Freshness {
     }
 
 
-    /// The scheduler's spacing after `streak` short-lived tokens in a row.
-    public static func floor(streak: Int) -> TimeInterval {
-        min(RefreshPolicy.maxFloor, RefreshPolicy.floor * pow(2, Double(min(16, max(0, streak - 1)))))
-    }
-
     public static func isFresh(_ t: TokenSet, now: Date) -> Bool {
         guard let exp = t.expiresAt else { return true }
         return exp.timeIntervalSince(now) > margin(for: t)

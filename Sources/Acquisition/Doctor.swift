@@ -17,11 +17,19 @@ public struct Doctor: Sendable {
     }
 
     /// The report as lines of text. Never holds a secret.
-    public func report(for connection: Connection) async -> [String] {
+    public func report(for connection: Connection) async -> [String] { await diagnose(connection).lines }
+
+    /// The report, and whether discovery failed (`doctor NAME` then exits 1, as every command that fails does).
+    public func diagnose(_ connection: Connection) async -> (lines: [String], failed: Bool) {
+        let lines = await lines(for: connection)
+        return (lines.lines, lines.failed)
+    }
+
+    private func lines(for connection: Connection) async -> (lines: [String], failed: Bool) {
         var lines = ["Doctor: \(connection.name) (\(connection.serverURL.absoluteString))", ""]
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
             lines.append("Scheme \(connection.primaryScheme?.kind.rawValue ?? "none"): nothing to discover.")
-            return lines
+            return (lines, false)
         }
         let sink = Discovery.TraceSink()
         let result: Result<DiscoveryResult, AcquisitionError>
@@ -43,7 +51,7 @@ public struct Doctor: Sendable {
         case .failure(let e):
             lines.append("✕ \(e.message)")
             if let remedy = e.remedy { lines.append("  \(remedy)") }
-            return lines
+            return (lines, true)
         case .success(let found):
             let m = found.authorizationServer
             func yes(_ b: Bool) -> String { b ? "yes" : "no" }
@@ -74,7 +82,7 @@ public struct Doctor: Sendable {
             // The same decision connect makes, from the same inputs.
             let plan = ClientChoice.decide(ClientChoice.Inputs(scheme: scheme, secrets: secrets, server: m, configuredDocument: clientMetadataURL, now: now)).plan
             lines.append("Switchboard would: \(plan)" + (m.deviceAuthorizationEndpoint != nil ? " (On a remote machine: the device code flow.)" : ""))
-            return lines
+            return (lines, false)
         }
     }
 }

@@ -58,18 +58,32 @@ public enum Draw {
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
+        // Columns, not characters: a wide glyph takes two (the pane's edge is counted in columns too).
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
+            var line = "", used = 0
             for word in paragraph.split(separator: " ") {
-                var w = String(word)
-                while w.count > width {
-                    if !line.isEmpty { lines.append(line); line = "" }
-                    lines.append(String(w.prefix(width)))
-                    w = String(w.dropFirst(width))
+                var w = String(word), ww = w.displayWidth
+                while ww > width {
+                    if !line.isEmpty { lines.append(line); line = ""; used = 0 }
+                    var head = "", headWidth = 0
+                    for ch in w {
+                        let cw = DisplayWidth.of(ch)
+                        if headWidth + cw > width { break }
+                        head.append(ch)
+                        headWidth += cw
+                    }
+                    if head.isEmpty { head = String(w.first!) }
+                    lines.append(head)
+                    w = String(w.dropFirst(head.count))
+                    ww = w.displayWidth
                 }
-                if line.isEmpty { line = w } else if line.count + 1 + w.count <= width { line += " " + w } else {
+                if line.isEmpty {
+                    line = w; used = ww
+                } else if used + 1 + ww <= width {
+                    line += " " + w; used += 1 + ww
+                } else {
                     lines.append(line)
-                    line = w
+                    line = w; used = ww
                 }
             }
             lines.append(line)

@@ -6,12 +6,14 @@ import SwitchboardCore
 public struct AppState: Equatable, Sendable {
     public var connections: [Connection] {
         // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
-        didSet { (needingAttention, nextRefresh) = IntegrationsFile.summary(connections) }
+        didSet { summary = IntegrationsFile.summary(connections) }
     }
-    /// The next refresh due across all connections, for the header.
-    public private(set) var nextRefresh: Date?
-    /// Connections whose status needs the person (expired or error), for the header.
-    public private(set) var needingAttention = 0
+    /// The header's figures, counted when the list changes.
+    public private(set) var summary: IntegrationsFile.Summary
+    /// The next refresh the scheduler plans across all connections, for the header.
+    public var nextRefresh: Date? { summary.nextRefresh }
+    /// Connections that need the person now (expired, error, or a lapsed token that will not renew on use).
+    public var needingAttention: Int { summary.attention(at: now) }
     /// While only the first rows are loaded (a large home's first frame): the whole list's figures.
     public var loadingTotals: (count: Int, attention: Int)? {
         get { loadingCount.map { ($0, loadingAttention) } }
@@ -43,7 +45,7 @@ public struct AppState: Equatable, Sendable {
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
         self.now = now
-        (needingAttention, nextRefresh) = IntegrationsFile.summary(connections)
+        summary = IntegrationsFile.summary(connections)
     }
 
     /// The connections the filter lets through.

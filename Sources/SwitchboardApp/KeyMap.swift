@@ -1,4 +1,5 @@
 import Canvas
+import SwitchboardCore
 
 /// What a key does in a panel. One table per panel drives both dispatch and the footer hints.
 public enum Command: Equatable, Sendable {
@@ -152,6 +153,15 @@ public enum KeyMap {
     /// key (a remedy, a hint) takes it from here, never from a literal.
     public static func key(for command: Command, in table: [KeyBinding] = main) -> String? {
         table.first { $0.command == command }?.hint?.key
+    }
+
+    /// A remedy as the screen says it: the key on the list that carries it out (from the table, never a literal).
+    public static func say(_ remedy: Remedy) -> String {
+        switch remedy {
+        case .reconnect: "Press \(key(for: .reconnect) ?? "r") to sign in again"
+        case .connect: "Press \(key(for: .connect) ?? "c") to connect"
+        case .doctor: "Press \(key(for: .doctor) ?? "D") for the doctor"
+        }
     }
 
     public static func command(for key: Key, in table: [KeyBinding]) -> Command? {

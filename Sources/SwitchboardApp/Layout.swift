@@ -1,4 +1,5 @@
 import Canvas
+import SwitchboardCore
 
 /// Where each part of the main screen goes at a given size.
 public struct Layout: Equatable, Sendable {
@@ -15,11 +16,14 @@ public struct Layout: Equatable, Sendable {
     public var detail: Rect
     public var footer: Rect
 
-    /// `bridges`: how many bridges serve the selected connection; the detail pane grows by the lines they take.
-    public init(width: Int, height: Int, bridges: Int = 0) {
+    /// `bridges`: how many bridges serve the selected connection; `facts`: the lines its facts take wrapped. The
+    /// detail pane grows to hold both, while the list keeps `minListRows`; what still does not fit is counted on
+    /// the pane's last line (`MainView.detail`), never cut without a word.
+    public init(width: Int, height: Int, bridges: Int = 0, facts: Int = 0) {
         let base = height >= 28 ? 10 : 9
         let room = max(0, height - 3 - base - Layout.minListRows)
-        let detailHeight = base + min(Layout.bridgeLines(bridges), room)
+        let wanted = max(0, facts + 2 - base) + Layout.bridgeLines(bridges)
+        let detailHeight = base + min(wanted, room)
         header = Rect(x: 0, y: 0, width: width, height: 1)
         columns = Rect(x: 0, y: 1, width: width, height: 1)
         list = Rect(x: 0, y: 2, width: width, height: max(0, height - 3 - detailHeight))
@@ -29,7 +33,9 @@ public struct Layout: Equatable, Sendable {
 
     /// The layout for a state: its size and its selected connection's bridges.
     public init(for state: AppState) {
-        self.init(width: state.width, height: state.height, bridges: state.selectedConnection.map { state.bridges(for: $0).count } ?? 0)
+        let selected = state.selectedConnection
+        self.init(width: state.width, height: state.height, bridges: selected.map { state.bridges(for: $0).count } ?? 0,
+                  facts: selected.map { MainView.factLines($0, state: state, timeZone: TimeFormat.utc).count } ?? 0)
     }
 
     /// The detail pane's lines for `count` bridges: a heading, one per bridge shown, one for the rest.

@@ -93,12 +93,18 @@ public enum MainView {
             let conn = visible[index]
             let y = r.y + index - state.scroll
             let scheme = conn.primaryScheme
-            let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
-            let timing = scheme.map { StatusText.timing($0.status, now: state.now) } ?? ""
+            // As it stands now: a token past its expiry is never shown connected, whatever the file says.
+            let standing = scheme?.standing(at: state.now)
+            let badge = scheme.map { standing!.badge(kind: $0.kind) } ?? "○ no scheme"
+            // The whole timing ("18s ago, renews on use") where the row has room, else the time alone: the badge
+            // already tells the lapses apart, and the detail pane says the rest.
+            let room = state.width - (1 + c.name + 1 + c.url + 1 + c.auth + 1) - 16
+            let full = standing?.timing(now: state.now) ?? ""
+            let timing = full.displayWidth <= room ? full : standing?.shortTiming(now: state.now) ?? ""
             let base: Style = index == state.selected ? .selected : .plain
             // The badge's colour is part of the badge's text (or, without colour, bold when it needs the person).
             var badgeStyle = base
-            if colors { badgeStyle.color = color(scheme?.status) } else if scheme?.status.needsAttention == true { badgeStyle.bold = true }
+            if colors { badgeStyle.color = color(standing) } else if standing?.needsAttention == true { badgeStyle.bold = true }
             let badgeText = badge.truncated(to: min(16, c.status))
             // `⇄2` at the end of the server column when bridges serve the connection: the columns stay put.
             let marker = BridgeText.marker(state.bridges(for: conn).count)
@@ -115,8 +121,9 @@ public enum MainView {
         }
     }
 
-    static func color(_ status: SchemeStatus?) -> Color {
-        switch status {
+    static func color(_ standing: Standing?) -> Color {
+        if let standing, standing.lapse != .none { return standing.needsAttention ? .red : .yellow }
+        return switch standing?.status {
         case .connected?: .green
         case .refreshing?, .connecting?: .yellow
         case .expired?, .error?: .red
@@ -149,65 +156,39 @@ public enum MainView {
             let hint = (s.status.needsAttention ? " m client ─" : "") + " D doctor "
             b.put(hint, x: r.maxX - 2 - hint.count, y: r.maxY - 1, style: Style(dim: true))
         }
-        var rows: [(String, String)] = []
-        let badge = StatusText.badge(s.status, kind: s.kind)
-        let timing = StatusText.timing(s.status, now: state.now)
-        rows.append(("status", badge + (timing.isEmpty ? "" : "  " + timing)))
-        // The MCP era the server answered in rides on the server row, so it shows even on a small screen.
-        rows.append(("server", c.serverURL.absoluteString + (s.info.mcpEra.map { " · MCP " + StatusText.era($0) } ?? "")))
-        if s.kind.isOAuth {
-            rows.append(("issuer", s.info.issuer ?? "—"))
-            let client = s.info.clientID ?? s.clientID
-            rows.append(("client", client.map { $0.truncated(to: 28) } ?? "—"))
-            let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
-            rows.append(("scopes", scopes.isEmpty ? "—" : scopes.joined(separator: " ")))
-        }
-        // Unusually short tokens explain a countdown that keeps jumping back: said on the expiry row (no extra
-        // row, so the refresh row below stays on a small screen).
-        if case .connected(let exp?) = s.status {
-            rows.append(("expires", TimeFormat.clock(exp, in: timeZone) + (StatusText.shortLifetimeTag(s.info.tokenLifetime).map { " · " + $0 } ?? "")))
-        }
-        // One row: the last refresh ("4m ago (rotated)"; a failure says whether it will be retried or gave up) and the next.
-        var refresh: [String] = []
-        if let at = s.info.lastRefreshAt {
-            let result: String
-            switch (s.info.lastRefreshResult, s.status) {
-            case ("failed", .expired): result = "failed, gave up: reconnect"
-            case ("failed", _): result = "failed, will retry"
-            case (_, _) where s.info.lastRefreshRotated == true: result = "rotated"
-            default: result = s.info.lastRefreshResult ?? "?"
-            }
-            refresh.append("last \(StatusText.duration(max(0, state.now.timeIntervalSince(at)))) ago (\(result))")
-        }
-        if s.kind.isOAuth, case .connected(let exp?) = s.status {
-            let due = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime)
-            refresh.append(due > state.now ? "next in " + StatusText.duration(due.timeIntervalSince(state.now)) : "next due now")
-        }
-        if !refresh.isEmpty { rows.append(("refresh", refresh.joined(separator: " · "))) }
-        if let check = s.info.lastCheck { rows.append(("tested", check)) }
-        switch s.status {
-        case .error(let m, let remedy):
-            rows.append(("error", m))
-            if let remedy { rows.append(("remedy", remedy)) }
-        case .expired(let reason, _):
-            rows.append(("expired", reason))
-            rows.append(("remedy", "press r to reconnect"))
-        default: break
-        }
-        let width = r.width - 4 - 11
+        let lines = factLines(c, state: state, timeZone: timeZone, width: r.width)
         // The bridges' lines are kept for them below the rows (the pane grew by as many, when there was room).
         let serving = state.bridges(for: c)
         let bridgeLines = min(Layout.bridgeLines(serving.count), r.height - 2)
+        let room = max(0, r.height - 2 - bridgeLines)
+        // The pane grew as far as the list allows; what still does not fit is counted, never cut without a word.
+        let shown = lines.count <= room ? lines : Array(lines.prefix(max(0, room - 1)))
         var y = r.y + 1
-        drawing: for (label, value) in rows {
-            for (i, line) in Draw.wrap(value, width: width).enumerated() {
-                guard y < r.maxY - 1 - bridgeLines else { break drawing }
-                if i == 0 { b.put(label, x: r.x + 2, y: y, style: Style(dim: true)) }
-                b.put(line, x: r.x + 13, y: y, style: label == "error" ? Style(color: .red) : .plain)
-                y += 1
-            }
+        for line in shown {
+            if let label = line.label { b.put(label, x: r.x + 2, y: y, style: Style(dim: true)) }
+            b.put(line.text, x: r.x + 13, y: y, style: line.alert ? Style(color: .red) : .plain)
+            y += 1
+        }
+        if shown.count < lines.count, room > 0 {
+            b.put("… \(lines.count - shown.count) more line\(lines.count - shown.count == 1 ? "" : "s"): enlarge the window, or run `switchboard show \(c.name)`",
+                  x: r.x + 2, y: y, style: Style(dim: true), maxWidth: r.width - 4)
+            y += 1
         }
         if bridgeLines > 0 { bridges(&b, serving, c, now: state.now, x: r.x + 2, y: y, width: r.width - 4, lines: bridgeLines) }
+    }
+
+    /// The selected connection's facts as the detail pane draws them, wrapped to its width: one entry per line,
+    /// the label on a fact's first line. `Layout` sizes the pane from their count.
+    static func factLines(_ c: Connection, state: AppState, timeZone: TimeZone, width: Int? = nil) -> [(label: String?, text: String, alert: Bool)] {
+        guard let s = c.primaryScheme else { return [] }
+        let inner = (width ?? state.width) - 4 - 11
+        var out: [(label: String?, text: String, alert: Bool)] = []
+        for fact in ConnectionFacts.facts(c, s, now: state.now, timeZone: timeZone, remedy: KeyMap.say) {
+            for (i, line) in Draw.wrap(fact.value, width: inner).enumerated() {
+                out.append((i == 0 ? fact.label : nil, line, fact.alert && fact.label != "status"))
+            }
+        }
+        return out
     }
 
     /// The connection's live bridges as a small table: client, pid, since, requests, last error.

@@ -159,14 +159,18 @@ enum RemoveView {
 /// `c` on a connected row: sign in again, or keep the working sign-in.
 enum SignInAgainView {
     static func render(_ b: inout CellBuffer, _ p: SignInAgainPanel, timeZone: TimeZone) {
-        let width = min(b.width - 4, 60)
-        let r = Rect(x: (b.width - width) / 2, y: 6, width: width, height: 6)
-        Draw.box(&b, r, title: "Connect \(p.name)")
+        let width = min(b.width - 4, 64)
         let until: String
         if case .connected(let exp?) = p.status { until = " (token until \(TimeFormat.clock(exp, in: timeZone)))" } else { until = "" }
-        b.put("\(p.name) is already connected\(until).", x: r.x + 2, y: r.y + 1, maxWidth: r.width - 4)
-        b.put("Signing in again replaces its tokens (as Reconnect, r).", x: r.x + 2, y: r.y + 2, style: Style(dim: true), maxWidth: r.width - 4)
-        b.put("Sign in again? y / N", x: r.x + 2, y: r.y + 4, style: .bold)
+        // Wrapped, and the box as tall as its text: the question was cut mid-sentence at 80×24.
+        let said = Draw.wrap("\(p.name) is already connected\(until).", width: width - 4)
+        let note = Draw.wrap("Signing in again replaces its tokens (as Reconnect, \(KeyMap.key(for: .reconnect) ?? "r")).", width: width - 4)
+        let r = Rect(x: (b.width - width) / 2, y: 6, width: width, height: said.count + note.count + 4)
+        Draw.box(&b, r, title: "Connect \(p.name)")
+        var y = r.y + 1
+        for line in said { b.put(line, x: r.x + 2, y: y); y += 1 }
+        for line in note { b.put(line, x: r.x + 2, y: y, style: Style(dim: true)); y += 1 }
+        b.put("Sign in again? y / N", x: r.x + 2, y: y + 1, style: .bold)
     }
 }
 
@@ -189,7 +193,7 @@ enum DoctorView {
         }
         if lines.count > rows {
             let position = "lines \(p.scroll + 1)–\(p.scroll + shown.count) of \(lines.count)"
-            b.put(position, x: r.maxX - 2 - position.count, y: r.maxY - 2, style: Style(dim: true))
+            b.put(position, x: r.maxX - 3 - position.count, y: r.maxY - 2, style: Style(dim: true))
         }
     }
 }
@@ -225,7 +229,7 @@ enum TimelineView {
             }
             let when = (StatusText.duration(max(0, now.timeIntervalSince(e.at))) + " ago").fitted(to: 9)
             b.put([Span(ActivityText.time(e.at, timeZone) + " ", Style(dim: true)), Span(when + " ", Style(dim: true)),
-                   Span(glyph + " ", glyphStyle), Span(ActivityText.describe(e, timeZone: timeZone))],
+                   Span(glyph + " ", glyphStyle), Span(ActivityText.describe(e, timeZone: timeZone).truncated(to: max(1, inner - 21)))],
                   x: r.x + 2, y: r.y + 2 + i, maxWidth: inner)
         }
         if events.count > rows {

@@ -121,6 +121,30 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
     public var mcpEra: String?
     /// How long the server's last access token lived, in seconds (nil: no expiry given).
     public var tokenLifetime: Double?
+    /// Whether the server issued a refresh token with the last access token (nil: not recorded, an older file).
+    public var renewable: Bool?
+    /// The refresh schedule's state, kept here so every process (the scheduler, the screen, `status`) reads one
+    /// plan: failed refreshes in a row, when the next try is allowed after them, and how many too-short tokens in a
+    /// row the server has issued (`RefreshPolicy.due`).
+    public var refreshFailures: Int?
+    public var retryAt: Date?
+    public var shortStreak: Int?
+
+    /// After a disconnect: what described the ended session goes (the last refresh, its schedule, the last test,
+    /// the error); what describes the server and the client stays (issuer, client id, era, revocation support).
+    public mutating func forgetSession() {
+        lastRefreshAt = nil
+        lastRefreshResult = nil
+        lastRefreshRotated = nil
+        lastError = nil
+        lastCheckAt = nil
+        lastCheck = nil
+        renewable = nil
+        refreshFailures = nil
+        retryAt = nil
+        shortStreak = nil
+        grantedScopes = []
+    }
 
     public init(issuer: String? = nil, clientID: String? = nil, grantedScopes: [String] = [],
                 lastRefreshAt: Date? = nil, lastRefreshResult: String? = nil, lastError: String? = nil,
@@ -136,6 +160,7 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case issuer, clientID = "clientId", grantedScopes, lastRefreshAt, lastRefreshResult, lastRefreshRotated, lastError, supportsRevocation, lastCheckAt, lastCheck, mcpEra, tokenLifetime
+        case renewable, refreshFailures, retryAt, shortStreak
     }
 
     public init(from decoder: any Decoder) throws {
@@ -155,5 +180,10 @@ public struct SchemeInfo: Codable, Equatable, Sendable {
         if let tokenLifetime, !(tokenLifetime.isFinite && tokenLifetime >= 0) {
             throw DecodingError.dataCorruptedError(forKey: .tokenLifetime, in: c, debugDescription: "must be a number of seconds, 0 or more, not \(tokenLifetime)")
         }
+        renewable = try c.decodeIfPresent(Bool.self, forKey: .renewable)
+        // Counters from a file are bounded: a hand-edited huge number must not overflow the arithmetic on them.
+        refreshFailures = try c.decodeIfPresent(Int.self, forKey: .refreshFailures).map { min(max(0, $0), 64) }
+        retryAt = try c.decodeIfPresent(Date.self, forKey: .retryAt)
+        shortStreak = try c.decodeIfPresent(Int.self, forKey: .shortStreak).map { min(max(0, $0), 64) }
     }
 }

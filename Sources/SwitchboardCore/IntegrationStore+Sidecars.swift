@@ -44,7 +44,9 @@ extension IntegrationStore {
                           ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
         guard let json = try? JSONEncoder().encode(index) else { return }
         try? FileSystem.writeReplacing(json, to: indexURL, mode: 0o600)
-        try? FileSystem.writeReplacing(Data((StatusRows.format + " " + digest + "\n").utf8) + StatusRows.render(statusRows), to: statusURL, mode: 0o600)
+        // The rows hold until the first token that cannot renew on use lapses; from then on `statusJSON` decodes.
+        let until = IntegrationsFile.summary(file.connections).lapses.first.map { String(Int64(min(max($0.timeIntervalSince1970.rounded(.down), -9e18), 9e18))) } ?? "-"
+        try? FileSystem.writeReplacing(Data((StatusRows.format + " " + digest + " " + until + "\n").utf8) + StatusRows.render(statusRows), to: statusURL, mode: 0o600)
     }
 
     static func digest(_ data: Data) -> String {
@@ -74,14 +76,17 @@ extension IntegrationStore {
 
     /// `status --json` for every connection: the status file's JSON when it was made from the current
     /// `integrations.json` (same SHA-256), else rendered from the decoded file (which also reports a broken one).
-    public func statusJSON() throws -> Data {
+    public func statusJSON(now: Date = Date()) throws -> Data {
         if let status = try FileSystem.read(statusURL), let newline = status.firstIndex(of: 0x0A) {
-            let header = String(decoding: status[status.startIndex..<newline], as: UTF8.self)
-            if header.hasPrefix(StatusRows.format + " "), try file(withDigest: String(header.dropFirst(StatusRows.format.count + 1))) != nil {
+            let header = String(decoding: status[status.startIndex..<newline], as: UTF8.self).split(separator: " ")
+            // `FORMAT DIGEST UNTIL`: the rows of the file with that digest, true until UNTIL (seconds since 1970, or `-`).
+            if header.count == 3, header[0] == StatusRows.format,
+               header[2] == "-" || Int64(header[2]).map({ now.timeIntervalSince1970 < Double($0) }) == true,
+               try file(withDigest: String(header[1])) != nil {
                 return Data(status[(newline + 1)...])
             }
         }
-        return try StatusRows.render(load().connections)
+        return try StatusRows.render(load().connections, now: now)
     }
 
     /// The first `count` connections (at most `Index.window` from the index), the total, and how many need attention, decoding only those

@@ -16,13 +16,20 @@ public struct StatusRow: Codable, Equatable, Sendable {
     /// Never in the status file next to integrations.json: bridges are live, and `status --json` adds them.
     public var bridges: [BridgeRecord]?
 
-    /// The rows of a connection, one per scheme.
-    public static func rows(for c: Connection) -> [StatusRow] {
+    /// The rows of a connection, one per scheme, as they stand at `now` (`Standing`: a lapsed token that will
+    /// not renew on use is `expired` and needs attention, whatever the file says).
+    public static func rows(for c: Connection, now: Date) -> [StatusRow] {
         c.schemes.map { s in
-            var row = StatusRow(name: c.name, url: c.serverURL.absoluteString, scheme: s.id, kind: s.kind.rawValue, state: s.status.state,
-                                expiresAt: nil, needsAttention: s.status.needsAttention, issuer: s.info.issuer)
+            let standing = s.standing(at: now)
+            var row = StatusRow(name: c.name, url: c.serverURL.absoluteString, scheme: s.id, kind: s.kind.rawValue, state: standing.state,
+                                expiresAt: nil, needsAttention: standing.needsAttention, issuer: s.info.issuer)
             switch s.status {
-            case .connected(let e): row.expiresAt = e
+            case .connected(let e):
+                row.expiresAt = e
+                if let text = standing.lapseText(in: TimeZone(identifier: "UTC")!) {
+                    row.message = text
+                    if standing.needsAttention { row.remedy = "switchboard reconnect \(c.name)" }
+                }
             case .expired(let reason, _):
                 row.message = reason
                 row.remedy = "switchboard reconnect \(c.name)"
@@ -45,12 +52,14 @@ public struct StatusRow: Codable, Equatable, Sendable {
 public enum StatusRows {
     /// Names the rows' shape in the status file; change it when `StatusRow` changes, so a file written by
     /// another version is not printed as it is.
-    static let format = "status-rows-v1"
+    static let format = "status-rows-v2"
 
-    /// One connection's rows, as a fragment of the array (empty for a connection without schemes).
+    /// One connection's rows, as a fragment of the array (empty for a connection without schemes). Kept by the
+    /// writer as long as the connection is unchanged, so they are the rows before any lapse (`now` far in the
+    /// past); the status file says from when on they no longer hold (`IntegrationsFile.Summary.lapses`).
     public static func fragment(for c: Connection, encoder: JSONEncoder) throws -> Data {
         var out = Data()
-        for (i, row) in StatusRow.rows(for: c).enumerated() {
+        for (i, row) in StatusRow.rows(for: c, now: .distantPast).enumerated() {
             if i > 0 { out.append(contentsOf: [0x2C, 0x0A]) }
             out.append(try encoder.encode(row))
         }
@@ -81,9 +90,16 @@ public enum StatusRows {
         return render(try rows.map { try encoder.encode($0) })
     }
 
-    /// The array for these connections, encoded now.
-    public static func render(_ connections: [Connection]) throws -> Data {
+    /// The array for these connections as they stand at `now`, encoded now.
+    public static func render(_ connections: [Connection], now: Date) throws -> Data {
         let encoder = JSONCoding.encoder()
-        return render(try connections.map { try fragment(for: $0, encoder: encoder) })
+        return render(try connections.map { c in
+            var out = Data()
+            for (i, row) in StatusRow.rows(for: c, now: now).enumerated() {
+                if i > 0 { out.append(contentsOf: [0x2C, 0x0A]) }
+                out.append(try encoder.encode(row))
+            }
+            return out
+        })
     }
 }

@@ -47,14 +47,21 @@ public enum StatusText {
         }
     }
 
-    /// The same, short enough for the detail pane's expiry row.
+    /// The same, short enough for the detail pane's expiry row: what the schedule does with such tokens.
     public static func shortLifetimeTag(_ lifetime: Double?) -> String? {
-        shortSeconds(lifetime).map { "short \($0) s tokens: refreshed ≥\(Int(RefreshPolicy.floor)) s apart" }
+        shortSeconds(lifetime).map { seconds in
+            RefreshPolicy.isTooShort(lifetime) ? "\(seconds) s tokens: renewed on use, ≥\(Int(RefreshPolicy.floor)) s apart"
+                : "short \(seconds) s tokens: renewed every \(Int((lifetime! - RefreshPolicy.margin(lifetime: lifetime)).rounded())) s"
+        }
     }
 
     /// For a server whose tokens live unusually short: what Switchboard does about it.
     public static func shortLifetimeNote(_ lifetime: Double?) -> String? {
-        shortSeconds(lifetime).map { "tokens last only \($0) s: refreshed at most every \(Int(RefreshPolicy.floor)) s, backing off" }
+        shortSeconds(lifetime).map { seconds in
+            RefreshPolicy.isTooShort(lifetime)
+                ? "tokens last only \(seconds) s: renewed at most every \(Int(RefreshPolicy.floor)) s (less often while they stay that short), and on use between"
+                : "tokens last only \(seconds) s: renewed \(Int(RefreshPolicy.margin(lifetime: lifetime).rounded())) s before each expires"
+        }
     }
 
     /// A lifetime below `RefreshPolicy.shortLifetime`, in whole seconds; nil for a usual one, and for one that is
@@ -81,8 +88,46 @@ public enum RefreshPolicy {
         lifetime.map { min(60, max(0, $0) / 4) } ?? 0
     }
 
-    /// When a connected token is refreshed, from what the status file knows (a usual lifetime when it says none).
-    public static func nextRefresh(expiresAt: Date, lifetime: Double?) -> Date {
-        expiresAt.addingTimeInterval(-margin(lifetime: lifetime ?? 240))
+    /// A token living no longer than the floor is too short to refresh before it expires without refreshing
+    /// nearly all the time: the scheduler renews it at most once per floor (doubling while the server keeps
+    /// issuing such tokens), and a program that needs it meanwhile renews it on use. Every longer token is
+    /// renewed before it expires, whatever the floor.
+    public static func isTooShort(_ lifetime: Double?) -> Bool {
+        guard let lifetime else { return false }
+        return lifetime <= floor
+    }
+
+    /// The scheduler's spacing after `streak` too-short tokens in a row: the floor, doubling, at most `maxFloor`.
+    public static func spacing(streak: Int) -> TimeInterval {
+        min(maxFloor, floor * pow(2, Double(min(16, max(1, streak) - 1))))
+    }
+
+    /// The one rule for when a connected token is renewed next, read by the scheduler and by every display
+    /// (the header, the detail pane, `status`), so what they show is the plan that runs:
+    /// a margin before expiry (a quarter of the life, at most a minute), never sooner than the floor after it
+    /// was obtained, spaced out only for too-short tokens, and no sooner than a retry after failures allows.
+    /// A server that answers never sees a token of usual length lapse: for any lifetime above the floor the
+    /// result is before `expiresAt` unless failures put the retry later.
+    public static func due(expiresAt: Date, lifetime: Double?, shortStreak: Int = 0, retryAt: Date? = nil) -> Date {
+        // A lifetime from a file is anything: none that is not a finite number of seconds counts.
+        let life = lifetime.flatMap { $0.isFinite && $0 >= 0 ? min($0, 1e9) : nil } ?? 240
+        let obtained = expiresAt.addingTimeInterval(-max(0, life))
+        var due = expiresAt.addingTimeInterval(-margin(lifetime: life))
+        let earliest = obtained.addingTimeInterval(isTooShort(life) ? spacing(streak: max(1, shortStreak)) : floor)
+        due = max(due, earliest)
+        if let retryAt, retryAt > due { due = retryAt }
+        return due
+    }
+
+    /// Seconds to wait after `failures` failed refreshes in a row: the floor, doubling, at most 5 minutes; while
+    /// the token is still valid, the next try comes before it expires (a failure never lets a token lapse that
+    /// another try could have saved).
+    public static func retry(after failures: Int, now: Date, expiresAt: Date?) -> Date {
+        let backoff = min(300, floor * pow(2, Double(min(16, max(1, failures) - 1))))
+        var at = now.addingTimeInterval(backoff)
+        if let expiresAt, expiresAt.timeIntervalSince(now) > 2 * floor {
+            at = min(at, expiresAt.addingTimeInterval(-floor))
+        }
+        return at
     }
 }

@@ -52,13 +52,13 @@ extension FuzzEntryPoints {
                 _ = StatusText.timing(s.status, now: now)
                 _ = StatusText.shortLifetimeTag(s.info.tokenLifetime)
                 _ = StatusText.shortLifetimeNote(s.info.tokenLifetime)
-                if case .connected(let exp?) = s.status { _ = RefreshPolicy.nextRefresh(expiresAt: exp, lifetime: s.info.tokenLifetime) }
+                _ = s.standing(at: now).timing(now: now)
                 if let port = s.redirectPort { precondition(UInt16(exactly: port) != nil, "a port the listener cannot bind was read") }
                 s.countStatusWrite()
                 precondition((1...AuthScheme.maxStatusRevision).contains(s.statusRevision), "a revision the file cannot hold again")
             }
         }
-        _ = try? StatusRows.render(file.connections)
+        _ = try? StatusRows.render(file.connections, now: now)
         if let again = try? JSONCoding.encoder().encode(file) {
             precondition((try? JSONCoding.decode(IntegrationsFile.self, from: again, file: "fuzz")) != nil, "a file read was written back unreadable")
         }

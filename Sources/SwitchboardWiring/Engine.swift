@@ -68,9 +68,12 @@ public struct Engine: Sendable {
     }
 
     /// The doctor's report for a connection (discovery replayed, nothing signed in or stored).
-    public func doctorReport(named name: String) async throws -> [String] {
+    public func doctorReport(named name: String) async throws -> [String] { try await doctor(named: name).lines }
+
+    /// The doctor's report, and whether it found discovery failing.
+    public func doctor(named name: String) async throws -> (lines: [String], failed: Bool) {
         let connection = try integrations.connection(named: name)
-        return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL, now: time.now()).report(for: connection)
+        return await Doctor(http: http, secrets: integrations.secrets, clientMetadataURL: clientMetadataURL, now: time.now()).diagnose(connection)
     }
 
     /// Stops the refresher, writes out the activity recorded so far, and closes the HTTP client.

@@ -76,7 +76,10 @@ extension Switchboard {
                 return
             }
             let engine = global.engine("doctor", browser: NoBrowser())
-            Output.line(try await (["switchboard \(SwitchboardVersion.string)"] + engine.doctorReport(named: name)).joined(separator: "\n"))
+            let report = try await engine.doctor(named: name)
+            Output.line((["switchboard \(SwitchboardVersion.string)"] + report.lines).joined(separator: "\n"))
+            // The one rule (README, exit codes): a command whose check failed exits 1.
+            if report.failed { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
 
@@ -110,7 +113,9 @@ extension Switchboard {
                 --json prints [{"name", "url", "scheme", "kind", "state", "expiresAt", "needsAttention", "issuer", \
                 "message", "remedy", "bridges"}]; "bridges" lists the bridges serving the scheme now ([{"pid", \
                 "scheme", "connection", "clientName", "clientVersion", "startedAt", "requests", "lastError", \
-                "lastErrorAt"}]) and is absent when none runs. The exit code is 3 when a named connection needs a reconnect.
+                "lastErrorAt"}]) and is absent when none runs. The exit code is 3 when a named connection needs a person to \
+                sign in (never connected, expired, in error, or its token lapsed with no refresh token), as `token` \
+                exits for it.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -128,14 +133,16 @@ extension Switchboard {
             let all = try integrations.connections.load().connections
             let chosen = try name.map { [try integrations.connection(named: $0)] } ?? all
             if json {
-                Output.json(try StatusRows.adding(bridges, to: StatusRows.render(chosen)))
+                Output.json(try StatusRows.adding(bridges, to: StatusRows.render(chosen, now: Date())))
             } else if chosen.isEmpty {
                 Output.line("No connections yet. Add one with `switchboard add NAME URL`.")
             } else {
                 let now = Date()
                 for c in chosen { Output.line(ConnectionReport.lines(c, now: now, bridges: bridges).joined(separator: "\n")) }
             }
-            if name != nil, chosen.contains(where: { $0.schemes.contains { $0.status.state == "expired" } }) {
+            // The one rule: 3 when the named connection cannot give a token until a person signs in (what
+            // `token NAME` would exit with for it).
+            if name != nil, chosen.contains(where: { $0.schemes.contains { $0.standing(at: Date()).needsSignIn } }) {
                 throw ExitCode(ExitStatus.needsReconnect.rawValue)
             }
         }

@@ -29,8 +29,9 @@ extension Switchboard {
             let nameWidth = max(4, file.connections.map(\.name.count).max() ?? 4)
             for c in file.connections {
                 let scheme = c.primaryScheme
-                let badge = scheme.map { StatusText.badge($0.status, kind: $0.kind) } ?? "○ no scheme"
-                let timing = scheme.map { StatusText.timing($0.status, now: now) } ?? ""
+                let standing = scheme?.standing(at: now)
+                let badge = scheme.map { standing!.badge(kind: $0.kind) } ?? "○ no scheme"
+                let timing = standing?.timing(now: now) ?? ""
                 let kind = scheme?.kind.label ?? "-"
                 Output.line([c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
                        kind.padding(toLength: 14, withPad: " ", startingAt: 0),

@@ -29,24 +29,11 @@ enum ConnectionReport {
     static func lines(_ c: Connection, now: Date, bridges: [BridgeRecord] = []) -> [String] {
         var out = ["\(c.name)  \(c.serverURL.absoluteString)", "  transport   \(c.transport.rawValue)"]
         for s in c.schemes {
-            let timing = StatusText.timing(s.status, now: now)
-            out.append("  scheme      \(s.kind.rawValue)  \(StatusText.badge(s.status, kind: s.kind))\(timing.isEmpty ? "" : "  " + timing)")
-            if case .connected(let exp?) = s.status { out.append("  expires     \(TimeFormat.clock(exp))") }
-            if case .expired(let reason, _) = s.status { out.append("  reason      \(reason)") }
-            if case .error(let message, let remedy) = s.status {
-                out.append("  error       \(message)")
-                if let remedy { out.append("  remedy      \(remedy)") }
+            out.append("  scheme      \(s.kind.rawValue)")
+            // The detail pane's facts, said for a terminal (a remedy is a command line here).
+            for fact in ConnectionFacts.facts(c, s, now: now, timeZone: TimeFormat.local, remedy: { "Run `\($0.commandLine)`" }) {
+                out.append("  " + fact.label.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + fact.value)
             }
-            if let issuer = s.info.issuer { out.append("  issuer      \(issuer)") }
-            if let id = s.info.clientID ?? s.clientID { out.append("  client id   \(id)") }
-            let scopes = s.info.grantedScopes.isEmpty ? s.scopes : s.info.grantedScopes
-            if !scopes.isEmpty { out.append("  scopes      \(scopes.joined(separator: " "))") }
-            if let check = s.info.lastCheck, let at = s.info.lastCheckAt { out.append("  checked     \(TimeFormat.clock(at)): \(check)") }
-            if let era = s.info.mcpEra { out.append("  mcp         \(StatusText.era(era))") }
-            if let at = s.info.lastRefreshAt {
-                out.append("  refreshed   \(TimeFormat.clock(at))\(s.info.lastRefreshResult.map { " (\($0))" } ?? "")")
-            }
-            if let note = StatusText.shortLifetimeNote(s.info.tokenLifetime) { out.append("  note        \(note)") }
             for b in bridges where b.scheme == s.id {
                 out.append("  bridge      \(BridgeText.summary(b, now: now))")
                 if let error = BridgeText.lastError(b, now: now) { out.append("              \(error)") }

@@ -29,7 +29,7 @@ import Testing
         let json = try await BinaryRunner.runDetached(["check", "fx", "--json"] + home)
         #expect(json.stdout.contains("\"protocolVersion\""))
         let show = try await BinaryRunner.runDetached(["show", "fx"] + home)
-        #expect(show.stdout.contains("checked"))
+        #expect(show.stdout.contains("tested      ok"))
         #expect(show.stdout.contains("2 tools"))
 
         let call = try await BinaryRunner.runDetached(["call", "fx", "echo", #"{"text":"hi there"}"#] + home)

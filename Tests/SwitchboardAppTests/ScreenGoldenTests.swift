@@ -76,6 +76,7 @@ enum Events {
     /// The text and the style mask, each against its golden; `noColor` adds the mask as drawn under NO_COLOR.
     static func check(_ name: String, _ state: AppState, noColor: Bool = false) {
         let buffer = MainView.render(state)
+        for cut in CutText.find(in: buffer) { Issue.record("Screens/\(name).txt: \(cut)") }
         compare(name + ".txt", buffer.text)
         compare(name + ".style", buffer.styleMask)
         if noColor {
@@ -156,6 +157,44 @@ enum Events {
             $0.connections[0].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(1))
             $0.connections[0].schemes[0].info.tokenLifetime = 1
         })
+    }
+
+    /// The clock moves past a connected token's expiry with nothing written to the file (no scheduler running, or
+    /// its server down): the row never says connected. linear's 40-second token renews on use; sentry's renewals
+    /// fail (needs attention, counted in the header); local got no refresh token (sign in again).
+    @Test func lapsedTokensAreNeverShownConnected() {
+        let lapsed = Sample.state { s in
+            s.selected = 0
+            s.connections[0].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(-18))
+            s.connections[0].schemes[0].info.tokenLifetime = 40
+            s.connections[0].schemes[0].info.renewable = true
+            s.connections[3].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(-52))
+            s.connections[3].schemes[0].info.renewable = true
+            s.connections[3].schemes[0].info.lastRefreshAt = Sample.now.addingTimeInterval(-60)
+            s.connections[3].schemes[0].info.lastRefreshResult = "failed"
+            s.connections[3].schemes[0].info.refreshFailures = 3
+            s.connections[3].schemes[0].info.retryAt = Sample.now.addingTimeInterval(20)
+            s.connections[5].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(-5))
+            s.connections[5].schemes[0].info.renewable = false
+        }
+        Self.check("lapsed-tokens", lapsed, noColor: true)
+        let rows = MainView.render(lapsed).rows
+        #expect(!rows.contains { $0.contains("● connected") }, "no lapsed token reads connected")
+        #expect(rows[2].contains("◌ expired") && rows[2].contains("18s ago"), Comment(rawValue: rows[2]))
+        #expect(rows[5].contains("✕ expired") && rows[7].contains("✕ expired"))
+        #expect(rows.contains { $0.contains("│ status     ◌ expired 18s ago, renews on use") })
+        #expect(rows[0].contains("4 need attention"), Comment(rawValue: rows[0]))
+        var sentry = lapsed
+        sentry.selected = 3
+        Self.check("lapsed-renewal-failing", sentry)
+        // Before its expiry, a token without a refresh token says it will need a sign-in.
+        let once = Sample.state { s in
+            s.selected = 5
+            s.connections[5].schemes[0].status = .connected(expiresAt: Sample.now.addingTimeInterval(600))
+            s.connections[5].schemes[0].info.renewable = false
+        }
+        Self.check("no-refresh-token", once)
+        #expect(MainView.render(once).rows[7].contains("● no refresh"))
     }
 
     /// The doctor view over the list: D, then the report golden the doctor test records from a real fixture.

@@ -213,7 +213,7 @@ import Glibc
             #expect(!d.isEmpty && !d.hasPrefix("-"), "duration(\(v)) is \(d)")
             if let tag = StatusText.shortLifetimeTag(v) { #expect(!tag.contains("-"), "\(tag)") }
             _ = StatusText.shortLifetimeNote(v)
-            let due = RefreshPolicy.nextRefresh(expiresAt: Date(timeIntervalSince1970: 1_900_000_000), lifetime: v)
+            let due = RefreshPolicy.due(expiresAt: Date(timeIntervalSince1970: 1_900_000_000), lifetime: v, shortStreak: Int.max, retryAt: nil)
             #expect(due.timeIntervalSince1970.isFinite)
         }
         #expect(StatusText.duration(.nan) == "0s")
