@@ -109,7 +109,7 @@ extension AcquisitionActor {
         if !fresh, let hit = discoveries[key], env.now().timeIntervalSince(hit.at) < Self.discoveryLifetime {
             await emit(.probing(server: key))
             if let url = hit.result.resourceMetadataURL { await emit(.resourceMetadataFound(url: url)) } else { await emit(.resourceMetadataMissing) }
-            await emit(.authorizationServerFound(issuer: hit.result.authorizationServer.issuer))
+            await emit(.authorizationServerFound(issuer: hit.result.authorizationServer.issuer, deviceFlow: hit.result.authorizationServer.deviceAuthorizationEndpoint != nil))
             return hit.result
         }
         let found = try await Discovery(http: env.http, emit: emit).run(serverURL: serverURL, cachedIssuer: cachedIssuer)

@@ -96,7 +96,7 @@ public struct Discovery: Sendable {
         var (metadata, usesDefaults) = try await discovery.authorizationServer(issuer: issuer, legacy: prm == nil, server: serverURL, trace: &trace)
         try Discovery.check(metadata, usesDefaults: usesDefaults, server: serverURL)
         if usesDefaults, metadata.codeChallengeMethodsSupported == nil { metadata.codeChallengeMethodsSupported = ["S256"] }
-        await emit(.authorizationServerFound(issuer: metadata.issuer))
+        await emit(.authorizationServerFound(issuer: metadata.issuer, deviceFlow: metadata.deviceAuthorizationEndpoint != nil))
         return DiscoveryResult(serverURL: serverURL, resource: resource, resourceMetadataURL: prm.map { Redact.url($0.0) },
                                resourceMetadata: prm?.1, challenge: challenge, authorizationServer: metadata,
                                usesDefaultEndpoints: usesDefaults, trace: trace)

@@ -29,7 +29,7 @@ public enum Redact {
     /// enters them. Switchboard's own line breaks (between the parts of a device-code message) are not values.
     static func event(_ event: AcquisitionEvent) -> AcquisitionEvent {
         switch event {
-        case .authorizationServerFound(let issuer): .authorizationServerFound(issuer: serverText(issuer, limit: 300))
+        case .authorizationServerFound(let issuer, let device): .authorizationServerFound(issuer: serverText(issuer, limit: 300), deviceFlow: device)
         case .registeringClient(let endpoint): .registeringClient(endpoint: serverText(endpoint, limit: 300))
         case .clientRegistered(let id): .clientRegistered(clientID: serverText(id, limit: 120))
         case .clientReused(let id): .clientReused(clientID: serverText(id, limit: 120))

@@ -13,7 +13,13 @@ public protocol Terminal: AnyObject {
     func draw(_ buffer: CellBuffer)
     /// Waits up to `timeoutMilliseconds` (negative: forever) for a key.
     func readKey(timeoutMilliseconds: Int) -> Key?
+    /// A resize the terminal has not yet reported as a key (a `.resize`), or nil.
+    func pendingResize() -> Key?
     func restore()
+}
+
+extension Terminal {
+    public func pendingResize() -> Key? { nil }
 }
 
 /// Small drawing helpers shared by views.

@@ -22,9 +22,15 @@ public enum InputWatcher {
                     if errno == EINTR { continue }
                     return terminate()
                 }
-                // A signal, or a terminal that went away (hang-up), ends the screen; never spin on it.
+                // A signal, or a terminal that went away (hang-up), ends the screen; never spin on it. A resize
+                // (SIGWINCH) only wakes the loop, which reads the new size at once (before: not until a key came).
                 let hangup = Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)
-                if fds[1].revents != 0 || fds[0].revents & hangup != 0 { return terminate() }
+                if fds[0].revents & hangup != 0 { return terminate() }
+                if fds[1].revents != 0 {
+                    var bytes = [UInt8](repeating: 0, count: 64)
+                    let n = read(signalPipe.read, &bytes, bytes.count)
+                    if n <= 0 || bytes.prefix(max(0, n)).contains(where: { $0 != resizeByte }) { return terminate() }
+                }
                 keysReady { consumed.signal() }
                 consumed.wait()
             }
@@ -34,12 +40,14 @@ public enum InputWatcher {
 
     /// Puts the default signal handlers back.
     public static func restoreSignals() {
-        for sig in handledSignals { signal(sig, SIG_DFL) }
+        for sig in handledSignals + [SIGWINCH] { signal(sig, SIG_DFL) }
     }
 
     static let handledSignals = [SIGTERM, SIGINT, SIGHUP]
 
-    /// A handler may only do async-signal-safe work: it writes one byte to the pipe the watcher polls.
+    /// A handler may only do async-signal-safe work: it writes one byte to the pipe the watcher polls (a
+    /// resize its own byte). SIGWINCH is ours, not ncurses': the loop asks the terminal its size itself
+    /// (`NcursesTerminal.pendingResize`), since ncurses would only say so on the next key.
     static func installSignalHandlers() {
         _ = signalPipe   // created before any handler can run
         for sig in handledSignals {
@@ -48,8 +56,15 @@ public enum InputWatcher {
                 _ = write(signalPipe.write, &byte, 1)
             }
         }
+        signal(SIGWINCH) { _ in
+            var byte: UInt8 = resizeByte
+            _ = write(signalPipe.write, &byte, 1)
+        }
     }
 }
+
+/// The byte a SIGWINCH writes to the pipe; any other byte ends the screen.
+let resizeByte: UInt8 = 2
 
 /// The self-pipe between the signal handlers and the watcher thread (created once, never changed).
 let signalPipe: (read: Int32, write: Int32) = {

@@ -1,6 +1,9 @@
 import CNcurses
 import Canvas
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The thin ncurses backend: copies cells to the terminal, turns curses keys into `Key`s, restores the
 /// terminal on every exit path.
@@ -52,6 +55,18 @@ public final class NcursesTerminal: Terminal {
         }
         previous = buffer
         refresh()
+    }
+
+    /// The terminal's size now (TIOCGWINSZ): when it differs from what ncurses drew for, ncurses is told
+    /// (`resizeterm`) and the next frame is drawn whole. Asked whenever the loop wakes, so a resize shows at once.
+    public func pendingResize() -> Key? {
+        var ws = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 else { return nil }
+        let (w, h) = (Int(ws.ws_col), Int(ws.ws_row))
+        guard w != Int(sb_cols()) || h != Int(sb_lines()) else { return nil }
+        resizeterm(Int32(h), Int32(w))
+        previous = nil
+        return .resize(width: Int(sb_cols()), height: Int(sb_lines()))
     }
 
     /// Reads one key without waiting longer than `timeoutMilliseconds` (0: only what is pending).

@@ -1,4 +1,5 @@
 import Canvas
+import Foundation
 import SwitchboardCore
 
 /// What a key does in a panel. One table per panel drives both dispatch and the footer hints.
@@ -104,9 +105,71 @@ public enum KeyMap {
     ]
 
     public static let help: [KeyBinding] = [
+        KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "scroll"), command: .up),
+        KeyBinding(keys: [.down, .char("j")], hint: nil, command: .down),
+        KeyBinding(keys: [.pageUp], hint: nil, command: .pageUp),
+        KeyBinding(keys: [.pageDown, .char(" ")], hint: nil, command: .pageDown),
+        KeyBinding(keys: [.home, .char("g")], hint: nil, command: .top),
+        KeyBinding(keys: [.end, .char("G")], hint: nil, command: .bottom),
         KeyBinding(keys: [.char("D")], hint: ("D", "doctor for the selected connection"), command: .doctor),
         KeyBinding(keys: [.escape, .char("?"), .char("q"), .enter], hint: ("Esc", "close"), command: .close),
     ]
+
+    /// A key's name as the help lists it.
+    static func name(_ key: Key) -> String {
+        switch key {
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .enter: "⏎"
+        case .escape: "Esc"
+        case .backspace: "⌫"
+        case .tab: "Tab"
+        case .delete: "Del"
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "Ctrl-" + String(c).uppercased()
+        case .resize: ""
+        }
+    }
+
+    /// What a binding does, for the help: its footer label, or a name for the keys the footer leaves out.
+    static func describe(_ b: KeyBinding) -> String {
+        switch b.command {
+        case .up where b.keys.contains(.up): return "up"
+        case .down where b.keys.contains(.down): return "down"
+        case .open: return "the row's next step: connect, reconnect, or test"
+        default: break
+        }
+        if let hint = b.hint { return hint.label }
+        switch b.command {
+        case .up: return "up"
+        case .down: return "down"
+        case .pageUp: return "a page up"
+        case .pageDown: return "a page down"
+        case .top: return "first"
+        case .bottom: return "last"
+        case .cancel: return "clear the filter"
+        case .close: return "close"
+        default: return "\(b.command)"
+        }
+    }
+
+    /// Every table the help lists, with its title: every key a person can press, from the tables that dispatch them.
+    static var helpSections: [(String, [(keys: String, label: String)])] {
+        func rows(_ table: [KeyBinding]) -> [(keys: String, label: String)] {
+            table.map { b in (b.keys.map(name).filter { !$0.isEmpty }.joined(separator: " "), describe(b)) }
+        }
+        return [("List", rows(main)), ("Connect panel", rows(connect)), ("Paste-back", rows(paste)),
+                ("Add form", rows(add) + [("← →  Space", "choose the kind (on the Kind field)")]),
+                ("Client form", rows(client)), ("Disconnect, remove, sign in again", rows(disconnect)),
+                ("Doctor", rows(doctor)), ("Activity", rows(timeline)), ("Filter", rows(filter)), ("Help", rows(help))]
+    }
 
     public static let doctor: [KeyBinding] = [
         KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "scroll"), command: .up),
@@ -131,10 +194,70 @@ public enum KeyMap {
         KeyBinding(keys: [.escape], hint: ("Esc", "clear"), command: .cancel),
     ]
 
+    /// A finished Connect (connected, failed or cancelled): only closing is left.
+    public static let connectFinished: [KeyBinding] = [
+        KeyBinding(keys: [.enter, .escape], hint: ("⏎/Esc", "close"), command: .close),
+    ]
+
+    /// A finished Disconnect: its result, and closing.
+    public static let disconnectFinished: [KeyBinding] = [
+        KeyBinding(keys: [.enter, .escape, .char("n"), .char("N")], hint: ("⏎/Esc", "close"), command: .close),
+    ]
+
+    /// What Enter does on a row: the next step its status calls for. A working connection is tested (Enter used
+    /// to open Disconnect while the footer called it "open").
+    public static func enterCommand(for s: AuthScheme, now: Date) -> Command {
+        switch s.status {
+        case .connected, .refreshing: return s.standing(at: now).lapse == .needsSignIn ? .reconnect : .check
+        case .expired, .error: return .reconnect
+        default: return .connect
+        }
+    }
+
+    /// The footer's word for Enter on the selected row.
+    static func enterLabel(_ state: AppState) -> String {
+        guard let s = state.selectedConnection?.primaryScheme, s.kind.isOAuth else { return "open" }
+        switch enterCommand(for: s, now: state.now) {
+        case .check: return "test"
+        case .reconnect: return "reconnect"
+        default: return "connect"
+        }
+    }
+
     public static func table(for state: AppState) -> [KeyBinding] {
         if state.filtering { return filter }
         if case .connect(let p) = state.panel, p.pasting { return paste }
         if case .connect(let p) = state.panel, p.failure?.code == .clientIssuerChanged { return clientIssuerChanged }
+        if case .connect(let p) = state.panel, p.finished { return connectFinished }
+        if case .connect(let p) = state.panel {
+            // Only what this sign-in can do now: the browser again and paste-back once there is an address,
+            // the device code where the server offers it, the browser while the device code runs.
+            return connect.compactMap { binding in
+                switch binding.command {
+                case .openBrowserAgain, .paste: return p.authorizationURL != nil && !p.usesDevice ? binding : nil
+                case .useDevice where p.deviceFlowOffered == false:
+                    // Still heard, to say it is not offered here; not offered in the footer.
+                    var quiet = binding
+                    quiet.hint = nil
+                    return quiet
+                case .useDevice: return p.usesDevice ? nil : binding
+                case .useBrowser: return p.usesDevice ? binding : nil
+                case .close: return nil
+                default: return binding
+                }
+            }
+        }
+        if case .disconnect(let p) = state.panel, case .done = p.phase { return disconnectFinished }
+        if case .disconnect(let p) = state.panel, case .running = p.phase { return [] }
+        if state.panel == nil, !state.connections.isEmpty {
+            // Enter's hint says what it does on the selected row.
+            return main.map { b in
+                guard b.command == .open else { return b }
+                var named = b
+                named.hint = ("⏎", enterLabel(state))
+                return named
+            }
+        }
         switch state.panel {
         case .connect: return connect
         case .disconnect: return disconnect

@@ -32,7 +32,7 @@ public enum MainView {
         case .client(let form): ClientFormView.render(&buffer, form)
         case .remove(let name): RemoveView.render(&buffer, name)
         case .signInAgain(let p): SignInAgainView.render(&buffer, p, timeZone: timeZone)
-        case .help: HelpView.render(&buffer)
+        case .help(let scroll): HelpView.render(&buffer, scroll: scroll)
         case .doctor(let p): DoctorView.render(&buffer, p)
         case .timeline(let p): TimelineView.render(&buffer, p, now: state.now, timeZone: timeZone, colors: colors)
         case nil: break
@@ -222,7 +222,8 @@ public enum MainView {
 
     static func footer(_ b: inout CellBuffer, _ state: AppState, _ layout: Layout) {
         if let message = state.message {
-            b.put(" " + message, x: 0, y: layout.footer.y, maxWidth: state.width)
+            // One row: a message longer than the screen is marked cut (`…`), never cut silently.
+            b.put((" " + message).truncated(to: state.width - 1), x: 0, y: layout.footer.y, maxWidth: state.width)
             return
         }
         // The table's hints in order; the last two (help, quit) always keep their place.

@@ -89,27 +89,37 @@ enum DisconnectPanelView {
     }
 }
 
-/// Every key, drawn from the same tables that dispatch them.
+/// Every key, drawn from the same tables that dispatch them (keys without a footer hint too), one line each;
+/// scrolls when the screen is short, and says where it is.
 enum HelpView {
-    static func render(_ b: inout CellBuffer) {
-        let width = min(b.width - 4, 76)
-        let r = Rect(x: (b.width - width) / 2, y: 1, width: width, height: min(b.height - 2, 22))
-        Draw.box(&b, r, title: "Help")
-        // Sections flow into a second column when the first is full, so every key shows at 80×24.
-        let sections: [(String, [KeyBinding])] = [("List", KeyMap.main), ("Connect panel", KeyMap.connect), ("Paste-back", KeyMap.paste),
-                                                  ("Add form", KeyMap.add), ("Doctor", KeyMap.doctor)]
-        let columnWidth = (r.width - 4) / 2
-        var column = 0, y = r.y + 1
-        for (title, table) in sections {
-            let hints = table.compactMap(\.hint)
-            if y + 1 + hints.count > r.maxY - 1, column == 0 { column = 1; y = r.y + 1 }
-            let x = r.x + 2 + column * (columnWidth + 1)
-            guard y < r.maxY - 1 else { break }
-            b.put(title, x: x, y: y, style: .bold, maxWidth: columnWidth); y += 1
-            for hint in hints where y < r.maxY - 1 {
-                b.put(hint.key.fitted(to: 7) + hint.label, x: x + 1, y: y, maxWidth: columnWidth - 1); y += 1
-            }
+    static func frame(width: Int, height: Int) -> Rect {
+        let w = min(width - 4, 76)
+        return Rect(x: (width - w) / 2, y: 1, width: w, height: max(4, height - 2))
+    }
+
+    static func visibleLines(height: Int) -> Int { max(1, frame(width: 80, height: height).height - 3) }
+
+    static func lines() -> [(text: String, title: Bool)] {
+        var out: [(text: String, title: Bool)] = []
+        for (title, rows) in KeyMap.helpSections {
+            if !out.isEmpty { out.append(("", false)) }
+            out.append((title, true))
+            for row in rows { out.append(("  " + row.keys.fitted(to: 14) + " " + row.label, false)) }
         }
+        return out
+    }
+
+    static func render(_ b: inout CellBuffer, scroll: Int) {
+        let r = frame(width: b.width, height: b.height)
+        Draw.box(&b, r, title: "Help")
+        let all = lines()
+        let rows = visibleLines(height: b.height)
+        let first = min(max(0, scroll), max(0, all.count - rows))
+        for (i, line) in all.dropFirst(first).prefix(rows).enumerated() {
+            b.put(line.text.truncated(to: r.width - 4), x: r.x + 2, y: r.y + 1 + i, style: line.title ? .bold : .plain)
+        }
+        let position = "lines \(first + 1)–\(min(all.count, first + rows)) of \(all.count)"
+        b.put(position, x: r.maxX - 3 - position.count, y: r.maxY - 2, style: Style(dim: true))
     }
 }
 
@@ -237,4 +247,9 @@ enum TimelineView {
             b.put(more, x: r.maxX - 2 - more.count, y: r.maxY - 1, style: Style(dim: true))
         }
     }
+}
+
+/// The help's lines as text (for tests and `switchboard help keys`-style listings).
+public enum HelpLines {
+    public static var all: [String] { HelpView.lines().map(\.text) }
 }

@@ -13,7 +13,8 @@ public enum Panel: Equatable, Sendable {
     case remove(name: String)
     /// `c` on a connection that is connected: sign in again? y/N.
     case signInAgain(SignInAgainPanel)
-    case help
+    /// Every key; `scroll`: the first line shown.
+    case help(scroll: Int)
     /// The doctor's report for a connection: nil lines while it runs.
     case doctor(DoctorPanel)
     /// A connection's activity, newest first, updating while open.
@@ -91,6 +92,8 @@ public struct ConnectPanel: Equatable, Sendable {
     public var failure: AcquisitionError?
     public var finished = false
     public var redirectURI: String?
+    /// Whether the authorization server offers the device code flow (nil until discovery says).
+    public var deviceFlowOffered: Bool?
     public var deviceCode: (user: String, uri: String, complete: String?)? {
         get { deviceUser.map { ($0, deviceURI ?? "", deviceComplete) } }
         set { deviceUser = newValue?.user; deviceURI = newValue?.uri; deviceComplete = newValue?.complete }

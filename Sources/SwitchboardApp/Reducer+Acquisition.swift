@@ -19,6 +19,8 @@ func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
     case .connect(var p) where p.schemeID == update.schemeID:
         progress(&p, event)
         state.panel = .connect(p)
+        // A note about the sign-in under way ("not offered here") ends with it: the footer shows what is left.
+        if event.isTerminal { state.message = nil }
         return event.isTerminal ? [.reload] : []
     case .disconnect(var p) where p.schemeID == update.schemeID:
         switch event {
@@ -56,7 +58,9 @@ func progress(_ p: inout ConnectPanel, _ event: AcquisitionEvent) {
     case .probing(let server): p.current = .probe; p.done[.probe] = nil; _ = server
     case .resourceMetadataFound(let url): finish(.probe); finish(.resourceMetadata, url)
     case .resourceMetadataMissing: finish(.probe); finish(.resourceMetadata, "none; using the server's origin")
-    case .authorizationServerFound(let issuer): finish(.authorizationServer, issuer)
+    case .authorizationServerFound(let issuer, let device):
+        p.deviceFlowOffered = device
+        finish(.authorizationServer, issuer)
     case .registeringClient: p.current = .client
     case .clientRegistered(let id): finish(.client, "registered " + id.truncated(to: 24))
     case .clientReused(let id): finish(.client, "reused " + id.truncated(to: 24))

@@ -24,10 +24,15 @@ func runConnectPanel(_ command: Command, _ p: inout ConnectPanel, _ state: inout
     case .manualClient where p.failure?.code == .clientIssuerChanged:
         state.panel = nil
         return openClientForm(&state)
+    case .useDevice where p.deviceFlowOffered == false:
+        // Seen on the real binary: `v` cancelled the sign-in on a server without the device flow.
+        state.message = "Device code: not offered here. Sign in in the browser\(p.authorizationURL != nil ? " (or \(KeyMap.key(for: .paste, in: KeyMap.connect) ?? "p") to paste)" : "")."
+        return []
     case .useDevice where !p.finished && !p.usesDevice, .useBrowser where !p.finished && p.usesDevice:
         // Start over with the other way of signing in.
         var fresh = ConnectPanel(schemeID: p.schemeID, name: p.name, reconnect: p.reconnect)
         fresh.usesDevice = command == .useDevice
+        fresh.deviceFlowOffered = p.deviceFlowOffered
         state.panel = .connect(fresh)
         return [.cancelConnect(schemeID: p.schemeID), .startConnect(schemeID: p.schemeID, device: fresh.usesDevice)]
     case .cancel:

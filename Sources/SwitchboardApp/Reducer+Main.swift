@@ -12,11 +12,7 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     case .pageDown: state.selected = min(max(0, count - 1), state.selected + page)
     case .top: state.selected = 0
     case .bottom: state.selected = max(0, count - 1)
-    case .check:
-        if let c = state.selectedConnection {
-            state.message = "Testing \(c.name)…"
-            return [.check(name: c.name)]
-        }
+    case .check: return runCheck(&state)
     case .filter: state.filtering = true
     case .cancel where !state.filter.isEmpty:
         state.filter = ""
@@ -24,7 +20,7 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     case .add: state.panel = .add(AddForm())
     case .remove:
         if let c = state.selectedConnection { state.panel = .remove(name: c.name) }
-    case .help: state.panel = .help
+    case .help: state.panel = .help(scroll: 0)
     case .doctor: return openDoctor(&state)
     case .timeline: return openTimeline(&state)
     case .manualClient: return openClientForm(&state)
@@ -39,21 +35,23 @@ func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     return []
 }
 
-/// Enter opens the panel that fits the status; c/r/d ask for one explicitly.
+/// `t`, and Enter on a connected row: test the selected connection.
+func runCheck(_ state: inout AppState) -> [AppEffect] {
+    guard let c = state.selectedConnection else { return [] }
+    state.message = "Testing \(c.name)…"
+    return [.check(name: c.name)]
+}
+
+/// Enter does the row's next step, as the footer names it (`KeyMap.enterCommand`): connect, reconnect, or test a
+/// working connection (never a disconnect: that is `d`, and asks first); c/r/d ask for one explicitly.
 func openPanel(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     guard let c = state.selectedConnection, let s = c.primaryScheme else { return [] }
     guard s.kind.isOAuth else {
         state.message = "\(c.name) uses \(s.kind.label) authorization; there is nothing to sign in to."
         return []
     }
-    var wanted = command
-    if command == .open {
-        switch s.status {
-        case .connected, .refreshing: wanted = .disconnect
-        case .expired, .error: wanted = .reconnect
-        default: wanted = .connect
-        }
-    }
+    let wanted = command == .open ? KeyMap.enterCommand(for: s, now: state.now) : command
+    if wanted == .check { return runCheck(&state) }
     switch wanted {
     case .connect where s.status.isConnected:
         // Signing in again replaces working tokens: ask first (r is the explicit Reconnect).

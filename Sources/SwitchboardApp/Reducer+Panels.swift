@@ -17,9 +17,22 @@ func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {
         state.panel = nil
         guard command == .confirm else { return [] }
         return startConnect(schemeID: p.schemeID, name: p.name, reconnect: true, &state)
-    case .help:
-        state.panel = nil
-        return command == .doctor ? openDoctor(&state) : []
+    case .help(let scroll):
+        let page = max(1, HelpView.visibleLines(height: state.height))
+        let last = max(0, HelpView.lines().count - page)
+        switch command {
+        case .up: state.panel = .help(scroll: max(0, scroll - 1))
+        case .down: state.panel = .help(scroll: min(last, scroll + 1))
+        case .pageUp: state.panel = .help(scroll: max(0, scroll - page))
+        case .pageDown: state.panel = .help(scroll: min(last, scroll + page))
+        case .top: state.panel = .help(scroll: 0)
+        case .bottom: state.panel = .help(scroll: last)
+        case .doctor:
+            state.panel = nil
+            return openDoctor(&state)
+        default: state.panel = nil
+        }
+        return []
     case .doctor(var p): return runDoctorPanel(command, &p, &state)
     case .timeline(var p): return runTimelinePanel(command, &p, &state)
     case nil: return mainCommand(command, &state)

@@ -109,6 +109,7 @@ public struct ScreenLoop: Sendable {
                     break loop
                 case .keysReady(let done):
                     defer { done() }
+                    if let resize = terminal.pendingResize(), perform(reduce(&state, .keyPressed(resize))) { break loop }
                     while let key = terminal.readKey(timeoutMilliseconds: 0) {
                         if perform(reduce(&state, .keyPressed(key))) { break loop }
                     }

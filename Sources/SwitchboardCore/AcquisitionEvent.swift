@@ -6,7 +6,8 @@ public enum AcquisitionEvent: Equatable, Sendable {
     case resourceMetadataFound(url: String)
     /// No protected-resource metadata: the server's origin is taken as the authorization server.
     case resourceMetadataMissing
-    case authorizationServerFound(issuer: String)
+    /// `deviceFlow`: the server offers the RFC 8628 device flow (the screen offers `v` only then).
+    case authorizationServerFound(issuer: String, deviceFlow: Bool = false)
     case registeringClient(endpoint: String)
     case clientRegistered(clientID: String)
     case clientReused(clientID: String)
@@ -43,7 +44,7 @@ public enum AcquisitionEvent: Equatable, Sendable {
         case .probing(let s): "Probing \(s)"
         case .resourceMetadataFound(let u): "Found protected-resource metadata at \(u)"
         case .resourceMetadataMissing: "No protected-resource metadata; using the server's origin as the authorization server"
-        case .authorizationServerFound(let i): "Authorization server \(i)"
+        case .authorizationServerFound(let i, _): "Authorization server \(i)"
         case .registeringClient(let e): "Registering a client at \(e)"
         case .clientRegistered(let id): "Client registered (\(id))"
         case .clientReused(let id): "Reusing the registered client (\(id))"

@@ -40,3 +40,13 @@ import Testing
         #expect(s.filter.isEmpty && s.visible.count == s.connections.count)
     }
 }
+
+/// Help lists every key of every table, those the footer leaves out too.
+@Suite struct HelpListsEveryKeyTests {
+    @Test func everyBindingIsInTheHelp() {
+        let text = HelpLines.all.joined(separator: "\n")
+        for key in ["↑ k", "↓ j", "PgUp", "PgDn", "Home g", "End G", "← →", "Ctrl-C", "Esc"] {
+            #expect(text.contains(key), "the help lacks \(key)")
+        }
+    }
+}

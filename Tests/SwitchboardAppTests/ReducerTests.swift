@@ -33,8 +33,12 @@ import Testing
         guard case .connect(let r) = s.panel else { Issue.record("no reconnect panel"); return }
         #expect(r.reconnect)
 
+        // Connected: Enter tests it, as the footer says ("⏎ test"); it used to open Disconnect under "⏎ open".
         s = Sample.state { $0.selected = 0 } // connected
-        #expect(reduce(&s, .keyPressed(.enter)) == [])
+        #expect(MainView.render(s).rows[23].contains("⏎ test"))
+        #expect(reduce(&s, .keyPressed(.enter)) == [.check(name: "linear")])
+        #expect(s.panel == nil)
+        #expect(reduce(&s, .keyPressed(.char("d"))) == [])
         guard case .disconnect(let d) = s.panel else { Issue.record("no disconnect panel"); return }
         #expect(d.revokes)
 
@@ -80,7 +84,9 @@ import Testing
         #expect(p.failure?.code == .accessDenied)
         _ = reduce(&s, .keyPressed(.char("j")))
         #expect(s.panel != nil)
-        #expect(reduce(&s, .keyPressed(.escape)) == [])
+        // Only closing is offered, and Esc closes (reloading what the flow wrote).
+        #expect(MainView.render(s).rows[23].trimmingCharacters(in: .whitespaces) == "⏎/Esc close")
+        #expect(reduce(&s, .keyPressed(.escape)) == [.reload])
         #expect(s.panel == nil)
     }
 
@@ -165,7 +171,7 @@ import Testing
     @Test func helpAndQuit() {
         var s = Sample.state()
         _ = reduce(&s, .keyPressed(.char("?")))
-        #expect(s.panel == .help)
+        #expect(s.panel == .help(scroll: 0))
         _ = reduce(&s, .keyPressed(.escape))
         #expect(s.panel == nil)
         #expect(reduce(&s, .keyPressed(.char("q"))) == [.quit])
@@ -195,7 +201,7 @@ import Testing
         #expect(s.panel == nil)
         // From the help panel: ? then D.
         _ = reduce(&s, .keyPressed(.char("?")))
-        #expect(MainView.render(s).text.contains("D      doctor"))
+        #expect(MainView.render(s).text.contains("D              doctor"))
         #expect(reduce(&s, .keyPressed(.char("D"))) == [.doctor(name: "notion")])
         // The detail pane points at it.
         _ = reduce(&s, .keyPressed(.escape))
@@ -205,7 +211,8 @@ import Testing
     @Test func footerIsDrawnFromTheKeyTable() {
         // Wide enough for every hint; narrower footers drop the ones that do not fit (help and quit stay).
         let wide = MainView.render(Sample.state { $0.width = 132; $0.height = 30 }).rows[29]
-        for binding in KeyMap.main { if let hint = binding.hint { #expect(wide.contains("\(hint.key) \(hint.label)")) } }
+        let wideState = Sample.state { $0.width = 132; $0.height = 30 }
+        for binding in KeyMap.table(for: wideState) { if let hint = binding.hint { #expect(wide.contains("\(hint.key) \(hint.label)")) } }
         let narrow = MainView.render(Sample.state()).rows[23]
         #expect(narrow.hasSuffix("? help  q quit"), "help and quit always stay")
         let panel = MainView.render(Sample.state { $0.panel = .disconnect(DisconnectPanel(schemeID: "s", name: "n", revokes: false)) }).rows[23]

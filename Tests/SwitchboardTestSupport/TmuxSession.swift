@@ -43,6 +43,11 @@ public final class TmuxSession: @unchecked Sendable {
 
     public func send(_ keys: String...) async throws { try await Self.tmux(["send-keys", "-t", name] + keys) }
 
+    /// Resizes the window as a person dragging the terminal would (the program gets SIGWINCH); no key is sent.
+    public func resize(width: Int, height: Int) async throws {
+        try await Self.tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
     public func capture() async throws -> String { try await Self.tmux(["capture-pane", "-p", "-t", name]) }
 
     /// Waits until the screen contains `text`; returns the screen. Throws with the last screen on timeout.
