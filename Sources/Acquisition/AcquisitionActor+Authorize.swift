@@ -75,8 +75,13 @@ extension AcquisitionActor {
         let scopes = Self.scopes(requested: flow.scheme.scopes, discovery: flow.found)
         let authorizationURL = try Self.authorizationURL(flow.meta, client: client, state: state, challenge: pkce.challenge,
                                                          resource: flow.found.resource, scopes: scopes)
-        let opened = flow.options.noBrowser ? false : await env.browser.open(authorizationURL)
-        await flow.emit(.waitingForBrowser(url: authorizationURL, redirectURI: client.redirectURI, browserOpened: opened))
+        let visit = flow.options.noBrowser ? BrowserVisit.notOpened : await env.browser.visit(authorizationURL)
+        if case .refused(let status, let text) = visit {
+            // The browser saw the authorization server refuse the request (the demo's figma with a wrong client
+            // id answered `400 unknown client`, and the screen waited for ever): say so now.
+            throw Self.signInRequestRefused(status: status, text: text, flow: flow, client: client)
+        }
+        await flow.emit(.waitingForBrowser(url: authorizationURL, redirectURI: client.redirectURI, browserOpened: visit == .opened))
         let code = try await waitForCode(listener)
         await flow.emit(.callbackReceived)
         await flow.emit(.exchangingCode)
@@ -121,6 +126,17 @@ extension AcquisitionActor {
             let registered = try await DynamicRegistration(http: env.http, clientName: env.clientName)
                 .register(at: flow.meta, redirectURI: redirectURI, now: env.now(), connectionName: flow.connection.name,
                           serverURL: flow.connection.serverURL.absoluteString)
+            // Kept as soon as the server has issued it (seen on the real binary: every cancelled Connect
+            // registered a new client next time, client-1, -2, -3…). Its redirect URI's port is the next
+            // sign-in's, so the next Connect reuses it. Only a registration for this connection's kind: a
+            // person's client (oauth) is never replaced by one.
+            if flow.scheme.kind == .oauthDynamic {
+                do {
+                    try env.secrets.updateScheme(flow.schemeID) { $0.registrations[flow.meta.issuer] = registered }
+                } catch {
+                    env.logger.error("could not keep the new registration: \(error)")
+                }
+            }
             await flow.emit(.clientRegistered(clientID: registered.clientID))
             return registered
         } catch let e as AcquisitionError where e.code == .registrationRefused {
@@ -128,6 +144,21 @@ extension AcquisitionActor {
             // later sign-in of this connection.
             await keepRedirectPort(flow.schemeID, port)
             throw e
+        }
+    }
+
+    /// The authorization server refused the sign-in request itself (no redirect back): most often a client id
+    /// or redirect URI it does not know.
+    static func signInRequestRefused(status: Int, text: String, flow: ConnectFlow, client: ClientRegistration) -> AcquisitionError {
+        let said = Redact.serverText(text, limit: 160).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = "The authorization server refused the sign-in request (HTTP \(status)\(said.isEmpty ? "" : ": " + said))."
+        let name = ShellQuote.word(flow.connection.name)
+        switch flow.scheme.kind {
+        case .oauthManual:
+            return AcquisitionError(.authorizationFailed, message,
+                                    remedy: "Check the client id `\(Redact.serverText(client.clientID, limit: 80))` and its redirect URI \(client.redirectURI) in the provider's dashboard, then `switchboard set-client \(name) --client-id ID` and connect again.")
+        default:
+            return AcquisitionError(.authorizationFailed, message, remedy: "`switchboard doctor \(name)` shows what the server offers; `switchboard connect \(name) --new-port` registers a new client.")
         }
     }
 

@@ -48,6 +48,8 @@ public struct FixtureOptions: Sendable, Equatable {
 
     public var layout: Layout = .origin
     public var registration: Registration = .open
+    /// The `error_description` of a closed registration's refusal.
+    public var closedRegistrationText = "registration requires an account"
     public var issueRefreshTokens = true
     public var rotateRefreshTokens = false
     public var refreshFails = false

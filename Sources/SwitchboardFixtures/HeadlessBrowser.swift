@@ -40,6 +40,29 @@ public enum HeadlessBrowser {
         }
     }
 
+    /// Visits `url` as a browser that can say what it saw: the authorization server's error page (a status of
+    /// 400 or more before any redirect to the callback), or opened.
+    public static func visitReporting(_ url: URL, tls: TLSConfiguration? = nil) async -> (status: Int?, error: (Int, String)?) {
+        await withClient(tls: tls) { client in
+            var current = url
+            for _ in 0...5 {
+                guard let host = current.host, host == "127.0.0.1" || host == "localhost" || host == "::1" else { return (nil, nil) }
+                var request = HTTPClientRequest(url: current.absoluteString)
+                request.method = .GET
+                guard let response = try? await client.execute(request, timeout: .seconds(10)) else { return (nil, nil) }
+                let body = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
+                let status = Int(response.status.code)
+                guard (300..<400).contains(status), let location = response.headers.first(name: "Location"),
+                      let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+                    // An error page from the server the sign-in started at (the callback's own pages are not it).
+                    return (status, status >= 400 && current.path != "/callback" ? (status, String(body.prefix(400))) : nil)
+                }
+                current = next
+            }
+            return (nil, nil)
+        }
+    }
+
     /// Visits `url`; returns the final status code (200 when the callback accepted the sign-in).
     @discardableResult
     public static func visit(_ url: URL, maxRedirects: Int = 5, tls: TLSConfiguration? = nil) async -> Int? {

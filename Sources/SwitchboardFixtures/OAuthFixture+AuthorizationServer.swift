@@ -14,7 +14,7 @@ extension OAuthFixture {
 
     func register(_ request: FixtureRequest) -> FixtureResponse {
         if options.registration == .closed {
-            return .json(["error": "access_denied", "error_description": "registration requires an account"], status: 403)
+            return .json(["error": "access_denied", "error_description": options.closedRegistrationText], status: 403)
         }
         guard let body = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
               let redirects = body["redirect_uris"] as? [String], !redirects.isEmpty else {

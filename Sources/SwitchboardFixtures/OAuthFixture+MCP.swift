@@ -46,7 +46,8 @@ extension OAuthFixture {
         case "tools/list":
             let nasty = options.nastyText ?? ""
             result = ["tools": [["name": "echo", "description": "Echoes its text" + nasty, "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
-                                ["name": "add" + nasty, "description": "Adds two numbers", "inputSchema": ["type": "object"]]]]
+                                ["name": "add" + nasty, "description": "Adds two numbers",
+                                 "inputSchema": ["type": "object", "properties": ["a": ["type": "number"], "b": ["type": "number"]], "required": ["a", "b"]]]]]
             switch options.toolPaging {
             case .repeatCursor: result["nextCursor"] = "again"
             case .endless:
@@ -59,6 +60,15 @@ extension OAuthFixture {
             let args = params["arguments"] as? [String: Any] ?? [:]
             if params["name"] as? String == "echo" {
                 result = ["content": [["type": "text", "text": (args["text"] as? String ?? "") + (options.nastyText ?? "")]], "isError": false]
+            } else if params["name"] as? String == "add" {
+                // Every tool it lists, it answers (the demo's `check` listed `add` and `call add` said unknown tool).
+                if let a = (args["a"] as? NSNumber)?.doubleValue, let b = (args["b"] as? NSNumber)?.doubleValue, (a + b).isFinite {
+                    let sum = a + b
+                    let text = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
+                    result = ["content": [["type": "text", "text": text]], "isError": false]
+                } else {
+                    result = ["content": [["type": "text", "text": "add takes two numbers, a and b"]], "isError": true]
+                }
             } else {
                 result = ["content": [["type": "text", "text": "unknown tool"]], "isError": true]
             }

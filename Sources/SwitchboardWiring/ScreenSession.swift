@@ -7,7 +7,8 @@ import SwitchboardCore
 /// The screen on this terminal: ncurses, the input watcher, and the loop with the engine's effects.
 public enum ScreenSession {
     /// `remote`: why the browser may be on another machine (nil for a local browser, or the demo's built-in one).
-    public static func run(engine: Engine, browser: any BrowserOpener, remote: String?) async {
+    /// `notice`: a first line for the footer (the demo says where its home is).
+    public static func run(engine: Engine, browser: any BrowserOpener, remote: String?, notice: String? = nil) async {
         let effects = EngineScreenEffects(engine: engine, browser: browser, remote: remote != nil)
         let loop = ScreenLoop(effects: effects, time: engine.time, timeZone: TimeFormat.local, remote: remote,
                               colors: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
@@ -18,6 +19,7 @@ public enum ScreenSession {
         }
         let inbox = loop.inbox
         InputWatcher.start(keysReady: { done in inbox.keysReady(done: done) }, terminate: { inbox.terminate() })
+        if let notice { inbox.send(.notice(notice)) }
         await loop.run(on: terminal)
         await engine.actor.stopScheduler()
     }

@@ -27,16 +27,20 @@ extension Switchboard {
             }
             let now = Date()
             let nameWidth = max(4, file.connections.map(\.name.count).max() ?? 4)
-            for c in file.connections {
+            let rows: [(name: String, kind: String, status: String, url: String)] = file.connections.map { c in
                 let scheme = c.primaryScheme
                 let standing = scheme?.standing(at: now)
                 let badge = scheme.map { standing!.badge(kind: $0.kind) } ?? "○ no scheme"
                 let timing = standing?.timing(now: now) ?? ""
-                let kind = scheme?.kind.label ?? "-"
-                Output.line([c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
-                       kind.padding(toLength: 14, withPad: " ", startingAt: 0),
-                       (badge + (timing.isEmpty ? "" : "  " + timing)).padding(toLength: 26, withPad: " ", startingAt: 0),
-                       c.serverURL.absoluteString].joined(separator: "  "))
+                return (c.name, scheme?.kind.label ?? "-", badge + (timing.isEmpty ? "" : "  " + timing), c.serverURL.absoluteString)
+            }
+            // Columns as wide as their widest cell: `padding(toLength:)` also cuts, and a status was cut mid-word.
+            let statusWidth = max(26, rows.map(\.status.count).max() ?? 0)
+            for row in rows {
+                Output.line([row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0),
+                             row.kind.padding(toLength: max(14, row.kind.count), withPad: " ", startingAt: 0),
+                             row.status.padding(toLength: statusWidth, withPad: " ", startingAt: 0),
+                             row.url].joined(separator: "  "))
             }
         }
     }
