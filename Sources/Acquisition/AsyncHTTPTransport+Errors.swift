@@ -30,11 +30,25 @@ extension AsyncHTTPTransport {
                 let through = proxy.shouldProxy(url) ? proxy.server : nil
                 return HTTPTransportError.tls(url, await TLSFailure.diagnose(symptom, url: url, proxy: through))
             }
+            // Said as what they are, at once (a refused port is not a network to check).
+            if refusedConnection(error) { return HTTPTransportError.nothingListening(url) }
+            if let e = error as? NIOConnectionError, e.connectionErrors.isEmpty, e.dnsAError != nil || e.dnsAAAAError != nil {
+                return HTTPTransportError.nameNotResolved(url)
+            }
             if let e = error as? HTTPClientError, !(e == .remoteConnectionClosed) {
                 // Its `description` includes associated values (header values among them); the short one never does.
                 return HTTPTransportError.connectionFailed(url, withoutHeaderValues(e.shortDescription, spec.headers))
             }
             return HTTPTransportError.connectionFailed(url, words(error, spec.headers))
+        }
+    }
+
+    /// ECONNREFUSED, however the library wrapped it.
+    static func refusedConnection(_ error: any Error) -> Bool {
+        switch error {
+        case let e as NIOConnectionError: e.connectionErrors.contains { refusedConnection($0.error) }
+        case let e as IOError: e.errnoCode == ECONNREFUSED
+        default: false
         }
     }
 

@@ -61,6 +61,10 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
     case timedOut(URL, limit: Duration?)
     case bodyTooLarge(URL, limit: Int)
     case connectionFailed(URL, String)
+    /// Connection refused: no program listens on that address and port (a server not started, a wrong port).
+    case nothingListening(URL)
+    /// The host name could not be resolved (a typo, no DNS, a name only another network knows).
+    case nameNotResolved(URL)
     case refusedInsecure(URL)
     /// The server's TLS was refused: its certificate, its name, its dates, or the handshake.
     case tls(URL, TLSFailure)
@@ -76,6 +80,8 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
             "\(Redact.url(u)) did not answer in time" + (limit.map { " (no complete answer within \(Self.words($0)))" } ?? "")
         case .bodyTooLarge(let u, let limit): "\(Redact.url(u)) sent more than \(limit / 1024) KiB"
         case .connectionFailed(let u, let why): "could not reach \(Redact.url(u)): \(why)"
+        case .nothingListening(let u): "nothing is listening on \(Self.hostPort(u)) (connection refused)"
+        case .nameNotResolved(let u): "the name \(u.host.map { Redact.serverText($0, limit: 120) } ?? "?") could not be resolved (DNS)"
         case .refusedInsecure(let u): "\(Redact.url(u)) is not https (only loopback may use http)"
         // The sentence alone: the engine's messages already name the address ("Reaching URL failed: …").
         case .tls(_, let failure): failure.sentence
@@ -92,11 +98,20 @@ public enum HTTPTransportError: Error, Equatable, Sendable, CustomStringConverti
         case .tls(_, let failure): failure.advice
         case .trustUnusable(_, let problem): problem.advice
         case .refusedHeader: "Add the connection again with a token that holds only visible characters."
+        case .nothingListening: "Check that the server is running and that the URL's port is right."
+        case .nameNotResolved: "Check the spelling of the host name, and that this machine can resolve it (DNS, VPN)."
         case .timedOut(let u, _):
             "The server at \(u.host.map { Redact.serverText($0, limit: 80) } ?? "that address") is slow or stuck: try again in a minute; "
                 + "if it keeps happening, check the network and the server's status."
         default: nil
         }
+    }
+
+    /// `host:port` of a URL, the port its scheme implies when none is written.
+    static func hostPort(_ u: URL) -> String {
+        let host = u.host.map { Redact.serverText($0, limit: 120) } ?? "?"
+        let port = u.port ?? (u.scheme == "https" ? 443 : 80)
+        return (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
     }
 
     /// A deadline in words: "10 s", "1.5 s", "250 ms".

@@ -82,6 +82,8 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
     case corrupt(JSONFileError)
     case unknownConnection(String)
     case duplicateName(String)
+    /// A connection to the same server exists (`existing`); a second one is a second account, and says so.
+    case sameServer(name: String, existing: String)
 
     public var description: String {
         switch self {
@@ -91,6 +93,8 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
             "there is no connection named `\(name)`; `switchboard list` shows the names"
         case .duplicateName(let name):
             "a connection named `\(name)` exists already; choose another name or `switchboard remove \(name)` first"
+        case .sameServer(let name, let existing):
+            "`\(existing)` already connects to that server; to sign in to it a second time (another account) as `\(name)`, add --another-account"
         }
     }
 }

@@ -72,8 +72,26 @@ public struct Integrations: Sendable {
     }
 
     /// Adds a connection with one scheme; a static token or client secret goes to the secret store.
+    /// The one rule for a new connection, for `add`, the screen's Add form and `import` (its dry run too): its
+    /// name must be new, and so must its server, unless it is a second account (`anotherAccount`). `planned`:
+    /// connections a dry run would have added before this one.
+    public static func admission(of request: NewConnection, into existing: [Connection], planned: [(name: String, url: String)] = [],
+                                 anotherAccount: Bool) -> IntegrationStoreError? {
+        if existing.contains(where: { $0.isNamed(request.name) }) || planned.contains(where: { $0.name == request.name }) {
+            return .duplicateName(request.name)
+        }
+        let all = existing.map { ($0.name, ServerURL.canonicalResource($0.serverURL)) }
+            + planned.compactMap { p in URL(string: p.url).map { (p.name, ServerURL.canonicalResource($0)) } }
+        if !anotherAccount, let url = URL(string: request.url), let same = all.first(where: { $0.1 == ServerURL.canonicalResource(url) }) {
+            return .sameServer(name: request.name, existing: same.0)
+        }
+        return nil
+    }
+
+    /// `anotherAccount: false`: a second connection to a server is refused (`admission`); the people-facing
+    /// commands pass it, programs that make many connections to one test server do not.
     @discardableResult
-    public func add(_ request: NewConnection) throws -> Connection {
+    public func add(_ request: NewConnection, anotherAccount: Bool = true) throws -> Connection {
         let url = try request.validate()
         var scheme = AuthScheme(kind: request.kind, clientID: request.clientID?.trimmingCharacters(in: .whitespaces),
                                 scopes: request.scopes, clientMetadataURL: request.clientMetadataURL,
@@ -82,6 +100,7 @@ public struct Integrations: Sendable {
         let connection = Connection(name: request.name, serverURL: url, schemes: [scheme])
         try connections.update { file in
             if file.connection(named: request.name) != nil { throw IntegrationStoreError.duplicateName(request.name) }
+            if !anotherAccount, let refused = Self.admission(of: request, into: file.connections, anotherAccount: false) { throw refused }
             file.connections.append(connection)
         }
         if request.bearerToken != nil || request.clientSecret != nil {

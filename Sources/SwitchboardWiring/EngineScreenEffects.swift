@@ -75,7 +75,8 @@ public final class EngineScreenEffects: ScreenEffects {
             if let url = URL(string: text) { _ = await browser.open(url) }
         case .addConnection(let request):
             do {
-                try integrations.add(request)
+                // The rule `switchboard add` keeps: a second connection to a server is a second account, asked for.
+                try integrations.add(request, anotherAccount: false)
                 send(.addFinished(error: nil))
             } catch let e as InvalidInput {
                 send(.addFinished(error: e.message))

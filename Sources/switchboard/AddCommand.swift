@@ -24,6 +24,7 @@ extension Switchboard {
         @Option(name: .customLong("scope"), help: "A scope to request; repeat for more.") var scopes: [String] = []
         @Option(name: .customLong("redirect-port"), help: "The port of the redirect URI http://127.0.0.1:PORT/callback (with --scheme oauth: the URI you registered; default: one chosen now and kept).") var redirectPort: Int?
         @Option(name: .customLong("client-metadata-url"), help: "An https URL of a Client ID Metadata Document to use as the client id where supported.") var clientMetadataURL: String?
+        @Flag(name: .customLong("another-account"), help: "Allow a second connection to a server another connection already signs in to (another account).") var anotherAccount = false
         @Option(name: .customLong("issuer"), help: "With --client-secret-stdin: the authorization server the secret belongs to (default: the one the server names now).") var issuer: String?
 
         func run() async throws {
@@ -49,7 +50,7 @@ extension Switchboard {
                 request.clientSecret = SecretInput.read(prompt: "Client secret for \(name): ")
                 guard request.clientSecret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }
-            let connection = try global.integrations().add(request)
+            let connection = try global.integrations().add(request, anotherAccount: anotherAccount)
             let next = switch kind {
             case .oauthDynamic, .oauthManual: " Run `switchboard connect \(connection.name)` to sign in."
             default: ""

@@ -38,6 +38,9 @@ extension Switchboard {
             }
             let integrations = global.integrations()
             var added = 0
+            // What this run adds (or, dry, would add): later entries are judged against it too, so a dry run
+            // says exactly what the real one does (it said "would add notion" twice where the run added it once).
+            var planned: [(name: String, url: String)] = []
             for (path, s) in files {
                 let entries: [ClientConfigImport.Entry]
                 do { entries = try ClientConfigImport.read(file: path, as: s) } catch let e as ClientConfigImport.ImportError {
@@ -59,12 +62,18 @@ extension Switchboard {
                         Output.line("  ours    \(name): served by Switchboard's bridge for connection \(connection)\(here ? "" : elsewhere.isEmpty ? " (not in this home)" : elsewhere)")
                     case .remote(let url, let token):
                         let existing = try integrations.connections.load().connections
-                        let canonical = URL(string: url).map(ServerURL.canonicalResource)
-                        if existing.contains(where: { $0.isNamed(name) || ServerURL.canonicalResource($0.serverURL) == canonical }) {
+                        let request = NewConnection(name: name, url: url, kind: token == nil ? .oauthDynamic : .bearer, bearerToken: token)
+                        // `add`'s rule (`Integrations.admission`): a known name, or a server already connected.
+                        // A real run reads back what it added; a dry one adds what it would have.
+                        switch Integrations.admission(of: request, into: existing, planned: dryRun ? planned : [], anotherAccount: false) {
+                        case .duplicateName?:
                             Output.line("  exists  \(name)")
                             continue
+                        case .sameServer(_, let other)?:
+                            Output.line("  exists  \(name) (the same server as \(other))")
+                            continue
+                        default: break
                         }
-                        let request = NewConnection(name: name, url: url, kind: token == nil ? .oauthDynamic : .bearer, bearerToken: token)
                         do {
                             _ = try request.validate()
                         } catch {
@@ -72,10 +81,11 @@ extension Switchboard {
                             continue
                         }
                         let note = entry.note.map { " (\($0))" } ?? ""
+                        planned.append((name, url))
                         if dryRun {
                             Output.line("  would add \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         } else {
-                            try integrations.add(request)
+                            try integrations.add(request, anotherAccount: false)
                             Output.line("  added   \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         }
                         added += 1

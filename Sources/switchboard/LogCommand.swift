@@ -21,7 +21,7 @@ extension Switchboard {
         @Argument(help: "Only this connection.") var name: String?
         @Flag(help: "One JSON object per line.") var json = false
         @Flag(help: "Keep printing new events as any Switchboard process records them, until interrupted.") var follow = false
-        @Option(help: "Only events this recent: 30s, 10m, 2h, 3d or 1w.") var since: LogDuration?
+        @Option(help: "Only events this recent: 30s, 10m, 2h, 3d or 1w.") var since: String?
 
         func run() async throws {
             let home = global.resolvedHome
@@ -31,7 +31,14 @@ extension Switchboard {
                 schemeID = connection.primaryScheme?.id
             }
             let journal = ActivityJournal(home: home, role: "log")
-            let from = since.map { Date().addingTimeInterval(-$0.seconds) }
+            // Parsed here, so a bad value is told the forms it may take (ArgumentParser said only "invalid").
+            let window = try since.map { text in
+                guard let d = LogDuration(argument: text) else {
+                    throw CLIError.usage("--since takes a number and a unit: 30s, 10m, 2h, 3d or 1w (seconds, minutes, hours, days, weeks), not `\(TerminalText.safe(text, limit: 40))`")
+                }
+                return d
+            }
+            let from = window.map { Date().addingTimeInterval(-min($0.seconds, 1e10)) }
             var follower = ActivityFollower(journal: journal)
             var first = try follower.next().filter { e in (schemeID.map { e.scheme == $0 } ?? true) && (from.map { e.at >= $0 } ?? true) }
             // Following without --since starts from the last ten, as `journalctl -f` does.

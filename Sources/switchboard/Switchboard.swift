@@ -81,7 +81,7 @@ struct Switchboard: AsyncParsableCommand {
         case let error as IntegrationStoreError:
             Output.error("switchboard: \(error)")
             switch error {
-            case .duplicateName, .unknownConnection: Foundation.exit(ExitStatus.usage.rawValue)
+            case .duplicateName, .unknownConnection, .sameServer: Foundation.exit(ExitStatus.usage.rawValue)
             case .corrupt: Foundation.exit(ExitStatus.failure.rawValue)
             }
         default:

@@ -57,3 +57,32 @@ import Testing
         #expect(try h.secrets(id).registrations.count == 1)
     }
 }
+
+/// Errors in words: a refused connection names the address nothing listens on, and is said at once (the library
+/// retried it until the connect timeout, then printed `SingleConnectionFailure(…)`).
+@Suite struct ConnectionErrorWordsTests {
+    @Test func aRefusedConnectionSaysNothingIsListening() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        // A port the kernel gave and took back: nothing listens on it.
+        let port = try FreePort.pick()
+        let home = ["--home", tmp.url.path]
+        #expect(try await BinaryRunner.runDetached(["add", "gone", "http://127.0.0.1:\(port)/mcp"] + home).status == 0)
+        let r = try await BinaryRunner.runDetached(["connect", "gone"] + home)
+        let said = r.stdout + r.stderr
+        #expect(r.status == 1)
+        #expect(said.contains("nothing is listening on 127.0.0.1:\(port) (connection refused)"), "\(said)")
+        #expect(said.contains("Check that the server is running and that the URL's port is right."))
+        #expect(!said.contains("SingleConnectionFailure") && !said.contains("errno"), "\(said)")
+        let check = try await BinaryRunner.runDetached(["doctor", "gone"] + home)
+        #expect(check.status == 1, "doctor NAME exits 1 when it finds a failure: \(check.stdout)")
+    }
+
+    @Test func aNameThatDoesNotResolveIsSaidSo() {
+        let url = URL(string: "https://mcp.exmaple.com/mcp")!
+        let e = AcquisitionError.network(HTTPTransportError.nameNotResolved(url), doing: "Reaching \(url)")
+        #expect(e.message.contains("the name mcp.exmaple.com could not be resolved (DNS)"))
+        #expect(e.remedy?.contains("spelling of the host name") == true)
+        #expect(HTTPTransportError.nothingListening(URL(string: "https://[::1]/x")!).description == "nothing is listening on [::1]:443 (connection refused)")
+    }
+}

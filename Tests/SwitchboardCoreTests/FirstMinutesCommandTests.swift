@@ -57,3 +57,55 @@ import Testing
         }
     }
 }
+
+/// One rule for a new connection (`Integrations.admission`), kept by `add`, `import` and its dry run alike;
+/// `--since` says the forms it takes.
+@Suite struct OneRuleForNewConnectionsTests {
+    /// Seen: `import --dry-run` said "would add notion" and the real run "exists notion" (the same server named in
+    /// two files); `add` accepted a second connection to a server `import` refused.
+    @Test func aDryRunPredictsTheImportAndAddKeepsTheSameRule() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let home = ["--home", tmp.url.path]
+        let a = tmp.url.appendingPathComponent("a.json"), b = tmp.url.appendingPathComponent("b.json")
+        try #"{"mcpServers": {"notion": {"url": "https://mcp.notion.com/mcp"}, "linear": {"url": "https://mcp.linear.app/mcp"}}}"#
+            .write(to: a, atomically: true, encoding: .utf8)
+        try #"{"mcpServers": {"notion": {"url": "https://mcp.notion.com/mcp"}, "notion-work": {"url": "https://mcp.notion.com/mcp/"}}}"#
+            .write(to: b, atomically: true, encoding: .utf8)
+        func lines(_ out: String) -> [String] {
+            out.components(separatedBy: "\n").filter { $0.hasPrefix("  ") }.map { $0.replacingOccurrences(of: "would add", with: "added  ") }
+        }
+        var dry: [String] = [], real: [String] = []
+        for file in [a, b] {
+            let r = try await BinaryRunner.runDetached(["import", "--from", "cursor", file.path, "--dry-run"] + home)
+            dry += lines(r.stdout)
+        }
+        // A dry run of both files at once, the way `import` with no file reads several.
+        #expect(dry.filter { $0.contains("added") }.count == 3, "each file alone: \(dry)")
+        for file in [a, b] {
+            let r = try await BinaryRunner.runDetached(["import", "--from", "cursor", file.path] + home)
+            real += lines(r.stdout)
+        }
+        #expect(real.contains { $0.contains("exists  notion-work (the same server as notion)") }, "\(real)")
+        // Now a dry run over what exists predicts the real run line for line.
+        for file in [a, b] {
+            let d = try await BinaryRunner.runDetached(["import", "--from", "cursor", file.path, "--dry-run"] + home)
+            let r = try await BinaryRunner.runDetached(["import", "--from", "cursor", file.path] + home)
+            #expect(lines(d.stdout) == lines(r.stdout), "dry:\n\(d.stdout)\nreal:\n\(r.stdout)")
+        }
+        // `add` keeps the same rule, and says how to ask for a second account.
+        let twice = try await BinaryRunner.runDetached(["add", "notion2", "https://mcp.notion.com/mcp"] + home)
+        #expect(twice.status == 2 && twice.stderr.contains("`notion` already connects to that server"), "\(twice.stderr)")
+        #expect(twice.stderr.contains("--another-account"))
+        let second = try await BinaryRunner.runDetached(["add", "notion2", "https://mcp.notion.com/mcp", "--another-account"] + home)
+        #expect(second.status == 0, "\(second.stderr)")
+    }
+
+    @Test func aBadSinceListsTheFormsItTakes() async throws {
+        let tmp = TemporaryDirectory()
+        defer { tmp.remove() }
+        let r = try await BinaryRunner.runDetached(["log", "--since", "5", "--home", tmp.url.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("30s, 10m, 2h, 3d or 1w") && r.stderr.contains("not `5`"), "\(r.stderr)")
+    }
+}
