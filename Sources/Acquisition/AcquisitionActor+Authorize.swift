@@ -126,17 +126,10 @@ extension AcquisitionActor {
             let registered = try await DynamicRegistration(http: env.http, clientName: env.clientName)
                 .register(at: flow.meta, redirectURI: redirectURI, now: env.now(), connectionName: flow.connection.name,
                           serverURL: flow.connection.serverURL.absoluteString)
-            // Kept as soon as the server has issued it (seen on the real binary: every cancelled Connect
-            // registered a new client next time, client-1, -2, -3…). Its redirect URI's port is the next
-            // sign-in's, so the next Connect reuses it. Only a registration for this connection's kind: a
-            // person's client (oauth) is never replaced by one.
-            if flow.scheme.kind == .oauthDynamic {
-                do {
-                    try env.secrets.updateScheme(flow.schemeID) { $0.registrations[flow.meta.issuer] = registered }
-                } catch {
-                    env.logger.error("could not keep the new registration: \(error)")
-                }
-            }
+            // Held until the flow ends: a flow the person cancels keeps it, so the
+            // next Connect reuses it (seen on the real binary: every cancelled Connect registered a new client
+            // next time, client-1, -2, -3…); a flow that fails stores nothing (`runConnect`).
+            if flow.scheme.kind == .oauthDynamic { issued[flow.schemeID] = registered }
             await flow.emit(.clientRegistered(clientID: registered.clientID))
             return registered
         } catch let e as AcquisitionError where e.code == .registrationRefused {

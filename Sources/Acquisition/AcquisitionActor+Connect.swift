@@ -78,6 +78,17 @@ extension AcquisitionActor {
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
             signInHow[schemeID] = nil
+            // The person cancelled: the client the server issued stays, with its redirect URI, for the next
+            // Connect. A failure (a timeout too: the callback may have been forged) stores nothing.
+            if let registered = issued[schemeID], e.code == .cancelled {
+                do {
+                    try env.secrets.updateScheme(schemeID) { entry in
+                        if entry.registrations[registered.issuer] == nil { entry.registrations[registered.issuer] = registered }
+                    }
+                } catch {
+                    env.logger.error("could not keep the new registration: \(error)")
+                }
+            }
             if e.code != .cancelled {
                 note(.connectFailed, schemeID) { $0.reason = e.message }
                 await setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
@@ -85,6 +96,7 @@ extension AcquisitionActor {
             await emit(.failed(e))
         }
         flows[schemeID] = nil
+        issued[schemeID] = nil
     }
 
     /// Everything a flow needs before it signs in: the scheme, what is stored, discovery, the client choice.

@@ -20,6 +20,8 @@ public actor AcquisitionActor {
     var sleeper: Task<Void, Never>?
     /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
     var scheduled: [String: Task<Void, Never>] = [:]
+    /// A registration the server issued during a flow still running, by scheme (kept if the person cancels).
+    var issued: [String: ClientRegistration] = [:]
     /// Set when the scheduler should plan again before sleeping (a refresh ended while it was planning).
     var wakeRequested = false
     /// Discovery results of recent flows, by server URL: a reconnect soon after skips the metadata round

@@ -23,12 +23,13 @@ import Testing
         #expect(token.status == 0 && token.stdout == "sk-static-token\n", "\(token.stderr)")
         let headers = try await BinaryRunner.runDetached(["headers", "static"] + home)
         #expect(headers.stdout == #"{"Authorization":"Bearer sk-static-token"}"# + "\n")
-        #expect(try await BinaryRunner.runDetached(["add", "open", url, "--scheme", "none"] + home).status == 0)
+        #expect(try await BinaryRunner.runDetached(["add", "open", url, "--scheme", "none", "--another-account"] + home).status == 0)
         let none = try await BinaryRunner.runDetached(["token", "open"] + home)
         #expect(none.status == 2 && none.stdout.isEmpty && none.stderr.contains("uses no authorization"))
 
-        // Connected, then the server goes away while the token needs a refresh.
-        #expect(try await BinaryRunner.runDetached(["add", "fx", url] + home).status == 0)
+        // Connected, then the server goes away while the token needs a refresh. (A third connection to the same
+        // server: a second account, asked for.)
+        #expect(try await BinaryRunner.runDetached(["add", "fx", url, "--another-account"] + home).status == 0)
         #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browserEnv).status == 0)
         await fixture.stop()
         try StoredTokens.age(home: tmp.url, by: 6.5)

@@ -23,7 +23,15 @@ import Testing
         for _ in 0..<360 {
             await time.advance(by: .milliseconds(500))
             for _ in 0..<3 { await Task.yield() }
-            let scheme = try #require(try h.integrations.connections.load().connections.first?.primaryScheme)
+            var scheme = try #require(try h.integrations.connections.load().connections.first?.primaryScheme)
+            // A refresh is a real exchange with the fixture: while one is due, the test's clock waits for it (real
+            // time, at most 10 s) instead of running ahead of a busy machine.
+            var waited = 0
+            while let next = scheme.standing(at: time.now()).nextRefresh, next <= time.now(), waited < 500 {
+                try await Task.sleep(for: .milliseconds(20))
+                waited += 1
+                scheme = try #require(try h.integrations.connections.load().connections.first?.primaryScheme)
+            }
             let standing = scheme.standing(at: time.now())
             if standing.lapse != .none { lapsedAt.append(time.now()) }
             if let next = standing.nextRefresh { shownNext.append(next) }

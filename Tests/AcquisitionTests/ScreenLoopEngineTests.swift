@@ -52,7 +52,9 @@ import Testing
         #expect(Self.status(after, "notes")?.isConnected == true)
 
         // Add: Enter closes the finished panel; the form's result comes back and the new row is selected.
-        driver.type([.enter, .char("a")] + .typing("linear") + [.tab] + .typing(h.fixture.serverURL.absoluteString) + [.enter])
+        // (Another server: a second connection to the same one is a second account, which the form refuses.)
+        let other = h.fixture.serverURL.absoluteString.replacingOccurrences(of: "/mcp", with: "/other/mcp")
+        driver.type([.enter, .char("a")] + .typing("linear") + [.tab] + .typing(other) + [.enter])
         let added = try #require(await driver.until { $0.selectedConnection?.name == "linear" })
         #expect(added.message == "Added linear. Press c to connect.")
         let stored = try? h.integrations.connection(named: "linear")
@@ -105,6 +107,42 @@ import Testing
         await h.actor.flushActivity()
         let kinds = try #require(h.engine.activity).events(scheme: id).map(\.kind)
         #expect(kinds == [.connected, .stepUp, .connected, .checked], "\(kinds)")
+        driver.type([.char("q")])
+        _ = await driver.run.value
+    }
+}
+
+/// Seen on the real binary: `shortlived` (40 s tokens) was refreshed up to 80 s apart while its row said
+/// `● connected 18s ago` for minutes. The screen's loop with the real engine and scheduler, three minutes of a
+/// clock the test moves: every frame drawn either shows the token valid, or does not say connected.
+@Suite struct FortySecondTokenOnScreenTests {
+    @Test func aFortySecondTokenWatchedForThreeMinutesNeverShowsALapseAsConnected() async throws {
+        let time = TestTime()
+        let h = try await Harness.make(FixtureOptions { $0.accessTokenLifetime = 40; $0.rotateRefreshTokens = true }, time: time.source)
+        defer { Task { await h.shutdown() } }
+        let id = try h.add("shortlived")
+        #expect(await h.connect(id).connected)
+        let driver = LoopDriver(EngineScreenEffects(engine: h.engine, browser: NoBrowser(), remote: false), time: time)
+        let start = time.now()
+        var frames = 0, lies: [String] = [], lapses = 0
+        // The clock moves on by itself (the loop ticks every 1 or 3 s of it); every frame drawn is looked at.
+        let advancing = time.keepAdvancing(by: .milliseconds(250), steps: 4 * 200)
+        defer { advancing.cancel() }
+        _ = await driver.until { state in
+            guard let c = state.connections.first, let s = c.primaryScheme else { return false }
+            frames += 1
+            let row = MainView.render(state).rows[2]
+            if case .connected(let exp?) = s.status, exp <= state.now, row.contains("● connected") {
+                lies.append("at +\(Int(state.now.timeIntervalSince(start))) s: \(row)")
+            }
+            if row.contains("expired") { lapses += 1 }
+            return state.now >= start.addingTimeInterval(180)
+        }
+        advancing.cancel()
+        #expect(frames >= 60, "\(frames) frames in 3 minutes")
+        #expect(lies.isEmpty, "\(lies.prefix(5))")
+        #expect(lapses == 0, "the server answered: the token never lapsed, yet \(lapses) frames showed it expired")
+        #expect((5...7).contains(h.fixture.counters.refreshes), "\(h.fixture.counters.refreshes) refreshes in 3 minutes")
         driver.type([.char("q")])
         _ = await driver.run.value
     }

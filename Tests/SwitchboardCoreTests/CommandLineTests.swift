@@ -158,7 +158,7 @@ import Testing
             for writer in ["p", "q"] {
                 group.addTask {
                     // Each "process" is a shell loop running the real binary 200 times.
-                    let script = "for i in $(seq 1 200); do \"$0\" add \(writer)$i http://127.0.0.1:9/$i --home \"$1\" >/dev/null || exit 1; done"
+                    let script = "for i in $(seq 1 200); do \"$0\" add \(writer)$i http://127.0.0.1:9/\(writer)$i --home \"$1\" >/dev/null || exit 1; done"
                     let status: Int32 = try await withCheckedThrowingContinuation { c in
                         let p = Process()
                         p.executableURL = URL(fileURLWithPath: "/bin/sh")
