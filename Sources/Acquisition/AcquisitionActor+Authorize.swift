@@ -10,6 +10,8 @@ struct ConnectFlow: Sendable {
     let choice: ClientChoice
     let options: ConnectOptions
     let emit: @Sendable (AcquisitionEvent) async -> Void
+    /// The flow's identity (`AcquisitionActor.connect`): what it holds is keyed by it, not by the scheme.
+    var identity: UInt64 = 0
 
     var schemeID: String { scheme.id }
     var meta: AuthorizationServerMetadata { found.authorizationServer }
@@ -57,7 +59,8 @@ extension AcquisitionActor {
             try await LoopbackListener.startOnFreshPort(validate: validate)
         }
         listeners[flow.schemeID] = (listener, validator)
-        defer { listeners[flow.schemeID] = nil }
+        // Only its own: a newer flow's listener (after `v`/`b`) stays the target of paste-back.
+        defer { if listeners[flow.schemeID]?.listener === listener { listeners[flow.schemeID] = nil } }
         do {
             let outcome = try await signInInBrowser(flow, listener: listener, state: state)
             await listener.close()
@@ -129,7 +132,7 @@ extension AcquisitionActor {
             // Held until the flow ends: a flow the person cancels keeps it, so the
             // next Connect reuses it (seen on the real binary: every cancelled Connect registered a new client
             // next time, client-1, -2, -3…); a flow that fails stores nothing (`runConnect`).
-            if flow.scheme.kind == .oauthDynamic { issued[flow.schemeID] = registered }
+            if flow.scheme.kind == .oauthDynamic { issued[flow.identity] = registered }
             await flow.emit(.clientRegistered(clientID: registered.clientID))
             return registered
         } catch let e as AcquisitionError where e.code == .registrationRefused {

@@ -5,9 +5,17 @@ extension AcquisitionActor {
     /// Runs the authorization flow for a scheme; the stream ends with `.connected` or `.failed`.
     public func connect(schemeID: String, options: ConnectOptions = ConnectOptions()) -> AsyncStream<AcquisitionEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)
-        flows[schemeID]?.cancel()
+        // The flow this one replaces ends first (its listener closed, its port free), then this one starts.
+        let previous = flows[schemeID]
+        previous?.cancel()
+        // Each flow has its own identity: an older flow ending (cancelled by this one) clears only what is its
+        // own, never the newer flow's task, listener or held registration (after `v`/`b`, Esc and paste-back
+        // lost their target).
+        flowCounter &+= 1
+        let identity = flowCounter
         let task = Task {
-            await self.runConnect(schemeID: schemeID, options: options) { raw in
+            await previous?.value
+            await self.runConnect(schemeID: schemeID, options: options, identity: identity) { raw in
                 let event = Redact.event(raw)
                 continuation.yield(event)
                 await self.broadcast(schemeID, event)
@@ -15,6 +23,7 @@ extension AcquisitionActor {
             continuation.finish()
         }
         flows[schemeID] = task
+        flowIdentity[schemeID] = identity
         continuation.onTermination = { reason in
             if case .cancelled = reason { task.cancel() }
         }
@@ -51,17 +60,17 @@ extension AcquisitionActor {
         }
     }
 
-    func runConnect(schemeID: String, options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
+    func runConnect(schemeID: String, options: ConnectOptions, identity: UInt64 = 0, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
         // `connecting` reaches this process's screen through the events, and is not written: a flow killed
         // midway must not leave a scheme "connecting" in the file forever. A cancel leaves the file as it was.
         do {
-            var outcome = try await authorize(try await prepare(schemeID: schemeID, options: options, emit: emit))
+            var outcome = try await authorize(try await prepare(schemeID: schemeID, options: options, identity: identity, emit: emit))
             if case .registerAgain = outcome {
                 // Only a *stored* registration the server no longer knows is replaced, once: discovery and
                 // registration afresh (a new registration is never `.stored`, so this cannot repeat).
                 var again = options
                 again.forceRegistration = true
-                outcome = try await authorize(try await prepare(schemeID: schemeID, options: again, emit: emit))
+                outcome = try await authorize(try await prepare(schemeID: schemeID, options: again, identity: identity, emit: emit))
             }
             guard case .tokens(let tokens) = outcome else {
                 throw AcquisitionError(.invalidTokenResponse, "The token endpoint refused a newly registered client.", remedy: "Run `switchboard doctor` for this connection.")
@@ -77,10 +86,10 @@ extension AcquisitionActor {
             if let connection = try? scheme(schemeID).0 { discoveries[connection.serverURL.absoluteString] = nil }
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
-            signInHow[schemeID] = nil
+            if flowIdentity[schemeID] == identity { signInHow[schemeID] = nil }
             // The person cancelled: the client the server issued stays, with its redirect URI, for the next
             // Connect. A failure (a timeout too: the callback may have been forged) stores nothing.
-            if let registered = issued[schemeID], e.code == .cancelled {
+            if let registered = issued[identity], e.code == .cancelled {
                 do {
                     try env.secrets.updateScheme(schemeID) { entry in
                         if entry.registrations[registered.issuer] == nil { entry.registrations[registered.issuer] = registered }
@@ -95,12 +104,17 @@ extension AcquisitionActor {
             }
             await emit(.failed(e))
         }
-        flows[schemeID] = nil
-        issued[schemeID] = nil
+        // Only this flow's own entries: a newer flow for the scheme may have registered its own meanwhile.
+        if flowIdentity[schemeID] == identity {
+            flows[schemeID] = nil
+            flowIdentity[schemeID] = nil
+            signInHow[schemeID] = nil
+        }
+        issued[identity] = nil
     }
 
     /// Everything a flow needs before it signs in: the scheme, what is stored, discovery, the client choice.
-    func prepare(schemeID: String, options: ConnectOptions, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> ConnectFlow {
+    func prepare(schemeID: String, options: ConnectOptions, identity: UInt64 = 0, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async throws -> ConnectFlow {
         let (connection, scheme) = try scheme(schemeID)
         guard scheme.kind.isOAuth else {
             throw AcquisitionError(.notConnected, "\(connection.name) uses `\(scheme.kind.rawValue)`, which needs no sign-in.")
@@ -110,7 +124,7 @@ extension AcquisitionActor {
         let choice = ClientChoice.decide(ClientChoice.Inputs(
             scheme: scheme, secrets: stored, server: found.authorizationServer, configuredDocument: env.clientMetadataURL,
             forceRegistration: options.forceRegistration, trustNewIssuer: options.trustNewClientIssuer, now: env.now()))
-        return ConnectFlow(connection: connection, scheme: scheme, stored: stored, found: found, choice: choice, options: options, emit: emit)
+        return ConnectFlow(connection: connection, scheme: scheme, stored: stored, found: found, choice: choice, options: options, emit: emit, identity: identity)
     }
 
     /// Discovery, or its result from a flow for the same server in the last ten minutes (the same events

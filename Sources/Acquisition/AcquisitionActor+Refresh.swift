@@ -256,6 +256,22 @@ extension AcquisitionActor {
     func runDisconnect(schemeID: String, emit: @Sendable (AcquisitionEvent) -> Void) async -> AcquisitionEvent {
         flows[schemeID]?.cancel()
         cache[schemeID] = nil
+        // Under the scheme's lock, as every refresh is: a refresh in flight (here or in another process) ends
+        // first, and its rotated tokens are the ones revoked and deleted; none writes tokens back afterwards.
+        do {
+            return try await SchemeLock.withLock(directory: env.locksDirectory, schemeID: schemeID, time: env.time, wait: env.lockWait) {
+                await disconnectUnderLock(schemeID: schemeID, emit: emit)
+            }
+        } catch let busy as SchemeLock.Busy {
+            let name = (try? scheme(schemeID).0.name) ?? "this connection"
+            return .failed(Self.lockBusyError(busy, name: name, now: env.now()))
+        } catch {
+            return .failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)"))
+        }
+    }
+
+    private func disconnectUnderLock(schemeID: String, emit: @Sendable (AcquisitionEvent) -> Void) async -> AcquisitionEvent {
+        cache[schemeID] = nil
         let secrets: SchemeSecrets
         do { secrets = try loadSecrets(schemeID) } catch { return .failed(error as? AcquisitionError ?? AcquisitionError(.storage, "\(error)")) }
         var revoked = false

@@ -13,6 +13,9 @@ public actor AcquisitionActor {
     var refreshes: [String: Task<TokenSet, any Error>] = [:]
     /// Connect flows in flight, so they can be cancelled.
     var flows: [String: Task<Void, Never>] = [:]
+    /// The identity of each scheme's current flow (`connect`), and the last one given.
+    var flowIdentity: [String: UInt64] = [:]
+    var flowCounter: UInt64 = 0
     /// The listener of each flow waiting for the browser, so a pasted URL can be delivered.
     var listeners: [String: (listener: LoopbackListener, validator: CallbackValidator)] = [:]
     var subscribers: [UUID: AsyncStream<SchemeUpdate>.Continuation] = [:]
@@ -20,8 +23,8 @@ public actor AcquisitionActor {
     var sleeper: Task<Void, Never>?
     /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
     var scheduled: [String: Task<Void, Never>] = [:]
-    /// A registration the server issued during a flow still running, by scheme (kept if the person cancels).
-    var issued: [String: ClientRegistration] = [:]
+    /// A registration the server issued during a flow still running, by flow identity (kept if the person cancels).
+    var issued: [UInt64: ClientRegistration] = [:]
     /// Set when the scheduler should plan again before sleeping (a refresh ended while it was planning).
     var wakeRequested = false
     /// Discovery results of recent flows, by server URL: a reconnect soon after skips the metadata round

@@ -94,11 +94,12 @@ public struct ScreenLoop: Sendable {
                     if let bridges = effects.bridgesChanged() { inbox.send(.bridgesLoaded(bridges)) }
                 }
             }
+            // The effects of one action run in order, one after another (a cancel before the start it makes
+            // room for, a remove before the reload that shows it); those of different actions run concurrently.
             func perform(_ list: [AppEffect]) -> Bool {
-                for effect in list {
-                    if effect == .quit { return true }
-                    group.addTask { await effects.perform(effect, send: inbox.send) }
-                }
+                if list.contains(.quit) { return true }
+                guard !list.isEmpty else { return false }
+                group.addTask { for effect in list { await effects.perform(effect, send: inbox.send) } }
                 return false
             }
             if first.totals != nil { _ = perform([.reload]) }

@@ -1,0 +1,81 @@
+@testable import Acquisition
+import Foundation
+import SwitchboardCore
+import SwitchboardFixtures
+import SwitchboardTestSupport
+import SwitchboardWiring
+import Testing
+
+/// A flow replaced by a newer one for the same scheme (`v`/`b` on the screen) clears only what is its own: the
+/// newer flow's listener stays the target of paste-back (it was cleared by the old flow ending, and the paste
+/// said "No sign-in is waiting").
+@Suite struct FlowIdentityTests {
+    @Test func aReplacedFlowEndingLeavesTheNewOnesListener() async throws {
+        let h = try await Harness.make(browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        func waitingURL(_ stream: AsyncStream<AcquisitionEvent>) async -> (URL?, AsyncStream<AcquisitionEvent>.Iterator) {
+            var it = stream.makeAsyncIterator()
+            while let e = await it.next() { if case .waitingForBrowser(let url, _, _) = e { return (url, it) } }
+            return (nil, it)
+        }
+        let (first, _) = await waitingURL(await h.actor.connect(schemeID: id))
+        #expect(first != nil)
+        // The person switches: a new flow for the same scheme; the old one is cancelled and ends.
+        var (second, rest) = await waitingURL(await h.actor.connect(schemeID: id))
+        let url = try #require(second)
+        let address = try #require(await HeadlessBrowser.addressOfCallback(url))
+        // The old flow has ended by now (the new one waited for it); the paste reaches the new one.
+        let pasted = await h.actor.deliverPastedCallback(schemeID: id, url: address)
+        guard case .success = pasted else { Issue.record("the paste lost its target: \(pasted)"); return }
+        var last: AcquisitionEvent?
+        while let e = await rest.next() { last = e }
+        guard case .connected = last else { Issue.record("\(String(describing: last))"); return }
+        #expect(h.fixture.counters.registrations == 1, "the replaced flow's registration was reused: \(h.fixture.counters.registrations)")
+        second = nil
+    }
+}
+
+/// Disconnect takes the scheme's lock: a refresh in flight ends first and its rotated tokens are the ones revoked
+/// and deleted (it used to write them back and set `connected` after the disconnect). In this process, and
+/// across processes (the refresh in `switchboard refresh`, the disconnect here).
+@Suite struct DisconnectDuringRefreshTests {
+    @Test func aDisconnectWaitsForTheRefreshInFlightAndNothingComesBack() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true; $0.tokenDelay = 1.5 })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        #expect(await h.connect(id).connected)
+        let refresh = Task { try? await h.actor.refresh(schemeID: id, force: true) }
+        // The refresh is at the token endpoint (slowed by the test) when the person disconnects.
+        let atEndpoint = await waitUntil(timeout: .seconds(5)) { h.fixture.counters.requests.filter { $0.hasSuffix("/token") }.count >= 2 }
+        #expect(atEndpoint)
+        let events = await h.disconnect(id)
+        _ = await refresh.value
+        guard case .disconnected(let revoked) = events.last else { Issue.record("\(events)"); return }
+        #expect(revoked)
+        #expect(try h.secrets(id).tokens == nil, "the refresh wrote its tokens back after the disconnect")
+        #expect(try h.status(id) == .notConnected)
+        // The rotated refresh token (the one the refresh brought) is the one revoked.
+        #expect(h.fixture.counters.refreshes == 1 && h.fixture.counters.revocations.count == 2, "\(h.fixture.counters.revocations)")
+    }
+
+    @Test func aDisconnectWaitsForARefreshInAnotherProcess() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true; $0.tokenDelay = 2 })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let home = ["--home", tmp.url.path]
+        let bin = BinaryRunner.binary.path
+        #expect(try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home).status == 0)
+        #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: ["BROWSER": bin + " headless-browser"]).status == 0)
+        let refresh = Task { try await BinaryRunner.runDetached(["refresh", "fx"] + home) }
+        _ = await waitUntil(timeout: .seconds(10)) { fixture.counters.requests.filter { $0.hasSuffix("/token") }.count >= 2 }
+        let disconnect = try await BinaryRunner.runDetached(["disconnect", "fx"] + home)
+        let refreshed = try await refresh.value
+        #expect(refreshed.status == 0 && disconnect.status == 0, "\(refreshed.stderr) \(disconnect.stderr)")
+        let status = try await BinaryRunner.runDetached(["status", "fx", "--json"] + home)
+        #expect(status.stdout.contains(#""state" : "not_connected""#), "\(status.stdout)")
+        let token = try await BinaryRunner.runDetached(["token", "fx"] + home)
+        #expect(token.status == 3, "no token after the disconnect: \(token.stdout)")
+        #expect(fixture.counters.revocations.count == 2)
+    }
+}
