@@ -147,7 +147,7 @@ extension AcquisitionActor {
     /// or redirect URI it does not know.
     static func signInRequestRefused(status: Int, text: String, flow: ConnectFlow, client: ClientRegistration) -> AcquisitionError {
         let said = Redact.serverText(text, limit: 160).trimmingCharacters(in: .whitespacesAndNewlines)
-        let message = "The authorization server refused the sign-in request (HTTP \(status)\(said.isEmpty ? "" : ": " + said))."
+        let message = "The authorization server refused the sign-in request (HTTP \(status)\(said.isEmpty ? "" : "; it said: “" + said + "”"))."
         let name = ShellQuote.word(flow.connection.name)
         switch flow.scheme.kind {
         case .oauthManual:

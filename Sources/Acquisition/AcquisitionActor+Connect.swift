@@ -89,7 +89,8 @@ extension AcquisitionActor {
             if flowIdentity[schemeID] == identity { signInHow[schemeID] = nil }
             // The person cancelled: the client the server issued stays, with its redirect URI, for the next
             // Connect. A failure (a timeout too: the callback may have been forged) stores nothing.
-            if let registered = issued[identity], e.code == .cancelled {
+            // Only for a connection that still exists (`remove` meanwhile deleted every secret of it).
+            if let registered = issued[identity], e.code == .cancelled, (try? scheme(schemeID)) != nil {
                 do {
                     try env.secrets.updateScheme(schemeID) { entry in
                         if entry.registrations[registered.issuer] == nil { entry.registrations[registered.issuer] = registered }

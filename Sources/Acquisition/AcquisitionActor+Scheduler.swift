@@ -36,13 +36,18 @@ extension AcquisitionActor {
                 guard case .connected = scheme.status, let tokens = secrets.schemes[scheme.id]?.tokens,
                       let expiresAt = tokens.expiresAt else { continue }
                 if tokens.refreshToken == nil {
-                    if expiresAt <= now { plan.lapsed.append(scheme.id) } else { plan.next = min(plan.next ?? expiresAt, expiresAt) }
+                    // A lapse whose expiry could not be written waits for its floor before it is tried again.
+                    let at = max(expiresAt, notBefore[scheme.id] ?? expiresAt)
+                    if at <= now { plan.lapsed.append(scheme.id) } else { plan.next = min(plan.next ?? at, at) }
                     continue
                 }
                 // The one rule every display reads too (`RefreshPolicy.due`), with the schedule's state from the file,
                 // so the screen's "next refresh" is this plan, whichever process wrote the last outcome.
-                let due = RefreshPolicy.due(expiresAt: expiresAt, lifetime: Freshness.lifetime(tokens),
+                var due = RefreshPolicy.due(expiresAt: expiresAt, lifetime: Freshness.lifetime(tokens),
                                             shortStreak: scheme.info.shortStreak ?? 0, retryAt: scheme.info.retryAt)
+                // This process's own floor after an outcome the file could not record (a write that failed, an
+                // error before any write): never a retry at once, whatever the file says.
+                if let floor = notBefore[scheme.id], floor > due { due = floor }
                 if due <= now { plan.due.append(scheme.id) } else { plan.next = min(plan.next ?? due, due) }
             }
         }
@@ -59,6 +64,8 @@ extension AcquisitionActor {
             let plan = plan(now: now)
             for id in plan.lapsed {
                 try? await expire(id, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
+                // If the expiry could not be written, the scheme is found lapsed again: not before the floor.
+                notBefore[id] = env.now().addingTimeInterval(RefreshPolicy.floor)
             }
             // Stopped while it expired something: a stopped scheduler starts nothing more.
             if Task.isCancelled { break }
@@ -81,13 +88,21 @@ extension AcquisitionActor {
     /// scheduler plans again.
     private func startScheduledRefresh(_ id: String) {
         scheduled[id] = Task {
-            _ = try? await self.refresh(schemeID: id)
-            await self.scheduledRefreshEnded(id)
+            let settled: Bool
+            do {
+                _ = try await self.refresh(schemeID: id)
+                settled = true
+            } catch {
+                settled = (error as? AcquisitionError)?.needsReconnect ?? false
+            }
+            await self.scheduledRefreshEnded(id, settled: settled)
         }
     }
 
-    /// The refresh wrote its outcome (the streak, the failures and the retry) with the status; plan again.
-    private func scheduledRefreshEnded(_ id: String) async {
+    /// The refresh wrote its outcome (the streak, the failures and the retry) with the status; plan again. A
+    /// failure also sets this process's own floor, in case the file could not say so.
+    private func scheduledRefreshEnded(_ id: String, settled: Bool) async {
+        recordLocalOutcome(id, settled: settled)
         scheduled[id] = nil
         if scheduler != nil { wakeScheduler() }
         // Among many refreshes each status write is only queued; the last one to end waits for all.
@@ -109,16 +124,42 @@ extension AcquisitionActor {
     /// Refreshes with bounded concurrency and waits for all; failures back off exponentially (each refresh
     /// records its outcome with its status).
     func refreshAll(_ ids: [String]) async {
-        await withTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: (String, Bool).self) { group in
             var iterator = ids.makeIterator()
             func addNext() -> Bool {
                 guard let id = iterator.next() else { return false }
-                group.addTask { _ = try? await self.refresh(schemeID: id) }
+                group.addTask {
+                    do {
+                        _ = try await self.refresh(schemeID: id)
+                        return (id, true)
+                    } catch {
+                        return (id, (error as? AcquisitionError)?.needsReconnect ?? false)
+                    }
+                }
                 return true
             }
             for _ in 0..<max(1, env.refreshConcurrency) where addNext() {}
-            for await _ in group { _ = addNext() }
+            for await (id, settled) in group {
+                recordLocalOutcome(id, settled: settled)
+                _ = addNext()
+            }
         }
         await flushStatus()
+    }
+}
+
+extension AcquisitionActor {
+    /// This process's floor after a refresh: cleared when it settled (refreshed, or the person must act), else
+    /// backed off like the file's retry (`RefreshPolicy.retry`). Reviewed: with the backoff only in the file, a
+    /// failure that could not be written (a full disk, a lock file owned by root) was retried at once, for ever.
+    func recordLocalOutcome(_ id: String, settled: Bool) {
+        if settled {
+            notBefore[id] = nil
+            localFailures[id] = nil
+        } else {
+            let n = min(64, (localFailures[id] ?? 0) + 1)
+            localFailures[id] = n
+            notBefore[id] = RefreshPolicy.retry(after: n, now: env.now(), expiresAt: cache[id]?.expiresAt)
+        }
     }
 }

@@ -23,6 +23,9 @@ public actor AcquisitionActor {
     var sleeper: Task<Void, Never>?
     /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
     var scheduled: [String: Task<Void, Never>] = [:]
+    /// This process's own refresh floor per scheme, after failures the status file may not have recorded.
+    var notBefore: [String: Date] = [:]
+    var localFailures: [String: Int] = [:]
     /// A registration the server issued during a flow still running, by flow identity (kept if the person cancels).
     var issued: [UInt64: ClientRegistration] = [:]
     /// Set when the scheduler should plan again before sleeping (a refresh ended while it was planning).

@@ -43,7 +43,7 @@ struct DynamicRegistration {
         }
         if response.status == 401 || response.status == 403 {
             throw DynamicRegistration.refused(metadata.issuer, redirectURI: redirectURI, connectionName: connectionName, serverURL: serverURL,
-                                              why: "refused to register a client (HTTP \(response.status)\(OAuthErrorBody.from(response.body).map { ": " + $0.text } ?? ""))")
+                                              why: "refused to register a client (HTTP \(response.status)\(OAuthErrorBody.from(response.body).map { "; it said: “" + $0.text + "”" } ?? ""))")
         }
         guard (200..<300).contains(response.status) else {
             let detail = OAuthErrorBody.from(response.body)?.text ?? "HTTP \(response.status)"

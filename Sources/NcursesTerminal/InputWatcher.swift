@@ -29,7 +29,8 @@ public enum InputWatcher {
                 if fds[1].revents != 0 {
                     var bytes = [UInt8](repeating: 0, count: 64)
                     let n = read(signalPipe.read, &bytes, bytes.count)
-                    if n <= 0 || bytes.prefix(max(0, n)).contains(where: { $0 != resizeByte }) { return terminate() }
+                    let failed = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)
+                    if failed || bytes.prefix(max(0, n)).contains(where: { $0 != resizeByte }) { return terminate() }
                 }
                 keysReady { consumed.signal() }
                 consumed.wait()
@@ -52,13 +53,19 @@ public enum InputWatcher {
         _ = signalPipe   // created before any handler can run
         for sig in handledSignals {
             signal(sig) { _ in
+                let saved = errno
                 var byte: UInt8 = 1
                 _ = write(signalPipe.write, &byte, 1)
+                errno = saved
             }
         }
+        // A literal byte (no global's lazy initialiser runs in the handler), errno kept, and a pipe that never
+        // blocks: a full pipe (thousands of resizes while the loop is busy) drops a byte instead of hanging.
         signal(SIGWINCH) { _ in
-            var byte: UInt8 = resizeByte
+            let saved = errno
+            var byte: UInt8 = 2
             _ = write(signalPipe.write, &byte, 1)
+            errno = saved
         }
     }
 }
@@ -70,5 +77,9 @@ let resizeByte: UInt8 = 2
 let signalPipe: (read: Int32, write: Int32) = {
     var fds: [Int32] = [-1, -1]
     _ = pipe(&fds)
+    for fd in fds {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
     return (fds[0], fds[1])
 }()

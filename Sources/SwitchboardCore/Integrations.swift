@@ -81,8 +81,9 @@ public struct Integrations: Sendable {
             return .duplicateName(request.name)
         }
         let all = existing.map { ($0.name, ServerURL.canonicalResource($0.serverURL)) }
-            + planned.compactMap { p in URL(string: p.url).map { (p.name, ServerURL.canonicalResource($0)) } }
-        if !anotherAccount, let url = URL(string: request.url), let same = all.first(where: { $0.1 == ServerURL.canonicalResource(url) }) {
+            + planned.compactMap { p in (try? ServerURL.parse(p.url.trimmingCharacters(in: .whitespaces))).map { (p.name, ServerURL.canonicalResource($0)) } }
+        // The URL as `add` stores it (trimmed, checked), so spaces around it cannot slip past the rule.
+        if !anotherAccount, let url = try? request.validate(), let same = all.first(where: { $0.1 == ServerURL.canonicalResource(url) }) {
             return .sameServer(name: request.name, existing: same.0)
         }
         return nil

@@ -10,13 +10,23 @@ public struct DemoWorld: Sendable {
     /// The client id the demo's figma "dashboard" has registered (any loopback redirect URI).
     public static let figmaClientID = "figma-demo-client"
 
-    /// A demo connection's name already used in `home` by a connection that is not the demo's (its server is not on
-    /// this machine's loopback): the demo would replace it, so it refuses.
+    static let names = ["notes", "shortlived", "once", "figma"]
+
+    /// The file in a home that lists the ids of the connections a demo made there: only those are the demo's to
+    /// replace (a person's own `notes`, even on 127.0.0.1, is never touched).
+    static func markerURL(_ home: String) -> URL { URL(fileURLWithPath: home).appendingPathComponent(".demo-connections") }
+
+    static func owned(_ home: String) -> Set<String> {
+        guard let data = try? FileSystem.read(markerURL(home)), data.count < 4096 else { return [] }
+        return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
+    /// A demo connection's name already used in `home` by a connection the demo did not make there.
     public static func clash(home: String) -> String? {
         let store = IntegrationStore(home: SwitchboardHome(directory: URL(fileURLWithPath: home)))
         guard let file = try? store.load() else { return nil }
-        let names = ["notes", "shortlived", "once", "figma"]
-        return file.connections.first { c in names.contains(c.name) && c.serverURL.host != "127.0.0.1" }?.name
+        let mine = owned(home)
+        return file.connections.first { names.contains($0.name) && !mine.contains($0.id) }?.name
     }
 
     public static func start(home: String, warn: @escaping @Sendable (String) -> Void = { _ in }) async throws -> DemoWorld {
@@ -32,15 +42,36 @@ public struct DemoWorld: Sendable {
         let world = DemoWorld(fixtures: [("notes", notes), ("shortlived", shortlived), ("once", once), ("figma", figma)])
         let h = SwitchboardHome(directory: URL(fileURLWithPath: home))
         let integrations = Integrations(connections: IntegrationStore(home: h), secrets: SecretStore(home: h, warn: warn))
-        // A fresh demo home each run: the servers' ports are new.
-        try integrations.connections.update { $0.connections.removeAll { c in world.fixtures.contains { $0.0 == c.name } } }
-        for (name, fixture) in world.fixtures {
-            try integrations.add(NewConnection(name: name, url: fixture.serverURL.absoluteString))
+        // A fresh demo each run (the servers' ports are new): the last demo's connections go, secrets and all,
+        // through `remove`; a connection of the same name the demo did not make stops it (checked again here,
+        // just before, as `clash` may have looked a while ago).
+        if let name = clash(home: home) { throw DemoHomeInUse(home: home, name: name) }
+        let mine = owned(home)
+        for c in (try integrations.connections.load().connections) where mine.contains(c.id) && names.contains(c.name) {
+            _ = try? integrations.remove(named: c.name)
         }
+        var made: [String] = []
+        for (name, fixture) in world.fixtures {
+            made.append(try integrations.add(NewConnection(name: name, url: fixture.serverURL.absoluteString)).id)
+        }
+        try FileSystem.writeReplacing(Data(made.joined(separator: "\n").utf8), to: markerURL(home), mode: 0o600)
         return world
     }
 
     public func stop() async {
         for (_, f) in fixtures { await f.stop() }
+    }
+}
+
+/// The demo's home holds a connection of a demo name that the demo did not make.
+public struct DemoHomeInUse: Error, CustomStringConvertible {
+    public let home: String
+    public let name: String
+    public init(home: String, name: String) {
+        self.home = home
+        self.name = name
+    }
+    public var description: String {
+        "\(home) already has a connection named \(name) that is not the demo's; the demo would replace it. Run the demo with another --home, or without one (a temporary home)."
     }
 }

@@ -22,9 +22,7 @@ extension Switchboard {
             let dir: String
             if let explicit {
                 dir = explicit
-                if let name = DemoWorld.clash(home: dir) {
-                    throw CLIError.usage("\(dir) already has a connection named \(name) that is not the demo's; the demo would replace it. Run the demo with another --home, or without one (a temporary home).")
-                }
+                if let name = DemoWorld.clash(home: dir) { throw CLIError.usage(DemoHomeInUse(home: dir, name: name).description) }
             } else {
                 var template = Array((FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-demo-XXXXXX").path + "\0").utf8CString)
                 guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
@@ -32,10 +30,17 @@ extension Switchboard {
                 }
                 dir = String(cString: template.map { CChar($0) })
             }
+            // The temporary home goes when the demo ends: on return, on a throw, and on Ctrl-C in --script mode
+            // (the screen handles its own signals and returns).
+            var interrupt: (any DispatchSourceSignal)?
             defer {
+                interrupt?.cancel()
                 if explicit == nil { try? FileManager.default.removeItem(atPath: dir) }
             }
-            let demo = try await DemoWorld.start(home: dir, warn: { Console.warn($0) })
+            let demo: DemoWorld
+            do { demo = try await DemoWorld.start(home: dir, warn: { Console.warn($0) }) } catch let e as DemoHomeInUse {
+                throw CLIError.usage(e.description)
+            }
             let saying = explicit == nil ? "temporary, deleted when the demo ends" : "kept when the demo ends; its servers are not"
             let browserOpener: any BrowserOpener = browser.map { SystemBrowser(environment: ["BROWSER": $0]) }
                 ?? ClosureBrowser(visiting: { url in
@@ -51,6 +56,7 @@ extension Switchboard {
             let asText = script || cannotDraw != nil
             let engine = demoHome.engine(asText ? "demo" : "screen", browser: browserOpener)
             if asText {
+                if explicit == nil { interrupt = DemoCleanup.removeOnInterrupt(dir) }
                 Output.line("Demo home: \(dir) (\(saying))")
                 for name in ["notes", "shortlived", "once", "figma"] {
                     let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
@@ -68,7 +74,11 @@ extension Switchboard {
                 _ = await Engine.follow(await engine.actor.connect(schemeID: figma.id))
                 Output.line("")
                 Output.line("$ switchboard list")
-                try List.parse(["--home", dir]).run()
+                do { try List.parse(["--home", dir]).run() } catch {
+                    await engine.shutdown()
+                    await demo.stop()
+                    throw error
+                }
                 await engine.shutdown()
                 await demo.stop()
                 return
@@ -82,3 +92,16 @@ extension Switchboard {
     }
 }
 
+/// Ctrl-C during `demo --script` (no screen to catch it): the temporary home is removed before the process ends.
+enum DemoCleanup {
+    static func removeOnInterrupt(_ dir: String) -> (any DispatchSourceSignal)? {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            try? FileManager.default.removeItem(atPath: dir)
+            exit(130)
+        }
+        source.resume()
+        return source
+    }
+}

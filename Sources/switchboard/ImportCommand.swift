@@ -85,7 +85,16 @@ extension Switchboard {
                         if dryRun {
                             Output.line("  would add \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         } else {
-                            try integrations.add(request, anotherAccount: false)
+                            do {
+                                try integrations.add(request, anotherAccount: false)
+                            } catch IntegrationStoreError.duplicateName {
+                                // Another process added it meanwhile: the store refused under its lock.
+                                Output.line("  exists  \(name)")
+                                continue
+                            } catch IntegrationStoreError.sameServer(_, let other) {
+                                Output.line("  exists  \(name) (the same server as \(other))")
+                                continue
+                            }
                             Output.line("  added   \(name) (\(request.kind.rawValue)) → \(url)\(note)")
                         }
                         added += 1

@@ -89,12 +89,17 @@ import Testing
         #expect(run.stdout.contains("Demo home: \(home)"))
         #expect(run.stdout.contains("figma       oauth (manual)  ● connected"), "figma's manual path ends connected:\n\(run.stdout)")
         #expect(FileManager.default.fileExists(atPath: home + "/integrations.json"))
-        // A person's own `notes`: the demo refuses instead of replacing it.
+        // Run again in the same home: its own connections are replaced (secrets and all), nothing piles up.
+        let again = try await BinaryRunner.runDetached(["demo", "--script"], environment: ["SWITCHBOARD_HOME": home])
+        #expect(again.status == 0, "\(again.stderr)")
+        let listed = try await BinaryRunner.runDetached(["list", "--json", "--home", home])
+        #expect(listed.stdout.components(separatedBy: "\"name\" : \"notes\"").count == 2, "one notes after two runs")
+        // A person's own `notes`, even on this machine's loopback: the demo refuses instead of replacing it.
         let other = tmp.url.appendingPathComponent("other").path
-        #expect(try await BinaryRunner.runDetached(["add", "notes", "https://notes.example.com/mcp", "--home", other]).status == 0)
+        #expect(try await BinaryRunner.runDetached(["add", "notes", "http://127.0.0.1:8080/mcp", "--home", other]).status == 0)
         let refused = try await BinaryRunner.runDetached(["demo", "--script", "--home", other])
         #expect(refused.status == 2 && refused.stderr.contains("already has a connection named notes"), "\(refused.stderr)")
         let list = try await BinaryRunner.runDetached(["list", "--home", other])
-        #expect(list.stdout.contains("https://notes.example.com/mcp"))
+        #expect(list.stdout.contains("http://127.0.0.1:8080/mcp"))
     }
 }
