@@ -23,6 +23,8 @@ public actor AcquisitionActor {
     var sleeper: Task<Void, Never>?
     /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
     var scheduled: [String: Task<Void, Never>] = [:]
+    /// The status this process last wrote per scheme, until a final event carries it (`shownStatus`).
+    var lastWritten: [String: SchemeStatus] = [:]
     /// This process's own refresh floor per scheme, after failures the status file may not have recorded.
     var notBefore: [String: Date] = [:]
     var localFailures: [String: Int] = [:]
@@ -70,7 +72,22 @@ public actor AcquisitionActor {
         // One log line per event: Switchboard's own line breaks folded, anything else shown, never obeyed.
         env.logger.debug("\(schemeID.prefix(8)) \(TerminalText.safe(Redact.event(event).summary.replacingOccurrences(of: "\n", with: " ")))")
         let revision = revision ?? (event.isTerminal ? revisions[schemeID] : nil)
-        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision)) }
+        let status = shownStatus(schemeID, event)
+        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision, status: status)) }
+    }
+
+    /// The status an update carries: for a final event, the one this process last wrote for the scheme (or, when
+    /// the event wrote none — a cancel, a busy lock — the file's); for progress, the one shown meanwhile.
+    func shownStatus(_ schemeID: String, _ event: AcquisitionEvent) -> SchemeStatus? {
+        guard event.isTerminal else {
+            switch event {
+            case .probing: return .connecting
+            case .refreshing: return .refreshing
+            default: return nil
+            }
+        }
+        if let written = lastWritten.removeValue(forKey: schemeID) { return written }
+        return try? scheme(schemeID).1.status
     }
 
     /// Tells subscribers about `event` once `write` is on disk (at once when it is), with the revision it wrote:
@@ -121,6 +138,7 @@ public actor AcquisitionActor {
             if let redirectPort { s.redirectPort = redirectPort }
             info?(&s.info)
         }
+        lastWritten[schemeID] = status
         let write = StatusWrite(ticket: ticket, revision: revision)
         lastStatusWrite = ticket
         if wait {

@@ -4,7 +4,8 @@ import SwitchboardCore
 /// Applies an engine event: the row's badge, and the open Connect or Disconnect panel.
 func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
     let event = update.event
-    let status = status(after: event, now: state.now)
+    // The engine says what the status is with the update (as written for a final event); nothing is guessed here.
+    let status = update.status
     if status != nil || update.revision != nil {
         for ci in state.connections.indices {
             for si in state.connections[ci].schemes.indices where state.connections[ci].schemes[si].id == update.schemeID {
@@ -35,17 +36,6 @@ func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
         return [.reload, .loadActivity(schemeID: p.schemeID)]
     default:
         return event.isTerminal ? [.reload] : []
-    }
-}
-
-func status(after event: AcquisitionEvent, now: Date) -> SchemeStatus? {
-    switch event {
-    case .expired(let reason): .expired(reason: reason, since: now)
-    case .probing: .connecting
-    case .refreshing: .refreshing
-    case .connected(let e), .refreshed(let e): .connected(expiresAt: e)
-    case .disconnected: .notConnected
-    default: nil
     }
 }
 

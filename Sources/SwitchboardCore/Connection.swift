@@ -44,7 +44,7 @@ extension Connection {
         guard name.count <= 64 else { throw InvalidInput("the name `\(name.prefix(20))…` is longer than 64 characters") }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard let first = name.first, first.isLetter || first.isNumber, name.allSatisfy({ allowed.contains($0) }) else {
-            throw InvalidInput("the name `\(name)` may hold only letters, digits, `.`, `_` and `-`, and must start with a letter or digit")
+            throw InvalidInput("the name `\(name)` may hold only ASCII letters, digits, `.`, `_` and `-`, and must start with a letter or digit")
         }
     }
 }

@@ -14,8 +14,11 @@ struct Switchboard: AsyncParsableCommand {
             Exit codes:
               0  success
               1  failure (the message says what failed and what to do)
-              2  usage error: a bad argument, URL or name
-              3  needs reconnect: the credential can no longer be refreshed; run `switchboard reconnect NAME`
+              2  usage error: a bad argument, URL or name, an unknown command or name, a name or server
+                 already added (a second account takes --another-account), the screen without a terminal
+              3  needs a sign-in: the connection cannot give a token until a person signs in (never
+                 connected, expired, in error, or its token lapsed with no refresh token); `token`,
+                 `headers` and `refresh` fail with 3, and `status NAME` exits 3, for the same connections
 
             Files live in --home, else $SWITCHBOARD_HOME, else $XDG_CONFIG_HOME/switchboard,
             else ~/.config/switchboard. `switchboard secrets encrypt` seals the secret store with AES-GCM (a new store is sealed when SWITCHBOARD_ENCRYPT_SECRETS=1).

@@ -79,3 +79,28 @@ import Testing
         #expect(fixture.counters.revocations.count == 2)
     }
 }
+
+/// Statuses travel with their updates: a failed sign-in's final update carries the `error` the engine wrote (the
+/// row said `connecting` until the next reload), a cancelled one the file's status as it stayed.
+@Suite struct StatusTravelsWithUpdatesTests {
+    @Test func aFailedConnectsUpdateCarriesTheWrittenError() async throws {
+        let h = try await Harness.make(FixtureOptions { $0.registration = .closed })
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let updates = await h.actor.updates()
+        let watcher = Task { () -> [SchemeUpdate] in
+            var seen: [SchemeUpdate] = []
+            for await u in updates where u.schemeID == id {
+                seen.append(u)
+                if u.event.isTerminal { break }
+            }
+            return seen
+        }
+        _ = await h.connect(id)
+        let seen = await watcher.value
+        #expect(seen.first?.status == .connecting, "progress shows connecting")
+        guard case .error(let message, _)? = seen.last?.status else { Issue.record("\(seen.map(\.status))"); return }
+        #expect(message.contains("self-registration"))
+        #expect(seen.last?.status == (try h.status(id)), "the update says what the file says")
+    }
+}

@@ -45,8 +45,8 @@ final class SlowCancelEffects: ScreenEffects {
         // local (not connected): c, then the engine says it waits for the browser (the server offers a device code).
         driver.type([.char("G"), .char("k"), .char("c")])
         _ = await driver.until { if case .connect = $0.panel { true } else { false } }
-        effects.inner.engine.yield(SchemeUpdate(schemeID: "s-local", event: .authorizationServerFound(issuer: "http://127.0.0.1:8080", deviceFlow: true)))
-        effects.inner.engine.yield(SchemeUpdate(schemeID: "s-local", event: .waitingForBrowser(
+        effects.inner.engine.yield(SchemeUpdate.fromEngine(schemeID: "s-local", event: .authorizationServerFound(issuer: "http://127.0.0.1:8080", deviceFlow: true)))
+        effects.inner.engine.yield(SchemeUpdate.fromEngine(schemeID: "s-local", event: .waitingForBrowser(
             url: URL(string: "http://127.0.0.1:9/authorize")!, redirectURI: "http://127.0.0.1:9/callback", browserOpened: true)))
         _ = await driver.until { if case .connect(let p) = $0.panel { p.authorizationURL != nil } else { false } }
         driver.type([.char("v")])

@@ -29,6 +29,22 @@ import Testing
         guard case .add = s.panel else { Issue.record("a did not open the Add form"); return }
     }
 
+    /// After a disconnect finishes, the footer no longer offers `y disconnect N/Esc keep`; only closing.
+    @Test func aFinishedDisconnectOffersOnlyClosing() {
+        var s = Sample.state { $0.selected = 0 }
+        _ = reduce(&s, .keyPressed(.char("d")))
+        #expect(MainView.render(s).rows[23].contains("y disconnect"))
+        _ = reduce(&s, .keyPressed(.char("y")))
+        #expect(!MainView.render(s).rows[23].contains("y disconnect"), "nothing to confirm while it runs")
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-linear", event: .disconnected(revoked: true))))
+        let footer = MainView.render(s).rows[23].trimmingCharacters(in: .whitespaces)
+        #expect(footer == "⏎/Esc close", "\(footer)")
+        _ = reduce(&s, .keyPressed(.char("y")))
+        #expect(s.panel != nil, "y does nothing more")
+        _ = reduce(&s, .keyPressed(.escape))
+        #expect(s.panel == nil)
+    }
+
     /// A kept filter (typed, then ⏎) is cleared with Esc on the list, and the header counts what it shows.
     @Test func escClearsAKeptFilter() {
         var s = Sample.state()

@@ -52,11 +52,11 @@ import Testing
         var s = Sample.state { $0.selected = 5 }
         _ = reduce(&s, .keyPressed(.char("c")))
         let id = "s-local"
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .probing(server: "x"))))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .resourceMetadataFound(url: "u"))))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .authorizationServerFound(issuer: "i"))))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .clientRegistered(clientID: "c1"))))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: id, event: .waitingForBrowser(url: URL(string: "http://127.0.0.1/authorize")!, redirectURI: "r", browserOpened: true))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: id, event: .probing(server: "x"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: id, event: .resourceMetadataFound(url: "u"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: id, event: .authorizationServerFound(issuer: "i"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: id, event: .clientRegistered(clientID: "c1"))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: id, event: .waitingForBrowser(url: URL(string: "http://127.0.0.1/authorize")!, redirectURI: "r", browserOpened: true))))
         guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
         #expect(p.current == .browser)
         #expect(p.done[.client] == "registered c1")
@@ -70,7 +70,7 @@ import Testing
         var s = Sample.state { $0.selected = 5 }
         _ = reduce(&s, .keyPressed(.char("c")))
         let exp = Sample.now.addingTimeInterval(3600)
-        #expect(reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .connected(expiresAt: exp)))) == [.reload])
+        #expect(reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .connected(expiresAt: exp)))) == [.reload])
         #expect(s.connections[5].schemes[0].status == .connected(expiresAt: exp))
         #expect(reduce(&s, .keyPressed(.enter)) == [.reload])
         #expect(s.panel == nil)
@@ -79,7 +79,7 @@ import Testing
     @Test func failureStaysUntilDismissed() {
         var s = Sample.state { $0.selected = 5 }
         _ = reduce(&s, .keyPressed(.char("c")))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .failed(AcquisitionError(.accessDenied, "Denied.", remedy: "Try again.")))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .failed(AcquisitionError(.accessDenied, "Denied.", remedy: "Try again.")))))
         guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
         #expect(p.failure?.code == .accessDenied)
         _ = reduce(&s, .keyPressed(.char("j")))
@@ -98,7 +98,7 @@ import Testing
         #expect(s.panel == nil)
         _ = reduce(&s, .keyPressed(.char("d")))
         #expect(reduce(&s, .keyPressed(.char("y"))) == [.disconnect(schemeID: "s-linear")])
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .disconnected(revoked: true))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-linear", event: .disconnected(revoked: true))))
         guard case .disconnect(let p) = s.panel, case .done(let text) = p.phase else { Issue.record("panel"); return }
         #expect(text.contains("revoked"))
         _ = reduce(&s, .keyPressed(.enter))
@@ -108,10 +108,10 @@ import Testing
 
     @Test func liveRefreshChangesTheBadge() {
         var s = Sample.state()
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .refreshing)))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-linear", event: .refreshing)))
         #expect(MainView.render(s).rows[2].contains("◌ refreshing"))
         let exp = Sample.now.addingTimeInterval(7200)
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-linear", event: .refreshed(expiresAt: exp))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-linear", event: .refreshed(expiresAt: exp))))
         #expect(MainView.render(s).rows[2].contains("● connected     in 2h"))
         _ = reduce(&s, .tick(Sample.now.addingTimeInterval(3600)))
         #expect(MainView.render(s).rows[2].contains("in 1h"))
@@ -143,7 +143,7 @@ import Testing
         var s = Sample.state { $0.selected = 5; $0.remote = "no display" }
         _ = reduce(&s, .keyPressed(.char("c")))
         #expect(reduce(&s, .keyPressed(.char("p"))) == [], "nothing to paste before the URL is known")
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .waitingForBrowser(url: URL(string: "http://127.0.0.1:1/authorize")!, redirectURI: "http://127.0.0.1:5/callback", browserOpened: false))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .waitingForBrowser(url: URL(string: "http://127.0.0.1:1/authorize")!, redirectURI: "http://127.0.0.1:5/callback", browserOpened: false))))
         _ = reduce(&s, .keyPressed(.char("p")))
         for ch in "http://x?code=1&state=q" { _ = reduce(&s, .keyPressed(.char(ch))) }
         _ = reduce(&s, .keyPressed(.backspace))
@@ -160,10 +160,10 @@ import Testing
     @Test func deviceCodeFillsThePanel() {
         var s = Sample.state { $0.selected = 5; $0.remote = "ssh" }
         _ = reduce(&s, .keyPressed(.char("c")))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .deviceCode(userCode: "ABCD-1234", verificationURI: "https://a/activate", verificationURIComplete: nil, expiresAt: Sample.now))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .deviceCode(userCode: "ABCD-1234", verificationURI: "https://a/activate", verificationURIComplete: nil, expiresAt: Sample.now))))
         #expect(MainView.render(s).text.contains("ABCD-1234"))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .exchangingCode)))
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .connected(expiresAt: nil))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .exchangingCode)))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .connected(expiresAt: nil))))
         guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
         #expect(p.finished && p.done[.browser] == "approved")
     }

@@ -67,7 +67,7 @@ final class RecordingEffects: ScreenEffects {
         // Connect on it: the effect is asked for, the engine's events (sent by another task) fill the panel.
         driver.type([.char("c")])
         _ = await driver.until { if case .connect = $0.panel { true } else { false } }
-        effects.engine.yield(SchemeUpdate(schemeID: "s-linear2", event: .waitingForBrowser(
+        effects.engine.yield(SchemeUpdate.fromEngine(schemeID: "s-linear2", event: .waitingForBrowser(
             url: URL(string: "http://127.0.0.1:9/authorize")!, redirectURI: "http://127.0.0.1:9/callback", browserOpened: false)))
         _ = await driver.until { if case .connect(let p) = $0.panel { p.authorizationURL != nil } else { false } }
 

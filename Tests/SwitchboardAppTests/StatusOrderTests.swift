@@ -12,7 +12,7 @@ import Testing
         var s = Sample.state { $0.selected = 5 }
         let stale = s.connections
         let exp = Sample.now.addingTimeInterval(3600)
-        _ = reduce(&s, .acquisition(SchemeUpdate(schemeID: "s-local", event: .connected(expiresAt: exp), revision: 3)))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .connected(expiresAt: exp), revision: 3)))
         #expect(s.connections[5].schemes[0].status == .connected(expiresAt: exp))
         _ = reduce(&s, .connectionsLoaded(stale))
         #expect(s.connections[5].schemes[0].status == .connected(expiresAt: exp), "the older file did not win")

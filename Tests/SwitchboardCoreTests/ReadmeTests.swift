@@ -351,6 +351,28 @@ import Testing
         }
     }
 
+    /// Every `[…](#anchor)` link leads to a heading (GitHub's anchors: lower case, punctuation dropped, spaces as `-`).
+    @Test func internalLinksLeadToHeadings() throws {
+        let readme = try Self.readme()
+        var anchors: Set<String> = []
+        var inBlock = false
+        for line in readme.components(separatedBy: "\n") {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { inBlock.toggle(); continue }
+            guard !inBlock, line.hasPrefix("#") else { continue }
+            let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
+            anchors.insert(String(title.compactMap { ch -> Character? in
+                ch == " " ? "-" : (ch.isLetter || ch.isNumber || ch == "-" || ch == "_") ? ch : nil
+            }))
+        }
+        let regex = try NSRegularExpression(pattern: #"\]\(#([^)]+)\)"#)
+        let ns = readme as NSString
+        let links = regex.matches(in: readme, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) }
+        #expect(!links.isEmpty)
+        for link in Set(links).sorted() {
+            #expect(anchors.contains(link), "README.md links to #\(link), which is no heading's anchor")
+        }
+    }
+
     /// The Architecture table names every target in Package.swift.
     @Test func everyTargetIsInTheArchitecture() throws {
         let readme = try Self.readme()
