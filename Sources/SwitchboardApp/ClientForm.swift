@@ -22,7 +22,7 @@ public struct ClientForm: Equatable, Sendable {
 
     /// The redirect URI the form would keep, when the port is valid.
     public var redirectURI: String? {
-        Int(port).flatMap { (1024...65535).contains($0) ? AuthScheme.redirectURI(port: $0) : nil }
+        Int(port).flatMap { AuthScheme.redirectPorts.contains($0) ? AuthScheme.redirectURI(port: $0) : nil }
     }
 
     /// Checks what `switchboard set-client` checks; the effect to run, or the problem in words.
@@ -31,7 +31,9 @@ public struct ClientForm: Equatable, Sendable {
         guard !id.isEmpty else { throw InvalidInput("type the client id from the provider's dashboard") }
         var chosen: Int?
         if !port.isEmpty {
-            guard let p = Int(port) else { throw InvalidInput("the redirect port is a number between 1024 and 65535") }
+            guard let p = Int(port) else {
+                throw InvalidInput("the redirect port is a number between \(AuthScheme.redirectPorts.lowerBound) and \(AuthScheme.redirectPorts.upperBound)")
+            }
             try AuthScheme.validateRedirectPort(p)
             chosen = p
         }

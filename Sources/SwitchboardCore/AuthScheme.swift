@@ -95,9 +95,12 @@ extension AuthScheme {
     /// The redirect URI for a loopback port (RFC 8252 §7.3).
     public static func redirectURI(port: Int) -> String { "http://127.0.0.1:\(port)/callback" }
 
+    /// The ports a redirect URI may use: unprivileged ones (one copy of the range: `add`, `set-client`, the form).
+    public static let redirectPorts = 1024...65535
+
     /// A port for a redirect URI: 1024–65535.
     public static func validateRedirectPort(_ port: Int) throws(InvalidInput) {
-        guard (1024...65535).contains(port) else {
+        guard redirectPorts.contains(port) else {
             throw InvalidInput("the redirect port must be between 1024 and 65535 (it becomes http://127.0.0.1:PORT/callback)")
         }
     }

@@ -42,7 +42,7 @@ public enum StatusText {
     public static func era(_ version: String) -> String {
         switch version {
         case "2026-07-28": "2026-07-28 (stateless)"
-        case "2025-11-25": "2025-11-25 (initialize handshake)"
+        case "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05": version + " (initialize handshake)"
         default: version.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) ? String(version.prefix(20)) : "?"
         }
     }

@@ -28,7 +28,8 @@ extension Switchboard {
                 throw engine.cliError(error, name: name)
             }
             if json { return try Output.printJSON(report) }
-            Output.line("\(report.serverName) \(report.serverVersion) · MCP \(report.protocolVersion)\(report.era == MCPEra.modern.rawValue ? " (stateless)" : " (initialize handshake)")")
+            // The era's label from its one copy (`StatusText.era`), as the pane and `show` say it.
+            Output.line("\(report.serverName) \(report.serverVersion) · MCP \(StatusText.era(report.protocolVersion))")
             Output.line("\(report.tools.count) tool\(report.tools.count == 1 ? "" : "s"):")
             for t in report.tools { Output.line("  \(t.name)\(t.description.map { "  — \($0)" } ?? "")") }
             if let truncated = report.truncated { Output.line("(the list may be incomplete: \(truncated))") }
