@@ -15,7 +15,7 @@ public enum MainView {
         var buffer = CellBuffer(width: state.width, height: state.height)
         let layout = Layout(for: state)
         if layout.tooSmall {
-            let lines = ["Terminal too small", "Switchboard needs at least \(Layout.minWidth)×\(Layout.minHeight);", "this one is \(state.width)×\(state.height).", "Enlarge the window, or press q to quit."]
+            let lines = ["Terminal too small", "Switchboard needs at least \(Layout.minWidth)×\(Layout.minHeight);", "this one is \(state.width)×\(state.height).", "Enlarge the window, or press \(KeyMap.key(for: .quit) ?? "q") to quit."]
             for (i, line) in lines.enumerated() {
                 buffer.put(line, x: max(0, (state.width - line.count) / 2), y: max(0, state.height / 2 - 2 + i), style: i == 0 ? .bold : .plain)
             }
@@ -153,7 +153,8 @@ public enum MainView {
         if s.kind.isOAuth {
             // The doctor is one key away from every OAuth connection's details.
             // A server that refused registration: the manual path is one key away too.
-            let hint = (s.status.needsAttention ? " m client ─" : "") + " D doctor "
+            // Key names from the key table (as every hint): never a literal that could drift from dispatch.
+            let hint = (s.status.needsAttention ? " \(KeyMap.key(for: .manualClient) ?? "m") client ─" : "") + " \(KeyMap.key(for: .doctor) ?? "D") doctor "
             b.put(hint, x: r.maxX - 2 - hint.count, y: r.maxY - 1, style: Style(dim: true))
         }
         let lines = factLines(c, state: state, timeZone: timeZone, width: r.width)

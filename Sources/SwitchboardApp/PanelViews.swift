@@ -38,7 +38,7 @@ enum ConnectPanelView {
             b.put("On any device, open \(device.uri)", x: r.x + 2, y: y, maxWidth: inner); y += 1
             b.put("and enter the code:  \(device.user)", x: r.x + 2, y: y, style: .bold, maxWidth: inner); y += 1
             if let complete = device.complete { b.put("(or open \(complete))".truncated(to: inner), x: r.x + 2, y: y, style: Style(dim: true)); y += 1 }
-            b.put("Waiting for approval… (b: use the browser instead)", x: r.x + 2, y: y, style: Style(dim: true), maxWidth: inner)
+            b.put("Waiting for approval… (\(KeyMap.key(for: .useBrowser, in: KeyMap.connect) ?? "b"): use the browser instead)", x: r.x + 2, y: y, style: Style(dim: true), maxWidth: inner)
         } else if let url = p.authorizationURL, p.done[.browser] == nil {
             if let remote = state.remote {
                 b.put("Remote session (\(remote)): sign in from any browser:".truncated(to: inner), x: r.x + 2, y: y); y += 1
@@ -56,7 +56,7 @@ enum ConnectPanelView {
                         for line in Draw.wrap("! " + e, width: inner) where y < r.maxY - 2 { b.put(line, x: r.x + 2, y: y, style: Style(color: .red)); y += 1 }
                     }
                 } else {
-                    b.put("Then press p and paste the address your browser ended on", x: r.x + 2, y: y, maxWidth: inner); y += 1
+                    b.put("Then press \(KeyMap.key(for: .paste, in: KeyMap.connect) ?? "p") and paste the address your browser ended on", x: r.x + 2, y: y, maxWidth: inner); y += 1
                     b.put("(\(p.redirectURI ?? "http://127.0.0.1:…/callback")?code=…), or forward the port:".truncated(to: inner), x: r.x + 2, y: y); y += 1
                 }
                 if let tunnel = p.redirectURI.flatMap(RemoteSession.tunnel(redirectURI:)), y < r.maxY - 1 {
@@ -81,7 +81,7 @@ enum DisconnectPanelView {
                      "• delete the tokens from this machine",
                      "• keep the client registration (Reconnect skips registering)", "", "Disconnect? y / N"]
         case .running: lines = ["Disconnecting…"]
-        case .done(let result): lines = Draw.wrap(result, width: inner) + ["", "Press Enter to close."]
+        case .done(let result): lines = Draw.wrap(result, width: inner) + ["", "Press \(KeyMap.key(for: .close, in: KeyMap.disconnectFinished) ?? "⏎") to close."]
         }
         for (i, line) in lines.enumerated() where r.y + 1 + i < r.maxY - 1 {
             b.put(line.truncated(to: inner), x: r.x + 2, y: r.y + 1 + i, style: line.hasPrefix("Disconnect?") ? .bold : .plain)
@@ -142,7 +142,7 @@ enum AddFormView {
         }
         y += 1
         let hint: String = switch form.kind {
-        case .oauthDynamic: "Discovery and dynamic registration; press c on the new row to sign in."
+        case .oauthDynamic: "Discovery and dynamic registration; press \(KeyMap.key(for: .connect) ?? "c") on the new row to sign in."
         case .oauthManual: "A client you registered in the provider's dashboard."
         case .bearer: "A static token, stored 0600; it is never shown."
         case .none: "No authorization."

@@ -53,6 +53,6 @@ func clientFormFinished(_ error: String?, _ state: inout AppState) -> [AppEffect
         return []
     }
     state.panel = nil
-    state.message = "\(form.name) now signs in with your client. Press c to connect."
+    state.message = "\(form.name) now signs in with your client. Press \(KeyMap.key(for: .connect) ?? "c") to connect."
     return [.reload]
 }

@@ -43,7 +43,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
                 state.panel = .add(form)
             } else {
                 state.panel = nil
-                state.message = "Added \(form.name). Press c to connect."
+                state.message = "Added \(form.name). Press \(KeyMap.key(for: .connect) ?? "c") to connect."
                 // The new row is selected once it is loaded, so `c` connects it (and not the row selected before).
                 state.filter = ""
                 state.selectAfterLoad = form.name
