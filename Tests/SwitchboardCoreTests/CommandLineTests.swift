@@ -141,7 +141,7 @@ import Testing
     @Test func helpDocumentsExitCodes() async throws {
         let r = try await BinaryRunner.runDetached(["--help"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("3  needs reconnect"))
+        #expect(r.stdout.contains("3  needs a sign-in") && r.stdout.contains("`status NAME` exits 3"))
     }
 
     @Test func versionIsPrinted() async throws {
