@@ -15,10 +15,18 @@ extension AcquisitionActor {
         let identity = flowCounter
         let task = Task {
             await previous?.value
+            // Replaced or cancelled while the previous one ended: it opens nothing (no listener, no browser).
+            if Task.isCancelled {
+                continuation.yield(.failed(AcquisitionError(.cancelled, "The sign-in was cancelled.")))
+                continuation.finish()
+                return
+            }
             await self.runConnect(schemeID: schemeID, options: options, identity: identity) { raw in
                 let event = Redact.event(raw)
                 continuation.yield(event)
-                await self.broadcast(schemeID, event)
+                // Only the scheme's current flow speaks to the screens: a replaced flow's "cancelled" would mark the
+                // new sign-in's panel as finished (after `v`/`b`). Its own stream still hears everything.
+                await self.broadcastIfCurrent(schemeID, identity, event)
             }
             continuation.finish()
         }
@@ -28,6 +36,11 @@ extension AcquisitionActor {
             if case .cancelled = reason { task.cancel() }
         }
         return stream
+    }
+
+    func broadcastIfCurrent(_ schemeID: String, _ identity: UInt64, _ event: AcquisitionEvent) {
+        guard flowIdentity[schemeID] == identity else { return }
+        broadcast(schemeID, event)
     }
 
     /// Cancels a connect in progress (closes its listener).

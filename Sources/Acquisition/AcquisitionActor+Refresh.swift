@@ -197,6 +197,7 @@ extension AcquisitionActor {
                 throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: "Check the permissions of the Switchboard home.")
             }
             cache[schemeID] = fresh
+            forgetSchedule(schemeID)
             let took = started.duration(to: .now)
             let rotated = grant.refreshToken.map { $0 != refreshToken } ?? false
             note(.refreshed, schemeID, connection: connection.name) {
@@ -226,6 +227,7 @@ extension AcquisitionActor {
 
     func expire(_ schemeID: String, reason: String, dropTokens: Bool, dropRegistration issuer: String? = nil) async throws {
         cache[schemeID] = nil
+        forgetSchedule(schemeID)
         if dropTokens || issuer != nil {
             try? env.secrets.updateScheme(schemeID) { entry in
                 if dropTokens { entry.tokens = nil }
@@ -247,6 +249,8 @@ extension AcquisitionActor {
         let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)
         Task {
             let event = await self.runDisconnect(schemeID: schemeID) { continuation.yield($0) }
+            // A failure is heard by the screens too (their Disconnect panel waited on "Disconnecting…" for good).
+            if case .failed = event { await self.broadcast(schemeID, event) }
             continuation.yield(event)
             continuation.finish()
         }
@@ -254,7 +258,10 @@ extension AcquisitionActor {
     }
 
     func runDisconnect(schemeID: String, emit: @Sendable (AcquisitionEvent) -> Void) async -> AcquisitionEvent {
-        flows[schemeID]?.cancel()
+        // A sign-in under way ends first (one past its token exchange would store tokens after the deletion).
+        let flow = flows[schemeID]
+        flow?.cancel()
+        await flow?.value
         cache[schemeID] = nil
         // Under the scheme's lock, as every refresh is: a refresh in flight (here or in another process) ends
         // first, and its rotated tokens are the ones revoked and deleted; none writes tokens back afterwards.
@@ -294,6 +301,9 @@ extension AcquisitionActor {
         } catch {
             return .failed(AcquisitionError(.storage, "Could not delete the tokens: \(error)"))
         }
+        // A token handed out meanwhile (a `validToken` during the revocation) is not kept either.
+        cache[schemeID] = nil
+        forgetSchedule(schemeID)
         note(.disconnected, schemeID) { $0.revoked = revoked }
         // Nothing of the old session stays on show: its refresh, its schedule, its last test.
         await setStatus(schemeID, .notConnected) { info in info.forgetSession() }

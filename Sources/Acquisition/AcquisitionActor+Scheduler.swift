@@ -152,6 +152,12 @@ extension AcquisitionActor {
     /// This process's floor after a refresh: cleared when it settled (refreshed, or the person must act), else
     /// backed off like the file's retry (`RefreshPolicy.retry`). Reviewed: with the backoff only in the file, a
     /// failure that could not be written (a full disk, a lock file owned by root) was retried at once, for ever.
+    /// A new session, a refresh that worked, an expiry or a disconnect: no floor from before carries over.
+    func forgetSchedule(_ id: String) {
+        notBefore[id] = nil
+        localFailures[id] = nil
+    }
+
     func recordLocalOutcome(_ id: String, settled: Bool) {
         if settled {
             notBefore[id] = nil
@@ -159,7 +165,10 @@ extension AcquisitionActor {
         } else {
             let n = min(64, (localFailures[id] ?? 0) + 1)
             localFailures[id] = n
-            notBefore[id] = RefreshPolicy.retry(after: n, now: env.now(), expiresAt: cache[id]?.expiresAt)
+            // The token's real expiry (the cache is empty in a process that never got one): a retry still comes
+            // before it while there is time.
+            let expiry = cache[id]?.expiresAt ?? (try? loadSecrets(id))?.tokens?.expiresAt
+            notBefore[id] = RefreshPolicy.retry(after: n, now: env.now(), expiresAt: expiry)
         }
     }
 }

@@ -33,6 +33,7 @@ extension AcquisitionActor {
         }
         // Awaited: the flow reports `connected` only once the status is on disk, so a screen that reloads the
         // file after the event reads `connected` too.
+        forgetSchedule(schemeID)
         let port = URL(string: client.redirectURI)?.port
         // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
         await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), redirectPort: port) { info in

@@ -17,7 +17,8 @@ public struct DemoWorld: Sendable {
     static func markerURL(_ home: String) -> URL { URL(fileURLWithPath: home).appendingPathComponent(".demo-connections") }
 
     static func owned(_ home: String) -> Set<String> {
-        guard let data = try? FileSystem.read(markerURL(home)), data.count < 4096 else { return [] }
+        // A regular file, bounded (a FIFO or /dev/zero put there never hangs or fills the demo).
+        guard let data = try? FileSystem.readRegular(markerURL(home).path, limit: 4096) else { return [] }
         return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
     }
 
@@ -53,8 +54,9 @@ public struct DemoWorld: Sendable {
         var made: [String] = []
         for (name, fixture) in world.fixtures {
             made.append(try integrations.add(NewConnection(name: name, url: fixture.serverURL.absoluteString)).id)
+            // Written as they are made: a demo stopped midway leaves a home the next demo still owns.
+            try FileSystem.writeReplacing(Data(made.joined(separator: "\n").utf8), to: markerURL(home), mode: 0o600)
         }
-        try FileSystem.writeReplacing(Data(made.joined(separator: "\n").utf8), to: markerURL(home), mode: 0o600)
         return world
     }
 

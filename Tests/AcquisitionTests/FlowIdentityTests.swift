@@ -34,6 +34,33 @@ import Testing
         #expect(h.fixture.counters.registrations == 1, "the replaced flow's registration was reused: \(h.fixture.counters.registrations)")
         second = nil
     }
+
+    /// The replaced flow's "cancelled" reaches its own stream only: a screen hearing it marked the new sign-in's
+    /// panel finished (reviewed), and paste-back and `v`/`b` stopped working.
+    @Test func aReplacedFlowsEndIsNotBroadcast() async throws {
+        let h = try await Harness.make(browser: NoBrowser())
+        defer { Task { await h.shutdown() } }
+        let id = try h.add()
+        let updates = await h.actor.updates()
+        let heard = Task { () -> [AcquisitionEvent] in
+            var seen: [AcquisitionEvent] = [], waits = 0
+            for await u in updates where u.schemeID == id {
+                seen.append(u.event)
+                if case .waitingForBrowser = u.event { waits += 1; if waits == 2 { break } }
+            }
+            return seen
+        }
+        var old = await h.actor.connect(schemeID: id).makeAsyncIterator()
+        while let e = await old.next() { if case .waitingForBrowser = e { break } }
+        let new = await h.actor.connect(schemeID: id)
+        var oldEnd: AcquisitionEvent?
+        while let e = await old.next() { oldEnd = e }
+        guard case .failed(let e)? = oldEnd, e.code == .cancelled else { Issue.record("the old flow's own stream: \(String(describing: oldEnd))"); return }
+        let seen = await heard.value
+        #expect(!seen.contains { if case .failed = $0 { true } else { false } }, "broadcast: \(seen)")
+        await h.actor.cancelConnect(schemeID: id)
+        for await _ in new {}
+    }
 }
 
 /// Disconnect takes the scheme's lock: a refresh in flight ends first and its rotated tokens are the ones revoked
