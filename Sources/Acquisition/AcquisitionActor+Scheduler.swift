@@ -149,15 +149,15 @@ extension AcquisitionActor {
 }
 
 extension AcquisitionActor {
-    /// This process's floor after a refresh: cleared when it settled (refreshed, or the person must act), else
-    /// backed off like the file's retry (`RefreshPolicy.retry`). Reviewed: with the backoff only in the file, a
-    /// failure that could not be written (a full disk, a lock file owned by root) was retried at once, for ever.
     /// A new session, a refresh that worked, an expiry or a disconnect: no floor from before carries over.
     func forgetSchedule(_ id: String) {
         notBefore[id] = nil
         localFailures[id] = nil
     }
 
+    /// This process's floor after a refresh: cleared when it settled (refreshed, or the person must act), else
+    /// backed off like the file's retry (`RefreshPolicy.retry`). Reviewed: with the backoff only in the file, a
+    /// failure that could not be written (a full disk, a lock file owned by root) was retried at once, for ever.
     func recordLocalOutcome(_ id: String, settled: Bool) {
         if settled {
             notBefore[id] = nil

@@ -34,6 +34,10 @@ import Testing
 
         let call = try await BinaryRunner.runDetached(["call", "fx", "echo", #"{"text":"hi there"}"#] + home)
         #expect(call.stdout == "hi there\n")
+        // Every tool `check` lists answers `call` (the demo's `add` was listed and said "unknown tool").
+        #expect(check.stdout.contains("add"))
+        let add = try await BinaryRunner.runDetached(["call", "fx", "add", #"{"a":2,"b":3}"#] + home)
+        #expect(add.status == 0 && add.stdout == "5\n", "\(add.stdout) \(add.stderr)")
         let failing = try await BinaryRunner.runDetached(["call", "fx", "nope"] + home)
         #expect(failing.status == 1)
         #expect(failing.stderr.contains("unknown tool"))
