@@ -27,6 +27,15 @@ enum ConnectPanelView {
             y += 1
         }
         y += 1
+        // Said at Connect: a token without a refresh token ends at its expiry (the reload after the sign-in
+        // brings what the engine recorded).
+        if p.finished, p.failure == nil,
+           state.connections.first(where: { $0.primaryScheme?.id == p.schemeID })?.primaryScheme?.info.renewable == false {
+            let until = p.connectedUntil.map { " at " + TimeFormat.clock($0, in: timeZone) } ?? ""
+            for line in Draw.wrap("No refresh token: the token ends\(until); then sign in again (\(KeyMap.key(for: .reconnect) ?? "r")).", width: inner) where y < r.maxY - 1 {
+                b.put(line, x: r.x + 2, y: y, style: .bold); y += 1
+            }
+        }
         if let failure = p.failure {
             for line in Draw.wrap("! " + failure.message, width: inner) where y < r.maxY - 1 {
                 b.put(line, x: r.x + 2, y: y, style: Style(color: .red, bold: true)); y += 1

@@ -57,7 +57,11 @@ extension Switchboard {
                     }
                 }
             }
-            guard case .connected = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+            guard case .connected(let until) = last else { throw ExitCode(ExitStatus.failure.rawValue) }
+            // Said at Connect: a token without a refresh token ends at its expiry, and a sign-in follows.
+            if let scheme = try? engine.integrations.connections.scheme(id: schemeID)?.1, scheme.info.renewable == false {
+                Output.line("  The server issued no refresh token: \(until.map { "at " + TimeFormat.clock($0) } ?? "when it expires") the token ends; run `\(Remedy.reconnect(connection: name).commandLine)` then.")
+            }
         }
     }
 

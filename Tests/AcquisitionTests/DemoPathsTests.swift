@@ -58,6 +58,20 @@ import Testing
     }
 }
 
+/// Said at Connect on the command line: a server that issues no refresh token (the demo's `once`).
+@Suite struct NoRefreshTokenAtConnectTests {
+    @Test func connectSaysTheTokenEndsAndASignInFollows() async throws {
+        let fixture = try await OAuthFixture.start(FixtureOptions { $0.issueRefreshTokens = false; $0.accessTokenLifetime = 600 })
+        let tmp = TemporaryDirectory()
+        defer { Task { await fixture.stop(); tmp.remove() } }
+        let home = ["--home", tmp.url.path]
+        #expect(try await BinaryRunner.runDetached(["add", "once", fixture.serverURL.absoluteString] + home).status == 0)
+        let c = try await BinaryRunner.runDetached(["connect", "once"] + home, environment: ["BROWSER": BinaryRunner.binary.path + " headless-browser"])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("The server issued no refresh token: at ") && c.stdout.contains("run `switchboard reconnect once` then"), "\(c.stdout)")
+    }
+}
+
 /// Errors in words: a refused connection names the address nothing listens on, and is said at once (the library
 /// retried it until the connect timeout, then printed `SingleConnectionFailure(…)`).
 @Suite struct ConnectionErrorWordsTests {

@@ -196,6 +196,13 @@ enum Events {
             s.connections[5].schemes[0].info.renewable = false
         }
         Self.check("no-refresh-token", once)
+        // At Connect, too: the finished panel says the token ends and a sign-in follows.
+        let connectOnce = Sample.state { s in
+            s.selected = 5
+            s.connections[5].schemes[0].info.renewable = false
+        }.after([.char("c")], Events.waiting + [.callbackReceived, .exchangingCode, .connected(expiresAt: Sample.now.addingTimeInterval(600))])
+        Self.check("connect-no-refresh-token", connectOnce)
+        #expect(MainView.render(connectOnce).rows.contains { $0.contains("No refresh token: the token ends at") })
         #expect(MainView.render(once).rows[7].contains("● no refresh"))
     }
 
