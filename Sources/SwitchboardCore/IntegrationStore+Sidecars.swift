@@ -39,13 +39,15 @@ extension IntegrationStore {
     /// decode next time. Both name the file they describe by its digest.
     func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>], statusRows: [Data]) {
         let digest = Self.digest(data)
+        // One pass for both: the index's count and the status rows' validity (a write used to make it twice).
+        let summary = IntegrationsFile.summary(file.connections)
         let index = Index(sha256: digest, count: file.connections.count,
-                          attention: IntegrationsFile.attention(file.connections),
+                          attention: summary.attention(at: .distantPast),
                           ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
         guard let json = try? JSONEncoder().encode(index) else { return }
         try? FileSystem.writeReplacing(json, to: indexURL, mode: 0o600)
         // The rows hold until the first token that cannot renew on use lapses; from then on `statusJSON` decodes.
-        let until = IntegrationsFile.summary(file.connections).lapses.first.map { String(Int64(min(max($0.timeIntervalSince1970.rounded(.down), -9e18), 9e18))) } ?? "-"
+        let until = summary.lapses.first.map { String(Int64(min(max($0.timeIntervalSince1970.rounded(.down), -9e18), 9e18))) } ?? "-"
         try? FileSystem.writeReplacing(Data((StatusRows.format + " " + digest + " " + until + "\n").utf8) + StatusRows.render(statusRows), to: statusURL, mode: 0o600)
     }
 
