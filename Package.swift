@@ -33,9 +33,27 @@ let package = Package(
         .target(name: "CProcessMemory"),
         // Who owns a loopback connection: one exact NETLINK_SOCK_DIAG lookup (see LoopbackPeer).
         .target(name: "CSocketOwner"),
+        // The engine's rooms. The model: connections, schemes, statuses, events, remedies, the refresh plan.
+        .target(name: "SwitchboardModel", swiftSettings: strict),
+        // Text for people: status words, times, terminal filtering, the facts of a connection, report rows.
+        .target(name: "SwitchboardText", dependencies: ["SwitchboardModel"], swiftSettings: strict),
+        // System calls: spawning programs, free ports, process memory, remote-session detection.
+        .target(name: "SwitchboardSystem", dependencies: ["SwitchboardModel", "CProcessMemory"], swiftSettings: strict),
+        // Storage: both stores, the journals, CommitGroup, locks, files, the bridge registry.
+        .target(
+            name: "SwitchboardStorage",
+            dependencies: ["SwitchboardModel", "SwitchboardText", "SwitchboardSystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        // Other clients' configuration: import from and export to their files (the only user of TOMLKit).
+        .target(
+            name: "ClientConfigs",
+            dependencies: ["SwitchboardModel", "SwitchboardText", "SwitchboardStorage", "SwitchboardSystem",
+                           .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
+        // All five rooms under one import, for the engine, the commands and the tests.
         .target(
             name: "SwitchboardCore",
-            dependencies: ["CProcessMemory", .product(name: "Crypto", package: "swift-crypto"), .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SwitchboardModel", "SwitchboardText", "SwitchboardStorage", "SwitchboardSystem", "ClientConfigs"],
             swiftSettings: strict),
         .target(
             name: "Acquisition",
@@ -62,7 +80,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .target(name: "SwitchboardApp", dependencies: ["Canvas", "SwitchboardCore"], swiftSettings: strict),
+        // The screen, pure: state, reducer, views. It reads the model and the text for people only.
+        .target(name: "SwitchboardApp", dependencies: ["Canvas", "SwitchboardModel", "SwitchboardText"], swiftSettings: strict),
         .systemLibrary(
             name: "CNcurses",
             providers: [.apt(["libncurses-dev"])]),

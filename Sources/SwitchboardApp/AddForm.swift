@@ -1,5 +1,6 @@
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The Add panel: a small form validated with the same rules as `switchboard add`.
 public struct AddForm: Equatable, Sendable {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// Something that happened, named for what happened.
 public enum AppAction: Equatable, Sendable {

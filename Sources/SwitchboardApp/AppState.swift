@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// Everything the screen shows. Only `reduce` changes it.
 public struct AppState: Equatable, Sendable {

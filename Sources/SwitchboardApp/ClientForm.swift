@@ -1,5 +1,6 @@
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The "use my own client" panel: the manual path on the screen, for a server that refuses
 /// self-registration. It keeps the connection and its redirect URI (what the person registers).

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The "use my own client" form: the redirect URI to register, the client id, an optional secret.
 enum ClientFormView {

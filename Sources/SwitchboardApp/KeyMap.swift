@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// What a key does in a panel. One table per panel drives both dispatch and the footer hints.
 public enum Command: Equatable, Sendable {

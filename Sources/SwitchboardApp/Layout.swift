@@ -1,5 +1,6 @@
 import Canvas
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// Where each part of the main screen goes at a given size.
 public struct Layout: Equatable, Sendable {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// `(state, size) -> CellBuffer`: the whole screen. Draws only the visible rows, so the cost follows the
 /// terminal size, not the number of connections.

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The Connect / Reconnect panel: a checklist that fills in as events arrive.
 enum ConnectPanelView {
@@ -68,7 +69,7 @@ enum ConnectPanelView {
                     b.put("Then press \(KeyMap.key(for: .paste, in: KeyMap.connect) ?? "p") and paste the address your browser ended on", x: r.x + 2, y: y, maxWidth: inner); y += 1
                     b.put("(\(p.redirectURI ?? "http://127.0.0.1:…/callback")?code=…), or forward the port:".truncated(to: inner), x: r.x + 2, y: y); y += 1
                 }
-                if let tunnel = p.redirectURI.flatMap(RemoteSession.tunnel(redirectURI:)), y < r.maxY - 1 {
+                if let tunnel = p.redirectURI.flatMap(SSHTunnel.command(redirectURI:)), y < r.maxY - 1 {
                     b.put("  " + tunnel, x: r.x + 2, y: y, style: .bold, maxWidth: inner); y += 1
                 }
             }

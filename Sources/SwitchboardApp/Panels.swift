@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The panel over the list, if any.
 public enum Panel: Equatable, Sendable {

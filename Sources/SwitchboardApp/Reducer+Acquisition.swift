@@ -1,5 +1,6 @@
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// Applies an engine event: the row's badge, and the open Connect or Disconnect panel.
 func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The Add form's commands (typing goes to `formKey`).
 func runAddForm(_ command: Command, _ form: inout AddForm, _ state: inout AppState) -> [AppEffect] {

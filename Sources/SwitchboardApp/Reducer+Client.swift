@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// `m` on an OAuth connection: use a client the person registered by hand.
 func openClientForm(_ state: inout AppState) -> [AppEffect] {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The Connect / Reconnect checklist: the browser again, paste-back, device code, cancel.
 func runConnectPanel(_ command: Command, _ p: inout ConnectPanel, _ state: inout AppState) -> [AppEffect] {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// Disconnect: y confirms, then the result stays until closed.
 func runDisconnectPanel(_ command: Command, _ p: inout DisconnectPanel, _ state: inout AppState) -> [AppEffect] {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The doctor's report: scroll, run again, close.
 func runDoctorPanel(_ command: Command, _ p: inout DoctorPanel, _ state: inout AppState) -> [AppEffect] {

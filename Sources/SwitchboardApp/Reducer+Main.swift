@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 func mainCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     let count = state.visible.count

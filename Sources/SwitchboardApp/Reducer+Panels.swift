@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// A command, by the panel that is open. Each panel's commands live in the file named for it.
 func run(_ command: Command, _ state: inout AppState) -> [AppEffect] {

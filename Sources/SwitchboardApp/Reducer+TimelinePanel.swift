@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// `l`: the selected connection's activity; it fills in when the journal is read, and again as it grows.
 func openTimeline(_ state: inout AppState) -> [AppEffect] {

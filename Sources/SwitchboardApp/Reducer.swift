@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 
 /// The only code that changes `AppState`. Pure: time arrives as `.tick`, results as actions.
 public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {

@@ -1,6 +1,7 @@
 import Canvas
 import Foundation
-import SwitchboardCore
+import SwitchboardModel
+import SwitchboardText
 import Synchronization
 
 /// What the screen asks of the world. The loop calls these; whatever they learn comes back as actions.

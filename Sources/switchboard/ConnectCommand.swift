@@ -45,7 +45,7 @@ extension Switchboard {
                     Output.line("""
                           When you have signed in, the browser ends on an address that does not load
                           (\(redirect)?code=…). Paste that whole address here and press Enter.
-                          Or forward the port from your machine first: \(RemoteSession.tunnel(redirectURI: redirect) ?? "")
+                          Or forward the port from your machine first: \(SSHTunnel.command(redirectURI: redirect) ?? "")
                           """)
                     PasteReader.start { line in
                         switch await actor.deliverPastedCallback(schemeID: schemeID, url: line) {

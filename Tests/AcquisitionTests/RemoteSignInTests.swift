@@ -16,7 +16,7 @@ import Testing
             events.append(e)
             guard case .waitingForBrowser(let url, let redirect, let opened) = e else { continue }
             #expect(!opened)
-            #expect(RemoteSession.tunnel(redirectURI: redirect) == "ssh -L \(URL(string: redirect)!.port!):127.0.0.1:\(URL(string: redirect)!.port!) <this host>")
+            #expect(SSHTunnel.command(redirectURI: redirect) == "ssh -L \(URL(string: redirect)!.port!):127.0.0.1:\(URL(string: redirect)!.port!) <this host>")
             let address = try #require(await HeadlessBrowser.addressOfCallback(url))
             #expect(address.hasPrefix(redirect))
             // Wrong state, a foreign address, garbage: each refused, and the flow keeps waiting.

@@ -1,5 +1,6 @@
 import Foundation
-@testable import SwitchboardCore
+import SwitchboardCore
+@testable import ClientConfigs
 import Testing
 
 /// Comments in a client's file belong to the entry they follow on its line, or to no entry when they have lines

@@ -1,5 +1,6 @@
 import Foundation
-@testable import SwitchboardCore
+import SwitchboardCore
+@testable import ClientConfigs
 import SwitchboardTestSupport
 import Testing
 

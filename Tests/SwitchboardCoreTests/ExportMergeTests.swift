@@ -1,5 +1,6 @@
 import Foundation
-@testable import SwitchboardCore
+import SwitchboardCore
+@testable import ClientConfigs
 import Testing
 
 /// `export --write`'s merge, in process: only Switchboard's members change, by splicing text, so every other

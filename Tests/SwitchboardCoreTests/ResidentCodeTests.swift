@@ -1,5 +1,6 @@
 import Foundation
-@testable import SwitchboardCore
+import SwitchboardCore
+@testable import SwitchboardSystem
 import Testing
 
 @Suite struct ResidentCodeTests {
