@@ -19,9 +19,10 @@ struct ConnectFlow: Sendable {
     var usesDeviceCode: Bool { options.preferDevice && meta.deviceAuthorizationEndpoint != nil }
 }
 
-/// How an authorization attempt ended: tokens, or a stored client the server no longer knows (register again).
+/// How an authorization attempt ended: tokens (stored, their status queued to publish), or a stored client the
+/// server no longer knows (register again).
 enum AuthorizationOutcome: Sendable {
-    case tokens(TokenSet)
+    case tokens(StoredGrant)
     case registerAgain
 }
 

@@ -85,15 +85,14 @@ extension AcquisitionActor {
                 again.forceRegistration = true
                 outcome = try await authorize(try await prepare(schemeID: schemeID, options: again, identity: identity, emit: emit))
             }
-            guard case .tokens(let tokens) = outcome else {
+            guard case .tokens(let stored) = outcome else {
                 throw AcquisitionError(.invalidTokenResponse, "The token endpoint refused a newly registered client.", remedy: "Run `switchboard doctor` for this connection.")
             }
+            let tokens = stored.tokens
             cache[schemeID] = tokens
             let how = signInHow.removeValue(forKey: schemeID) ?? "browser"
             note(.connected, schemeID) { $0.how = how; $0.expiresAt = tokens.expiresAt }
-            // The final event goes out once the status is on disk: a screen that reloads after it reads `connected`.
-            await flushStatus()
-            await emit(.connected(expiresAt: tokens.expiresAt))
+            await publish(stored.status, .connected(expiresAt: tokens.expiresAt), deliver: emit)
             wakeScheduler()
         } catch {
             if let connection = try? scheme(schemeID).0 { discoveries[connection.serverURL.absoluteString] = nil }
@@ -114,9 +113,11 @@ extension AcquisitionActor {
             }
             if e.code != .cancelled {
                 note(.connectFailed, schemeID) { $0.reason = e.message }
-                await setStatus(schemeID, .error(message: e.message, remedy: e.remedy)) { $0.lastError = e.message }
+                await publish(schemeID, .error(message: e.message, remedy: e.remedy), .failed(e), deliver: emit, info: { $0.lastError = e.message })
+            } else {
+                // A cancel writes nothing: the file keeps what it had.
+                await emit(.failed(e))
             }
-            await emit(.failed(e))
         }
         // Only this flow's own entries: a newer flow for the scheme may have registered its own meanwhile.
         if flowIdentity[schemeID] == identity {

@@ -64,9 +64,8 @@ extension AcquisitionActor {
         forgetSchedule(schemeID)
         note(.disconnected, schemeID) { $0.revoked = revoked }
         // Nothing of the old session stays on show: its refresh, its schedule, its last test.
-        await setStatus(schemeID, .notConnected) { info in info.forgetSession() }
         let event = AcquisitionEvent.disconnected(revoked: revoked)
-        broadcast(schemeID, event)
+        await publish(schemeID, .notConnected, event, info: { info in info.forgetSession() })
         return event
     }
 }

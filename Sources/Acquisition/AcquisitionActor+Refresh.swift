@@ -166,15 +166,15 @@ extension AcquisitionActor {
                     let retryAt = RefreshPolicy.retry(after: failures, now: failedAt, expiresAt: tokens.expiresAt)
                     let retry = scheduler == nil ? nil : retryAt
                     note(.refreshFailed, schemeID, connection: connection.name) { $0.reason = detail; $0.willRetry = true; $0.retryAt = retry }
-                    await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt)) { info in
+                    await publish(schemeID, .connected(expiresAt: tokens.expiresAt),
+                                  .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")), info: { info in
                         info.lastRefreshAt = now
                         info.lastRefreshResult = "failed"
                         info.lastError = message
                         info.refreshFailures = failures
                         info.retryAt = retryAt
                         info.renewable = true
-                    }
-                    broadcast(schemeID, .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")))
+                    })
                     var advice: String?
                     if case .transient(_, let given) = error { advice = given }
                     // Only a process with a scheduler retries by itself; a `token` caller is told to try again.
@@ -207,7 +207,7 @@ extension AcquisitionActor {
             }
             // Among many refreshes (a storm) the status is only queued; the last one waits for all.
             let alone = refreshes.count <= 1
-            let write = await setStatus(schemeID, .connected(expiresAt: fresh.expiresAt), wait: alone) { info in
+            await publish(schemeID, .connected(expiresAt: fresh.expiresAt), .refreshed(expiresAt: fresh.expiresAt), batched: !alone, info: { info in
                 info.lastRefreshAt = now
                 info.lastRefreshResult = "ok"
                 info.lastRefreshRotated = rotated
@@ -219,8 +219,7 @@ extension AcquisitionActor {
                 info.retryAt = nil
                 // Too-short tokens in a row space the schedule out (`RefreshPolicy.due`); a usual one ends the streak.
                 info.shortStreak = RefreshPolicy.isTooShort(info.tokenLifetime) ? min(64, (info.shortStreak ?? 1) + 1) : nil
-            }
-            announce(schemeID, .refreshed(expiresAt: fresh.expiresAt), after: write, durable: alone)
+            })
             return fresh
         }
     }
@@ -235,12 +234,11 @@ extension AcquisitionActor {
             }
         }
         note(.expired, schemeID) { $0.reason = reason }
-        await setStatus(schemeID, .expired(reason: reason, since: env.now())) { info in
+        await publish(schemeID, .expired(reason: reason, since: env.now()), .expired(reason: reason), info: { info in
             info.lastError = reason
             info.refreshFailures = nil
             info.retryAt = nil
             info.shortStreak = nil
-        }
-        broadcast(schemeID, .expired(reason: reason))
+        })
     }
 }

@@ -11,7 +11,7 @@ extension AcquisitionActor {
 
     /// Saves a completed flow's client and tokens (only a complete flow stores anything) and marks it connected.
     func store(grant: TokenClient.Grant, schemeID: String, scheme: AuthScheme, meta: AuthorizationServerMetadata, found: DiscoveryResult,
-               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) async throws -> TokenSet {
+               client: ClientRegistration, requestedScopes: [String]?, tokenEndpoint: URL) async throws -> StoredGrant {
         let now = env.now()
         let tokens = TokenSet(accessToken: grant.accessToken, refreshToken: grant.refreshToken,
                               expiresAt: grant.expiresIn.map { now.addingTimeInterval($0) },
@@ -31,12 +31,12 @@ extension AcquisitionActor {
         } catch {
             throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
         }
-        // Awaited: the flow reports `connected` only once the status is on disk, so a screen that reloads the
-        // file after the event reads `connected` too.
+        // Queued here, published by the flow (`publish`): it reports `connected` only once the status is on disk,
+        // so a screen that reloads the file after the event reads `connected` too.
         forgetSchedule(schemeID)
         let port = URL(string: client.redirectURI)?.port
         // The redirect URI that worked stays this connection's (a fresh `--new-port` one replaces it).
-        await setStatus(schemeID, .connected(expiresAt: tokens.expiresAt), redirectPort: port) { info in
+        let write = writeStatus(schemeID, .connected(expiresAt: tokens.expiresAt), redirectPort: port) { info in
             info.issuer = meta.issuer
             // Shown by `show` and the screen, line by line: the server's values as they can be shown.
             info.clientID = Redact.serverText(client.clientID, limit: 120)
@@ -50,8 +50,14 @@ extension AcquisitionActor {
             info.shortStreak = nil
             info.supportsRevocation = meta.revocationEndpoint != nil
         }
-        return tokens
+        return StoredGrant(tokens: tokens, status: write)
     }
+}
+
+/// A completed flow's tokens, on disk, and the `connected` status queued for them, for the flow to publish.
+struct StoredGrant: Sendable {
+    let tokens: TokenSet
+    let status: StatusWrite
 }
 
 extension ClientRegistration {

@@ -90,14 +90,38 @@ public actor AcquisitionActor {
         return try? scheme(schemeID).1.status
     }
 
-    /// Tells subscribers about `event` once `write` is on disk (at once when it is), with the revision it wrote:
-    /// a screen that reloads the file afterwards never reads a status older than the one it was told.
-    func announce(_ schemeID: String, _ event: AcquisitionEvent, after write: StatusWrite, durable: Bool) {
-        guard !durable else { return broadcast(schemeID, event, revision: write.written) }
-        Task {
-            try? await write.ticket.wait()
-            await self.broadcast(schemeID, event, revision: write.written)
+    // MARK: - Publishing a status
+
+    /// The one path a status takes out of the engine, in this order: a decision's status is written to
+    /// `integrations.json` (one revision more, `writeStatus`); once that write is on disk, the event that reports
+    /// it goes out carrying the revision and the status. A screen or a command that reads the file after the
+    /// event never reads an older status, and nothing reports a status that is not written. `batched` (one
+    /// refresh among many): the write is only queued and the event follows when it lands (the storm's last
+    /// refresh flushes them all). `deliver` is a connect flow's own way out (its stream, and the screens while it
+    /// is the scheme's current flow); every other event is broadcast.
+    func publish(_ write: StatusWrite, _ event: AcquisitionEvent, batched: Bool = false,
+                 deliver: (@Sendable (AcquisitionEvent) async -> Void)? = nil) async {
+        if batched {
+            Task {
+                try? await write.ticket.wait()
+                await self.sendPublished(write, event, deliver: deliver)
+            }
+            return
         }
+        await settle(write.ticket)
+        await sendPublished(write, event, deliver: deliver)
+    }
+
+    /// `writeStatus` and `publish` in one step.
+    func publish(_ schemeID: String, _ status: SchemeStatus, _ event: AcquisitionEvent, batched: Bool = false,
+                 redirectPort: Int? = nil, deliver: (@Sendable (AcquisitionEvent) async -> Void)? = nil,
+                 info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
+        await publish(writeStatus(schemeID, status, redirectPort: redirectPort, info: info), event, batched: batched, deliver: deliver)
+    }
+
+    private func sendPublished(_ write: StatusWrite, _ event: AcquisitionEvent, deliver: (@Sendable (AcquisitionEvent) async -> Void)?) async {
+        if let written = write.written { revisions[write.schemeID] = written }
+        if let deliver { await deliver(event) } else { broadcast(write.schemeID, event, revision: write.written) }
     }
 
     // MARK: - Activity
@@ -123,13 +147,11 @@ public actor AcquisitionActor {
         return found
     }
 
-    /// Records a scheme's status in `integrations.json`. Writes go through the store's group commit in
-    /// order; by default this waits until the write is on disk, `wait: false` only queues it (a refresh
-    /// among many: `flushStatus()` waits for all of them).
-    /// This is the one writer of a scheme's status: each write adds one to its revision.
-    @discardableResult
-    func setStatus(_ schemeID: String, _ status: SchemeStatus, wait: Bool = true, redirectPort: Int? = nil,
-                   info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async -> StatusWrite {
+    /// Queues a scheme's status for `integrations.json` and returns at once: the write for `publish` to wait on.
+    /// Writes go through the store's group commit in order. This is the one writer of a scheme's status:
+    /// each write adds one to its revision.
+    func writeStatus(_ schemeID: String, _ status: SchemeStatus, redirectPort: Int? = nil,
+                     info: (@Sendable (inout SchemeInfo) -> Void)? = nil) -> StatusWrite {
         let revision = StatusWrite.Revision()
         let ticket = env.integrations.enqueueScheme(schemeID) { s in
             s.status = status
@@ -139,13 +161,8 @@ public actor AcquisitionActor {
             info?(&s.info)
         }
         lastWritten[schemeID] = status
-        let write = StatusWrite(ticket: ticket, revision: revision)
         lastStatusWrite = ticket
-        if wait {
-            await settle(ticket)
-            revisions[schemeID] = write.written
-        }
-        return write
+        return StatusWrite(schemeID: schemeID, ticket: ticket, revision: revision)
     }
 
     /// Waits until every status write queued so far is on disk (they complete in order).
@@ -168,6 +185,7 @@ public actor AcquisitionActor {
 /// A status write queued in the store's group commit, and the revision it wrote (set when the batch applies it).
 struct StatusWrite: Sendable {
     final class Revision: Sendable { let value = Mutex<Int?>(nil) }
+    let schemeID: String
     let ticket: CommitTicket
     let revision: Revision
     var written: Int? { revision.value.withLock { $0 } }
