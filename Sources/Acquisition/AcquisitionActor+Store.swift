@@ -54,12 +54,6 @@ extension AcquisitionActor {
     }
 }
 
-/// A completed flow's tokens, on disk, and the `connected` status queued for them, for the flow to publish.
-struct StoredGrant: Sendable {
-    let tokens: TokenSet
-    let status: StatusWrite
-}
-
 extension ClientRegistration {
     /// A person's client secret lives in `manualClientSecret`; the issuer record keeps the rest.
     var withoutSecret: ClientRegistration {

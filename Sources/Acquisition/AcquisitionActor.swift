@@ -181,12 +181,3 @@ public actor AcquisitionActor {
     /// Forgets what this process cached (after another process changed the stores).
     public func invalidate(_ schemeID: String) { cache[schemeID] = nil }
 }
-
-/// A status write queued in the store's group commit, and the revision it wrote (set when the batch applies it).
-struct StatusWrite: Sendable {
-    final class Revision: Sendable { let value = Mutex<Int?>(nil) }
-    let schemeID: String
-    let ticket: CommitTicket
-    let revision: Revision
-    var written: Int? { revision.value.withLock { $0 } }
-}

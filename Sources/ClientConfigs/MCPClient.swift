@@ -76,24 +76,3 @@ public enum MCPClient: String, CaseIterable, Sendable {
         return key.isEmpty ? "server" : key
     }
 }
-
-/// A value Switchboard writes into another program's configuration: only strings and lists of strings.
-public enum ConfigValue: Sendable, Equatable {
-    case string(String)
-    case strings([String])
-
-    /// The value as JSONSerialization reads it back, to compare with what a file holds.
-    var object: Any {
-        switch self {
-        case .string(let s): s
-        case .strings(let a): a
-        }
-    }
-}
-
-/// One member of a server entry, in the order it is written.
-public struct ConfigMember: Sendable, Equatable {
-    public var name: String
-    public var value: ConfigValue
-    public init(_ name: String, _ value: ConfigValue) { (self.name, self.value) = (name, value) }
-}

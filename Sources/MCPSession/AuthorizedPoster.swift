@@ -37,18 +37,3 @@ public struct AuthorizedPoster: Sendable {
         }
     }
 }
-
-/// The server asked for more scopes than the token carries (403 `insufficient_scope`).
-public struct InsufficientScope: Error, Equatable {
-    public var scopes: [String]
-}
-
-/// The server challenged a request with 401 naming scopes the token lacks, or a request sent without a token.
-public struct AuthorizationRequired: Error, Equatable {
-    public var scopes: [String]
-}
-
-/// The protected-resource metadata now names another authorization server (SEP-2352).
-public struct AuthorizationServerMoved: Error, Equatable {
-    public var to: String
-}

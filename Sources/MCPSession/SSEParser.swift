@@ -1,20 +1,5 @@
 import Foundation
 
-/// One server-sent event (HTML Living Standard §9.2).
-public struct SSEEvent: Equatable, Sendable {
-    public var event: String
-    public var data: String
-    public var id: String?
-    public var retry: Int?
-
-    public init(event: String, data: String, id: String?, retry: Int?) {
-        self.event = event
-        self.data = data
-        self.id = id
-        self.retry = retry
-    }
-}
-
 /// An incremental `text/event-stream` parser: lines end in CR, LF or CRLF (even split across chunks);
 /// `data` lines join with LF; comments (`:`) are skipped; `id` and `retry` are kept; a blank line dispatches.
 public struct SSEParser: Sendable {

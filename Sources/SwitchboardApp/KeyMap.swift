@@ -3,22 +3,6 @@ import Foundation
 import SwitchboardModel
 import SwitchboardText
 
-/// What a key does in a panel. One table per panel drives both dispatch and the footer hints.
-public enum Command: Equatable, Sendable {
-    case up, down, pageUp, pageDown, top, bottom
-    case open, connect, reconnect, disconnect, filter, help, quit
-    case close, openBrowserAgain, cancel, confirm, decline
-    case add, remove, nextField, previousField, submit, check
-    case paste, useDevice, useBrowser, doctor, manualClient, timeline
-}
-
-public struct KeyBinding: Sendable {
-    public var keys: [Key]
-    /// The hint in the footer; nil keeps the binding out of the footer.
-    public var hint: (key: String, label: String)?
-    public var command: Command
-}
-
 public enum KeyMap {
     public static let main: [KeyBinding] = [
         KeyBinding(keys: [.up, .char("k")], hint: ("↑↓", "move"), command: .up),

@@ -4,25 +4,6 @@ import SwitchboardModel
 import SwitchboardText
 import Synchronization
 
-/// What the screen asks of the world. The loop calls these; whatever they learn comes back as actions.
-public protocol ScreenEffects: Sendable {
-    /// The connections for the first frame: at least the first `rows`, and whether the rest is still to load
-    /// (then the loop asks for `.reload` after the first frame).
-    func initialConnections(rows: Int) -> (connections: [Connection], totals: (count: Int, attention: Int)?)
-    /// Runs one effect; results are sent back as actions. Runs concurrently with the loop.
-    func perform(_ effect: AppEffect, send: @escaping @Sendable (AppAction) -> Void) async
-    /// Sends the engine's events as actions until cancelled.
-    func forwardEvents(send: @escaping @Sendable (AppAction) -> Void) async
-    /// The connections on disk when another process changed them since the last look, else nil (one stat(2)).
-    func connectionsChangedElsewhere() -> [Connection]?
-    /// Whether the activity journal grew since the last look (one stat(2)).
-    func activityChanged() -> Bool
-    /// The live bridges when they changed since the last look (the first look: when any run), else nil.
-    func bridgesChanged() -> [BridgeRecord]?
-    /// Called once the first frame is on the terminal (the refresher starts then, so it never delays it).
-    func screenIsUp() async
-}
-
 /// The screen's loop: one stream of inputs, one owner of the state. Keys, engine events, effect results,
 /// ticks, changes by other processes and resizes all arrive as actions and go through `reduce`; effects run
 /// concurrently and send their results back into the same stream. Nothing else writes the state.
@@ -127,27 +108,5 @@ public struct ScreenLoop: Sendable {
             group.cancelAll()
             return state
         }
-    }
-}
-
-/// Milliseconds between ticks: 1 s while a countdown shows seconds, else 3 s (minutes and "ago" texts).
-/// Written by the loop after each action, read by the ticker.
-final class TickInterval: Sendable {
-    private let value: Atomic<Int>
-
-    init(for state: AppState) {
-        value = Atomic(TickInterval.milliseconds(for: state))
-    }
-
-    var milliseconds: Int { value.load(ordering: .relaxed) }
-
-    func update(for state: AppState) { value.store(TickInterval.milliseconds(for: state), ordering: .relaxed) }
-
-    static func milliseconds(for state: AppState) -> Int {
-        let soon = state.connections.contains { c in
-            guard case .connected(let exp?) = c.primaryScheme?.status else { return false }
-            return abs(exp.timeIntervalSince(state.now)) < 120
-        }
-        return soon ? 1000 : 3000
     }
 }

@@ -188,18 +188,6 @@ public final class BridgeRegistry: Sendable {
     }
 }
 
-/// The bridge registry's directory cannot be used.
-public enum BridgeRegistryError: Error, CustomStringConvertible, Sendable, Equatable {
-    case unsafeDirectory(path: String, why: String)
-
-    public var description: String {
-        switch self {
-        case .unsafeDirectory(let path, let why):
-            "the bridge registry \(path) cannot be used: \(why). Remove it (Switchboard makes a new one, 0700) and start the bridge again."
-        }
-    }
-}
-
 extension SwitchboardHome {
     /// One file per running bridge (`BridgeRegistry`).
     public var bridgesDirectory: URL { directory.appendingPathComponent("bridges") }

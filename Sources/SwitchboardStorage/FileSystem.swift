@@ -10,20 +10,6 @@ import Musl
 import Darwin
 #endif
 
-/// A file-system call that failed, with the path and the system's reason.
-public struct FileSystemError: Error, CustomStringConvertible, Sendable {
-    public var operation: String
-    public var path: String
-    public var code: Int32
-    public var description: String { "could not \(operation) \(path): \(String(cString: strerror(code)))" }
-
-    public init(operation: String, path: String, code: Int32) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-}
-
 /// The few POSIX operations the stores need, each with an error that names the file.
 public enum FileSystem {
     public static func makeDirectory(_ url: URL, mode: mode_t) throws {

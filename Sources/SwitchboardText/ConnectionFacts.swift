@@ -1,19 +1,6 @@
 import Foundation
 import SwitchboardModel
 
-/// One line of what is known about a connection: a label and its value, and whether it needs the person.
-public struct Fact: Equatable, Sendable {
-    public var label: String
-    public var value: String
-    public var alert: Bool
-
-    public init(_ label: String, _ value: String, alert: Bool = false) {
-        self.label = label
-        self.value = value
-        self.alert = alert
-    }
-}
-
 /// The facts of a connection's scheme, in order, as the detail pane and `show` both print them: one source, so
 /// the two never disagree ("failed, will retry" on one and "(failed)" on the other), and what a disconnect
 /// forgot is gone from both. A remedy is a value; each surface says it its own way (a key, a command line).

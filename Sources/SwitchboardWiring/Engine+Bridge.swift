@@ -5,21 +5,6 @@ import SwitchboardApp
 import SwitchboardCore
 import Synchronization
 
-/// How `switchboard bridge` runs.
-public struct BridgeOptions: Sendable {
-    /// Start a browser sign-in when the server asks for one (else the request gets an error naming the remedy).
-    public var signIn = false
-    public var output: LineWriter
-    /// Diagnostics (stderr).
-    public var diagnostic: @Sendable (String) -> Void
-
-    public init(signIn: Bool = false, output: LineWriter, diagnostic: @escaping @Sendable (String) -> Void) {
-        self.signIn = signIn
-        self.output = output
-        self.diagnostic = diagnostic
-    }
-}
-
 extension Engine {
     /// A bridge for `connection`, serving one MCP client on stdio (run it with `run`, end it with `close`).
     /// The bridge is a process of its own in the activity journal (role `bridge`), so the refreshes it causes
@@ -75,93 +60,5 @@ extension Engine {
             return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine)` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
         }
         return "Switchboard: \(name): \(Engine.describe(error))"
-    }
-}
-
-/// One sign-in at a time for a bridge: a request that needs the person while a sign-in runs waits for it.
-actor SignInGate {
-    private var running: Task<Bool, Never>?
-
-    func once(_ body: @escaping @Sendable () async -> Bool) async -> Bool {
-        if let running { return await running.value }
-        let task = Task { await body() }
-        running = task
-        defer { running = nil }
-        return await task.value
-    }
-}
-
-/// A running bridge as the rest of Switchboard sees it: its entry among the live bridges (the screen's pane,
-/// `status --json`), and its lines in the activity journal. A failure is recorded when it differs from the
-/// last one, so a client retrying against a server that is down does not fill the journal.
-public final class BridgePresence: Sendable {
-    let engine: Engine
-    let lease: BridgeLease?
-    /// What is recorded when the bridge could not be listed (no lease).
-    let initial: BridgeRecord
-    let state = Mutex<(started: Bool, served: Bool, lastFailure: String?)>((false, false, nil))
-
-    init(engine: Engine, connection: Connection, diagnostic: @Sendable (String) -> Void) {
-        self.engine = engine
-        let record = BridgeRecord(pid: getpid(), scheme: connection.primaryScheme?.id ?? "", connection: connection.name, startedAt: engine.time.now())
-        initial = record
-        do {
-            lease = try BridgeRegistry(home: engine.home, time: engine.time).register(record)
-        } catch {
-            // The bridge still serves its client; it is only missing from the screen's list.
-            diagnostic("could not list this bridge among the live ones: \(error)")
-            lease = nil
-        }
-    }
-
-    func identified(name: String, version: String) {
-        lease?.update {
-            $0.clientName = name
-            $0.clientVersion = version
-        }
-        // Who the bridge serves shows at once, not at the next timed write.
-        try? lease?.flush()
-        let first = state.withLock { s in
-            defer { s.started = true }
-            return !s.started
-        }
-        if first { record(.bridgeStarted) }
-    }
-
-    func served(failure: String?) {
-        let now = engine.time.now()
-        let first = state.withLock { s in
-            defer { s.served = true }
-            return !s.served
-        }
-        // The first answer ran the code that only a start runs (the first connection, the journal's first
-        // line): let go of it too, so what stays resident is what each request runs. On a thread of its own:
-        // the next request need not wait for it.
-        if first { DispatchQueue.global(qos: .utility).async { ResidentCode.dropStartupPages() } }
-        lease?.update {
-            $0.requests += 1
-            if let failure {
-                $0.lastError = failure
-                $0.lastErrorAt = now
-            }
-        }
-        guard let failure else { return }
-        let new = state.withLock { s in
-            defer { s.lastFailure = failure }
-            return s.lastFailure != failure
-        }
-        if new { record(.bridgeFailed, reason: failure) }
-    }
-
-    /// The bridge ended: recorded, and gone from the live list.
-    public func stopped() {
-        if state.withLock({ !$0.started }) { record(.bridgeStarted) }
-        record(.bridgeStopped)
-        lease?.close()
-    }
-
-    private func record(_ kind: ActivityEvent.Kind, reason: String? = nil) {
-        guard let activity = engine.activity else { return }
-        activity.record(ActivityEvent.bridge(kind, lease?.record ?? initial, at: engine.time.now(), reason: reason))
     }
 }

@@ -3,11 +3,6 @@ import Foundation
 import MCPSession
 import SwitchboardCore
 
-/// Signing in again did not satisfy the server's challenge (the step-up policy gave up).
-public struct StepUpFailed: Error, Sendable {
-    public let message: String
-}
-
 extension Engine {
     public func authorizer(_ connection: Connection) -> ConnectionAuthorizer {
         ConnectionAuthorizer(connection: connection, actor: actor, secrets: integrations.secrets)

@@ -44,23 +44,3 @@ struct Bench: AsyncParsableCommand {
         }
     }
 }
-
-enum Report {
-    static func format(_ v: Double) -> String {
-        v >= 100 ? String(format: "%.0f", v) : v >= 10 ? String(format: "%.1f", v) : String(format: "%.2f", v)
-    }
-
-    static func line(_ r: Result) -> String {
-        let target = r.target.map { "≤ \(format($0)) \(r.unit)" } ?? ""
-        let verdict = r.met.map { $0 ? "met" : "MISSED" } ?? ""
-        let notes = r.notes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        return "\(r.scenario.padding(toLength: 44, withPad: " ", startingAt: 0)) min \(format(r.min)) · median \(format(r.median)) · p95 \(format(r.p95)) \(r.unit) (n=\(r.runs))  \(target) \(verdict)  \(notes)"
-    }
-}
-
-struct Scenario: Sendable {
-    var name: String
-    var run: @Sendable (_ quick: Bool) async throws -> [Result]
-    /// Runs the `switchboard` binary as separate processes (so the figures depend on how it was built).
-    var wholeProcess = false
-}

@@ -97,3 +97,28 @@ import Testing
         }
     }
 }
+
+/// Every type is in a file named after it: `Name.swift`, or `Name+Part.swift` for a part of it. A newcomer looking
+/// for a type finds it by its name.
+@Suite struct OneTypePerFileTests {
+    @Test func everyTopLevelTypeIsInAFileNamedAfterIt() throws {
+        let sources = ArchitectureTests.root.appendingPathComponent("Sources")
+        let decl = try NSRegularExpression(pattern: #"^(?:@\w+(?:\([^)]*\))?\s+)*(?:(?:public|private|fileprivate|internal|package|final|nonisolated|indirect|open)\s+)*(?:struct|enum|class|actor|protocol)\s+(\w+)"#,
+                                           options: [.anchorsMatchLines])
+        var files = 0
+        let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            guard url.pathExtension == "swift" else { continue }
+            files += 1
+            let base = url.deletingPathExtension().lastPathComponent
+            let main = String(base.split(separator: "+").first ?? "")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let ns = text as NSString
+            for m in decl.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                let name = ns.substring(with: m.range(at: 1))
+                #expect(name == main || name == base, "\(url.path.replacingOccurrences(of: sources.path + "/", with: "")) holds \(name): move it to \(name).swift")
+            }
+        }
+        #expect(files > 150)
+    }
+}

@@ -2,11 +2,6 @@ import Acquisition
 import Foundation
 import SwitchboardCore
 
-/// What went wrong between the bridge and the server, in words the client can show.
-struct UpstreamFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
 extension Bridge {
     /// One authorized HTTP exchange with the server: the engine's current token, one refresh on a plain
     /// 401; a scope or moved-server challenge, or a grant that can no longer be refreshed, is handed to
@@ -157,17 +152,4 @@ extension Bridge {
         let line = data.contains(0x0A) || data.contains(0x0D) ? Data(data.filter { $0 != 0x0A && $0 != 0x0D }) : Data(data)
         return RPCMessage(raw: line, object: object)
     }
-}
-
-/// The server answered a request with a JSON-RPC error (over an HTTP error status): passed to the client as is.
-struct ServerRPCError: Error, CustomStringConvertible {
-    var id: RPCID
-    /// The error object's JSON.
-    var error: Data
-    var code: Int
-    var text: String
-    var status: Int
-
-    var description: String { "the server answered HTTP \(status): \(Redact.serverText(text, limit: 160))" }
-    var message: Data { Data("{\"jsonrpc\":\"2.0\",\"id\":\(id.json),\"error\":".utf8) + error + Data("}".utf8) }
 }

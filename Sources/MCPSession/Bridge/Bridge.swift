@@ -2,40 +2,6 @@ import Acquisition
 import Foundation
 import SwitchboardCore
 
-/// How a bridge reaches its server and how long it waits.
-public struct BridgeConfiguration: Sendable {
-    public var serverURL: URL
-    /// How long a server may take to start answering a request (its answer may then stream for longer).
-    public var answerDeadline: Duration = .seconds(300)
-    /// Notifications, responses, `DELETE`, the legacy endpoint: short exchanges.
-    public var shortDeadline: Duration = .seconds(10)
-    /// The whole of an `initialize` (the next stdin line waits for it), or of a replayed one.
-    public var initializeDeadline: Duration = .seconds(60)
-    /// The largest message the bridge relays from the server.
-    public var maxMessageBytes = 16 << 20
-
-    public init(serverURL: URL) { self.serverURL = serverURL }
-}
-
-/// What the bridge tells the rest of Switchboard, and asks of it. The bridge writes no prose about
-/// remedies: `explain` renders an error as the JSON-RPC error text the client shows.
-public struct BridgeHooks: Sendable {
-    /// The client said who it is (`initialize`'s `clientInfo`, or the 2026-07-28 envelope's).
-    public var clientIdentified: @Sendable (_ name: String, _ version: String) -> Void = { _, _ in }
-    /// A client request was answered: nil when it went through, else the error text the client got.
-    public var served: @Sendable (_ failure: String?) -> Void = { _ in }
-    /// The connection needs the person: the server asked for a new sign-in (more scopes, a moved authorization
-    /// server) or the grant can no longer be refreshed. Returns true once there is a sign-in to use, so the
-    /// request is sent once more; false answers the request with `explain`.
-    public var challenge: @Sendable (any Error) async -> Bool = { _ in false }
-    /// An error as the text of the JSON-RPC error the client gets: what failed and what to do.
-    public var explain: @Sendable (any Error) -> String = { "\($0)" }
-    /// One line for stderr.
-    public var diagnostic: @Sendable (String) -> Void = { _ in }
-
-    public init() {}
-}
-
 /// `switchboard bridge NAME`: a stdio MCP server that forwards every message to the connection's server
 /// over HTTP with the engine's current token, in the era the two sides speak, without translating what
 /// both understand. The 2025-11-25 handshake (session, GET stream, session expiry), the stateless

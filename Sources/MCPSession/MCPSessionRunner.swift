@@ -3,30 +3,6 @@ import Foundation
 import MCP
 import SwitchboardCore
 
-/// What `switchboard check` learned about a server.
-public struct CheckReport: Codable, Equatable, Sendable {
-    public struct ToolSummary: Codable, Equatable, Sendable {
-        public var name: String
-        public var description: String?
-    }
-    public var serverName: String
-    public var serverVersion: String
-    public var protocolVersion: String
-    /// `2026-07-28` (stateless) or `2025-11-25` (initialize handshake): the wire this server was spoken to on.
-    public var era: String
-    public var tools: [ToolSummary]
-    /// Why the list of tools stopped early (a repeated cursor, too many pages or bytes), if it did.
-    public var truncated: String?
-}
-
-/// The MCP eras Switchboard speaks.
-public enum MCPEra: String, Codable, Sendable, CaseIterable {
-    /// The stateless 2026-07-28 wire: `server/discover`, `_meta` on every request.
-    case modern = "2026-07-28"
-    /// The 2025-11-25 `initialize` handshake with `Mcp-Session-Id`, through the Swift SDK's `Client`.
-    case handshake = "2025-11-25"
-}
-
 /// Talks MCP to an authorized server in whichever era it speaks: the 2026-07-28 wire first (one
 /// round trip, no session), falling back to the 2025-11-25 handshake through the official SDK's `Client`;
 /// the era that worked is remembered per connection and tried first next time.

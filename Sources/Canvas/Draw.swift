@@ -1,26 +1,3 @@
-/// A key press, from any backend.
-public enum Key: Sendable, Equatable, Hashable {
-    case up, down, left, right, pageUp, pageDown, home, end
-    case enter, escape, backspace, tab, delete
-    case char(Character)
-    case ctrl(Character)
-    case resize(width: Int, height: Int)
-}
-
-/// Where frames go and keys come from; ncurses in the program, nothing in tests.
-public protocol Terminal: AnyObject {
-    var size: (width: Int, height: Int) { get }
-    func draw(_ buffer: CellBuffer)
-    /// Waits up to `timeoutMilliseconds` (negative: forever) for a key.
-    func readKey(timeoutMilliseconds: Int) -> Key?
-    /// A resize the terminal has not yet reported as a key (a `.resize`), or nil.
-    func pendingResize() -> Key?
-    func restore()
-}
-
-extension Terminal {
-    public func pendingResize() -> Key? { nil }
-}
 
 /// Small drawing helpers shared by views.
 public enum Draw {
