@@ -127,11 +127,13 @@ let package = Package(
             name: "switchboard-testbin",
             dependencies: ["SwitchboardCore", "Acquisition", "SwitchboardWiring", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/switchboard-testbin", swiftSettings: strict),
+        // The hostile and broken servers the tests need, plugged into the fixture servers: never shipped.
+        .target(name: "HostileFixtures", dependencies: ["SwitchboardFixtures"], path: "Tests/HostileFixtures", swiftSettings: strict),
         .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "Canvas", "SwitchboardApp", .product(name: "Clocks", package: "swift-clocks")],
                 path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "SwitchboardFuzzing", "switchboard",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "SwitchboardFuzzing", "switchboard",
                            "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: strict),
         .testTarget(

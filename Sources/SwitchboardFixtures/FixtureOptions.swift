@@ -28,23 +28,6 @@ public struct FixtureOptions: Sendable, Equatable {
         case open, closed, absent, basicOnly, postOnly
     }
 
-    public enum Hostile: String, Sendable, CaseIterable {
-        case issuerMismatch, noPKCEMethods, wrongState, wrongIss, hugeMetadata, silentMetadata, resourceMismatch
-        case tokenRedirect, tokenWithoutAccessToken, tokenWithoutType, negativeExpiresIn, absurdExpiresIn
-        case malformedMetadata, htmlMetadata, registrationWithoutClientID, insecureEndpoints, silentToken
-        // Protected-resource metadata.
-        case prmNoAuthorizationServers, prmMalformed, prmHuge, prmInsecureAuthorizationServer, prmSilent, probeSilent
-        // Authorization-server metadata.
-        case metadataRedirect, metadataNotObject, metadataWithoutAuthorizationEndpoint, metadataWithoutTokenEndpoint
-        case plainPKCEOnly, insecureTokenEndpoint, issuerTrailingSlash, issuerTwoTrailingSlashes
-        // Registration.
-        case registrationServerError, registrationMalformed, registrationHuge, registrationRedirect, silentRegistration
-        // Authorization response.
-        case accessDenied, escapesInErrorDescription, callbackWithoutCode
-        // Token endpoint.
-        case tokenServerError, tokenInvalidGrant, tokenMalformed, tokenHTML, tokenHuge, tokenErrorWithStatus200
-        case tokenTypeNotBearer, tokenAccessTokenNotString, tokenEmptyAccessToken, tokenZeroExpiresIn
-    }
 
     public var layout: Layout = .origin
     public var registration: Registration = .open
@@ -58,7 +41,8 @@ public struct FixtureOptions: Sendable, Equatable {
     public var revocation = false
     public var issParameter = false
     public var denyAccess = false
-    public var hostile: Hostile?
+    /// Rules this server breaks, plugged in by the tests (`HostileFixtures`); nil for every server that ships.
+    public var misbehaviour: Misbehaviour?
     public var sse = false
     public var mcpPath = "/mcp"
     /// The scope named in the 401 challenge.

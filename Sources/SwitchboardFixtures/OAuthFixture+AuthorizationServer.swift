@@ -33,9 +33,9 @@ extension OAuthFixture {
             s.counters.lastRegistrationBody = body.mapValues { "\($0)" }
             s.clients[id] = Client(secret: secret, method: method, redirectURIs: redirects)
         }
-        if options.hostile == .registrationWithoutClientID { return .json(["client_name": "x"], status: 201) }
         var out: [String: Any] = ["client_id": id, "redirect_uris": redirects, "token_endpoint_auth_method": method]
         if let secret { out["client_secret"] = secret; out["client_secret_expires_at"] = 0 }
+        options.misbehaviour?.value.adjustRegistration(&out)
         return .json(out, status: 201)
     }
 
@@ -50,21 +50,16 @@ extension OAuthFixture {
             return .text("PKCE S256 required", status: 400)
         }
         var answer: [(String, String)]
-        if options.denyAccess || options.hostile == .accessDenied {
+        if options.denyAccess {
             answer = [("error", "access_denied"), ("error_description", "The user said no")]
-        } else if options.hostile == .escapesInErrorDescription {
-            answer = [("error", "server_error"), ("error_description", "\u{1B}[2J\u{1B}[31mpwned\u{7}\r\nfake line")]
-        } else if options.hostile == .callbackWithoutCode {
-            answer = []
         } else {
             let code = nextID("code")
             state.withLock { $0.codes[code] = Code(clientID: clientID, redirectURI: redirect, challenge: challenge, resource: q["resource"], scope: q["scope"]) }
             answer = [("code", code)]
         }
-        answer.append(("state", options.hostile == .wrongState ? "forged-state" : (q["state"] ?? "")))
-        if options.issParameter || options.hostile == .wrongIss {
-            answer.append(("iss", options.hostile == .wrongIss ? "https://evil.example" : issuer))
-        }
+        answer.append(("state", q["state"] ?? ""))
+        if options.issParameter { answer.append(("iss", issuer)) }
+        options.misbehaviour?.value.adjustAuthorizationAnswer(&answer, fixture: self)
         return FixtureResponse(status: 302, headers: [("Location", redirect + "?" + FixtureForm.encode(answer))])
     }
 
@@ -99,7 +94,6 @@ extension OAuthFixture {
     func token(_ request: FixtureRequest) -> FixtureResponse {
         let form = request.form
         state.withLock { $0.counters.lastTokenForm = form; $0.counters.lastTokenAuthorizationHeader = request.header("Authorization") }
-        if options.hostile == .tokenRedirect { return FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) }
         if options.tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
         let clientID: String
         switch authenticate(request, form: form) {
@@ -183,17 +177,7 @@ extension OAuthFixture {
         if let refresh { out["refresh_token"] = refresh }
         if let scope { out["scope"] = scope + (options.nastyText.map { " x" + $0 } ?? "") }
         if options.controlCharactersInAccessToken { out["access_token"] = access + "\u{1B}[2J" }
-        switch options.hostile {
-        case .tokenWithoutAccessToken: out["access_token"] = nil
-        case .tokenWithoutType: out["token_type"] = nil
-        case .negativeExpiresIn: out["expires_in"] = -5
-        case .absurdExpiresIn: out["expires_in"] = 1e12
-        case .tokenTypeNotBearer: out["token_type"] = "mac"
-        case .tokenAccessTokenNotString: out["access_token"] = 12345
-        case .tokenEmptyAccessToken: out["access_token"] = ""
-        case .tokenZeroExpiresIn: out["expires_in"] = 0
-        default: break
-        }
+        options.misbehaviour?.value.adjustTokenAnswer(&out)
         return .json(out, headers: [("Cache-Control", "no-store")])
     }
 

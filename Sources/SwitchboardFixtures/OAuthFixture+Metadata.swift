@@ -2,7 +2,7 @@ import Foundation
 
 extension OAuthFixture {
     /// The URL of the resource metadata this layout publishes.
-    var resourceMetadataURL: String? {
+    public var resourceMetadataURL: String? {
         switch options.layout {
         case .chain: origin + "/meta/protected-resource.json"
         case .resourcePathSuffixed: origin + "/.well-known/oauth-protected-resource" + options.mcpPath
@@ -13,13 +13,14 @@ extension OAuthFixture {
 
     func resourceMetadata(_ request: FixtureRequest) -> FixtureResponse? {
         guard request.method == "GET", let url = resourceMetadataURL, origin + request.path == url else { return nil }
-        let resource = options.hostile == .resourceMismatch ? "https://other.example/mcp" : serverURL.absoluteString
-        return .json(["resource": resource, "authorization_servers": [movedTo?.issuer ?? issuer], "scopes_supported": options.scopesSupported,
-                      "resource_name": "Switchboard fixture"])
+        var m: [String: Any] = ["resource": serverURL.absoluteString, "authorization_servers": [movedTo?.issuer ?? issuer],
+                                "scopes_supported": options.scopesSupported, "resource_name": "Switchboard fixture"]
+        options.misbehaviour?.value.adjustResourceMetadata(&m, fixture: self)
+        return .json(m)
     }
 
     /// The path at which this layout publishes authorization-server metadata.
-    var authorizationMetadataPath: String? {
+    public var authorizationMetadataPath: String? {
         switch options.layout {
         case .origin, .chain, .resourcePathSuffixed, .legacyOriginMetadata: "/.well-known/oauth-authorization-server"
         case .asPathInsertion: "/.well-known/oauth-authorization-server/tenant1"
@@ -30,42 +31,22 @@ extension OAuthFixture {
         }
     }
 
-    func authorizationServerMetadata(_ request: FixtureRequest) async -> FixtureResponse? {
+    func authorizationServerMetadata(_ request: FixtureRequest) -> FixtureResponse? {
         guard request.method == "GET", let path = authorizationMetadataPath, request.path == path else { return nil }
-        switch options.hostile {
-        case .silentMetadata:
-            try? await Task.sleep(for: .seconds(options.silenceSeconds))
-            return nil
-        case .hugeMetadata:
-            return FixtureResponse(status: 200, headers: [("Content-Type", "application/json")], body: OAuthFixture.hugeBody)
-        case .malformedMetadata:
-            return FixtureResponse(status: 200, headers: [("Content-Type", "application/json")], body: Data("{\"issuer\": ".utf8))
-        case .htmlMetadata:
-            return FixtureResponse(status: 200, headers: [("Content-Type", "text/html")], body: Data("<html>hello</html>".utf8))
-        default: break
-        }
         return .json(authorizationMetadata)
     }
 
-    static let hugeBody: Data = {
-        var d = Data("{\"issuer\":\"".utf8)
-        d.append(Data(repeating: UInt8(ascii: "a"), count: 50 << 20))
-        d.append(Data("\"}".utf8))
-        return d
-    }()
-
-    var authorizationMetadata: [String: Any] {
+    public var authorizationMetadata: [String: Any] {
         let base = authOrigin
-        let endpointBase = options.hostile == .insecureEndpoints ? "http://auth.example.com" : base
         var m: [String: Any] = [
-            "issuer": options.hostile == .issuerMismatch ? "https://evil.example" : issuer,
-            "authorization_endpoint": endpointBase + "/authorize",
+            "issuer": issuer,
+            "authorization_endpoint": base + "/authorize",
             "token_endpoint": base + "/token",
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "scopes_supported": options.scopesSupported,
         ]
-        if options.hostile != .noPKCEMethods { m["code_challenge_methods_supported"] = ["S256"] }
+        m["code_challenge_methods_supported"] = ["S256"]
         switch options.registration {
         case .absent: break
         default: m["registration_endpoint"] = base + "/register"
@@ -85,6 +66,7 @@ extension OAuthFixture {
             m["grant_types_supported"] = ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"]
         }
         if options.clientIDMetadataDocuments { m["client_id_metadata_document_supported"] = true }
+        options.misbehaviour?.value.adjustAuthorizationMetadata(&m, fixture: self)
         return m
     }
 }

@@ -187,11 +187,13 @@ public final class OAuthFixture: Sendable {
     func handle(_ request: FixtureRequest, role: Role) async -> FixtureResponse? {
         state.withLock { $0.counters.requests.append("\(request.method) \(request.path)") }
         let servesAuth = role == .auth || options.layout != .chain
-        if options.hostile == .silentToken, servesAuth, request.path == "/token" {
-            try? await Task.sleep(for: .seconds(options.silenceSeconds))
-            return nil
+        if let misbehaviour = options.misbehaviour?.value {
+            switch await misbehaviour.intercept(request, at: endpoint(of: request, role: role, servesAuth: servesAuth), fixture: self) {
+            case .normal: break
+            case .respond(let answer): return answer
+            case .drop: return nil
+            }
         }
-        if let answer = await hostileAnswer(request, role: role, servesAuth: servesAuth) { return answer }
         if options.tokenDelay > 0, servesAuth, request.method == "POST", request.path == "/token" {
             let answer = token(request)
             try? await Task.sleep(for: .seconds(options.tokenDelay))
@@ -206,6 +208,16 @@ public final class OAuthFixture: Sendable {
             if let r = authorizationServer(request) { return r }
         }
         return .notFound
+    }
+
+    /// Which endpoint `request` reached, as a misbehaviour sees it.
+    func endpoint(of request: FixtureRequest, role: Role, servesAuth: Bool) -> FixtureEndpoint {
+        if role == .resource, request.path == options.mcpPath { return .mcp }
+        if role == .resource, let url = resourceMetadataURL, origin + request.path == url { return .resourceMetadata }
+        if servesAuth, let path = authorizationMetadataPath, request.path == path { return .authorizationMetadata }
+        if servesAuth, request.path == "/register" { return .register }
+        if servesAuth, request.path == "/token" { return .token }
+        return .other
     }
 
     static func s256(_ verifier: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HostileFixtures
 import SwitchboardFixtures
 import SwitchboardTestSupport
 import Testing

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SwitchboardApp
 import SwitchboardCore
+import HostileFixtures
 import SwitchboardFixtures
 import SwitchboardTestSupport
 import Synchronization

@@ -1,6 +1,7 @@
 import Acquisition
 import Foundation
 import SwitchboardCore
+import HostileFixtures
 import SwitchboardFixtures
 import SwitchboardTestSupport
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 /// The rooms of the code, as Package.swift declares them: what a target may reach, read from the manifest and
@@ -120,5 +121,28 @@ import Testing
             }
         }
         #expect(files > 150)
+    }
+}
+
+/// The shipped binary holds the demo's well-behaved servers and nothing of the hostile ones the tests use.
+@Suite struct ShippedBinaryTests {
+    @Test func theShippedBinaryReachesNoHostileServer() throws {
+        let g = try ArchitectureTests.graph()
+        #expect(g["HostileFixtures"] != nil)
+        for shipped in ["switchboard", "SwitchboardWiring", "SwitchboardFixtures"] {
+            #expect(!ArchitectureTests.reach(shipped, in: g).contains("HostileFixtures"), "\(shipped) reaches HostileFixtures")
+        }
+    }
+
+    /// What the hostile servers answer (an HTML token error, a forged redirect target, terminal escapes) is not in
+    /// the built binary's bytes.
+    @Test func theBuiltBinaryHoldsNoHostileAnswer() throws {
+        let binary = try Data(contentsOf: BinaryRunner.binary)
+        #expect(binary.count > 1_000_000)
+        for text in ["upstream exploded", "https://evil.example", "forged-state", "31mpwned", "HostileBehaviour"] {
+            #expect(binary.range(of: Data(text.utf8)) == nil, "the shipped binary holds \(text)")
+        }
+        // The check can see: a string every build holds is found.
+        #expect(binary.range(of: Data("integrations.json".utf8)) != nil)
     }
 }
