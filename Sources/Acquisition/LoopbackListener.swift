@@ -61,7 +61,7 @@ public final class LoopbackListener: Sendable {
             return LoopbackListener(port: channel.localAddress?.port ?? port, channel: channel, outcome: outcome)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw AcquisitionError(.portInUse, "The callback port \(port) on 127.0.0.1 is in use by another program.",
-                                   remedy: "Close the program using it, or reconnect with `--new-port` to register again on a free port.")
+                                   remedy: .advice("Close the program using it."))
         }
     }
 
@@ -191,7 +191,7 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
             case .otherUser:
                 return (.forbidden, "This sign-in belongs to another user account on this computer. Switchboard did not accept this response.")
             case .unknown:
-                return (.forbidden, "Switchboard could not confirm that this browser runs as the user who started the sign-in, so it did not accept this response. Copy this page's address and paste it into Switchboard (switchboard connect NAME --no-browser, or p on the screen).")
+                return (.forbidden, "Switchboard could not confirm that this browser runs as the user who started the sign-in, so it did not accept this response. Copy this page's address and paste it into the sign-in that waits in Switchboard (the Connect panel takes it, and so does a connect without a browser).")
             }
             switch validate(query) {
             case .accept(let code):

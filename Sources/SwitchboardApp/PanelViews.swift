@@ -40,7 +40,7 @@ enum ConnectPanelView {
             for line in Draw.wrap("! " + failure.message, width: inner) where y < r.maxY - 1 {
                 b.put(line, x: r.x + 2, y: y, style: Style(color: .red, bold: true)); y += 1
             }
-            if let remedy = failure.remedy {
+            if let remedy = failure.remedy(KeyMap.say) {
                 for line in Draw.wrap(remedy, width: inner) where y < r.maxY - 1 { b.put(line, x: r.x + 2, y: y); y += 1 }
             }
         } else if let device = p.deviceCode, p.done[.browser] == nil {

@@ -4,8 +4,15 @@ import MCPSession
 import SwitchboardCore
 
 /// Signing in again did not satisfy the server's challenge (the step-up policy gave up).
-public struct StepUpFailed: Error, Sendable {
+public struct StepUpFailed: Error, Sendable, CustomStringConvertible {
     public let message: String
+    /// What to do, as a value (the doctor, when signing in again did not help).
+    public var remedy: Remedy? = nil
+
+    /// The message and the remedy as a terminal says it.
+    public var description: String {
+        message + (remedy.map { " " + RemedyStep.say([RemedyStep($0)], with: \.sentence) } ?? "")
+    }
 }
 
 extension Engine {
@@ -29,7 +36,8 @@ extension Engine {
             } catch {
                 guard let again = Engine.signInAgain(for: error) else { throw error }
                 guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-                    throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
+                    throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it.",
+                                         remedy: .doctor(connection: connection.name))
                 }
                 attempts += 1
                 if let wanted = again.scopes {
