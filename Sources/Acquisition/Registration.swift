@@ -73,7 +73,6 @@ struct DynamicRegistration {
             "The authorization server \(issuer) \(why); it does not allow self-registration.",
             remedies: [RemedyStep(.advice("Register a client in the provider's developer dashboard with the redirect URI \(redirectURI)")),
                        RemedyStep(.setClient(connection: connectionName, secret: false, issuer: false), when: "Then, to use it"),
-                       RemedyStep(.setClient(connection: connectionName, secret: true, issuer: false), when: "If it has a secret"),
                        RemedyStep(.connect(connection: connectionName), when: "Then, to sign in with it"),
                        RemedyStep(.advice("Switchboard keeps that redirect URI for this connection."))])
     }

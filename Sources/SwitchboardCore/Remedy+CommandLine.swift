@@ -35,6 +35,9 @@ extension Remedy {
             // Two commands: the backquotes close and open around "then" (see `commandLine`).
             "Run `\(commandLine ?? "")` to add it again"
         case .pasteAddress: "Run `\(commandLine ?? "")` and paste the address there"
+        case .setClient(_, false, _):
+            // The client form on the screen has a field for the secret; the command line needs the flag.
+            "Run `\(commandLine ?? "")` (add `--client-secret-stdin` if it has a secret)"
         default: "Run `\(commandLine ?? "")`"
         }
     }

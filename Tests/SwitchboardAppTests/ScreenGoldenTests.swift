@@ -25,7 +25,6 @@ enum Sample {
                 message: "The authorization server https://www.figma.com refused to register a client (HTTP 403; it said: “registration requires an account”); it does not allow self-registration.",
                 remedies: [RemedyStep(.advice("Register a client in the provider's developer dashboard with the redirect URI http://127.0.0.1:33418/callback")),
                            RemedyStep(.setClient(connection: "figma", secret: false, issuer: false), when: "Then, to use it"),
-                           RemedyStep(.setClient(connection: "figma", secret: true, issuer: false), when: "If it has a secret"),
                            RemedyStep(.connect(connection: "figma"), when: "Then, to sign in with it"),
                            RemedyStep(.advice("Switchboard keeps that redirect URI for this connection."))])),
             c("local", "http://127.0.0.1:8080/mcp", .oauthDynamic, .notConnected),
