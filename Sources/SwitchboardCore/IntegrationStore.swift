@@ -94,18 +94,22 @@ public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConve
         }
     }
 
-    static func said(_ steps: [RemedyStep]) -> String {
-        steps.isEmpty ? "" : ". " + RemedyStep.say(steps, with: \.sentence)
+    /// The error and its remedies, each said by `say` (a command line in a terminal, a key on the screen).
+    public func said(with say: (Remedy) -> String) -> String {
+        remedies.isEmpty ? message : message + ". " + RemedyStep.say(remedies, with: say)
     }
 
-    public var description: String {
+    public var description: String { said(with: \.sentence) }
+
+    /// What went wrong, without what to do.
+    var message: String {
         switch self {
         case .corrupt(let e):
             "\(e). Switchboard has not changed the file; fix it by hand or move it aside to start afresh."
         case .unknownConnection(let name):
-            "there is no connection named `\(name)`" + Self.said(remedies)
+            "there is no connection named `\(name)`"
         case .duplicateName(let name):
-            "a connection named `\(name)` exists already" + Self.said(remedies)
+            "a connection named `\(name)` exists already"
         case .sameServer(let name, let existing):
             "`\(existing)` already connects to that server; to sign in to it a second time (another account) as `\(name)`, add --another-account"
         }

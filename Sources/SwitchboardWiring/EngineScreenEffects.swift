@@ -80,6 +80,8 @@ public final class EngineScreenEffects: ScreenEffects {
                 send(.addFinished(error: nil))
             } catch let e as InvalidInput {
                 send(.addFinished(error: e.message))
+            } catch let e as IntegrationStoreError {
+                send(.addFinished(error: e.said(with: KeyMap.say)))
             } catch {
                 send(.addFinished(error: "\(error)"))
             }
