@@ -48,19 +48,35 @@ import SwitchboardWiring
         #expect(RemedyStep.say([RemedyStep(.reconnect(connection: "a;b"))], with: \.sentence) == "Run `switchboard reconnect 'a;b'`.")
     }
 
-    /// Every remedy the screen says comes from a key table or is advice: never a literal key, never empty.
-    @Test func everyRemedyHasAScreenForm() {
-        let all: [Remedy] = [.reconnect(connection: "x"), .connect(connection: "x"), .reconnectNewPort(connection: "x"),
+    static let all: [Remedy] = [.reconnect(connection: "x"), .connect(connection: "x"), .reconnectNewPort(connection: "x"),
                              .trustNewIssuer(connection: "x"), .setClient(connection: "x", secret: true, issuer: true),
                              .addWithClient(connection: "x"), .doctor(connection: "x"), .doctor(connection: nil), .list,
                              .remove(connection: "x"), .removeAndAddAgain(connection: "x", scheme: "bearer"),
                              .pasteAddress(connection: "x"), .sealSecrets(seal: false), .advice("Contact its operator.")]
-        for remedy in all {
+
+    /// Every remedy the screen says comes from a key table or is advice: never a literal key, never empty.
+    @Test func everyRemedyHasAScreenForm() {
+        for remedy in Self.all {
             #expect(!KeyMap.say(remedy).isEmpty, "\(remedy)")
             #expect(!remedy.sentence.isEmpty, "\(remedy)")
         }
         #expect(KeyMap.say(.reconnect(connection: "x")) == "Press \(KeyMap.key(for: .reconnect) ?? "?") to sign in again")
         #expect(KeyMap.say(.reconnectNewPort(connection: "x")) == "In a terminal, run `switchboard connect x --new-port`")
+    }
+
+    /// Every remedy survives the file, with its condition.
+    @Test func everyRemedyRoundTripsThroughJSON() throws {
+        let steps = Self.all.map { RemedyStep($0, when: "If it applies") } + [RemedyStep(.doctor(connection: nil))]
+        let data = try JSONEncoder().encode(steps)
+        #expect(try JSONDecoder().decode([RemedyStep].self, from: data) == steps)
+    }
+
+    /// A store error says its remedy in each surface's words: the command in a terminal, the key on the screen.
+    @Test func storeErrorsSayTheirRemedyPerSurface() {
+        let taken = IntegrationStoreError.duplicateName("figma")
+        #expect("\(taken)".contains("run `switchboard remove figma`"), "\(taken)")
+        let screen = taken.said(with: KeyMap.say)
+        #expect(screen.contains("press \(KeyMap.key(for: .remove) ?? "?") to remove it") && !screen.contains("switchboard"), "\(screen)")
     }
 
     /// A stored error keeps its remedy as values; an older file's sentence reads back as plain advice.
