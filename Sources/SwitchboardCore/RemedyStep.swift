@@ -24,7 +24,7 @@ public struct RemedyStep: Sendable, Equatable, Hashable {
         }.filter { !$0.isEmpty }
         return parts.map { part in
             let text = part.prefix(1).uppercased() + part.dropFirst()
-            return text + (text.last.map { "!?)".contains($0) } == true ? "" : ".")
+            return text + (text.last.map { "!?".contains($0) } == true ? "" : ".")
         }.joined(separator: " ")
     }
 
