@@ -30,7 +30,7 @@ extension AcquisitionActor {
             }
         }
         let listener = if let fixed {
-            try await LoopbackListener.start(port: fixed, validate: validate)
+            try await Self.onFixedPort(flow.connection.name) { try await LoopbackListener.start(port: fixed, validate: validate) }
         } else {
             try await LoopbackListener.startOnFreshPort(validate: validate)
         }
@@ -121,16 +121,30 @@ extension AcquisitionActor {
 
     /// The authorization server refused the sign-in request itself (no redirect back): most often a client id
     /// or redirect URI it does not know.
+    /// A fixed callback port that is taken: a new client on a free port is the way out.
+    static func onFixedPort(_ name: String, _ start: () async throws -> LoopbackListener) async throws -> LoopbackListener {
+        do {
+            return try await start()
+        } catch var e as AcquisitionError where e.code == .portInUse {
+            e.remedies = [RemedyStep(.advice("Close the program using it.")),
+                          RemedyStep(.reconnectNewPort(connection: name), when: "Or, to register again on a free port")]
+            throw e
+        }
+    }
+
     static func signInRequestRefused(status: Int, text: String, flow: ConnectFlow, client: ClientRegistration) -> AcquisitionError {
         let said = Redact.serverText(text, limit: 160).trimmingCharacters(in: .whitespacesAndNewlines)
         let message = "The authorization server refused the sign-in request (HTTP \(status)\(said.isEmpty ? "" : "; it said: “" + said + "”"))."
-        let name = ShellQuote.word(flow.connection.name)
+        let name = flow.connection.name
         switch flow.scheme.kind {
         case .oauthManual:
             return AcquisitionError(.authorizationFailed, message,
-                                    remedy: "Check the client id `\(Redact.serverText(client.clientID, limit: 80))` and its redirect URI \(client.redirectURI) in the provider's dashboard, then `switchboard set-client \(name) --client-id ID` and connect again.")
+                                    remedies: [RemedyStep(.advice("Check the client id `\(Redact.serverText(client.clientID, limit: 80))` and its redirect URI \(client.redirectURI) in the provider's dashboard.")),
+                                               RemedyStep(.setClient(connection: name, secret: false, issuer: false), when: "Then, to enter it again"),
+                                               RemedyStep(.connect(connection: name), when: "Then")])
         default:
-            return AcquisitionError(.authorizationFailed, message, remedy: "`switchboard doctor \(name)` shows what the server offers; `switchboard connect \(name) --new-port` registers a new client.")
+            return AcquisitionError(.authorizationFailed, message, remedies: [RemedyStep(.doctor(connection: name), when: "To see what the server offers"),
+                                                                                  RemedyStep(.reconnectNewPort(connection: name), when: "To register a new client")])
         }
     }
 
@@ -145,7 +159,7 @@ extension AcquisitionActor {
                 let seconds = timeout.components.seconds
                 let span = seconds >= 120 ? "\(seconds / 60) minutes" : "\(seconds) seconds"
                 throw AcquisitionError(.callbackTimedOut, "No sign-in arrived within \(span).",
-                                       remedy: "Connect again and finish signing in in the browser.")
+                                       remedy: .advice("Connect again and finish signing in in the browser."))
             }
             defer { group.cancelAll() }
             return try await group.next()!
@@ -172,12 +186,13 @@ extension AcquisitionActor {
         case .rejected(let code, let detail) where code == "invalid_client" && flow.choice.client == nil:
             AcquisitionError(.invalidTokenResponse,
                 "The token endpoint refused the client that \(flow.meta.issuer) had just registered: \(detail).",
-                remedy: "Switchboard did not register again or reopen the browser. Run `switchboard doctor \(flow.connection.name)` and report the server's answer to its operator.")
+                remedies: [RemedyStep(.advice("Switchboard did not register again or reopen the browser.")),
+                           RemedyStep(.doctor(connection: flow.connection.name), when: "To see the server's answer and report it to its operator")])
         case .rejected(_, let detail), .invalid(let detail):
             AcquisitionError(.invalidTokenResponse, "The token endpoint did not issue tokens: \(detail).",
-                             remedy: "Connect again; if it keeps failing, the server's OAuth setup is broken.")
+                             remedy: .advice("Connect again; if it keeps failing, the server's OAuth setup is broken."))
         case .transient(let detail, let advice):
-            AcquisitionError(.network, "The token request failed: \(detail).", remedy: advice ?? "Check the network and connect again.")
+            AcquisitionError(.network, "The token request failed: \(detail).", remedy: .advice(advice ?? "Check the network and connect again."))
         }
     }
 

@@ -52,12 +52,12 @@ extension AcquisitionActor {
     /// a wrong one is refused and the flow keeps waiting.
     public func deliverPastedCallback(schemeID: String, url text: String) -> Result<Void, AcquisitionError> {
         guard let (listener, validator) = listeners[schemeID] else {
-            return .failure(AcquisitionError(.notConnected, "No sign-in is waiting for a browser.", remedy: "Start Connect first."))
+            return .failure(AcquisitionError(.notConnected, "No sign-in is waiting for a browser.", remedy: .advice("Start Connect first.")))
         }
         guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
               components.path.hasSuffix("/callback"), let items = components.queryItems, !items.isEmpty else {
             return .failure(AcquisitionError(.authorizationFailed, "That is not the address the browser ended on.",
-                                             remedy: "Copy the whole address from the browser's address bar (it starts with \(listener.redirectURI))."))
+                                             remedy: .advice("Copy the whole address from the browser's address bar (it starts with \(listener.redirectURI)).")))
         }
         let query = items.map { ($0.name, $0.value ?? "") }
         switch validator.validate(query) {
@@ -86,7 +86,7 @@ extension AcquisitionActor {
                 outcome = try await authorize(try await prepare(schemeID: schemeID, options: again, identity: identity, emit: emit))
             }
             guard case .tokens(let stored) = outcome else {
-                throw AcquisitionError(.invalidTokenResponse, "The token endpoint refused a newly registered client.", remedy: "Run `switchboard doctor` for this connection.")
+                throw AcquisitionError(.invalidTokenResponse, "The token endpoint refused a newly registered client.", remedy: .doctor(connection: (try? scheme(schemeID))?.0.name))
             }
             let tokens = stored.tokens
             cache[schemeID] = tokens
@@ -113,7 +113,7 @@ extension AcquisitionActor {
             }
             if e.code != .cancelled {
                 note(.connectFailed, schemeID) { $0.reason = e.message }
-                await publish(schemeID, .error(message: e.message, remedy: e.remedy), .failed(e), deliver: emit, info: { $0.lastError = e.message })
+                await publish(schemeID, .error(message: e.message, remedies: e.remedies), .failed(e), deliver: emit, info: { $0.lastError = e.message })
             } else {
                 // A cancel writes nothing: the file keeps what it had.
                 await emit(.failed(e))

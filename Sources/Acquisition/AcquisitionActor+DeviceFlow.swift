@@ -47,7 +47,7 @@ extension AcquisitionActor {
         guard response.status == 200, let device = try? JSONDecoder().decode(DeviceAuthorization.self, from: response.body) else {
             let detail = OAuthErrorBody.from(response.body)?.text ?? "HTTP \(response.status)"
             throw AcquisitionError(.authorizationFailed, "The device authorization request failed: \(detail).",
-                                   remedy: "Connect with the browser instead.")
+                                   remedy: .advice("Connect with the browser instead."))
         }
         // The server's numbers are bounded before use (an absurd interval would trap in the sleep below).
         let expiresAt = env.now().addingTimeInterval(min(max(device.expiresIn, 1), 3600))
@@ -63,10 +63,10 @@ extension AcquisitionActor {
             case .slowDown: interval = min(interval + 5, 60)
             case .denied:
                 throw AcquisitionError(.accessDenied, "The request was denied on the verification page.",
-                                       remedy: "Connect again and approve the request.")
+                                       remedy: .advice("Connect again and approve the request."))
             case .expired: throw Self.deviceExpired
             case .failed(let why):
-                throw AcquisitionError(.invalidTokenResponse, "The device sign-in failed: \(why).", remedy: "Connect again.")
+                throw AcquisitionError(.invalidTokenResponse, "The device sign-in failed: \(why).", remedy: .advice("Connect again."))
             case .granted(let grant):
                 await emit(.exchangingCode)
                 return try await store(grant: grant, schemeID: scheme.id, scheme: scheme, meta: meta, found: found, client: client,
@@ -76,5 +76,5 @@ extension AcquisitionActor {
     }
 
     static let deviceExpired = AcquisitionError(.callbackTimedOut, "The device code expired before it was approved.",
-                                                remedy: "Connect again and enter the new code promptly.")
+                                                remedy: .advice("Connect again and enter the new code promptly."))
 }

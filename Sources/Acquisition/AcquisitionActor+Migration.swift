@@ -26,6 +26,7 @@ extension AcquisitionActor {
     public static func movedError(_ name: String, to issuer: String) -> AcquisitionError {
         AcquisitionError(.needsReconnect,
                          "The server moved to a new authorization server (\(Redact.serverText(issuer, limit: 80))).",
-                         remedy: "Run `switchboard reconnect \(name)` to sign in there; the old client and tokens are not sent to it.")
+                         remedies: [RemedyStep(.reconnect(connection: name), when: "To sign in there"),
+                                    RemedyStep(.advice("The old client and tokens are not sent to it."))])
     }
 }

@@ -55,10 +55,10 @@ extension AcquisitionActor {
     func notSignedIn(_ schemeID: String) -> AcquisitionError {
         let found = try? scheme(schemeID)
         if let (connection, scheme) = found, case .expired(let reason, _) = scheme.status {
-            return AcquisitionError(.needsReconnect, reason, remedy: "Run `\(Remedy.reconnect(connection: connection.name).commandLine)`.")
+            return AcquisitionError(.needsReconnect, reason, remedy: .reconnect(connection: connection.name))
         }
         return AcquisitionError(.needsReconnect, "Not signed in.",
-                                remedy: found.map { "Run `\(Remedy.connect(connection: $0.0.name).commandLine)`." } ?? "Run `switchboard connect` for this connection.")
+                                remedy: found.map { .connect(connection: $0.0.name) } ?? .advice("Connect this connection."))
     }
 
     /// Waits, at most `limit`, for the refreshes running now to end (each has its own deadlines). A process
@@ -85,15 +85,15 @@ extension AcquisitionActor {
     static func lockBusyError(_ busy: SchemeLock.Busy, name: String, now: Date) -> AcquisitionError {
         guard let holder = busy.holder else {
             return AcquisitionError(.busy, "Another Switchboard process has held the refresh lock of `\(name)` for over \(Int(busy.waited.seconds.rounded())) s.",
-                                    remedy: "Try again in a minute; if it stays stuck, end the other `switchboard` processes (`pgrep -a switchboard` lists them).")
+                                    remedy: .advice("Try again in a minute; if it stays stuck, end the other `switchboard` processes (`pgrep -a switchboard` lists them)."))
         }
         let held = max(Int(now.timeIntervalSince(holder.since).rounded()), Int(busy.waited.seconds.rounded()))
         if holder.pid == ProcessInfo.processInfo.processIdentifier {
             return AcquisitionError(.busy, "Another refresh in this process has been refreshing `\(name)` for \(held) s.",
-                                    remedy: "Try again in a minute.")
+                                    remedy: .advice("Try again in a minute."))
         }
         return AcquisitionError(.busy, "Another Switchboard process (pid \(holder.pid)) has been refreshing `\(name)` for \(held) s.",
-                                remedy: "Try again in a minute; if it stays stuck, end that process (`kill \(holder.pid)`) and try again.")
+                                remedy: .advice("Try again in a minute; if it stays stuck, end that process (`kill \(holder.pid)`) and try again."))
     }
 
     private func refreshUnderLock(schemeID: String, force: Bool, rejected: String?) async throws -> TokenSet {
@@ -122,7 +122,7 @@ extension AcquisitionActor {
                     return tokens
                 }
                 try await expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
-                throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: "Reconnect to sign in again.")
+                throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: .reconnect(connection: (try? self.scheme(schemeID))?.0.name ?? schemeID))
             }
             let (connection, scheme) = try self.scheme(schemeID)
             var registration = secrets.registrations[tokens.issuer]
@@ -135,7 +135,7 @@ extension AcquisitionActor {
             // The screen of this process hears it; the file keeps `connected` (a refresh takes a moment).
             broadcast(schemeID, .refreshing)
             guard let endpoint = URL(string: tokens.tokenEndpoint) else {
-                throw AcquisitionError(.storage, "The stored token endpoint is not a URL.", remedy: "Reconnect.")
+                throw AcquisitionError(.storage, "The stored token endpoint is not a URL.", remedy: .reconnect(connection: connection.name))
             }
             let grant: TokenClient.Grant
             let started = ContinuousClock.now
@@ -153,7 +153,7 @@ extension AcquisitionActor {
                     }
                     try await expire(schemeID, reason: "The server refused the refresh (\(detail)).", dropTokens: true,
                                dropRegistration: code == "invalid_client" ? tokens.issuer : nil)
-                    throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: "Reconnect to sign in again.")
+                    throw AcquisitionError(.needsReconnect, "The server refused to refresh the token (\(code)).", remedy: .reconnect(connection: connection.name))
                 case .transient(let detail, _), .invalid(let detail):
                     // Keep the status; the scheduler retries with backoff.
                     let message = "Refresh failed: \(detail)."
@@ -167,7 +167,7 @@ extension AcquisitionActor {
                     let retry = scheduler == nil ? nil : retryAt
                     note(.refreshFailed, schemeID, connection: connection.name) { $0.reason = detail; $0.willRetry = true; $0.retryAt = retry }
                     await publish(schemeID, .connected(expiresAt: tokens.expiresAt),
-                                  .failed(AcquisitionError(.network, message, remedy: "Switchboard will retry.")), info: { info in
+                                  .failed(AcquisitionError(.network, message, remedy: .advice("Switchboard will retry."))), info: { info in
                         info.lastRefreshAt = now
                         info.lastRefreshResult = "failed"
                         info.lastError = message
@@ -178,8 +178,8 @@ extension AcquisitionActor {
                     var advice: String?
                     if case .transient(_, let given) = error { advice = given }
                     // Only a process with a scheduler retries by itself; a `token` caller is told to try again.
-                    guard scheduler != nil else { throw AcquisitionError(.network, message, remedy: advice ?? "Check the network and try again.") }
-                    throw AcquisitionError(.network, message, remedy: advice.map { "Switchboard will retry. \($0)" } ?? "Switchboard will retry; check the network.")
+                    guard scheduler != nil else { throw AcquisitionError(.network, message, remedy: .advice(advice ?? "Check the network and try again.")) }
+                    throw AcquisitionError(.network, message, remedy: .advice(advice.map { "Switchboard will retry. \($0)" } ?? "Switchboard will retry; check the network."))
                 }
             } catch {
                 throw error
@@ -194,7 +194,7 @@ extension AcquisitionActor {
             do {
                 try await env.secrets.commitScheme(schemeID) { $0.tokens = fresh }
             } catch {
-                throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: "Check the permissions of the Switchboard home.")
+                throw AcquisitionError(.storage, "Could not save the refreshed token: \(error)", remedy: .advice("Check the permissions of the Switchboard home."))
             }
             cache[schemeID] = fresh
             forgetSchedule(schemeID)

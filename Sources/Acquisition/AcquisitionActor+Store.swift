@@ -29,7 +29,7 @@ extension AcquisitionActor {
                 }
             }
         } catch {
-            throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: "Check the permissions of the Switchboard home directory.")
+            throw AcquisitionError(.storage, "Could not save the tokens: \(error)", remedy: .advice("Check the permissions of the Switchboard home directory."))
         }
         // Queued here, published by the flow (`publish`): it reports `connected` only once the status is on disk,
         // so a screen that reloads the file after the event reads `connected` too.
@@ -76,6 +76,7 @@ extension AcquisitionActor {
         guard !secretMayGo(secrets, to: issuer), let bound = secrets.manualClientIssuer else { return }
         throw AcquisitionError(.clientIssuerChanged,
             "The client secret you entered for \(name) belongs to \(Redact.serverText(bound, limit: 120)), but the server now names \(Redact.serverText(issuer, limit: 120)) as its authorization server; Switchboard did not send the secret there.",
-            remedy: "If the move is expected and the same client works there, run `switchboard connect \(name) --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client \(name) --client-id ID --client-secret-stdin` (on the screen: m).")
+            remedies: [RemedyStep(.trustNewIssuer(connection: name), when: "If the move is expected and the same client works there"),
+                       RemedyStep(.setClient(connection: name, secret: true, issuer: false), when: "If the new server needs its own client")])
     }
 }

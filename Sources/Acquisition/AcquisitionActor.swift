@@ -142,7 +142,7 @@ public actor AcquisitionActor {
         let found: (Connection, AuthScheme)?
         do { found = try env.integrations.scheme(id: schemeID) } catch { throw AcquisitionError(.storage, "\(error)") }
         guard let found else {
-            throw AcquisitionError(.notConnected, "That connection no longer exists.", remedy: "`switchboard list` shows the connections.")
+            throw AcquisitionError(.notConnected, "That connection no longer exists.", remedy: .list)
         }
         return found
     }

@@ -59,7 +59,7 @@ final class CallbackHandler: ChannelInboundHandler, @unchecked Sendable {
             case .otherUser:
                 return (.forbidden, "This sign-in belongs to another user account on this computer. Switchboard did not accept this response.")
             case .unknown:
-                return (.forbidden, "Switchboard could not confirm that this browser runs as the user who started the sign-in, so it did not accept this response. Copy this page's address and paste it into Switchboard (switchboard connect NAME --no-browser, or p on the screen).")
+                return (.forbidden, "Switchboard could not confirm that this browser runs as the user who started the sign-in, so it did not accept this response. Copy this page's address and paste it into the sign-in that waits in Switchboard (the Connect panel takes it, and so does a connect without a browser).")
             }
             switch validate(query) {
             case .accept(let code):

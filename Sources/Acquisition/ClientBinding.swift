@@ -2,19 +2,20 @@ import Foundation
 import SwitchboardCore
 
 /// The authorization server a client secret belongs to, settled when the person enters the secret
-/// (`add --scheme oauth`, `set-client`, m on the screen), not at its first use: before the first sign-in the
+/// (a connection added with its own client, or a client entered later), not at its first use: before the first sign-in the
 /// metadata could name any server, and the device flow would send it the secret with no step in a browser.
 public enum ClientBinding {
     /// The issuer discovery finds for `serverURL` now. On failure the error says that nothing was stored and
-    /// offers `namingCommand`, the command that names the issuer by hand.
-    public static func discoverIssuer(for serverURL: URL, http: any HTTPTransport, namingCommand: String) async throws -> String {
+    /// offers `naming`, the remedy that names the issuer by hand.
+    public static func discoverIssuer(for serverURL: URL, http: any HTTPTransport, naming: Remedy) async throws -> String {
         do {
             return try await Discovery(http: http).run(serverURL: serverURL).authorizationServer.issuer
         } catch {
             let e = AcquisitionError.network(error, doing: "Discovery")
             throw AcquisitionError(e.code,
                 "Could not find the authorization server of \(Redact.url(serverURL)) to bind your client secret to, so nothing was stored: \(e.message)",
-                remedy: "\(e.remedy.map { $0 + " " } ?? "")Then enter the client again, or name its authorization server yourself: \(namingCommand) (the `issuer` of the server's OAuth metadata).")
+                remedies: e.remedies + [RemedyStep(.advice("Then enter the client again.")),
+                                        RemedyStep(naming, when: "Or, to name its authorization server yourself (the `issuer` of the server's OAuth metadata)")])
         }
     }
 

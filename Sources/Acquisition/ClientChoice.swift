@@ -93,9 +93,9 @@ public enum ClientChoice: Equatable, Sendable {
         case .stored: "Reuse the stored client and sign in in the browser."
         case .register(let why): "Register a client" + (why.map { " (\($0))" } ?? "") + ", then sign in in the browser."
         case .registrationNotOffered:
-            "Stop: the server offers no registration. Register a client in its dashboard and run `switchboard set-client NAME --client-id ID` (m on the screen)."
+            "Stop: the server offers no registration. Register a client in its dashboard and enter it as this connection's client."
         case .secretBoundElsewhere(let bound):
-            "Stop: your client secret belongs to \(bound), not this authorization server; confirm the move (`connect --trust-new-issuer`, y on the screen) or enter another client."
+            "Stop: your client secret belongs to \(bound), not this authorization server; confirm the move (trust the new issuer) or enter another client."
         }
     }
 }

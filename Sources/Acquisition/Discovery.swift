@@ -56,14 +56,14 @@ public struct Discovery: Sendable {
             guard Discovery.resource(doc.resource, matches: serverURL) else {
                 throw AcquisitionError(.resourceMismatch,
                     "The protected-resource metadata at \(Redact.url(url)) is for `\(Redact.serverText(doc.resource))`, not for \(resource).",
-                    remedy: "Check the server URL; Switchboard will not send tokens to a server that does not claim them.")
+                    remedy: .advice("Check the server URL; Switchboard will not send tokens to a server that does not claim them."))
             }
             resource = ServerURL.canonicalResource(URL(string: doc.resource) ?? serverURL)
             await emit(.resourceMetadataFound(url: Redact.url(url)))
             issuers = doc.authorizationServers ?? []
             guard !issuers.isEmpty else {
                 throw AcquisitionError(.discoveryFailed, "The protected-resource metadata at \(Redact.url(url)) lists no authorization server.",
-                                       remedy: "The server is misconfigured; contact its operator.")
+                                       remedy: .advice("The server is misconfigured; contact its operator."))
             }
         } else {
             await emit(.resourceMetadataMissing)
@@ -176,9 +176,9 @@ public struct Discovery: Sendable {
             trace.append(DiscoveryStep(url: Redact.url(url), outcome: "\(error)"))
             switch error {
             case .refusedInsecure:
-                throw AcquisitionError(.insecureEndpoint, "\(error).", remedy: "The server advertises an insecure address; contact its operator.")
+                throw AcquisitionError(.insecureEndpoint, "\(error).", remedy: .advice("The server advertises an insecure address; contact its operator."))
             default:
-                throw AcquisitionError(.network, "Fetching metadata failed: \(error).", remedy: error.advice ?? "Check the network and try again.")
+                throw AcquisitionError(.network, "Fetching metadata failed: \(error).", remedy: .advice(error.advice ?? "Check the network and try again."))
             }
         } catch {
             throw AcquisitionError.network(error, doing: "Fetching \(Redact.url(url))")
@@ -194,7 +194,7 @@ public struct Discovery: Sendable {
         if let type = response.value("Content-Type"), !type.lowercased().contains("json") {
             trace.append(DiscoveryStep(url: Redact.url(url), outcome: "200, but \(Redact.serverText(type, limit: 40))"))
             throw AcquisitionError(.discoveryFailed, "\(Redact.url(url)) answered with `\(Redact.serverText(type, limit: 40))`, not JSON.",
-                                   remedy: "The server's metadata is misconfigured; contact its operator.")
+                                   remedy: .advice("The server's metadata is misconfigured; contact its operator."))
         }
         do {
             let doc = try JSONDecoder().decode(T.self, from: response.body)
@@ -203,7 +203,7 @@ public struct Discovery: Sendable {
         } catch {
             trace.append(DiscoveryStep(url: Redact.url(url), outcome: "200, but not valid metadata"))
             throw AcquisitionError(.discoveryFailed, "The metadata at \(Redact.url(url)) is not valid JSON metadata.",
-                                   remedy: "The server's metadata is malformed; contact its operator.")
+                                   remedy: .advice("The server's metadata is malformed; contact its operator."))
         }
     }
 
@@ -211,11 +211,11 @@ public struct Discovery: Sendable {
         let refusal = URL(string: issuer).map { ServerURL.endpointRefusal($0, advertisedBy: server) } ?? .insecure
         if refusal == .thisMachine {
             throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` \(ServerURL.EndpointRefusal.thisMachine).",
-                                   remedy: "Switchboard will not fetch it for a server elsewhere; the server is misconfigured or hostile: contact its operator.")
+                                   remedy: .advice("Switchboard will not fetch it for a server elsewhere; the server is misconfigured or hostile: contact its operator."))
         }
         guard refusal == nil, let issuerURL = URL(string: issuer) else {
             throw AcquisitionError(.insecureEndpoint, "The authorization server `\(Redact.serverText(issuer))` is not an https address.",
-                                   remedy: "Switchboard only talks to https authorization servers (or loopback).")
+                                   remedy: .advice("Switchboard only talks to https authorization servers (or loopback)."))
         }
         var rejection: AcquisitionError?
         for url in Discovery.authorizationServerCandidates(issuer: issuerURL) {
@@ -230,7 +230,7 @@ public struct Discovery: Sendable {
                 trace[trace.count - 1].outcome = "200, but issuer is `\(Redact.serverText(doc.issuer, limit: 80))`"
                 rejection = AcquisitionError(.issuerMismatch,
                     "The metadata at \(Redact.url(url)) names the issuer `\(Redact.serverText(doc.issuer, limit: 80))`, not `\(issuer)`.",
-                    remedy: "Switchboard will not use it (RFC 8414 §3.3); the server is misconfigured or being impersonated.")
+                    remedy: .advice("Switchboard will not use it (RFC 8414 §3.3); the server is misconfigured or being impersonated."))
                 continue
             }
             return (doc, false)
@@ -247,7 +247,7 @@ public struct Discovery: Sendable {
             .filter { $0.outcome != "404" }.map { "\($0.url) answered \($0.outcome)" }
         throw AcquisitionError(.discoveryFailed, "No authorization-server metadata was found for `\(issuer)`"
                                + (answers.isEmpty ? "." : " (\(answers.joined(separator: "; "))."),
-                               remedy: "The server's OAuth setup is incomplete; contact its operator.")
+                               remedy: .advice("The server's OAuth setup is incomplete; contact its operator."))
     }
 
     package static func check(_ m: AuthorizationServerMetadata, usesDefaults: Bool, server: URL? = nil) throws {
@@ -255,20 +255,20 @@ public struct Discovery: Sendable {
             guard m.codeChallengeMethodsSupported?.contains("S256") == true else {
                 throw AcquisitionError(.pkceUnsupported,
                     "The authorization server \(m.issuer) does not advertise PKCE with S256 (code_challenge_methods_supported).",
-                    remedy: "Switchboard requires PKCE, as the MCP specification does; ask the provider to enable it.")
+                    remedy: .advice("Switchboard requires PKCE, as the MCP specification does; ask the provider to enable it."))
             }
         }
         guard let auth = m.authorizationEndpoint, let token = m.tokenEndpoint else {
             throw AcquisitionError(.discoveryFailed, "The authorization server \(m.issuer) does not list its authorization and token endpoints.",
-                                   remedy: "The server's metadata is incomplete; contact its operator.")
+                                   remedy: .advice("The server's metadata is incomplete; contact its operator."))
         }
         for endpoint in [auth, token] + [m.registrationEndpoint, m.revocationEndpoint, m.deviceAuthorizationEndpoint].compactMap({ $0 }) {
             let refusal = URL(string: endpoint).map { ServerURL.endpointRefusal($0, advertisedBy: server) } ?? .insecure
             if let refusal {
                 throw AcquisitionError(.insecureEndpoint, "The authorization server advertises `\(Redact.serverText(endpoint, limit: 80))`, which \(refusal).",
-                                       remedy: refusal == .thisMachine
+                                       remedy: .advice(refusal == .thisMachine
                                            ? "Switchboard sends nothing to this machine for a server elsewhere; contact the server's operator."
-                                           : "Switchboard only sends credentials over https (or to loopback); contact the server's operator.")
+                                           : "Switchboard only sends credentials over https (or to loopback); contact the server's operator."))
             }
         }
     }

@@ -50,7 +50,8 @@ public struct Doctor: Sendable {
         switch result {
         case .failure(let e):
             lines.append("✕ \(e.message)")
-            if let remedy = e.remedy { lines.append("  \(remedy)") }
+            // Discovery's remedies are advice (no command, no key), so one form serves the screen and the terminal.
+            if let remedy = e.remedyText { lines.append("  \(remedy)") }
             return (lines, true)
         case .success(let found):
             let m = found.authorizationServer

@@ -48,15 +48,18 @@ struct DynamicRegistration {
         guard (200..<300).contains(response.status) else {
             let detail = OAuthErrorBody.from(response.body)?.text ?? "HTTP \(response.status)"
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) failed: \(detail).",
-                                   remedy: (300..<400).contains(response.status) ? "The registration endpoint redirected; Switchboard does not follow redirects there." : "Try again later, or register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
+                                   remedies: (300..<400).contains(response.status)
+                                       ? [RemedyStep(.advice("The registration endpoint redirected; Switchboard does not follow redirects there."))]
+                                       : [RemedyStep(.advice("Try again later.")),
+                                          RemedyStep(.setClient(connection: connectionName, secret: false, issuer: false), when: "Or register a client by hand")])
         }
         guard (try? JSONSerialization.jsonObject(with: response.body)) is [String: Any] else {
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) answered with something that is not a JSON object.",
-                                   remedy: "The server's registration is broken; register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
+                                   remedies: Self.byHand(connectionName))
         }
         guard let r = try? JSONDecoder().decode(Response.self, from: response.body), let clientID = r.clientID, !clientID.isEmpty else {
             throw AcquisitionError(.registrationFailed, "Client registration at \(Redact.url(endpoint)) returned no client_id.",
-                                   remedy: "The server's registration is broken; register a client by hand and run `switchboard set-client \(connectionName) --client-id ID`.")
+                                   remedies: Self.byHand(connectionName))
         }
         var chosen = r.tokenEndpointAuthMethod ?? method
         if r.clientSecret == nil { chosen = "none" }
@@ -68,6 +71,15 @@ struct DynamicRegistration {
     static func refused(_ issuer: String, redirectURI: String, connectionName: String, serverURL: String, why: String) -> AcquisitionError {
         AcquisitionError(.registrationRefused,
             "The authorization server \(issuer) \(why); it does not allow self-registration.",
-            remedy: "Register a client in the provider's developer dashboard with the redirect URI \(redirectURI), then run `switchboard set-client \(connectionName) --client-id ID` (add `--client-secret-stdin` if it has a secret) and connect again; Switchboard keeps that redirect URI for this connection.")
+            remedies: [RemedyStep(.advice("Register a client in the provider's developer dashboard with the redirect URI \(redirectURI)")),
+                       RemedyStep(.setClient(connection: connectionName, secret: false, issuer: false), when: "Then, to use it"),
+                       RemedyStep(.connect(connection: connectionName), when: "Then, to sign in with it"),
+                       RemedyStep(.advice("Switchboard keeps that redirect URI for this connection."))])
+    }
+
+    /// A broken registration: a client registered by hand is the way on.
+    static func byHand(_ connectionName: String) -> [RemedyStep] {
+        [RemedyStep(.advice("The server's registration is broken.")),
+         RemedyStep(.setClient(connection: connectionName, secret: false, issuer: false), when: "Register a client by hand; then")]
     }
 }

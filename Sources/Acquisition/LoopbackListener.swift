@@ -61,7 +61,7 @@ public final class LoopbackListener: Sendable {
             return LoopbackListener(port: channel.localAddress?.port ?? port, channel: channel, outcome: outcome)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw AcquisitionError(.portInUse, "The callback port \(port) on 127.0.0.1 is in use by another program.",
-                                   remedy: "Close the program using it, or reconnect with `--new-port` to register again on a free port.")
+                                   remedy: .advice("Close the program using it."))
         }
     }
 

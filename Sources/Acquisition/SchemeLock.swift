@@ -40,7 +40,7 @@ enum SchemeLock {
         // Never through a link, and only our own 0600 file (as every file of the store).
         let opened: Int32?
         do { opened = try FileSystem.openPrivate(url, flags: O_RDWR | O_CREAT) } catch {
-            throw AcquisitionError(.storage, "Could not open the lock file: \(error)", remedy: "Remove the file and try again.")
+            throw AcquisitionError(.storage, "Could not open the lock file: \(error)", remedy: .advice("Remove the file and try again."))
         }
         // With O_CREAT there is always a file.
         guard let fd = opened else { throw AcquisitionError(.storage, "Could not open the lock file \(url.path).") }

@@ -36,7 +36,7 @@ public enum TLSFailure: Equatable, Sendable {
         switch self {
         case .unknownAuthority:
             "If you trust that authority (a company proxy, a private CA), add its certificate with SWITCHBOARD_CA_FILE=/path/to/ca.pem, "
-                + "or point SSL_CERT_FILE or SSL_CERT_DIR at a bundle that holds it; `switchboard doctor` shows the trust in use."
+                + "or point SSL_CERT_FILE or SSL_CERT_DIR at a bundle that holds it; the doctor shows the trust in use."
         case .nameMismatch:
             "Check the server address; if it is right, the server's certificate is wrong: tell its operator."
         case .expired:

@@ -37,7 +37,7 @@ extension ClientConfigExport {
         return Merge(text: merged.text, actions: merged.actions, changed: merged.text != text, displaced: merged.displaced)
     }
 
-    private static let unsafeLayout = "Switchboard could not edit this file's layout safely; add the entries printed by `switchboard export` without --write by hand"
+    private static let unsafeLayout = "Switchboard could not edit this file's layout safely; add the entries that export prints without --write by hand"
 
     // MARK: JSON
 

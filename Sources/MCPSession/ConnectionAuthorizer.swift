@@ -23,7 +23,7 @@ public struct ConnectionAuthorizer: Sendable {
         case .bearer:
             guard let token = try secrets.secrets(for: scheme.id).bearerToken else {
                 throw AcquisitionError(.needsReconnect, "No token is stored for \(connection.name).",
-                                       remedy: "Add it again: `switchboard remove \(connection.name)` then `switchboard add … --scheme bearer`.")
+                                       remedy: .removeAndAddAgain(connection: connection.name, scheme: "bearer"))
             }
             return token
         case .oauthDynamic, .oauthManual:
@@ -46,7 +46,7 @@ public struct ConnectionAuthorizer: Sendable {
             response = try await attempt(token)
             if status(response) == 401 {
                 throw AcquisitionError(.needsReconnect, "\(connection.name) refused a freshly refreshed token.",
-                                       remedy: "Run `switchboard reconnect \(connection.name)`.")
+                                       remedy: .reconnect(connection: connection.name))
             }
         }
         if status(response) == 403, let challenge = WWWAuthenticate.bearer(in: challenges(response)),
@@ -61,10 +61,10 @@ public struct ConnectionAuthorizer: Sendable {
     func answer(_ challenge: AuthChallenge?, sentToken: String?) async throws -> String {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
             if connection.primaryScheme?.kind == .bearer {
-                throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+                throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: .advice("Replace the token."))
             }
             throw AcquisitionError(.needsReconnect, "\(connection.name) asks for authorization, but it was added with no credential.",
-                                   remedy: "Run `switchboard remove \(connection.name)`, then add it again without `--scheme none` to sign in with OAuth.")
+                                   remedy: .removeAndAddAgain(connection: connection.name, scheme: nil))
         }
         // Remembered discovery is stale once the server challenges.
         await actor.forgetDiscoveries()
@@ -81,7 +81,7 @@ public struct ConnectionAuthorizer: Sendable {
     /// The server refused `token`: refresh once (an OAuth scheme), else the person must reconnect.
     public func afterRejection(of token: String) async throws -> String {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-            throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: "Replace the token.")
+            throw AcquisitionError(.needsReconnect, "\(connection.name) refused its static token.", remedy: .advice("Replace the token."))
         }
         do {
             return try await actor.refresh(schemeID: scheme.id, force: true, rejected: token).accessToken
@@ -89,7 +89,7 @@ public struct ConnectionAuthorizer: Sendable {
             throw e
         } catch {
             throw AcquisitionError(.needsReconnect, "\(connection.name) refused the token and it could not be refreshed.",
-                                   remedy: "Run `switchboard reconnect \(connection.name)`.")
+                                   remedy: .reconnect(connection: connection.name))
         }
     }
 }

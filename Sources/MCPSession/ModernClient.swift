@@ -82,12 +82,12 @@ struct ModernClient: Sendable {
         guard (200..<300).contains(response.status) else { throw MCPHTTPError(response: response, url: poster.url) }
         guard let result = answer?["result"] as? [String: Any] else {
             throw AcquisitionError(.network, "\(Redact.url(poster.url)) gave no answer to `\(method)`.",
-                                   remedy: "The server does not speak MCP \(Self.version) properly; `switchboard check` falls back to 2025-11-25 when it can.")
+                                   remedy: .advice("The server does not speak MCP \(Self.version) properly; a test of the connection falls back to 2025-11-25 when it can."))
         }
         let kind = result["resultType"] as? String ?? "complete"
         guard kind == "complete" else {
             throw AcquisitionError(.network, "\(Redact.url(poster.url)) answered `\(method)` with a `\(Redact.serverText(kind, limit: 30))` result, which Switchboard cannot complete.",
-                                   remedy: "Use an MCP client that can answer the server's request.")
+                                   remedy: .advice("Use an MCP client that can answer the server's request."))
         }
         return result
     }

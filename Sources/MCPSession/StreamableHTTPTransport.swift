@@ -39,7 +39,7 @@ public actor StreamableHTTPTransport: Transport {
         let response = try await poster.post(data, headers: headers)
         if response.status == 404, sessionID != nil {
             sessionID = nil
-            throw AcquisitionError(.network, "The MCP session expired on the server.", remedy: "Run the command again.")
+            throw AcquisitionError(.network, "The MCP session expired on the server.", remedy: .advice("Run the command again."))
         }
         guard (200..<300).contains(response.status) else { throw MCPHTTPError(response: response, url: url) }
         if let id = response.value("Mcp-Session-Id") { sessionID = id }

@@ -41,8 +41,14 @@ enum ConnectPanelView {
             for line in Draw.wrap("! " + failure.message, width: inner) where y < r.maxY - 1 {
                 b.put(line, x: r.x + 2, y: y, style: Style(color: .red, bold: true)); y += 1
             }
-            if let remedy = failure.remedy {
-                for line in Draw.wrap(remedy, width: inner) where y < r.maxY - 1 { b.put(line, x: r.x + 2, y: y); y += 1 }
+            // The remedy in keys from the tables; several steps (one per case) each on their own, hanging.
+            let steps = failure.remedies.count > 1 ? failure.remedies.map { [$0] } : [failure.remedies]
+            for step in steps where !step.isEmpty {
+                let bullet = steps.count > 1 ? "• " : ""
+                let text = RemedyStep.say(step, with: KeyMap.say)
+                for (i, line) in Draw.wrap(text, width: inner - bullet.count).enumerated() where y < r.maxY - 1 {
+                    b.put((i == 0 ? bullet : String(repeating: " ", count: bullet.count)) + line, x: r.x + 2, y: y); y += 1
+                }
             }
         } else if let device = p.deviceCode, p.done[.browser] == nil {
             b.put("On any device, open \(device.uri)", x: r.x + 2, y: y, maxWidth: inner); y += 1

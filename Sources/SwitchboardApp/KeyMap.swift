@@ -263,13 +263,32 @@ public enum KeyMap {
         table.first { $0.command == command }?.hint?.key
     }
 
-    /// A remedy as the screen says it: the key on the list that carries it out (from the table, never a literal).
+    /// A remedy as the screen says it: the key that carries it out, from the table it is pressed in (never a
+    /// literal). What no key does (a new port, sealing the store) is said as the command, to run in a terminal.
     public static func say(_ remedy: Remedy) -> String {
-        switch remedy {
-        case .reconnect: "Press \(key(for: .reconnect) ?? "r") to sign in again"
-        case .connect: "Press \(key(for: .connect) ?? "c") to connect"
-        case .doctor: "Press \(key(for: .doctor) ?? "D") for the doctor"
+        func press(_ command: Command, in table: [KeyBinding] = main, _ what: String) -> String? {
+            key(for: command, in: table).map { "Press \($0) \(what)" }
         }
+        let said: String? = switch remedy {
+        case .reconnect: press(.reconnect, "to sign in again")
+        case .connect: press(.connect, "to connect")
+        case .doctor(nil): "Open the doctor from the help (\(key(for: .help) ?? "?"))"
+        case .doctor: press(.doctor, "for the doctor")
+        case .trustNewIssuer:
+            clientIssuerChanged.first { $0.command == .confirm }?.hint.map { "Press \($0.key) to \($0.label)" }
+        case .setClient(_, _, let issuer): press(.manualClient, issuer ? "to enter the client and its authorization server" : "to enter the client")
+        case .addWithClient: press(.add, "to add it with your client")
+        case .remove: press(.remove, "to remove it")
+        case .removeAndAddAgain(_, let scheme):
+            key(for: .remove).flatMap { x in key(for: .add).map { a in
+                "Press \(x) to remove it, then \(a) to add it again" + (scheme.map { " with the \($0) scheme" } ?? "")
+            } }
+        case .pasteAddress: press(.paste, in: connect, "on the Connect panel to paste the address")
+        case .list: "The list shows the connections"
+        case .advice(let text): text
+        case .reconnectNewPort, .sealSecrets: nil
+        }
+        return said ?? remedy.commandLine.map { "In a terminal, run `\($0)`" } ?? ""
     }
 
     public static func command(for key: Key, in table: [KeyBinding]) -> Command? {

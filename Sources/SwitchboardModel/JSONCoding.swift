@@ -72,5 +72,5 @@ public enum JSONCoding {
 }
 
 extension String {
-    func lowercasedFirst() -> String { prefix(1).lowercased() + dropFirst() }
+    public func lowercasedFirst() -> String { prefix(1).lowercased() + dropFirst() }
 }

@@ -42,7 +42,7 @@ public struct NewConnection: Sendable, Equatable {
             }
         case .bearer:
             guard let bearerToken, !bearerToken.isEmpty else {
-                throw InvalidInput("the `bearer` scheme needs a token on standard input, e.g. `switchboard add NAME URL --scheme bearer < token.txt`")
+                throw InvalidInput("the `bearer` scheme needs a token on standard input, e.g. from a file: `< token.txt`")
             }
             try BearerToken.validate(bearerToken)
         case .oauthDynamic, .none:

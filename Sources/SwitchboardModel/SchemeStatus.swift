@@ -9,7 +9,8 @@ public enum SchemeStatus: Equatable, Sendable {
     case refreshing
     /// The credential can no longer be refreshed; the person must reconnect.
     case expired(reason: String, since: Date)
-    case error(message: String, remedy: String?)
+    /// A failure, and what to do about it as values (said by each surface its own way).
+    case error(message: String, remedies: [RemedyStep])
 
     /// The stable word used in `--json` output and in the file.
     public var state: String {
@@ -41,7 +42,7 @@ public enum SchemeStatus: Equatable, Sendable {
 }
 
 extension SchemeStatus: Codable {
-    enum CodingKeys: String, CodingKey { case state, expiresAt, reason, since, message, remedy }
+    enum CodingKeys: String, CodingKey { case state, expiresAt, reason, since, message, remedies, remedy }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -54,8 +55,10 @@ extension SchemeStatus: Codable {
             self = .expired(reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "expired",
                             since: try c.decodeIfPresent(Date.self, forKey: .since) ?? Date(timeIntervalSince1970: 0))
         case "error":
-            self = .error(message: try c.decodeIfPresent(String.self, forKey: .message) ?? "error",
-                          remedy: try c.decodeIfPresent(String.self, forKey: .remedy))
+            // Older files hold the remedy as a sentence (`remedy`): it reads back as plain advice.
+            let remedies = try c.decodeIfPresent([RemedyStep].self, forKey: .remedies)
+                ?? .advice(try c.decodeIfPresent(String.self, forKey: .remedy))
+            self = .error(message: try c.decodeIfPresent(String.self, forKey: .message) ?? "error", remedies: remedies)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .state, in: c,
                 debugDescription: "unknown state `\(other)`; expected not_connected, connecting, connected, refreshing, expired or error")
@@ -70,9 +73,9 @@ extension SchemeStatus: Codable {
         case .expired(let reason, let since):
             try c.encode(reason, forKey: .reason)
             try c.encode(since, forKey: .since)
-        case .error(let message, let remedy):
+        case .error(let message, let remedies):
             try c.encode(message, forKey: .message)
-            try c.encodeIfPresent(remedy, forKey: .remedy)
+            if !remedies.isEmpty { try c.encode(remedies, forKey: .remedies) }
         case .notConnected, .connecting, .refreshing: break
         }
     }

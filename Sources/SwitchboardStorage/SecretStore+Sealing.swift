@@ -62,7 +62,7 @@ extension SecretStore {
     func markSealed() {
         var st = stat()
         guard lstat(sealedMarkerURL.path, &st) != 0, errno == ENOENT else { return }
-        let note = "The secret store in this folder is sealed (AES-256-GCM). While this file is here, Switchboard never starts a new store here without a key. `switchboard secrets decrypt` removes it. It holds no secret.\n"
+        let note = "The secret store in this folder is sealed (AES-256-GCM). While this file is here, Switchboard never starts a new store here without a key. `\(Remedy.sealSecrets(seal: false).commandLine ?? "")` removes it. It holds no secret.\n"
         try? FileSystem.writeAtomically(Data(note.utf8), to: sealedMarkerURL, mode: 0o600)
     }
 }

@@ -38,13 +38,13 @@ public enum SecretStoreError: Error, CustomStringConvertible, Sendable, Equatabl
         case .newerVersion(let file, let version):
             "\(file) was written by a newer Switchboard (store version \(version)); update Switchboard. Nothing was changed."
         case .plainWhereSealedExpected(let file):
-            "SWITCHBOARD_ENCRYPT_SECRETS=1, but \(file) is not sealed. Seal it with `switchboard secrets encrypt`, or unset the variable if you decrypted it on purpose."
+            "SWITCHBOARD_ENCRYPT_SECRETS=1, but \(file) is not sealed. " + RemedyStep.say([RemedyStep(.sealSecrets(seal: true), when: "To seal it"), RemedyStep(.advice("Or unset the variable if you decrypted it on purpose."))], with: \.sentence)
         case .damaged(let file, let why):
             "\(file) is damaged (\(why)). The next change (connect, refresh, add…) moves it aside as \(file).broken-<time>, which holds secrets: delete it once you no longer need it."
         case .unsafeFile(let path, let why):
             "refusing to use \(path): \(why)"
         case .sealedWithoutKey(let marker, let source):
-            "the secret store here was sealed (\(marker) says so) and this process has no key (SWITCHBOARD_SECRETS_KEY is not set and \(source) does not exist), so no new store was written: neither in plain JSON nor with a new key. Give it the key (set SWITCHBOARD_SECRETS_KEY, or put the key file back), or run `switchboard secrets decrypt` to start a plain store on purpose."
+            "the secret store here was sealed (\(marker) says so) and this process has no key (SWITCHBOARD_SECRETS_KEY is not set and \(source) does not exist), so no new store was written: neither in plain JSON nor with a new key. Give it the key (set SWITCHBOARD_SECRETS_KEY, or put the key file back), or, to start a plain store on purpose, \(RemedyStep.lowercasedFirst(Remedy.sealSecrets(seal: false).sentence))."
         }
     }
 }

@@ -35,9 +35,9 @@ public enum ConnectionFacts {
             rows.append(Fact("tested", check + (s.info.lastCheckAt.map { " (" + StatusText.duration(max(0, now.timeIntervalSince($0))) + " ago)" } ?? "")))
         }
         switch s.status {
-        case .error(let message, let text):
+        case .error(let message, let steps):
             rows.append(Fact("error", message, alert: true))
-            if let text { rows.append(Fact("remedy", text)) }
+            if !steps.isEmpty { rows.append(Fact("remedy", RemedyStep.say(steps, with: remedy))) }
         case .expired(let reason, _):
             rows.append(Fact("expired", reason, alert: true))
             rows.append(Fact("remedy", remedy(.reconnect(connection: c.name))))

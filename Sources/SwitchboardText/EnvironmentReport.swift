@@ -56,7 +56,7 @@ public enum EnvironmentReport {
                                   ?? "xdg-open where installed, else the address is printed"))
         out.append("proxy: " + proxies(env))
         if let trust = f.trust { out.append("TLS trust: " + trust) }
-        out.append("Run `switchboard doctor NAME` to replay a connection's discovery; include both reports in a bug report.")
+        out.append("The doctor for a connection replays its discovery; include both reports in a bug report.")
         return out
     }
 

@@ -12,7 +12,10 @@ public struct StatusRow: Codable, Equatable, Sendable {
     public var needsAttention: Bool
     public var issuer: String?
     public var message: String?
+    /// What to do, as a terminal says it (a command line, or advice).
     public var remedy: String?
+    /// The same as values (`{"action": "reconnect", "connection": …}`), for scripts that act on it.
+    public var remedies: [RemedyStep]?
     /// The bridges serving this scheme now (`switchboard bridge`), oldest first; absent when none runs.
     /// Never in the status file next to integrations.json: bridges are live, and `status --json` adds them.
     public var bridges: [BridgeRecord]?
@@ -29,17 +32,24 @@ public struct StatusRow: Codable, Equatable, Sendable {
                 row.expiresAt = e
                 if let text = standing.lapseText(in: TimeZone(identifier: "UTC")!) {
                     row.message = text
-                    if standing.needsAttention { row.remedy = "switchboard reconnect \(c.name)" }
+                    if standing.needsAttention { row.set([RemedyStep(.reconnect(connection: c.name))], commandsOnly: true) }
                 }
             case .expired(let reason, _):
                 row.message = reason
-                row.remedy = "switchboard reconnect \(c.name)"
+                row.set([RemedyStep(.reconnect(connection: c.name))], commandsOnly: true)
             case .error(let m, let r):
                 row.message = m
-                row.remedy = r
+                row.set(r, commandsOnly: false)
             default: break
             }
             return row
         }
+    }
+
+    /// A lone command stays a bare command line, as scripts have read it (`switchboard reconnect NAME`).
+    mutating func set(_ steps: [RemedyStep], commandsOnly: Bool) {
+        guard !steps.isEmpty else { return }
+        remedies = steps
+        remedy = commandsOnly && steps.count == 1 ? steps[0].remedy.commandLine : RemedyStep.say(steps, with: \.sentence)
     }
 }

@@ -54,11 +54,14 @@ extension Engine {
         let onScreen = "or press \(KeyMap.key(for: .reconnect) ?? "r") on \(name) in the Switchboard screen"
         let heals = "this bridge keeps running and uses the new sign-in at once."
         if let e = error as? AcquisitionError, e.needsReconnect {
-            return "Switchboard: \(name) needs you to sign in again (\(e.message)). Run `\(reconnect.commandLine)` in a terminal, \(onScreen); \(heals)"
+            return "Switchboard: \(name) needs you to sign in again (\(e.message)). Run `\(reconnect.commandLine ?? "")` in a terminal, \(onScreen); \(heals)"
         }
         if let again = Engine.signInAgain(for: error) {
-            return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine)` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
+            return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine ?? "")` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
         }
+        // The remedy as a terminal says it: the bridge's reader is an agent or a person at a terminal.
+        if let e = error as? AcquisitionError { return "Switchboard: \(name): \(e.description)" }
+        if let e = error as? StepUpFailed { return "Switchboard: \(name): \(e.description)" }
         return "Switchboard: \(name): \(Engine.describe(error))"
     }
 }

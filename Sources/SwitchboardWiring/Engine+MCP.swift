@@ -24,7 +24,8 @@ extension Engine {
             } catch {
                 guard let again = Engine.signInAgain(for: error) else { throw error }
                 guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
-                    throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it. Run `switchboard doctor \(connection.name)`.")
+                    throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it.",
+                                         remedy: .doctor(connection: connection.name))
                 }
                 attempts += 1
                 if let wanted = again.scopes {

@@ -80,6 +80,8 @@ public final class EngineScreenEffects: ScreenEffects {
                 send(.addFinished(error: nil))
             } catch let e as InvalidInput {
                 send(.addFinished(error: e.message))
+            } catch let e as IntegrationStoreError {
+                send(.addFinished(error: e.said(with: KeyMap.say)))
             } catch {
                 send(.addFinished(error: "\(error)"))
             }
@@ -89,17 +91,17 @@ public final class EngineScreenEffects: ScreenEffects {
                 let issuer: String? = if secret != nil {
                     try await ClientBinding.discoverIssuer(
                         for: try integrations.connection(named: name).serverURL, http: engine.http,
-                        namingCommand: "`switchboard set-client \(name) --client-id ID --client-secret-stdin --issuer URL`")
+                        naming: .setClient(connection: name, secret: true, issuer: true))
                 } else { nil }
                 try integrations.setManualClient(named: name, clientID: clientID, clientSecret: secret, clientIssuer: issuer, redirectPort: port)
                 send(.setClientFinished(error: nil))
                 if let issuer {
-                    send(.notice("\(name) now signs in with your client; its secret is bound to issuer \(Redact.serverText(issuer, limit: 120)). Press c to connect."))
+                    send(.notice("\(name) now signs in with your client; its secret is bound to issuer \(Redact.serverText(issuer, limit: 120)). \(KeyMap.say(.connect(connection: name)))."))
                 }
             } catch let e as InvalidInput {
                 send(.setClientFinished(error: e.message))
             } catch let e as AcquisitionError {
-                send(.setClientFinished(error: [e.message, e.remedy].compactMap { $0 }.joined(separator: " ")))
+                send(.setClientFinished(error: [e.message, e.remedy(KeyMap.say)].compactMap { $0 }.joined(separator: " ")))
             } catch {
                 send(.setClientFinished(error: "\(error)"))
             }

@@ -46,7 +46,7 @@ extension Switchboard {
                 // The issuer before the secret: when it cannot be found, nobody typed a secret for nothing.
                 request.clientIssuer = try await global.clientIssuer(
                     named: issuer, serverURL: try ServerURL.parse(url),
-                    namingCommand: "`switchboard add \(name) URL --scheme oauth --client-id ID --client-secret-stdin --issuer URL`")
+                    naming: .addWithClient(connection: name))
                 request.clientSecret = SecretInput.read(prompt: "Client secret for \(name): ")
                 guard request.clientSecret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }

@@ -51,7 +51,7 @@ extension Switchboard {
                         switch await actor.deliverPastedCallback(schemeID: schemeID, url: line) {
                         case .success: return true
                         case .failure(let e):
-                            Output.error("✕ \(e.message) \(e.remedy ?? "") Still waiting.")
+                            Output.error("✕ \(e.description) Still waiting.")
                             return false
                         }
                     }
@@ -60,7 +60,7 @@ extension Switchboard {
             guard case .connected(let until) = last else { throw ExitCode(ExitStatus.failure.rawValue) }
             // Said at Connect: a token without a refresh token ends at its expiry, and a sign-in follows.
             if let scheme = try? engine.integrations.connections.scheme(id: schemeID)?.1, scheme.info.renewable == false {
-                Output.line("  The server issued no refresh token: \(until.map { "at " + TimeFormat.clock($0) } ?? "when it expires") the token ends; run `\(Remedy.reconnect(connection: name).commandLine)` then.")
+                Output.line("  The server issued no refresh token: \(until.map { "at " + TimeFormat.clock($0) } ?? "when it expires") the token ends; run `\(Remedy.reconnect(connection: name).commandLine ?? "")` then.")
             }
         }
     }

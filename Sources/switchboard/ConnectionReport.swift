@@ -10,7 +10,7 @@ enum ConnectionReport {
         for s in c.schemes {
             out.append("  scheme      \(s.kind.rawValue)")
             // The detail pane's facts, said for a terminal (a remedy is a command line here).
-            for fact in ConnectionFacts.facts(c, s, now: now, timeZone: TimeFormat.local, remedy: { "Run `\($0.commandLine)`" }) {
+            for fact in ConnectionFacts.facts(c, s, now: now, timeZone: TimeFormat.local, remedy: \.sentence) {
                 out.append("  " + fact.label.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + fact.value)
             }
             for b in bridges where b.scheme == s.id {

@@ -19,7 +19,7 @@ extension Engine {
     static func print(_ event: AcquisitionEvent, toStandardError: Bool = false) {
         if case .failed(let e) = event {
             Output.error("✕ \(e.message)")
-            if let remedy = e.remedy { Output.error("  \(remedy)") }
+            if let remedy = e.remedyText { Output.error("  \(remedy)") }
             return
         }
         let line = (event.isTerminal ? "● " : "· ") + event.summary
@@ -48,7 +48,7 @@ extension Engine {
     func cliError(_ error: any Error, name: String) -> any Error {
         if let e = error as? AcquisitionError {
             var shown = e
-            shown.remedy = e.remedy ?? (e.needsReconnect ? "Run `switchboard reconnect \(name)`." : nil)
+            if shown.remedies.isEmpty, e.needsReconnect { shown.remedies = [RemedyStep(.reconnect(connection: name))] }
             // `description` ends the message before the remedy ("… does not trust. If you trust …").
             return CLIError(message: "\(name): \(shown.description)", code: e.needsReconnect ? .needsReconnect : .failure)
         }

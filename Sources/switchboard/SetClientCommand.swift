@@ -32,7 +32,7 @@ extension Switchboard {
                 // The issuer before the secret: when it cannot be found, nobody typed a secret for nothing.
                 bound = try await global.clientIssuer(
                     named: issuer, serverURL: try integrations.connection(named: name).serverURL,
-                    namingCommand: "`switchboard set-client \(name) --client-id ID --client-secret-stdin --issuer URL`")
+                    naming: .setClient(connection: name, secret: true, issuer: true))
                 secret = SecretInput.read(prompt: "Client secret for \(name): ")
                 guard secret != nil else { throw CLIError.usage("no client secret arrived on standard input") }
             }
@@ -51,18 +51,18 @@ extension Switchboard {
 
 extension GlobalOptions {
     /// The issuer a client secret entered now is bound to: the one named (`--issuer`), else the one discovery
-    /// finds for `serverURL` now. `namingCommand` is offered when discovery fails.
-    func clientIssuer(named: String?, serverURL: URL, namingCommand: String) async throws -> String {
+    /// finds for `serverURL` now. `naming` is offered when discovery fails.
+    func clientIssuer(named: String?, serverURL: URL, naming: Remedy) async throws -> String {
         if let named { return try ClientBinding.namedIssuer(named) }
         let engine = engine("set-client", browser: NoBrowser())
         do {
-            let issuer = try await ClientBinding.discoverIssuer(for: serverURL, http: engine.http, namingCommand: namingCommand)
+            let issuer = try await ClientBinding.discoverIssuer(for: serverURL, http: engine.http, naming: naming)
             await engine.shutdown()
             return issuer
         } catch {
             await engine.shutdown()
             let e = AcquisitionError.network(error, doing: "Discovery")
-            throw CLIError.failure([e.message, e.remedy].compactMap { $0 }.joined(separator: " "))
+            throw CLIError.failure(e.description)
         }
     }
 }

@@ -124,13 +124,14 @@ import Testing
         let failure = try #require(events.failure)
         #expect(failure.code == .registrationRefused)
         #expect(failure.message.contains("does not allow self-registration"))
-        #expect(failure.remedy?.contains("developer dashboard") == true)
-        #expect(failure.remedy?.contains("--client-id") == true)
-        #expect(failure.remedy?.contains("http://127.0.0.1:") == true)
+        #expect(failure.remedyText?.contains("developer dashboard") == true)
+        #expect(failure.remedyText?.contains("--client-id") == true)
+        #expect(failure.remedyText?.contains("http://127.0.0.1:") == true)
         #expect(h.secretsFileBytes() == nil, "a failed flow stores nothing")
-        guard case .error(let message, let remedy) = try h.status(id) else { Issue.record("status"); return }
+        guard case .error(let message, let remedies) = try h.status(id) else { Issue.record("status"); return }
         #expect(message.contains("self-registration"))
-        #expect(remedy?.contains("--client-id") == true)
+        #expect(remedies == failure.remedies, "the file keeps the remedy as values")
+        #expect(remedies.contains { $0.remedy == .setClient(connection: "figma", secret: false, issuer: false) })
     }
 
     @Test func manualClientSkipsRegistration() async throws {
@@ -160,7 +161,7 @@ import Testing
         await h.actor.forgetDiscoveries()
         let failure = try #require(await h.connect(id).failure)
         #expect(failure.code == .clientIssuerChanged)
-        #expect(failure.message.contains(elsewhere.issuer) && failure.remedy?.contains("set-client figma") == true)
+        #expect(failure.message.contains(elsewhere.issuer) && failure.remedyText?.contains("set-client figma") == true)
         #expect(!"\(failure)".contains("my-secret"), "the refusal shows the secret")
         #expect(!elsewhere.counters.clientSecretsSeen.contains("my-secret"), "the secret was sent to the new server")
         #expect(elsewhere.counters.authorizations == 0)
@@ -265,7 +266,7 @@ import Testing
         let failure = try #require(await h.connect(id).failure)
         #expect(failure.code == .portInUse)
         #expect(failure.message.contains("\(port)"))
-        #expect(failure.remedy?.contains("--new-port") == true)
+        #expect(failure.remedyText?.contains("--new-port") == true)
         let again = await h.connect(id, options: ConnectOptions(forceRegistration: true))
         #expect(again.connected)
         #expect(h.fixture.counters.registrations == 2)

@@ -34,7 +34,7 @@ import Glibc
         #expect(failure.code == .network, "\(failure)")
         #expect(failure.message.contains("127.0.0.1:\(server.port)") && failure.message.contains("did not answer in time"), "\(failure)")
         #expect(failure.message.contains("within 1 s"), "\(failure)")
-        #expect(failure.remedy?.contains("try again") == true, "\(failure)")
+        #expect(failure.remedyText?.contains("try again") == true, "\(failure)")
         #expect(server.accepted >= 1)
         #expect(h.secretsFileBytes() == nil, "nothing stored")
         guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
@@ -79,7 +79,7 @@ import Glibc
         #expect(failure.code == .network, "\(failure)")
         #expect(failure.message.contains("Refresh failed") && failure.message.contains("127.0.0.1:\(server.port)/token"), "\(failure)")
         #expect(failure.message.contains("did not answer in time"), "\(failure)")
-        #expect(failure.remedy?.contains("slow or stuck: try again") == true, "\(failure)")
+        #expect(failure.remedyText?.contains("slow or stuck: try again") == true, "\(failure)")
         #expect(!"\(failure)".contains("rt-slow") && !"\(failure)".contains("at-slow"), "no token in the message")
         #expect(server.accepted >= 1)
         // Nothing stored: the secrets (snapshot and journal) are as they were.
@@ -111,7 +111,7 @@ import Glibc
         #expect(failure.code == .busy, "\(failure)")
         #expect(failure.message.hasPrefix("Another Switchboard process (pid \(other.pid)) has been refreshing `slow` for "), "\(failure)")
         #expect(failure.message.hasSuffix(" s."), "\(failure)")
-        #expect(failure.remedy?.contains("kill \(other.pid)") == true, "\(failure)")
+        #expect(failure.remedyText?.contains("kill \(other.pid)") == true, "\(failure)")
         #expect(server.accepted == 1, "the waiting caller never reached the server")
         // The holder dies mid-refresh: the kernel releases its lock, and its record is not taken for a holder.
         other.kill()

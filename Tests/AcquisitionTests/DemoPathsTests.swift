@@ -29,7 +29,7 @@ import Testing
         guard case .failed(let e) = events.last else { Issue.record("\(events)"); return }
         #expect(started.duration(to: .now) < .seconds(30), "it waited for the callback timeout")
         #expect(e.code == .authorizationFailed && e.message.contains("HTTP 400") && e.message.contains("unknown client"), "\(e)")
-        #expect(e.remedy?.contains("set-client figma --client-id ID") == true, "\(e.remedy ?? "")")
+        #expect(e.remedyText?.contains("set-client figma --client-id ID") == true, "\(e.remedyText ?? "")")
         #expect(!events.contains { if case .waitingForBrowser = $0 { true } else { false } })
         #expect(h.secretsFileBytes() == before, "a failed flow stores nothing")
         // The client the dashboard has: the same path ends connected.
@@ -96,7 +96,7 @@ import Testing
         let url = URL(string: "https://mcp.exmaple.com/mcp")!
         let e = AcquisitionError.network(HTTPTransportError.nameNotResolved(url), doing: "Reaching \(url)")
         #expect(e.message.contains("the name mcp.exmaple.com could not be resolved (DNS)"))
-        #expect(e.remedy?.contains("spelling of the host name") == true)
+        #expect(e.remedyText?.contains("spelling of the host name") == true)
         #expect(HTTPTransportError.nothingListening(URL(string: "https://[::1]/x")!).description == "nothing is listening on [::1]:443 (connection refused)")
     }
 }

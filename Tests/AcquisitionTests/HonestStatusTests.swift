@@ -94,7 +94,7 @@ import Testing
         let standing = scheme.standing(at: time.now())
         #expect(standing.endsAtExpiry && standing.nextRefresh == nil)
         #expect(standing.timing(now: time.now()).hasSuffix(", then sign in"))
-        let facts = ConnectionFacts.facts(c, scheme, now: time.now(), timeZone: .gmt, remedy: \.commandLine)
+        let facts = ConnectionFacts.facts(c, scheme, now: time.now(), timeZone: .gmt, remedy: \.sentence)
         #expect(facts.contains { $0.label == "renewal" && $0.value.contains("no refresh token") })
         #expect(!facts.contains { $0.label == "refresh" }, "no 'next in 20s' for a token that is never refreshed")
         // An hour later, without a scheduler to flip the file: the row still tells the truth.

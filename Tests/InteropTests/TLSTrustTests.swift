@@ -92,10 +92,10 @@ import Testing
             #expect(failure.sentence == sentence)
             let error = AcquisitionError.network(HTTPTransportError.tls(url, failure), doing: "Reaching \(url)")
             #expect(error.message == "Reaching \(url) failed: \(sentence)")
-            #expect(error.remedy?.contains(advice) == true && error.remedy?.contains("Check the network") == false, "\(error)")
+            #expect(error.remedyText?.contains(advice) == true && error.remedyText?.contains("Check the network") == false, "\(error)")
         }
         let plain = AcquisitionError.network(HTTPTransportError.connectionFailed(url, "connection refused"), doing: "Reaching \(url)")
-        #expect(plain.remedy == "Check the network and try again.")
+        #expect(plain.remedyText == "Check the network and try again.")
     }
 
     @Test func libraryErrorsBecomeSymptomsAndWords() {

@@ -11,7 +11,7 @@ extension SchemeUpdate {
         case .connected(let e), .refreshed(let e): .connected(expiresAt: e)
         case .expired(let reason): .expired(reason: reason, since: now)
         case .disconnected: .notConnected
-        case .failed(let e) where e.code != .cancelled: .error(message: e.message, remedy: e.remedy)
+        case .failed(let e) where e.code != .cancelled: .error(message: e.message, remedies: e.remedies)
         default: nil
         }
         return SchemeUpdate(schemeID: schemeID, event: event, revision: revision, status: status)

@@ -79,7 +79,7 @@ import Testing
     @Test func failureStaysUntilDismissed() {
         var s = Sample.state { $0.selected = 5 }
         _ = reduce(&s, .keyPressed(.char("c")))
-        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .failed(AcquisitionError(.accessDenied, "Denied.", remedy: "Try again.")))))
+        _ = reduce(&s, .acquisition(SchemeUpdate.fromEngine(schemeID: "s-local", event: .failed(AcquisitionError(.accessDenied, "Denied.", remedy: .advice("Try again."))))))
         guard case .connect(let p) = s.panel else { Issue.record("panel"); return }
         #expect(p.failure?.code == .accessDenied)
         _ = reduce(&s, .keyPressed(.char("j")))

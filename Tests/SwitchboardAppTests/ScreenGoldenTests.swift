@@ -23,7 +23,10 @@ enum Sample {
             c("sentry", "https://mcp.sentry.dev/mcp", .oauthDynamic, .refreshing),
             c("figma", "https://mcp.figma.com/mcp", .oauthDynamic, .error(
                 message: "The authorization server https://www.figma.com refused to register a client (HTTP 403; it said: “registration requires an account”); it does not allow self-registration.",
-                remedy: "Register a client in the provider's developer dashboard with the redirect URI http://127.0.0.1:33418/callback, then run `switchboard set-client figma --client-id ID` (add `--client-secret-stdin` if it has a secret) and connect again; Switchboard keeps that redirect URI for this connection.")),
+                remedies: [RemedyStep(.advice("Register a client in the provider's developer dashboard with the redirect URI http://127.0.0.1:33418/callback")),
+                           RemedyStep(.setClient(connection: "figma", secret: false, issuer: false), when: "Then, to use it"),
+                           RemedyStep(.connect(connection: "figma"), when: "Then, to sign in with it"),
+                           RemedyStep(.advice("Switchboard keeps that redirect URI for this connection."))])),
             c("local", "http://127.0.0.1:8080/mcp", .oauthDynamic, .notConnected),
             c("internal", "https://tools.internal.example.com/v2/very/long/path/mcp", .none, .notConnected),
         ]
@@ -251,7 +254,7 @@ enum Events {
         let state = Sample.state { $0.selected = 4 }.after([.char("r")], [
             .probing(server: "https://mcp.figma.com/mcp"), .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
             .authorizationServerFound(issuer: "https://www.figma.com"), .registeringClient(endpoint: "https://www.figma.com"),
-            .failed(AcquisitionError(.registrationRefused, m, remedy: r))])
+            .failed(AcquisitionError(.registrationRefused, m, remedies: r))])
         Self.check("closed-registration-error", state, noColor: true)
     }
 
@@ -259,7 +262,8 @@ enum Events {
     @Test func clientIssuerChangedAsks() {
         let error = AcquisitionError(.clientIssuerChanged,
             "The client secret you entered for figma belongs to https://www.figma.com, but the server now names https://auth.figma-new.example as its authorization server; Switchboard did not send the secret there.",
-            remedy: "If the move is expected and the same client works there, run `switchboard connect figma --trust-new-issuer` (on the screen: y); if the new server needs its own client, enter it with `switchboard set-client figma --client-id ID --client-secret-stdin` (on the screen: m).")
+            remedies: [RemedyStep(.trustNewIssuer(connection: "figma"), when: "If the move is expected and the same client works there"),
+                       RemedyStep(.setClient(connection: "figma", secret: true, issuer: false), when: "If the new server needs its own client")])
         let state = Sample.state { $0.selected = 4 }.after([.char("r")], [
             .probing(server: "https://mcp.figma.com/mcp"), .resourceMetadataFound(url: "https://mcp.figma.com/.well-known/oauth-protected-resource"),
             .authorizationServerFound(issuer: "https://auth.figma-new.example"), .failed(error)])

@@ -59,7 +59,7 @@ import Testing
         let home = SwitchboardHome(directory: tmp.url)
         var list = connections(50)
         list[1].schemes[0].status = .connected(expiresAt: Date(timeIntervalSince1970: 1_900_000_000))
-        list[2].schemes[0].status = .error(message: "The server said no.", remedy: "Try again.")
+        list[2].schemes[0].status = .error(message: "The server said no.", remedies: .advice("Try again."))
         list[3].schemes = []
         try IntegrationStore(home: home).update { $0.connections = list }
         let status = tmp.url.appendingPathComponent(".integrations.status")

@@ -15,7 +15,7 @@ import Testing
                                                 info: SchemeInfo(issuer: "https://linear.app", grantedScopes: ["read"]))])
         let d = Connection(name: "gh", serverURL: URL(string: "http://127.0.0.1:9/x")!,
                            schemes: [AuthScheme(kind: .oauthManual, clientID: "abc",
-                                                status: .error(message: "boom", remedy: "do this")),
+                                                status: .error(message: "boom", remedies: .advice("do this"))),
                                      AuthScheme(kind: .none, status: .expired(reason: "gone", since: expiry))])
         try store.update { $0.connections = [c, d] }
         let loaded = try IntegrationStore(home: home).load()
