@@ -21,12 +21,15 @@ extension AcquisitionActor {
                 continuation.finish()
                 return
             }
-            await self.runConnect(schemeID: schemeID, options: options, identity: identity) { raw in
+            // Only the scheme's current flow speaks to the screens: a replaced flow's "cancelled" would mark the
+            // new sign-in's panel as finished (after `v`/`b`). Its own stream still hears everything.
+            let finish: FlowDelivery = { raw, status, revision in
                 let event = Redact.event(raw)
                 continuation.yield(event)
-                // Only the scheme's current flow speaks to the screens: a replaced flow's "cancelled" would mark the
-                // new sign-in's panel as finished (after `v`/`b`). Its own stream still hears everything.
-                await self.broadcastIfCurrent(schemeID, identity, event)
+                await self.broadcastIfCurrent(schemeID, identity, event, status: status, revision: revision)
+            }
+            await self.runConnect(schemeID: schemeID, options: options, identity: identity, finish: finish) { raw in
+                await finish(raw, nil, nil)
             }
             continuation.finish()
         }
@@ -38,9 +41,9 @@ extension AcquisitionActor {
         return stream
     }
 
-    func broadcastIfCurrent(_ schemeID: String, _ identity: UInt64, _ event: AcquisitionEvent) {
+    func broadcastIfCurrent(_ schemeID: String, _ identity: UInt64, _ event: AcquisitionEvent, status: SchemeStatus? = nil, revision: Int? = nil) {
         guard flowIdentity[schemeID] == identity else { return }
-        broadcast(schemeID, event)
+        broadcast(schemeID, event, revision: revision, status: status)
     }
 
     /// Cancels a connect in progress (closes its listener).
@@ -62,7 +65,7 @@ extension AcquisitionActor {
         let query = items.map { ($0.name, $0.value ?? "") }
         switch validator.validate(query) {
         case .success(let code):
-            signInHow[schemeID] = "paste"
+            signInMethod[schemeID] = .paste
             listener.deliver(.accept(code: code))
             return .success(())
         case .failure(let e) where e.code == .stateMismatch:
@@ -73,7 +76,9 @@ extension AcquisitionActor {
         }
     }
 
-    func runConnect(schemeID: String, options: ConnectOptions, identity: UInt64 = 0, emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
+    func runConnect(schemeID: String, options: ConnectOptions, identity: UInt64 = 0, finish: FlowDelivery? = nil,
+                    emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
+        let finish = finish ?? { event, _, _ in await emit(event) }
         // `connecting` reaches this process's screen through the events, and is not written: a flow killed
         // midway must not leave a scheme "connecting" in the file forever. A cancel leaves the file as it was.
         do {
@@ -90,15 +95,15 @@ extension AcquisitionActor {
             }
             let tokens = stored.tokens
             cache[schemeID] = tokens
-            let how = signInHow.removeValue(forKey: schemeID) ?? "browser"
-            note(.connected, schemeID) { $0.how = how; $0.expiresAt = tokens.expiresAt }
-            await publish(stored.status, .connected(expiresAt: tokens.expiresAt), deliver: emit)
+            let how = signInMethod.removeValue(forKey: schemeID) ?? .browser
+            note(.connected, schemeID) { $0.how = how.rawValue; $0.expiresAt = tokens.expiresAt }
+            await publish(stored.status, .connected(expiresAt: tokens.expiresAt), deliver: finish)
             wakeScheduler()
         } catch {
             if let connection = try? scheme(schemeID).0 { discoveries[connection.serverURL.absoluteString] = nil }
             let e: AcquisitionError = (error as? AcquisitionError) ?? (error is CancellationError
                 ? AcquisitionError(.cancelled, "The sign-in was cancelled.") : AcquisitionError(.network, "\(error)"))
-            if flowIdentity[schemeID] == identity { signInHow[schemeID] = nil }
+            if flowIdentity[schemeID] == identity { signInMethod[schemeID] = nil }
             // The person cancelled: the client the server issued stays, with its redirect URI, for the next
             // Connect. A failure (a timeout too: the callback may have been forged) stores nothing.
             // Only for a connection that still exists (`remove` meanwhile deleted every secret of it).
@@ -113,7 +118,7 @@ extension AcquisitionActor {
             }
             if e.code != .cancelled {
                 note(.connectFailed, schemeID) { $0.reason = e.message }
-                await publish(schemeID, .error(message: e.message, remedies: e.remedies), .failed(e), deliver: emit, info: { $0.lastError = e.message })
+                await publish(schemeID, .error(message: e.message, remedies: e.remedies), .failed(e), deliver: finish, info: { $0.lastError = e.message })
             } else {
                 // A cancel writes nothing: the file keeps what it had.
                 await emit(.failed(e))
@@ -123,7 +128,7 @@ extension AcquisitionActor {
         if flowIdentity[schemeID] == identity {
             flows[schemeID] = nil
             flowIdentity[schemeID] = nil
-            signInHow[schemeID] = nil
+            signInMethod[schemeID] = nil
         }
         issued[identity] = nil
     }

@@ -18,7 +18,7 @@ extension AcquisitionActor {
     /// RFC 8628: a code the person enters on any device, while Switchboard polls the token endpoint.
     func authorizeWithDeviceCode(_ flow: ConnectFlow) async throws -> StoredGrant {
         let (connection, scheme, found, meta, emit) = (flow.connection, flow.scheme, flow.found, flow.meta, flow.emit)
-        signInHow[scheme.id] = "device"
+        signInMethod[scheme.id] = .device
         guard let endpoint = meta.deviceAuthorizationEndpoint.flatMap(URL.init(string:)),
               let tokenEndpoint = meta.tokenEndpoint.flatMap(URL.init(string:)) else {
             throw AcquisitionError(.discoveryFailed, "The server offers no device authorization.")

@@ -122,7 +122,8 @@ extension AcquisitionActor {
                     return tokens
                 }
                 try await expire(schemeID, reason: "The token expired and the server issued no refresh token.", dropTokens: true)
-                throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.", remedy: .reconnect(connection: (try? self.scheme(schemeID))?.0.name ?? schemeID))
+                throw AcquisitionError(.needsReconnect, "The token expired and cannot be refreshed.",
+                                       remedy: (try? self.scheme(schemeID)).map { .reconnect(connection: $0.0.name) } ?? .advice("Sign in to this connection again."))
             }
             let (connection, scheme) = try self.scheme(schemeID)
             var registration = secrets.registrations[tokens.issuer]

@@ -41,7 +41,7 @@ public actor AcquisitionActor {
     /// The revision of the last status this process put on disk, per scheme (final events carry it).
     var revisions: [String: Int] = [:]
     /// How a flow in progress got its code (`paste`, `device`); a browser callback otherwise.
-    var signInHow: [String: String] = [:]
+    var signInMethod: [String: SignInMethod] = [:]
 
     public init(environment: AcquisitionEnvironment) {
         self.env = environment
@@ -68,11 +68,11 @@ public actor AcquisitionActor {
 
     /// Tells subscribers about an event. A status-changing event carries the revision its write put on disk.
     /// A final event carries the revision of the last status this process put on disk for the scheme.
-    func broadcast(_ schemeID: String, _ event: AcquisitionEvent, revision: Int? = nil) {
+    func broadcast(_ schemeID: String, _ event: AcquisitionEvent, revision: Int? = nil, status: SchemeStatus? = nil) {
         // One log line per event: Switchboard's own line breaks folded, anything else shown, never obeyed.
         env.logger.debug("\(schemeID.prefix(8)) \(TerminalText.safe(Redact.event(event).summary.replacingOccurrences(of: "\n", with: " ")))")
         let revision = revision ?? (event.isTerminal ? revisions[schemeID] : nil)
-        let status = shownStatus(schemeID, event)
+        let status = status ?? shownStatus(schemeID, event)
         for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision, status: status)) }
     }
 
@@ -100,7 +100,7 @@ public actor AcquisitionActor {
     /// refresh flushes them all). `deliver` is a connect flow's own way out (its stream, and the screens while it
     /// is the scheme's current flow); every other event is broadcast.
     func publish(_ write: StatusWrite, _ event: AcquisitionEvent, batched: Bool = false,
-                 deliver: (@Sendable (AcquisitionEvent) async -> Void)? = nil) async {
+                 deliver: FlowDelivery? = nil) async {
         if batched {
             Task {
                 try? await write.ticket.wait()
@@ -114,14 +114,16 @@ public actor AcquisitionActor {
 
     /// `writeStatus` and `publish` in one step.
     func publish(_ schemeID: String, _ status: SchemeStatus, _ event: AcquisitionEvent, batched: Bool = false,
-                 redirectPort: Int? = nil, deliver: (@Sendable (AcquisitionEvent) async -> Void)? = nil,
+                 redirectPort: Int? = nil, deliver: FlowDelivery? = nil,
                  info: (@Sendable (inout SchemeInfo) -> Void)? = nil) async {
         await publish(writeStatus(schemeID, status, redirectPort: redirectPort, info: info), event, batched: batched, deliver: deliver)
     }
 
-    private func sendPublished(_ write: StatusWrite, _ event: AcquisitionEvent, deliver: (@Sendable (AcquisitionEvent) async -> Void)?) async {
-        if let written = write.written { revisions[write.schemeID] = written }
-        if let deliver { await deliver(event) } else { broadcast(write.schemeID, event, revision: write.written) }
+    private func sendPublished(_ write: StatusWrite, _ event: AcquisitionEvent, deliver: FlowDelivery?) async {
+        // Revisions only go up: a batched refresh's write can land (and its task run) after a later one's.
+        if let written = write.written { revisions[write.schemeID] = max(revisions[write.schemeID] ?? 0, written) }
+        // The event carries its own write's status and revision, whatever was written for the scheme meanwhile.
+        if let deliver { await deliver(event, write.status, write.written) } else { broadcast(write.schemeID, event, revision: write.written, status: write.status) }
     }
 
     // MARK: - Activity
@@ -162,7 +164,7 @@ public actor AcquisitionActor {
         }
         lastWritten[schemeID] = status
         lastStatusWrite = ticket
-        return StatusWrite(schemeID: schemeID, ticket: ticket, revision: revision)
+        return StatusWrite(schemeID: schemeID, status: status, ticket: ticket, revision: revision)
     }
 
     /// Waits until every status write queued so far is on disk (they complete in order).

@@ -7,6 +7,8 @@ import Synchronization
 struct StatusWrite: Sendable {
     final class Revision: Sendable { let value = Mutex<Int?>(nil) }
     let schemeID: String
+    /// The status this write puts on disk; its event carries it.
+    let status: SchemeStatus
     let ticket: CommitTicket
     let revision: Revision
     var written: Int? { revision.value.withLock { $0 } }

@@ -10,9 +10,11 @@ func apply(_ update: SchemeUpdate, to state: inout AppState) -> [AppEffect] {
     if status != nil || update.revision != nil {
         for ci in state.connections.indices {
             for si in state.connections[ci].schemes.indices where state.connections[ci].schemes[si].id == update.schemeID {
-                if let status { state.connections[ci].schemes[si].status = status }
-                // The revision the event's status has on disk: a reload that read an older file keeps this status.
-                if let r = update.revision { state.connections[ci].schemes[si].statusRevision = max(r, state.connections[ci].schemes[si].statusRevision) }
+                // A status older than the one the row shows (a batched refresh's event arriving after a disconnect's)
+                // is not applied: the revision the status has on disk decides, as it does for a reload.
+                let known = state.connections[ci].schemes[si].statusRevision
+                if let status, (update.revision ?? Int.max) >= known { state.connections[ci].schemes[si].status = status }
+                if let r = update.revision { state.connections[ci].schemes[si].statusRevision = max(r, known) }
                 if case .failed(let e) = event { state.connections[ci].schemes[si].info.lastError = e.message }
             }
         }

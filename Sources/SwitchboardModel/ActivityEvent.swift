@@ -29,7 +29,7 @@ public struct ActivityEvent: Codable, Equatable, Sendable {
     /// The process that caused it: `screen`, `token`, `headers`, `refresh`, `connect`, `check`, …
     public var by: String
     public var pid: Int32
-    /// connected: `browser`, `paste` or `device`.
+    /// connected: `browser`, `paste` or `device` (`SignInMethod`; kept as text: the journal is read as it was written).
     public var how: String?
     /// refreshed: how long the refresh took.
     public var milliseconds: Int?

@@ -5,31 +5,54 @@ import Foundation
 extension Remedy: Codable {
     enum CodingKeys: String, CodingKey { case action, connection, secret, issuer, scheme, seal, text }
 
+    /// The longest advice kept from the file (it is other processes' words: bounded, and shown filtered).
+    public static let adviceLimit = 600
+
+    /// Never throws: a remedy that does not read (a missing or invalid connection name, a wrong type) becomes the
+    /// doctor's remedy, so one bad entry never makes the whole `integrations.json` unreadable.
     public init(from decoder: any Decoder) throws {
+        do {
+            self = try Self.decoded(from: decoder)
+        } catch {
+            self = .doctor(connection: nil)
+        }
+    }
+
+    private static func decoded(from decoder: any Decoder) throws -> Remedy {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let action = try c.decode(String.self, forKey: .action)
-        func name() throws -> String { try c.decode(String.self, forKey: .connection) }
+        // A connection name as `add` accepts it, or the entry is not used (a name like `--home=/x` is no name).
+        func checked(_ name: String) throws -> String {
+            try Connection.validateName(name)
+            return name
+        }
+        func name() throws -> String { try checked(try c.decode(String.self, forKey: .connection)) }
+        func optionalName() throws -> String? { try c.decodeIfPresent(String.self, forKey: .connection).map(checked) }
+        func text(_ s: String) -> String { String(s.prefix(adviceLimit)) }
+        let this: Remedy
         switch action {
-        case "reconnect": self = .reconnect(connection: try name())
-        case "connect": self = .connect(connection: try name())
-        case "reconnectNewPort": self = .reconnectNewPort(connection: try name())
-        case "trustNewIssuer": self = .trustNewIssuer(connection: try name())
+        case "reconnect": this = .reconnect(connection: try name())
+        case "connect": this = .connect(connection: try name())
+        case "reconnectNewPort": this = .reconnectNewPort(connection: try name())
+        case "trustNewIssuer": this = .trustNewIssuer(connection: try name())
         case "setClient":
-            self = .setClient(connection: try name(), secret: try c.decodeIfPresent(Bool.self, forKey: .secret) ?? false,
+            this = .setClient(connection: try name(), secret: try c.decodeIfPresent(Bool.self, forKey: .secret) ?? false,
                               issuer: try c.decodeIfPresent(Bool.self, forKey: .issuer) ?? false)
-        case "addWithClient": self = .addWithClient(connection: try name())
-        case "doctor": self = .doctor(connection: try c.decodeIfPresent(String.self, forKey: .connection))
-        case "list": self = .list
-        case "remove": self = .remove(connection: try name())
+        case "addWithClient": this = .addWithClient(connection: try name())
+        case "doctor": this = .doctor(connection: try optionalName())
+        case "list": this = .list
+        case "remove": this = .remove(connection: try name())
         case "removeAndAddAgain":
-            self = .removeAndAddAgain(connection: try name(), scheme: try c.decodeIfPresent(String.self, forKey: .scheme))
-        case "pasteAddress": self = .pasteAddress(connection: try c.decodeIfPresent(String.self, forKey: .connection))
-        case "sealSecrets": self = .sealSecrets(seal: try c.decodeIfPresent(Bool.self, forKey: .seal) ?? true)
-        case "advice": self = .advice(try c.decode(String.self, forKey: .text))
+            this = .removeAndAddAgain(connection: try name(), scheme: try c.decodeIfPresent(String.self, forKey: .scheme))
+        case "pasteAddress": this = .pasteAddress(connection: try optionalName())
+        case "sealSecrets": this = .sealSecrets(seal: try c.decodeIfPresent(Bool.self, forKey: .seal) ?? true)
+        case "advice": this = .advice(text(try c.decode(String.self, forKey: .text)))
         default:
             // A remedy a newer Switchboard wrote: say that much rather than fail to read the whole file.
-            self = .advice(try c.decodeIfPresent(String.self, forKey: .text) ?? "See `\(action)` in a newer Switchboard.")
+            this = .advice(text(try c.decodeIfPresent(String.self, forKey: .text)
+                ?? "A newer Switchboard wrote this remedy (\(String(action.filter(\.isLetter).prefix(40)))); update Switchboard to read it."))
         }
+        return this
     }
 
     public func encode(to encoder: any Encoder) throws {

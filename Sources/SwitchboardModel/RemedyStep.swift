@@ -48,7 +48,8 @@ extension RemedyStep: Codable {
     enum CodingKeys: String, CodingKey { case when }
 
     public init(from decoder: any Decoder) throws {
-        when = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .when)
+        // Bounded, and never a reason to refuse the whole file (a condition that does not read is dropped).
+        when = (try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .when))?.map { String($0.prefix(200)) }
         remedy = try Remedy(from: decoder)
     }
 

@@ -13,14 +13,14 @@ public enum SchemeStatus: Equatable, Sendable {
     case error(message: String, remedies: [RemedyStep])
 
     /// The stable word used in `--json` output and in the file.
-    public var state: String {
+    public var state: SchemeState {
         switch self {
-        case .notConnected: "not_connected"
-        case .connecting: "connecting"
-        case .connected: "connected"
-        case .refreshing: "refreshing"
-        case .expired: "expired"
-        case .error: "error"
+        case .notConnected: .notConnected
+        case .connecting: .connecting
+        case .connected: .connected
+        case .refreshing: .refreshing
+        case .expired: .expired
+        case .error: .error
         }
     }
 
@@ -56,8 +56,15 @@ extension SchemeStatus: Codable {
                             since: try c.decodeIfPresent(Date.self, forKey: .since) ?? Date(timeIntervalSince1970: 0))
         case "error":
             // Older files hold the remedy as a sentence (`remedy`): it reads back as plain advice.
-            let remedies = try c.decodeIfPresent([RemedyStep].self, forKey: .remedies)
-                ?? .advice(try c.decodeIfPresent(String.self, forKey: .remedy))
+            // At most a few steps; a list that does not read is the doctor's remedy, never an unreadable file.
+            let remedies: [RemedyStep]
+            if c.contains(.remedies) {
+                let steps: [RemedyStep]? = try? c.decode([RemedyStep].self, forKey: .remedies)
+                remedies = steps.map { Array($0.prefix(8)) } ?? [RemedyStep(.doctor(connection: nil))]
+            } else {
+                let sentence: String? = try? c.decode(String.self, forKey: .remedy)
+                remedies = .advice(sentence.map { String($0.prefix(Remedy.adviceLimit)) })
+            }
             self = .error(message: try c.decodeIfPresent(String.self, forKey: .message) ?? "error", remedies: remedies)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .state, in: c,

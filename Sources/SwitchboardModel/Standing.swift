@@ -75,10 +75,10 @@ public struct Standing: Equatable, Sendable {
     }
 
     /// The state word for `status --json`: `expired` once the token has lapsed and cannot renew on use.
-    public var state: String {
+    public var state: SchemeState {
         switch lapse {
         case .none, .renewsOnUse: status.state
-        case .renewalFailing, .needsSignIn: "expired"
+        case .renewalFailing, .needsSignIn: .expired
         }
     }
 

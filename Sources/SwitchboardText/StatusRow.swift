@@ -7,7 +7,7 @@ public struct StatusRow: Codable, Equatable, Sendable {
     public var url: String
     public var scheme: String
     public var kind: String
-    public var state: String
+    public var state: SchemeState
     public var expiresAt: Date?
     public var needsAttention: Bool
     public var issuer: String?

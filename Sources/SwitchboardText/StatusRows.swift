@@ -10,7 +10,7 @@ import SwitchboardModel
 public enum StatusRows {
     /// Names the rows' shape in the status file; change it when `StatusRow` changes, so a file written by
     /// another version is not printed as it is.
-    public static let format = "status-rows-v2"
+    public static let format = "status-rows-v3"
 
     /// One connection's rows, as a fragment of the array (empty for a connection without schemes). Kept by the
     /// writer as long as the connection is unchanged, so they are the rows before any lapse (`now` far in the

@@ -74,7 +74,7 @@ import Testing
 
         // The writer keeps it current: one change, and the file says so.
         try IntegrationStore(home: home).updateScheme(list[1].schemes[0].id) { $0.status = .notConnected }
-        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: IntegrationStore(home: home).statusJSON())[1].state == "not_connected")
+        #expect(try JSONCoding.decoder().decode([StatusRow].self, from: IntegrationStore(home: home).statusJSON())[1].state == .notConnected)
 
         // A status file whose digest is not the current file's is not used: the rows come from the file.
         let planted = try Data(contentsOf: status)
