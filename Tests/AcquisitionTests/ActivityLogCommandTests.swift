@@ -83,24 +83,25 @@ import Testing
 
     /// `log --follow` in one process prints what `connect`, `refresh` and `disconnect` in others caused, in order.
     @Test func followPrintsOtherProcessesEventsInOrder() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let home = ["--home", tmp.url.path]
-        let browser = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""]
-        #expect(try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home).status == 0)
-        let follow = try KillableChild(["log", "--follow"] + home, environment: ["TZ": "UTC"])
-        defer { follow.kill(SIGTERM); follow.wait() }
-        #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browser).status == 0)
-        #expect(try await BinaryRunner.runDetached(["refresh", "fx"] + home).status == 0)
-        #expect(try await BinaryRunner.runDetached(["disconnect", "fx"] + home).status == 0)
-        let printed = await withCheckedContinuation { c in
-            Thread { c.resume(returning: follow.waitForOutput(timeout: 20) { $0.contains("disconnected") }) }.start()
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })) { fixture in
+            let home = ["--home", tmp.url.path]
+            let browser = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""]
+            #expect(try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home).status == 0)
+            let follow = try KillableChild(["log", "--follow"] + home, environment: ["TZ": "UTC"])
+            defer { follow.kill(SIGTERM); follow.wait() }
+            #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browser).status == 0)
+            #expect(try await BinaryRunner.runDetached(["refresh", "fx"] + home).status == 0)
+            #expect(try await BinaryRunner.runDetached(["disconnect", "fx"] + home).status == 0)
+            let printed = await withCheckedContinuation { c in
+                Thread { c.resume(returning: follow.waitForOutput(timeout: 20) { $0.contains("disconnected") }) }.start()
+            }
+            #expect(printed, "\(follow.stdout)")
+            let lines = follow.stdout.split(separator: "\n").map(String.init)
+            let kinds = lines.map { line in ["connected by connect", "refreshed by refresh", "disconnected by disconnect"].first { line.contains($0) } }
+            #expect(kinds.compactMap { $0 } == ["connected by connect", "refreshed by refresh", "disconnected by disconnect"], "\(lines)")
+            #expect(lines.allSatisfy { $0.contains("  fx  ") })
         }
-        #expect(printed, "\(follow.stdout)")
-        let lines = follow.stdout.split(separator: "\n").map(String.init)
-        let kinds = lines.map { line in ["connected by connect", "refreshed by refresh", "disconnected by disconnect"].first { line.contains($0) } }
-        #expect(kinds.compactMap { $0 } == ["connected by connect", "refreshed by refresh", "disconnected by disconnect"], "\(lines)")
-        #expect(lines.allSatisfy { $0.contains("  fx  ") })
     }
 }
