@@ -7,16 +7,8 @@ import Testing
 
 /// `switchboard log`: the journal as people and scripts read it, and `--follow` across processes.
 @Suite(.serialized) struct ActivityLogCommandTests {
-    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
-
     static func golden(_ name: String, _ text: String) {
-        let file = screens.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
-            try? text.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = (try? String(contentsOf: file, encoding: .utf8)) ?? "(missing \(name); record with SWITCHBOARD_RECORD_SCREENS=1)"
-        #expect(text == expected, Comment(rawValue: "Screens/\(name) differs:\n\(text)"))
+        if let mismatch = Golden.mismatch(name, text) { Issue.record(Comment(rawValue: mismatch)) }
     }
 
     /// A home whose journal holds a fixed history of two connections.

@@ -6,8 +6,6 @@ import SwitchboardTestSupport
 import Testing
 
 @Suite(.serialized) struct DoctorTests {
-    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
-
     /// Ports come from the kernel; the golden names them PORT.
     static func normalized(_ text: String) -> String {
         text.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:PORT", options: .regularExpression)
@@ -22,12 +20,7 @@ import Testing
             let text = Self.normalized(r.stdout)
             #expect(text.contains("GET") == false, "requests are listed by URL and status")
             #expect(text.contains("Switchboard would: Register a client, then sign in in the browser."))
-            let file = Self.screens.appendingPathComponent("doctor-report.txt")
-            if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
-                try text.write(to: file, atomically: true, encoding: .utf8)
-            } else {
-                #expect(text == (try? String(contentsOf: file, encoding: .utf8)), "doctor report differs from Screens/doctor-report.txt:\n\(text)")
-            }
+            if let mismatch = Golden.mismatch("doctor-report.txt", text) { Issue.record(Comment(rawValue: mismatch)) }
             #expect(h.fixture.counters.registrations == 0, "the doctor signs nothing in and registers nothing")
             #expect(h.fixture.counters.authorizations == 0)
         }

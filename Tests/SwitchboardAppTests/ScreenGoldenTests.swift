@@ -2,6 +2,7 @@ import Canvas
 import Foundation
 import SwitchboardApp
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 
 /// Fixed data and a fixed clock for every golden.
@@ -71,8 +72,6 @@ enum Events {
 }
 
 @Suite struct ScreenGoldenTests {
-    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
-
     /// The text and the style mask, each against its golden; `noColor` adds the mask as drawn under NO_COLOR.
     static func check(_ name: String, _ state: AppState, noColor: Bool = false) {
         let buffer = MainView.render(state)
@@ -87,23 +86,7 @@ enum Events {
     }
 
     static func compare(_ fileName: String, _ rendered: String) {
-        let file = screens.appendingPathComponent(fileName)
-        if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
-            try? rendered.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing golden \(fileName); record with SWITCHBOARD_RECORD_SCREENS=1 swift test --filter ScreenGoldenTests")
-            return
-        }
-        if golden != rendered {
-            let a = golden.components(separatedBy: "\n"), b = rendered.components(separatedBy: "\n")
-            var diff = "the screen differs from Screens/\(fileName)\n"
-            for i in 0..<max(a.count, b.count) where (a.indices.contains(i) ? a[i] : "") != (b.indices.contains(i) ? b[i] : "") {
-                diff += "row \(i):\n  golden:   \(a.indices.contains(i) ? a[i] : "")\n  rendered: \(b.indices.contains(i) ? b[i] : "")\n"
-            }
-            Issue.record(Comment(rawValue: diff))
-        }
+        if let mismatch = Golden.mismatch(fileName, rendered) { Issue.record(Comment(rawValue: mismatch)) }
     }
 
     @Test func emptyList() { Self.check("empty-list", AppState(now: Sample.now)) }
@@ -220,7 +203,7 @@ enum Events {
         let running = Sample.state { $0.selected = 5 }.after([.char("D")])
         Self.check("doctor-running", running)
         // The command's report less its first line (the version, which `switchboard doctor` prints and the panel does not).
-        let report = try String(contentsOf: Self.screens.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
+        let report = try String(contentsOf: Golden.directory.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { $0 != "switchboard VERSION" }
         let shown = running.after(then: [.doctorFinished(name: "local", lines: report)])
         Self.check("doctor-view", shown)

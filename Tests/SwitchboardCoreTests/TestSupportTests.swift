@@ -35,3 +35,18 @@ import Testing
         }
     }
 }
+
+@Suite struct GoldenTests {
+    /// Never while recording: `mismatch` would write the altered text into the golden.
+    @Test(.disabled(if: Golden.recording, "recording would overwrite the golden"))
+    func aGoldenMatchesItselfAndADifferenceNamesTheRow() throws {
+        let text = try String(contentsOf: Golden.directory.appendingPathComponent("empty-list.txt"), encoding: .utf8)
+        #expect(Golden.mismatch("empty-list.txt", text) == nil)
+        var rows = text.components(separatedBy: "\n")
+        rows[1] += " changed"
+        let message = try #require(Golden.mismatch("empty-list.txt", rows.joined(separator: "\n")))
+        #expect(message.contains("Screens/empty-list.txt") && message.contains("row 1:") && message.contains("changed"), "\(message)")
+        #expect(!message.contains("row 0:"), "only the rows that differ: \(message)")
+        #expect(Golden.mismatch("no-such-golden.txt", "x")?.contains("SWITCHBOARD_RECORD_SCREENS=1") == true)
+    }
+}
