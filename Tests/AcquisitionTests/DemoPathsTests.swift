@@ -79,8 +79,8 @@ import Testing
     @Test func aRefusedConnectionSaysNothingIsListening() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
-        // A port the kernel gave and took back: nothing listens on it.
-        let port = try FreePort.pick()
+        // A test port (TestPort) checked free just now: nothing listens on it, and no sign-in picks it meanwhile.
+        let port = try TestPort.pick()
         let home = ["--home", tmp.url.path]
         #expect(try await BinaryRunner.runDetached(["add", "gone", "http://127.0.0.1:\(port)/mcp"] + home).status == 0)
         let r = try await BinaryRunner.runDetached(["connect", "gone"] + home)

@@ -39,8 +39,8 @@ import Testing
             #expect(await h.connect(id).connected)
             let old = try #require(try h.secrets(id).registrations[h.fixture.issuer]?.redirectURI)
 
-            var port = try FreePort.pick()
-            while AuthScheme.redirectURI(port: port) == old { port = try FreePort.pick() }
+            var port = try TestPort.pick()
+            while AuthScheme.redirectURI(port: port) == old { port = try TestPort.pick() }
             let moved = AuthScheme.redirectURI(port: port)
             // The dashboard now allows only the new URI.
             h.fixture.preregister(clientID: "my-client", redirectURIs: [moved])

@@ -162,7 +162,7 @@ import Testing
     /// is not, and says it is in use.
     @Test func aFreshPortTakenMeanwhileIsChosenAgain() async throws {
         try await withListener(LoopbackListener.start { _ in .reject(AcquisitionError(.network, "unused")) }) { taken in
-            let free = try FreePort.pick()
+            let free = try TestPort.pick()
             let picks = Mutex([taken.port, taken.port, free])
             try await withListener(LoopbackListener.startOnFreshPort(pick: { picks.withLock { $0.removeFirst() } }) { _ in
                 .reject(AcquisitionError(.network, "unused"))

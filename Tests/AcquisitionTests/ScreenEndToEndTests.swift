@@ -123,7 +123,12 @@ import Testing
         defer { tmp.remove() }
         try await withFixture(OAuthFixture.start(FixtureOptions { $0.registration = .closed })) { fixture in
             let bin = BinaryRunner.binary.path
-            _ = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+            // The redirect port is fixed in advance from the test ports: one the refusal chose itself would lie
+            // where every sign-in running in parallel chooses its port, and was seen taken by another test's
+            // listener before the sign-in with the typed-in client (TestPort).
+            let port = try TestPort.pick()
+            let add = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString, "--redirect-port", "\(port)", "--home", tmp.url.path])
+            #expect(add.status == 0, "\(add.stderr)")
             let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
             try await TmuxSession.run(command: command) { tmux in
                 try await tmux.waitFor("○ not connected")
@@ -135,6 +140,7 @@ import Testing
                 let form = try await tmux.waitFor("Use your own client for figma")
                 // The redirect URI the refusal named is the one the form keeps: register exactly that.
                 let uri = try #require(form.firstMatch(of: /Redirect URI\s+(http:\/\/127\.0\.0\.1:\d+\/callback)/)?.1, "\(form)")
+                #expect(uri == "http://127.0.0.1:\(port)/callback", "\(form)")
                 fixture.preregister(clientID: "dash-42", redirectURIs: [String(uri)])
                 try await tmux.send("-l", "dash-42")
                 try await tmux.send("Enter")

@@ -61,7 +61,7 @@ import Glibc
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = ["--home", tmp.url.path]
-        let port = try FreePort.pick()    // nothing listens there
+        let port = try TestPort.pick()    // nothing listens there
         #expect(try await BinaryRunner.runDetached(["add", "gone", "http://127.0.0.1:\(port)/mcp", "--scheme", "none"] + home).status == 0)
         let bridge = try self.bridge(home, name: "gone")
         let answer = try #require(await bridge.ask(Self.initialize))

@@ -50,3 +50,17 @@ import Testing
         #expect(Golden.mismatch("no-such-golden.txt", "x")?.contains("SWITCHBOARD_RECORD_SCREENS=1") == true)
     }
 }
+
+@Suite struct TestPortTests {
+    /// Test ports lie below the ports sign-ins choose (FreePort) and the kernel's ephemeral range, and no two
+    /// picks in a process are the same.
+    @Test func picksAreDistinctFreeAndBelowWhereSignInsChoose() throws {
+        let picks = try (0..<10).map { _ in try TestPort.pick() }
+        #expect(Set(picks).count == picks.count, "\(picks)")
+        for _ in 0..<20 {
+            let chosen = try FreePort.pick()
+            #expect(picks.allSatisfy { $0 < chosen }, "a sign-in may choose \(chosen); test ports \(picks)")
+        }
+        #expect(picks.allSatisfy { $0 >= 1024 })
+    }
+}
