@@ -1,8 +1,8 @@
 import Foundation
 
 /// Runs `body` with `resource`, then awaits `tearDown(resource)` whether `body` returned or threw: the `defer`
-/// a test would write if `defer` could await. (`defer { Task { await x.stop() } }` starts the teardown and does
-/// not wait for it: the test ends with its servers, listeners and engines still running, next to the next test.)
+/// a test would write if `defer` could await. (A `defer` that starts a `Task` to stop something does not wait
+/// for it: the test ends with its servers, listeners and engines still running, next to the next test.)
 ///
 /// The body's error is the one thrown: a teardown that fails after a failed body does not hide why the test
 /// failed (its error goes to standard error). A teardown that fails after a body that passed fails the test.
