@@ -7,16 +7,8 @@ import Testing
 
 /// `switchboard log`: the journal as people and scripts read it, and `--follow` across processes.
 @Suite(.serialized) struct ActivityLogCommandTests {
-    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
-
     static func golden(_ name: String, _ text: String) {
-        let file = screens.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
-            try? text.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = (try? String(contentsOf: file, encoding: .utf8)) ?? "(missing \(name); record with SWITCHBOARD_RECORD_SCREENS=1)"
-        #expect(text == expected, Comment(rawValue: "Screens/\(name) differs:\n\(text)"))
+        if let mismatch = Golden.mismatch(name, text) { Issue.record(Comment(rawValue: mismatch)) }
     }
 
     /// A home whose journal holds a fixed history of two connections.
@@ -83,24 +75,25 @@ import Testing
 
     /// `log --follow` in one process prints what `connect`, `refresh` and `disconnect` in others caused, in order.
     @Test func followPrintsOtherProcessesEventsInOrder() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let home = ["--home", tmp.url.path]
-        let browser = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""]
-        #expect(try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home).status == 0)
-        let follow = try KillableChild(["log", "--follow"] + home, environment: ["TZ": "UTC"])
-        defer { follow.kill(SIGTERM); follow.wait() }
-        #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browser).status == 0)
-        #expect(try await BinaryRunner.runDetached(["refresh", "fx"] + home).status == 0)
-        #expect(try await BinaryRunner.runDetached(["disconnect", "fx"] + home).status == 0)
-        let printed = await withCheckedContinuation { c in
-            Thread { c.resume(returning: follow.waitForOutput(timeout: 20) { $0.contains("disconnected") }) }.start()
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })) { fixture in
+            let home = ["--home", tmp.url.path]
+            let browser = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_HOME": ""]
+            #expect(try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home).status == 0)
+            let follow = try KillableChild(["log", "--follow"] + home, environment: ["TZ": "UTC"])
+            defer { follow.kill(SIGTERM); follow.wait() }
+            #expect(try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: browser).status == 0)
+            #expect(try await BinaryRunner.runDetached(["refresh", "fx"] + home).status == 0)
+            #expect(try await BinaryRunner.runDetached(["disconnect", "fx"] + home).status == 0)
+            let printed = await withCheckedContinuation { c in
+                Thread { c.resume(returning: follow.waitForOutput(timeout: 20) { $0.contains("disconnected") }) }.start()
+            }
+            #expect(printed, "\(follow.stdout)")
+            let lines = follow.stdout.split(separator: "\n").map(String.init)
+            let kinds = lines.map { line in ["connected by connect", "refreshed by refresh", "disconnected by disconnect"].first { line.contains($0) } }
+            #expect(kinds.compactMap { $0 } == ["connected by connect", "refreshed by refresh", "disconnected by disconnect"], "\(lines)")
+            #expect(lines.allSatisfy { $0.contains("  fx  ") })
         }
-        #expect(printed, "\(follow.stdout)")
-        let lines = follow.stdout.split(separator: "\n").map(String.init)
-        let kinds = lines.map { line in ["connected by connect", "refreshed by refresh", "disconnected by disconnect"].first { line.contains($0) } }
-        #expect(kinds.compactMap { $0 } == ["connected by connect", "refreshed by refresh", "disconnected by disconnect"], "\(lines)")
-        #expect(lines.allSatisfy { $0.contains("  fx  ") })
     }
 }

@@ -38,20 +38,21 @@ import Testing
 
     /// A token stored before the rule (by an older release): `check` fails with the header's name only.
     @Test func checkWithAStoredControlCharacterKeepsTheTokenOutOfEveryRecord() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions())
         var home = BinaryHome()
-        defer { home.remove(); Task { await fixture.stop() } }
-        #expect(try await home.run(["add", "gh", fixture.serverURL.absoluteString, "--scheme", "bearer"], stdin: "sk-clean-token\n").status == 0)
-        let store = SecretStore(home: SwitchboardHome(directory: home.directory.url), encryption: .disabled, warn: { _ in })
-        for id in try store.load().schemes.keys { try store.updateScheme(id) { $0.bearerToken = "sk-chk\u{1}canary-46" } }
-        let r = try await home.run(["check", "gh"])
-        #expect(r.status != 0, "\(home.log)")
-        #expect(r.stderr.contains("`Authorization` header holds a control character"), "\(home.log)")
-        let records = [r.stdout, r.stderr,
-                       try String(contentsOf: home.directory.path("integrations.json"), encoding: .utf8),
-                       (try? String(contentsOf: home.directory.path("activity.jsonl"), encoding: .utf8)) ?? ""]
-        #expect(records[2].contains("failed"), "the check's failure is recorded")
-        for text in records { #expect(!text.contains("canary"), "\(text)") }
+        defer { home.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions())) { fixture in
+            #expect(try await home.run(["add", "gh", fixture.serverURL.absoluteString, "--scheme", "bearer"], stdin: "sk-clean-token\n").status == 0)
+            let store = SecretStore(home: SwitchboardHome(directory: home.directory.url), encryption: .disabled, warn: { _ in })
+            for id in try store.load().schemes.keys { try store.updateScheme(id) { $0.bearerToken = "sk-chk\u{1}canary-46" } }
+            let r = try await home.run(["check", "gh"])
+            #expect(r.status != 0, "\(home.log)")
+            #expect(r.stderr.contains("`Authorization` header holds a control character"), "\(home.log)")
+            let records = [r.stdout, r.stderr,
+                           try String(contentsOf: home.directory.path("integrations.json"), encoding: .utf8),
+                           (try? String(contentsOf: home.directory.path("activity.jsonl"), encoding: .utf8)) ?? ""]
+            #expect(records[2].contains("failed"), "the check's failure is recorded")
+            for text in records { #expect(!text.contains("canary"), "\(text)") }
+        }
     }
 
     /// Whatever a library's error says, a header value of the request is not in the message made from it.

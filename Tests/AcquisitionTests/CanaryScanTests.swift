@@ -39,38 +39,38 @@ import Testing
     func scan(_ options: FixtureOptions, browser: (any BrowserOpener)? = nil, time: TimeSource = .live, _ flow: (Harness, String, Sink) async throws -> Void) async throws -> [String] {
         let logs = Sink()
         let logger = Logger(label: "canary") { _ in CollectingLogHandler(sink: logs) }
-        let h = try await Harness.make(options, browser: browser, callbackTimeout: .seconds(3), time: time, logger: logger)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        let out = Sink()
-        // Every update the screen would get, drawn the way the screen draws it.
-        let updates = await h.actor.updates()
-        let screen = Task {
-            var state = AppState(connections: (try? h.integrations.connections.load().connections) ?? [], now: Date())
-            state.panel = .connect(ConnectPanel(schemeID: id, name: "fixture", reconnect: false))
-            var rendered: [String] = []
-            for await u in updates {
-                rendered.append(u.event.summary)
-                rendered.append("\(u.event)")
-                _ = reduce(&state, .acquisition(u))
-                rendered.append(MainView.render(state).text)
+        return try await withHarness(Harness.make(options, browser: browser, callbackTimeout: .seconds(3), time: time, logger: logger)) { h in
+            let id = try h.add()
+            let out = Sink()
+            // Every update the screen would get, drawn the way the screen draws it.
+            let updates = await h.actor.updates()
+            let screen = Task {
+                var state = AppState(connections: (try? h.integrations.connections.load().connections) ?? [], now: Date())
+                state.panel = .connect(ConnectPanel(schemeID: id, name: "fixture", reconnect: false))
+                var rendered: [String] = []
+                for await u in updates {
+                    rendered.append(u.event.summary)
+                    rendered.append("\(u.event)")
+                    _ = reduce(&state, .acquisition(u))
+                    rendered.append(MainView.render(state).text)
+                }
+                return rendered
             }
-            return rendered
+            try await flow(h, id, out)
+            await h.actor.stopScheduler()
+            await h.actor.finishUpdates()
+            var texts = out.all + logs.all + (await screen.value)
+            texts.append((try? String(contentsOf: h.home.integrationsFile, encoding: .utf8)) ?? "")
+            // The activity journal, and its lines as `log` and the timeline show them.
+            await h.actor.flushActivity()
+            texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent("activity.jsonl"), encoding: .utf8)) ?? "")
+            for e in (try? h.engine.activity?.events()) ?? [] { texts.append(ActivityText.logLine(e, timeZone: TimeFormat.utc)) }
+            texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent(".integrations.index"), encoding: .utf8)) ?? "")
+            // The canary is real: the secret store holds it.
+            #expect(storedSecretText(h.home.directory).contains(Self.canary) || options.hostile != nil)
+            #expect(!logs.all.isEmpty, "the trace logger saw the flow")
+            return texts
         }
-        try await flow(h, id, out)
-        await h.actor.stopScheduler()
-        await h.actor.finishUpdates()
-        var texts = out.all + logs.all + (await screen.value)
-        texts.append((try? String(contentsOf: h.home.integrationsFile, encoding: .utf8)) ?? "")
-        // The activity journal, and its lines as `log` and the timeline show them.
-        await h.actor.flushActivity()
-        texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent("activity.jsonl"), encoding: .utf8)) ?? "")
-        for e in (try? h.engine.activity?.events()) ?? [] { texts.append(ActivityText.logLine(e, timeZone: TimeFormat.utc)) }
-        texts.append((try? String(contentsOf: h.home.directory.appendingPathComponent(".integrations.index"), encoding: .utf8)) ?? "")
-        // The canary is real: the secret store holds it.
-        #expect(storedSecretText(h.home.directory).contains(Self.canary) || options.hostile != nil)
-        #expect(!logs.all.isEmpty, "the trace logger saw the flow")
-        return texts
     }
 
     func events(_ stream: AsyncStream<AcquisitionEvent>, into out: Sink) async {
@@ -117,23 +117,24 @@ import Testing
 
     /// The real binary with trace logging: everything but `token`/`headers` stdout (their job is the token).
     @Test func commandLineOutputAtTraceLevel() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let home = ["--home", tmp.url.path]
-        let env = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_LOG": "trace"]
-        var outputs: [String] = []
-        for args in [["add", "fx", fixture.serverURL.absoluteString], ["connect", "fx"], ["list"], ["list", "--json"], ["show", "fx"],
-                     ["status"], ["check", "fx"], ["refresh", "fx"], ["doctor", "fx"], ["token", "fx"], ["headers", "fx"],
-                     ["disconnect", "fx"], ["token", "fx"]] {
-            let r = try await BinaryRunner.runDetached(args + home, environment: env)
-            if args[0] != "token" && args[0] != "headers" { outputs.append(r.stdout) }
-            outputs.append(r.stderr)
-        }
-        #expect(outputs.joined().contains("Connected"))
-        for text in outputs { #expect(!text.contains(Self.canary), "\(text.prefix(300))") }
-        for name in ["integrations.json", ".integrations.index"] {
-            #expect(!((try? String(contentsOf: tmp.path(name), encoding: .utf8)) ?? "").contains(Self.canary))
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true; $0.revocation = true })) { fixture in
+            let home = ["--home", tmp.url.path]
+            let env = ["BROWSER": BinaryRunner.binary.path + " headless-browser", "SWITCHBOARD_LOG": "trace"]
+            var outputs: [String] = []
+            for args in [["add", "fx", fixture.serverURL.absoluteString], ["connect", "fx"], ["list"], ["list", "--json"], ["show", "fx"],
+                         ["status"], ["check", "fx"], ["refresh", "fx"], ["doctor", "fx"], ["token", "fx"], ["headers", "fx"],
+                         ["disconnect", "fx"], ["token", "fx"]] {
+                let r = try await BinaryRunner.runDetached(args + home, environment: env)
+                if args[0] != "token" && args[0] != "headers" { outputs.append(r.stdout) }
+                outputs.append(r.stderr)
+            }
+            #expect(outputs.joined().contains("Connected"))
+            for text in outputs { #expect(!text.contains(Self.canary), "\(text.prefix(300))") }
+            for name in ["integrations.json", ".integrations.index"] {
+                #expect(!((try? String(contentsOf: tmp.path(name), encoding: .utf8)) ?? "").contains(Self.canary))
+            }
         }
     }
 }

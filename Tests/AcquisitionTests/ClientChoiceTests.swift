@@ -93,19 +93,19 @@ import Testing
     /// The doctor predicts what connect then does, from the same decision: a stored client whose secret
     /// expired is not reused (the doctor used to say "Reuse the stored client" here).
     @Test func theDoctorPredictsExactlyWhatConnectDoes() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.registration = .basicOnly })
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        _ = await h.connect(id)
-        _ = await h.disconnect(id)
-        try h.integrations.secrets.updateScheme(id) { entry in
-            for key in entry.registrations.keys { entry.registrations[key]?.clientSecretExpiresAt = Date().addingTimeInterval(-60) }
+        try await withHarness(Harness.make(FixtureOptions { $0.registration = .basicOnly })) { h in
+            let id = try h.add()
+            _ = await h.connect(id)
+            _ = await h.disconnect(id)
+            try h.integrations.secrets.updateScheme(id) { entry in
+                for key in entry.registrations.keys { entry.registrations[key]?.clientSecretExpiresAt = Date().addingTimeInterval(-60) }
+            }
+            let report = try await h.engine.doctorReport(named: "fixture").joined(separator: "\n")
+            #expect(report.contains("Switchboard would: Register a client (the stored client's secret expired)"), Comment(rawValue: report))
+            let events = await h.connect(id)
+            #expect(events.connected)
+            #expect(events.contains { if case .clientRegistered = $0 { true } else { false } }, "connect registered, as the doctor said")
+            #expect(!events.contains { if case .clientReused = $0 { true } else { false } })
         }
-        let report = try await h.engine.doctorReport(named: "fixture").joined(separator: "\n")
-        #expect(report.contains("Switchboard would: Register a client (the stored client's secret expired)"), Comment(rawValue: report))
-        let events = await h.connect(id)
-        #expect(events.connected)
-        #expect(events.contains { if case .clientRegistered = $0 { true } else { false } }, "connect registered, as the doctor said")
-        #expect(!events.contains { if case .clientReused = $0 { true } else { false } })
     }
 }

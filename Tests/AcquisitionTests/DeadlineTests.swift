@@ -23,21 +23,21 @@ import Glibc
     func connectEndsWithinTheDeadline(_ behaviour: StallingServer.Behaviour) async throws {
         let server = try StallingServer(behaviour)
         defer { server.stop() }
-        let h = try await Harness.make(timeout: Self.deadline)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add("slow", url: server.origin.appendingPathComponent("mcp"))
-        let started = ContinuousClock.now
-        let events = await h.connect(id)
-        let took = ContinuousClock.now - started
-        #expect(took < Self.bound, "the connect took \(took)")
-        let failure = try #require(events.failure)
-        #expect(failure.code == .network, "\(failure)")
-        #expect(failure.message.contains("127.0.0.1:\(server.port)") && failure.message.contains("did not answer in time"), "\(failure)")
-        #expect(failure.message.contains("within 1 s"), "\(failure)")
-        #expect(failure.remedyText?.contains("try again") == true, "\(failure)")
-        #expect(server.accepted >= 1)
-        #expect(h.secretsFileBytes() == nil, "nothing stored")
-        guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
+        try await withHarness(Harness.make(timeout: Self.deadline)) { h in
+            let id = try h.add("slow", url: server.origin.appendingPathComponent("mcp"))
+            let started = ContinuousClock.now
+            let events = await h.connect(id)
+            let took = ContinuousClock.now - started
+            #expect(took < Self.bound, "the connect took \(took)")
+            let failure = try #require(events.failure)
+            #expect(failure.code == .network, "\(failure)")
+            #expect(failure.message.contains("127.0.0.1:\(server.port)") && failure.message.contains("did not answer in time"), "\(failure)")
+            #expect(failure.message.contains("within 1 s"), "\(failure)")
+            #expect(failure.remedyText?.contains("try again") == true, "\(failure)")
+            #expect(server.accepted >= 1)
+            #expect(h.secretsFileBytes() == nil, "nothing stored")
+            guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
+        }
     }
 
     /// The bridge's path: a streamed answer's head within its deadline, however the server withholds it
@@ -63,29 +63,29 @@ import Glibc
     func refreshForATokenEndsWithinTheDeadlineAndLeavesNoLock(_ behaviour: StallingServer.Behaviour) async throws {
         let server = try StallingServer(behaviour)
         defer { server.stop() }
-        let h = try await Harness.make(timeout: Self.deadline)
-        defer { Task { await h.shutdown() } }
-        let (connection, id) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"))
-        let stored = (try? Data(contentsOf: h.home.secretsFile), try? Data(contentsOf: Self.journal(h)))
-        let started = ContinuousClock.now
-        // What `switchboard token` and `headers` do.
-        let result = await outcome { try await h.engine.authorizer(connection).bearer() }
-        let took = ContinuousClock.now - started
-        #expect(took < Self.bound, "the refresh took \(took)")
-        guard case .failure(let error) = result, let failure = error as? AcquisitionError else {
-            Issue.record("expected a failure, got \(result)")
-            return
+        try await withHarness(Harness.make(timeout: Self.deadline)) { h in
+            let (connection, id) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"))
+            let stored = (try? Data(contentsOf: h.home.secretsFile), try? Data(contentsOf: Self.journal(h)))
+            let started = ContinuousClock.now
+            // What `switchboard token` and `headers` do.
+            let result = await outcome { try await h.engine.authorizer(connection).bearer() }
+            let took = ContinuousClock.now - started
+            #expect(took < Self.bound, "the refresh took \(took)")
+            guard case .failure(let error) = result, let failure = error as? AcquisitionError else {
+                Issue.record("expected a failure, got \(result)")
+                return
+            }
+            #expect(failure.code == .network, "\(failure)")
+            #expect(failure.message.contains("Refresh failed") && failure.message.contains("127.0.0.1:\(server.port)/token"), "\(failure)")
+            #expect(failure.message.contains("did not answer in time"), "\(failure)")
+            #expect(failure.remedyText?.contains("slow or stuck: try again") == true, "\(failure)")
+            #expect(!"\(failure)".contains("rt-slow") && !"\(failure)".contains("at-slow"), "no token in the message")
+            #expect(server.accepted >= 1)
+            // Nothing stored: the secrets (snapshot and journal) are as they were.
+            #expect((try? Data(contentsOf: h.home.secretsFile), try? Data(contentsOf: Self.journal(h))) == stored, "nothing stored")
+            // The lock is free: the next caller gets it at once, and no holder record is left behind.
+            try await Self.expectLockFree(h, id)
         }
-        #expect(failure.code == .network, "\(failure)")
-        #expect(failure.message.contains("Refresh failed") && failure.message.contains("127.0.0.1:\(server.port)/token"), "\(failure)")
-        #expect(failure.message.contains("did not answer in time"), "\(failure)")
-        #expect(failure.remedyText?.contains("slow or stuck: try again") == true, "\(failure)")
-        #expect(!"\(failure)".contains("rt-slow") && !"\(failure)".contains("at-slow"), "no token in the message")
-        #expect(server.accepted >= 1)
-        // Nothing stored: the secrets (snapshot and journal) are as they were.
-        #expect((try? Data(contentsOf: h.home.secretsFile), try? Data(contentsOf: Self.journal(h))) == stored, "nothing stored")
-        // The lock is free: the next caller gets it at once, and no holder record is left behind.
-        try await Self.expectLockFree(h, id)
     }
 
     /// Another process refreshing the same connection holds its lock (here against a server that never
@@ -93,31 +93,31 @@ import Glibc
     @Test func aRefreshWaitingForAnotherProcessSaysWhoHoldsTheLock() async throws {
         let server = try StallingServer(.silent)
         defer { server.stop() }
-        let h = try await Harness.make(timeout: Self.deadline, lockWait: .seconds(1))
-        defer { Task { await h.shutdown() } }
-        let (connection, id) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"))
-        // The other process: a forced refresh with the default deadline (10 s), stuck on the silent server.
-        let other = try KillableChild(["refresh-times", "slow", "--home", h.home.directory.path], binary: BinaryRunner.testBinary)
-        var ended = false
-        defer { if !ended { other.kill(); other.wait() } }
-        #expect(await waitUntil(timeout: .seconds(30)) { server.accepted >= 1 }, "the other process reached the server")
-        let started = ContinuousClock.now
-        let result = await outcome { try await h.engine.authorizer(connection).bearer() }
-        #expect(ContinuousClock.now - started < Self.bound)
-        guard case .failure(let error) = result, let failure = error as? AcquisitionError else {
-            Issue.record("expected a failure, got \(result)")
-            return
+        try await withHarness(Harness.make(timeout: Self.deadline, lockWait: .seconds(1))) { h in
+            let (connection, id) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"))
+            // The other process: a forced refresh with the default deadline (10 s), stuck on the silent server.
+            let other = try KillableChild(["refresh-times", "slow", "--home", h.home.directory.path], binary: BinaryRunner.testBinary)
+            var ended = false
+            defer { if !ended { other.kill(); other.wait() } }
+            #expect(await waitUntil(timeout: .seconds(30)) { server.accepted >= 1 }, "the other process reached the server")
+            let started = ContinuousClock.now
+            let result = await outcome { try await h.engine.authorizer(connection).bearer() }
+            #expect(ContinuousClock.now - started < Self.bound)
+            guard case .failure(let error) = result, let failure = error as? AcquisitionError else {
+                Issue.record("expected a failure, got \(result)")
+                return
+            }
+            #expect(failure.code == .busy, "\(failure)")
+            #expect(failure.message.hasPrefix("Another Switchboard process (pid \(other.pid)) has been refreshing `slow` for "), "\(failure)")
+            #expect(failure.message.hasSuffix(" s."), "\(failure)")
+            #expect(failure.remedyText?.contains("kill \(other.pid)") == true, "\(failure)")
+            #expect(server.accepted == 1, "the waiting caller never reached the server")
+            // The holder dies mid-refresh: the kernel releases its lock, and its record is not taken for a holder.
+            other.kill()
+            other.wait()
+            ended = true
+            try await Self.expectLockFree(h, id, recordMayRemain: true)
         }
-        #expect(failure.code == .busy, "\(failure)")
-        #expect(failure.message.hasPrefix("Another Switchboard process (pid \(other.pid)) has been refreshing `slow` for "), "\(failure)")
-        #expect(failure.message.hasSuffix(" s."), "\(failure)")
-        #expect(failure.remedyText?.contains("kill \(other.pid)") == true, "\(failure)")
-        #expect(server.accepted == 1, "the waiting caller never reached the server")
-        // The holder dies mid-refresh: the kernel releases its lock, and its record is not taken for a holder.
-        other.kill()
-        other.wait()
-        ended = true
-        try await Self.expectLockFree(h, id, recordMayRemain: true)
     }
 
     /// One scheme's server takes its whole deadline; another scheme is refreshed meanwhile, twice, by the
@@ -128,36 +128,36 @@ import Glibc
         let time = TestTime()
         // Longer than the wait for the fast scheme's second refresh below: were the scheduler to wait for the
         // slow refresh, that wait would fail, however loaded the machine (no race between two wall-clock times).
-        let h = try await Harness.make(timeout: .seconds(90), time: time.source)
-        defer { Task { await h.shutdown() } }
-        let fast = try h.add("fast")
-        #expect(await h.connect(fast).connected)
-        // The fast scheme is due now (its token was issued an hour ago and lapses in ten seconds).
-        try h.integrations.secrets.updateScheme(fast) { entry in
-            entry.tokens?.obtainedAt = time.now().addingTimeInterval(-3600)
-            entry.tokens?.expiresAt = time.now().addingTimeInterval(10)
+        try await withHarness(Harness.make(timeout: .seconds(90), time: time.source)) { h in
+            let fast = try h.add("fast")
+            #expect(await h.connect(fast).connected)
+            // The fast scheme is due now (its token was issued an hour ago and lapses in ten seconds).
+            try h.integrations.secrets.updateScheme(fast) { entry in
+                entry.tokens?.obtainedAt = time.now().addingTimeInterval(-3600)
+                entry.tokens?.expiresAt = time.now().addingTimeInterval(10)
+            }
+            let (_, slow) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"), now: time.now())
+            let seen = Seen()
+            let updates = await h.actor.updates()
+            let listener = Task { for await u in updates { seen.events.withLock { $0.append((u.schemeID, u.event)) } } }
+            defer { listener.cancel() }
+            func refreshed(_ id: String) -> Int {
+                seen.events.withLock { $0.filter { if $0.0 == id, case .refreshed = $0.1 { true } else { false } }.count }
+            }
+            await h.actor.startScheduler()
+            #expect(await waitUntil(timeout: .seconds(20)) { refreshed(fast) >= 1 && server.accepted >= 1 }, "both refreshes began")
+            // Time passes for the scheduler (not for the slow exchange, which runs on the wall clock): the fast
+            // scheme's new token comes due again.
+            let clock = time.keepAdvancing(by: .seconds(120), steps: 200)
+            defer { clock.cancel() }
+            #expect(await waitUntil(timeout: .seconds(30)) { refreshed(fast) >= 2 }, "the fast scheme was refreshed again")
+            let order = seen.events.withLock { $0 }
+            let slowFailed = order.firstIndex { if $0.0 == slow, case .failed = $0.1 { true } else { false } }
+            let fastAgain = order.indices.filter { if order[$0].0 == fast, case .refreshed = order[$0].1 { true } else { false } }.dropFirst().first
+            #expect(slowFailed == nil || fastAgain.map { $0 < slowFailed! } == true,
+                    "the fast scheme's second refresh waited for the slow one: \(order.map { "\($0.0 == fast ? "fast" : "slow") \($0.1.summary)" })")
+            await h.actor.stopScheduler()
         }
-        let (_, slow) = try Self.expiredConnection(h, tokenEndpoint: server.origin.appendingPathComponent("token"), now: time.now())
-        let seen = Seen()
-        let updates = await h.actor.updates()
-        let listener = Task { for await u in updates { seen.events.withLock { $0.append((u.schemeID, u.event)) } } }
-        defer { listener.cancel() }
-        func refreshed(_ id: String) -> Int {
-            seen.events.withLock { $0.filter { if $0.0 == id, case .refreshed = $0.1 { true } else { false } }.count }
-        }
-        await h.actor.startScheduler()
-        #expect(await waitUntil(timeout: .seconds(20)) { refreshed(fast) >= 1 && server.accepted >= 1 }, "both refreshes began")
-        // Time passes for the scheduler (not for the slow exchange, which runs on the wall clock): the fast
-        // scheme's new token comes due again.
-        let clock = time.keepAdvancing(by: .seconds(120), steps: 200)
-        defer { clock.cancel() }
-        #expect(await waitUntil(timeout: .seconds(30)) { refreshed(fast) >= 2 }, "the fast scheme was refreshed again")
-        let order = seen.events.withLock { $0 }
-        let slowFailed = order.firstIndex { if $0.0 == slow, case .failed = $0.1 { true } else { false } }
-        let fastAgain = order.indices.filter { if order[$0].0 == fast, case .refreshed = order[$0].1 { true } else { false } }.dropFirst().first
-        #expect(slowFailed == nil || fastAgain.map { $0 < slowFailed! } == true,
-                "the fast scheme's second refresh waited for the slow one: \(order.map { "\($0.0 == fast ? "fast" : "slow") \($0.1.summary)" })")
-        await h.actor.stopScheduler()
     }
 
     // MARK: - Helpers

@@ -106,3 +106,30 @@ extension [AcquisitionEvent] {
 
     var connected: Bool { contains { if case .connected = $0 { true } else { false } } }
 }
+
+// What a test starts, stopped before the test ends: `defer` cannot await, so each kind has a `with…` that runs
+// the test's body and then waits for the teardown, whether the body returned or threw (see `withTearDown`).
+
+/// Runs `body` with `harness`, then waits for its shutdown (engine, fixture server, home).
+@discardableResult
+func withHarness<T>(_ harness: Harness, _ body: (Harness) async throws -> T) async throws -> T {
+    try await withTearDown(harness, tearDown: { await $0.shutdown() }, body)
+}
+
+/// Runs `body` with `fixture`, then waits for the fixture server to stop.
+@discardableResult
+func withFixture<T>(_ fixture: OAuthFixture, _ body: (OAuthFixture) async throws -> T) async throws -> T {
+    try await withTearDown(fixture, tearDown: { await $0.stop() }, body)
+}
+
+/// Runs `body` with a second engine (another process, in effect), then waits for its shutdown.
+@discardableResult
+func withEngine<T>(_ engine: Engine, _ body: (Engine) async throws -> T) async throws -> T {
+    try await withTearDown(engine, tearDown: { await $0.shutdown() }, body)
+}
+
+/// Runs `body` with a callback listener, then waits for it to close.
+@discardableResult
+func withListener<T>(_ listener: LoopbackListener, _ body: (LoopbackListener) async throws -> T) async throws -> T {
+    try await withTearDown(listener, tearDown: { await $0.close() }, body)
+}

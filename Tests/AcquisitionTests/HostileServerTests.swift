@@ -68,59 +68,59 @@ import Testing
         // stays silent well past them.
         // The callback timeout runs on a test clock: a flow that got no usable callback is timed out by moving it.
         let time = TestTime()
-        let h = try await Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 60 }, timeout: .seconds(10),
-                                       callbackTimeout: .seconds(3), time: time.source)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        let started = ContinuousClock.now
-        let events = code == .callbackTimedOut ? await h.connect(id, timingOutWith: time, after: .seconds(3)) : await h.connect(id)
-        let failure = try #require(events.failure)
-        #expect(failure.code == code, "\(failure)")
-        #expect("\(failure)".contains(phrase), "\(failure)")
-        // A silent server stays silent for 60 s: ending well before that shows the 10 s timeout cut the wait,
-        // with room for a loaded machine.
-        #expect(ContinuousClock.now - started < .seconds(45), "no hang past the timeouts")
-        #expect(h.secretsFileBytes() == nil, "nothing stored")
-        guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
-        // The error never echoes a code or token from the server, nor a control character it sent.
-        #expect(!"\(failure)".contains("code-"))
-        #expect(!"\(failure)".contains("at-"))
-        #expect(!"\(failure)".unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(failure)")
+        try await withHarness(Harness.make(FixtureOptions { $0.hostile = hostile; $0.silenceSeconds = 60 }, timeout: .seconds(10),
+                                           callbackTimeout: .seconds(3), time: time.source)) { h in
+            let id = try h.add()
+            let started = ContinuousClock.now
+            let events = code == .callbackTimedOut ? await h.connect(id, timingOutWith: time, after: .seconds(3)) : await h.connect(id)
+            let failure = try #require(events.failure)
+            #expect(failure.code == code, "\(failure)")
+            #expect("\(failure)".contains(phrase), "\(failure)")
+            // A silent server stays silent for 60 s: ending well before that shows the 10 s timeout cut the wait,
+            // with room for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(45), "no hang past the timeouts")
+            #expect(h.secretsFileBytes() == nil, "nothing stored")
+            guard case .error = try h.status(id) else { Issue.record("status is \(try h.status(id))"); return }
+            // The error never echoes a code or token from the server, nor a control character it sent.
+            #expect(!"\(failure)".contains("code-"))
+            #expect(!"\(failure)".contains("at-"))
+            #expect(!"\(failure)".unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(failure)")
+        }
     }
 
     @Test func replayedCodeIsRefusedAndNothingChanges() async throws {
         // First sign-in: remember the callback address the browser was sent to (code + state).
         let first = Mutex<String?>(nil)
-        let h = try await Harness.make(browser: ClosureBrowser { url in
+        try await withHarness(Harness.make(browser: ClosureBrowser { url in
             guard let callback = await HeadlessBrowser.addressOfCallback(url) else { return false }
             first.withLock { $0 = callback }
             return await HeadlessBrowser.visit(URL(string: callback)!) != nil
-        }, callbackTimeout: .seconds(5))
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        #expect(await h.connect(id).connected)
-        let replay = try #require(first.withLock { $0 })
-        let stored = try h.secrets(id)
-        // A second sign-in that is replayed the first one's answer refuses it and keeps waiting.
-        var refusals: [String] = []
-        var log: [String] = []
-        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
-            log.append(e.summary)
-            if case .waitingForBrowser = e {
-                if case .failure(let why) = await h.actor.deliverPastedCallback(schemeID: id, url: replay) { refusals.append(why.message) }
-                await h.actor.cancelConnect(schemeID: id)
+        }, callbackTimeout: .seconds(5))) { h in
+            let id = try h.add()
+            #expect(await h.connect(id).connected)
+            let replay = try #require(first.withLock { $0 })
+            let stored = try h.secrets(id)
+            // A second sign-in that is replayed the first one's answer refuses it and keeps waiting.
+            var refusals: [String] = []
+            var log: [String] = []
+            for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+                log.append(e.summary)
+                if case .waitingForBrowser = e {
+                    if case .failure(let why) = await h.actor.deliverPastedCallback(schemeID: id, url: replay) { refusals.append(why.message) }
+                    await h.actor.cancelConnect(schemeID: id)
+                }
             }
+            #expect(refusals.count == 1 && refusals[0].contains("does not belong to this sign-in"), "\(refusals) \(log)")
+            // And the server, asked directly, refuses a code it already exchanged.
+            let items = URLComponents(string: replay)?.queryItems ?? []
+            let code = try #require(items.first { $0.name == "code" }?.value)
+            let client = try #require(stored.tokens?.clientID)
+            let form = "grant_type=authorization_code&code=\(code)&client_id=\(client)&redirect_uri=x&code_verifier=x"
+            let answer = try await h.http.send(HTTPRequestSpec(method: "POST", url: URL(string: h.fixture.issuer + "/token")!,
+                                                               headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8)))
+            #expect(answer.status == 400 && String(decoding: answer.body, as: UTF8.self).contains("invalid_grant"))
+            #expect(try h.secrets(id) == stored, "nothing changed")
         }
-        #expect(refusals.count == 1 && refusals[0].contains("does not belong to this sign-in"), "\(refusals) \(log)")
-        // And the server, asked directly, refuses a code it already exchanged.
-        let items = URLComponents(string: replay)?.queryItems ?? []
-        let code = try #require(items.first { $0.name == "code" }?.value)
-        let client = try #require(stored.tokens?.clientID)
-        let form = "grant_type=authorization_code&code=\(code)&client_id=\(client)&redirect_uri=x&code_verifier=x"
-        let answer = try await h.http.send(HTTPRequestSpec(method: "POST", url: URL(string: h.fixture.issuer + "/token")!,
-                                                           headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8)))
-        #expect(answer.status == 400 && String(decoding: answer.body, as: UTF8.self).contains("invalid_grant"))
-        #expect(try h.secrets(id) == stored, "nothing changed")
     }
 
     @Test func callbackFloodOfJunkDoesNotEndTheWait() async throws {
@@ -129,22 +129,22 @@ import Testing
         // suite answered only 209 of the 1,000 junk requests before a 10-second wait ran out, and the test
         // blamed the listener for it.)
         let time = TestTime()
-        let h = try await Harness.make(browser: NoBrowser(), time: time.source)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        var events: [AcquisitionEvent] = []
-        for await e in await h.actor.connect(schemeID: id) {
-            events.append(e)
-            if case .waitingForBrowser(let url, let redirect, _) = e {
-                let port = URL(string: redirect)!.port!
-                let answered = await LoopbackFlood.send(port: port, count: 1000) { i in
-                    ["/favicon.ico", "/", "/junk\(i)", "/callback", "/callback?x=\(i)", "/.env", "/callbackz"][i % 7]
+        try await withHarness(Harness.make(browser: NoBrowser(), time: time.source)) { h in
+            let id = try h.add()
+            var events: [AcquisitionEvent] = []
+            for await e in await h.actor.connect(schemeID: id) {
+                events.append(e)
+                if case .waitingForBrowser(let url, let redirect, _) = e {
+                    let port = URL(string: redirect)!.port!
+                    let answered = await LoopbackFlood.send(port: port, count: 1000) { i in
+                        ["/favicon.ico", "/", "/junk\(i)", "/callback", "/callback?x=\(i)", "/.env", "/callbackz"][i % 7]
+                    }
+                    #expect(answered == 1000)
+                    #expect(await HeadlessBrowser.visit(url) == 200)
                 }
-                #expect(answered == 1000)
-                #expect(await HeadlessBrowser.visit(url) == 200)
             }
+            #expect(events.connected)
         }
-        #expect(events.connected)
     }
 }
 

@@ -28,17 +28,18 @@ import Testing
     /// against the resource's list, with or without the slash.
     @Test(arguments: [(FixtureOptions.Hostile.issuerTrailingSlash, false), (nil, true)])
     func reconnectFindsTheCachedIssuerWhateverTheSlash(_ hostile: FixtureOptions.Hostile?, _ listedWithSlash: Bool) async throws {
-        let held = try await OAuthFixture.start(FixtureOptions { $0.hostile = hostile })
-        let other = try await OAuthFixture.start()
-        defer { Task { await held.stop(); await other.stop() } }
-        // What the first connect stored: the authorization server metadata's own issuer.
-        let cached = hostile == .issuerTrailingSlash ? held.issuer + "/" : held.issuer
-        let listed = listedWithSlash ? held.issuer + "/" : held.issuer
-        #expect(cached != listed, "the test is about a difference of one slash")
-        let http = ListedServers(listed: [other.issuer, listed])
-        let found = try await Discovery(http: http).run(serverURL: held.serverURL, cachedIssuer: cached)
-        #expect(found.authorizationServer.issuer == cached, "reconnect went to \(found.authorizationServer.issuer), not the tokens' issuer \(cached)")
-        #expect(other.counters.requests.isEmpty, "the other authorization server was asked: \(other.counters.requests)")
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.hostile = hostile })) { held in
+            try await withFixture(OAuthFixture.start()) { other in
+                // What the first connect stored: the authorization server metadata's own issuer.
+                let cached = hostile == .issuerTrailingSlash ? held.issuer + "/" : held.issuer
+                let listed = listedWithSlash ? held.issuer + "/" : held.issuer
+                #expect(cached != listed, "the test is about a difference of one slash")
+                let http = ListedServers(listed: [other.issuer, listed])
+                let found = try await Discovery(http: http).run(serverURL: held.serverURL, cachedIssuer: cached)
+                #expect(found.authorizationServer.issuer == cached, "reconnect went to \(found.authorizationServer.issuer), not the tokens' issuer \(cached)")
+                #expect(other.counters.requests.isEmpty, "the other authorization server was asked: \(other.counters.requests)")
+            }
+        }
     }
 
     @Test func theRuleItself() {

@@ -58,40 +58,40 @@ import Testing
     /// The 401's `resource_metadata` names the fixture's real address (the `chain` layout puts its own origin
     /// there): not fetched, noted in the trace, and discovery goes on at the server's own well-known places.
     @Test func aChallengeNamingLoopbackMetadataIsNotFetched() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.layout = .chain })
-        defer { Task { await fixture.stop() } }
-        let http = RemoteOrigin(fixture: fixture)
-        let sink = Discovery.TraceSink()
-        _ = try? await Discovery(http: http, sink: sink).run(serverURL: serverURL)
-        #expect(http.elsewhere.withLock { $0 }.isEmpty, "fetched on this machine for a remote server: \(http.elsewhere.withLock { $0 })")
-        let steps = sink.steps.withLock { $0 }
-        #expect(steps.contains { $0.url.hasPrefix(fixture.origin) && $0.outcome.contains("not fetched") }, "\(steps)")
-        #expect(steps.contains { $0.url.hasPrefix(Self.remote + "/.well-known/") }, "\(steps)")
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.layout = .chain })) { fixture in
+            let http = RemoteOrigin(fixture: fixture)
+            let sink = Discovery.TraceSink()
+            _ = try? await Discovery(http: http, sink: sink).run(serverURL: serverURL)
+            #expect(http.elsewhere.withLock { $0 }.isEmpty, "fetched on this machine for a remote server: \(http.elsewhere.withLock { $0 })")
+            let steps = sink.steps.withLock { $0 }
+            #expect(steps.contains { $0.url.hasPrefix(fixture.origin) && $0.outcome.contains("not fetched") }, "\(steps)")
+            #expect(steps.contains { $0.url.hasPrefix(Self.remote + "/.well-known/") }, "\(steps)")
+        }
     }
 
     /// The resource metadata names an authorization server on this machine over https (plain http was
     /// already refused): refused before anything is fetched, with a reason a person can act on.
     @Test(arguments: ["https://127.0.0.1:1", "https://localhost:1/tenant", "https://[::1]:1", "https://0.0.0.0:1", "https://127.1:1"])
     func anAuthorizationServerOnThisMachineIsRefused(_ issuer: String) async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.layout = .resourcePathSuffixed })
-        defer { Task { await fixture.stop() } }
-        let http = RemoteOrigin(fixture: fixture) { url, object in
-            if url.path.hasPrefix("/.well-known/oauth-protected-resource") { object["authorization_servers"] = [issuer] }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.layout = .resourcePathSuffixed })) { fixture in
+            let http = RemoteOrigin(fixture: fixture) { url, object in
+                if url.path.hasPrefix("/.well-known/oauth-protected-resource") { object["authorization_servers"] = [issuer] }
+            }
+            await #expect {
+                _ = try await Discovery(http: http).run(serverURL: serverURL)
+            } throws: { error in
+                let e = error as? AcquisitionError
+                return e?.code == .insecureEndpoint && e?.message.contains("this machine") == true
+            }
+            #expect(http.elsewhere.withLock { $0 }.isEmpty, "fetched on this machine for a remote server: \(http.elsewhere.withLock { $0 })")
         }
-        await #expect {
-            _ = try await Discovery(http: http).run(serverURL: serverURL)
-        } throws: { error in
-            let e = error as? AcquisitionError
-            return e?.code == .insecureEndpoint && e?.message.contains("this machine") == true
-        }
-        #expect(http.elsewhere.withLock { $0 }.isEmpty, "fetched on this machine for a remote server: \(http.elsewhere.withLock { $0 })")
     }
 
     /// A server on this machine may name this machine (the fixture, and local development).
     @Test func aLoopbackServerMayNameLoopback() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.layout = .chain })
-        defer { Task { await fixture.stop() } }
-        let found = try await Discovery(http: AsyncHTTPTransport()).run(serverURL: fixture.serverURL)
-        #expect(found.resourceMetadataURL == fixture.origin + "/meta/protected-resource.json")
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.layout = .chain })) { fixture in
+            let found = try await Discovery(http: AsyncHTTPTransport()).run(serverURL: fixture.serverURL)
+            #expect(found.resourceMetadataURL == fixture.origin + "/meta/protected-resource.json")
+        }
     }
 }

@@ -45,17 +45,17 @@ import Glibc
     @Test(.enabled(if: canActAsAnotherUser, "needs root, setpriv and curl to connect as another user (uid 65534)"))
     func anotherUsersCallbackIsRefusedAndTheRealOneCompletes() async throws {
         let theirs = Mutex<String?>(nil)
-        let h = try await Harness.make(browser: ClosureBrowser { url in
+        try await withHarness(Harness.make(browser: ClosureBrowser { url in
             let status = try? await Self.curlAsAnotherUser(url.absoluteString, follow: true)
             theirs.withLock { $0 = status }
             return await HeadlessBrowser.visit(url) == 200
-        })
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        let events = await h.connect(id)
-        #expect(theirs.withLock { $0 } == "403", "another user's callback was not refused")
-        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
-        #expect(h.fixture.counters.codeExchanges == 1)
+        })) { h in
+            let id = try h.add()
+            let events = await h.connect(id)
+            #expect(theirs.withLock { $0 } == "403", "another user's callback was not refused")
+            #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+            #expect(h.fixture.counters.codeExchanges == 1)
+        }
     }
 
     /// The same from an IPv6 socket (`::ffff:127.0.0.1`, listed in /proc/net/tcp6), straight at the listener:

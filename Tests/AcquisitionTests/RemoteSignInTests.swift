@@ -8,45 +8,45 @@ import Testing
 
 @Suite struct RemoteSignInTests {
     @Test func pasteBackRefusesWrongAddressesAndKeepsWaitingThenConnects() async throws {
-        let h = try await Harness.make(browser: NoBrowser())
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        var events: [AcquisitionEvent] = []
-        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
-            events.append(e)
-            guard case .waitingForBrowser(let url, let redirect, let opened) = e else { continue }
-            #expect(!opened)
-            #expect(SSHTunnel.command(redirectURI: redirect) == "ssh -L \(URL(string: redirect)!.port!):127.0.0.1:\(URL(string: redirect)!.port!) <this host>")
-            let address = try #require(await HeadlessBrowser.addressOfCallback(url))
-            #expect(address.hasPrefix(redirect))
-            // Wrong state, a foreign address, garbage: each refused, and the flow keeps waiting.
-            let wrongState = address.replacingOccurrences(of: #"state=[^&]+"#, with: "state=forged", options: .regularExpression)
-            for bad in [wrongState, "https://example.com/somewhere?code=1&state=x", "garbage", ""] {
-                guard case .failure(let e) = await h.actor.deliverPastedCallback(schemeID: id, url: bad) else {
-                    Issue.record("accepted \(bad)"); continue
+        try await withHarness(Harness.make(browser: NoBrowser())) { h in
+            let id = try h.add()
+            var events: [AcquisitionEvent] = []
+            for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+                events.append(e)
+                guard case .waitingForBrowser(let url, let redirect, let opened) = e else { continue }
+                #expect(!opened)
+                #expect(SSHTunnel.command(redirectURI: redirect) == "ssh -L \(URL(string: redirect)!.port!):127.0.0.1:\(URL(string: redirect)!.port!) <this host>")
+                let address = try #require(await HeadlessBrowser.addressOfCallback(url))
+                #expect(address.hasPrefix(redirect))
+                // Wrong state, a foreign address, garbage: each refused, and the flow keeps waiting.
+                let wrongState = address.replacingOccurrences(of: #"state=[^&]+"#, with: "state=forged", options: .regularExpression)
+                for bad in [wrongState, "https://example.com/somewhere?code=1&state=x", "garbage", ""] {
+                    guard case .failure(let e) = await h.actor.deliverPastedCallback(schemeID: id, url: bad) else {
+                        Issue.record("accepted \(bad)"); continue
+                    }
+                    #expect(e.code == .stateMismatch || e.code == .authorizationFailed)
                 }
-                #expect(e.code == .stateMismatch || e.code == .authorizationFailed)
+                guard case .success = await h.actor.deliverPastedCallback(schemeID: id, url: "  " + address + "\n") else {
+                    Issue.record("the right address was refused"); continue
+                }
             }
-            guard case .success = await h.actor.deliverPastedCallback(schemeID: id, url: "  " + address + "\n") else {
-                Issue.record("the right address was refused"); continue
-            }
+            #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+            #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
         }
-        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
-        #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
     }
 
     @Test func pasteBackChecksTheErrorLikeARealCallback() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.denyAccess = true }, browser: NoBrowser())
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        var events: [AcquisitionEvent] = []
-        for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
-            events.append(e)
-            if case .waitingForBrowser(let url, _, _) = e, let address = await HeadlessBrowser.addressOfCallback(url) {
-                _ = await h.actor.deliverPastedCallback(schemeID: id, url: address)
+        try await withHarness(Harness.make(FixtureOptions { $0.denyAccess = true }, browser: NoBrowser())) { h in
+            let id = try h.add()
+            var events: [AcquisitionEvent] = []
+            for await e in await h.actor.connect(schemeID: id, options: ConnectOptions(noBrowser: true)) {
+                events.append(e)
+                if case .waitingForBrowser(let url, _, _) = e, let address = await HeadlessBrowser.addressOfCallback(url) {
+                    _ = await h.actor.deliverPastedCallback(schemeID: id, url: address)
+                }
             }
+            #expect(events.failure?.code == .accessDenied)
         }
-        #expect(events.failure?.code == .accessDenied)
     }
 
     /// Device polling waits on a clock where every sleep returns at once and time moves on by its length.
@@ -55,56 +55,56 @@ import Testing
     }
 
     @Test func deviceFlowConnects() async throws {
-        let h = try await Self.deviceHarness(.approve)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        let events = await h.connect(id, options: ConnectOptions(preferDevice: true))
-        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
-        guard let code = events.first(where: { if case .deviceCode = $0 { true } else { false } }),
-              case .deviceCode(let user, let uri, let complete, _) = code else { Issue.record("no device code"); return }
-        #expect(!user.isEmpty)
-        #expect(uri.hasSuffix("/activate"))
-        #expect(complete?.contains(user) == true)
-        #expect(h.fixture.counters.devicePolls.count == 3)
-        #expect(!events.contains { if case .waitingForBrowser = $0 { true } else { false } })
-        #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
+        try await withHarness(Self.deviceHarness(.approve)) { h in
+            let id = try h.add()
+            let events = await h.connect(id, options: ConnectOptions(preferDevice: true))
+            #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+            guard let code = events.first(where: { if case .deviceCode = $0 { true } else { false } }),
+                  case .deviceCode(let user, let uri, let complete, _) = code else { Issue.record("no device code"); return }
+            #expect(!user.isEmpty)
+            #expect(uri.hasSuffix("/activate"))
+            #expect(complete?.contains(user) == true)
+            #expect(h.fixture.counters.devicePolls.count == 3)
+            #expect(!events.contains { if case .waitingForBrowser = $0 { true } else { false } })
+            #expect(h.fixture.accepts(try await h.actor.validToken(for: id)))
+        }
     }
 
     @Test func deviceFlowHonoursSlowDown() async throws {
         let start = Date()
         let time = immediateTime(start: start)
-        let h = try await Self.deviceHarness(.slowDownThenApprove, time: time)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        #expect(await h.connect(id, options: ConnectOptions(preferDevice: true)).connected)
-        #expect(h.fixture.counters.devicePolls.count == 3)
-        // The fixture's interval is 1 s; slow_down adds 5 s: the engine waited 1 + 6 + 6 s on its clock.
-        #expect(time.now().timeIntervalSince(start) >= 13)
+        try await withHarness(Self.deviceHarness(.slowDownThenApprove, time: time)) { h in
+            let id = try h.add()
+            #expect(await h.connect(id, options: ConnectOptions(preferDevice: true)).connected)
+            #expect(h.fixture.counters.devicePolls.count == 3)
+            // The fixture's interval is 1 s; slow_down adds 5 s: the engine waited 1 + 6 + 6 s on its clock.
+            #expect(time.now().timeIntervalSince(start) >= 13)
+        }
     }
 
     @Test(arguments: [(FixtureOptions.DeviceFlow.expire, AcquisitionError.Code.callbackTimedOut, "expired"),
                       (.deny, .accessDenied, "denied")])
     func deviceFlowStopsWithAMessage(_ flow: FixtureOptions.DeviceFlow, _ code: AcquisitionError.Code, _ phrase: String) async throws {
-        let h = try await Self.deviceHarness(flow)
-        defer { Task { await h.shutdown() } }
-        let id = try h.add()
-        let failure = try #require(await h.connect(id, options: ConnectOptions(preferDevice: true)).failure)
-        #expect(failure.code == code)
-        #expect(failure.message.contains(phrase))
-        #expect(try h.secrets(id).tokens == nil)
+        try await withHarness(Self.deviceHarness(flow)) { h in
+            let id = try h.add()
+            let failure = try #require(await h.connect(id, options: ConnectOptions(preferDevice: true)).failure)
+            #expect(failure.code == code)
+            #expect(failure.message.contains(phrase))
+            #expect(try h.secrets(id).tokens == nil)
+        }
     }
 
     @Test func clientMetadataDocumentIsTheClientIDAndNothingRegisters() async throws {
-        let h = try await Harness.make(FixtureOptions { $0.clientIDMetadataDocuments = true })
-        defer { Task { await h.shutdown() } }
-        let doc = "https://switchboard.example.org/client.json"
-        let id = try h.integrations.add(NewConnection(name: "cimd", url: h.fixture.serverURL.absoluteString, clientMetadataURL: doc)).schemes[0].id
-        let events = await h.connect(id)
-        #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
-        #expect(events.contains(.clientMetadataDocument(url: doc)))
-        #expect(h.fixture.counters.registrations == 0)
-        #expect(h.fixture.counters.lastAuthorizationQuery["client_id"] == doc)
-        #expect(h.fixture.counters.lastTokenForm["client_id"] == doc)
+        try await withHarness(Harness.make(FixtureOptions { $0.clientIDMetadataDocuments = true })) { h in
+            let doc = "https://switchboard.example.org/client.json"
+            let id = try h.integrations.add(NewConnection(name: "cimd", url: h.fixture.serverURL.absoluteString, clientMetadataURL: doc)).schemes[0].id
+            let events = await h.connect(id)
+            #expect(events.connected, "\(events.failure.map { "\($0)" } ?? "")")
+            #expect(events.contains(.clientMetadataDocument(url: doc)))
+            #expect(h.fixture.counters.registrations == 0)
+            #expect(h.fixture.counters.lastAuthorizationQuery["client_id"] == doc)
+            #expect(h.fixture.counters.lastTokenForm["client_id"] == doc)
+        }
     }
 
     @Test func remoteDetection() {
@@ -124,14 +124,14 @@ import Testing
         let script = tmp.path("browser.sh")
         try "#!/bin/sh\nls -l /proc/$$/fd > \"$0.fds.tmp\" && mv \"$0.fds.tmp\" \"$0.fds\"\n".write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
-        let listener = try await LoopbackListener.start { _ in .reject(AcquisitionError(.stateMismatch, "x")) }
-        defer { Task { await listener.close() } }
-        let opened = await SystemBrowser(environment: ["BROWSER": script.path, "PATH": "/usr/bin:/bin"]).open(URL(string: listener.redirectURI)!)
-        #expect(opened)
-        let report = tmp.path("browser.sh.fds")
-        _ = await waitUntil { FileManager.default.fileExists(atPath: report.path) }
-        let fds = try String(contentsOf: report, encoding: .utf8)
-        #expect(!fds.contains("socket:"), "\(fds)")
+        try await withListener(LoopbackListener.start { _ in .reject(AcquisitionError(.stateMismatch, "x")) }) { listener in
+            let opened = await SystemBrowser(environment: ["BROWSER": script.path, "PATH": "/usr/bin:/bin"]).open(URL(string: listener.redirectURI)!)
+            #expect(opened)
+            let report = tmp.path("browser.sh.fds")
+            _ = await waitUntil { FileManager.default.fileExists(atPath: report.path) }
+            let fds = try String(contentsOf: report, encoding: .utf8)
+            #expect(!fds.contains("socket:"), "\(fds)")
+        }
     }
 
     /// The secret store's key (and Switchboard's other variables) must not leak into the browser; the CA bundle,
@@ -161,45 +161,46 @@ import Testing
     /// dozens of parallel sign-ins picking from the same range) is chosen again; a port a registration named
     /// is not, and says it is in use.
     @Test func aFreshPortTakenMeanwhileIsChosenAgain() async throws {
-        let taken = try await LoopbackListener.start { _ in .reject(AcquisitionError(.network, "unused")) }
-        defer { Task { await taken.close() } }
-        let free = try FreePort.pick()
-        let picks = Mutex([taken.port, taken.port, free])
-        let listener = try await LoopbackListener.startOnFreshPort(pick: { picks.withLock { $0.removeFirst() } }) { _ in
-            .reject(AcquisitionError(.network, "unused"))
+        try await withListener(LoopbackListener.start { _ in .reject(AcquisitionError(.network, "unused")) }) { taken in
+            let free = try TestPort.pick()
+            let picks = Mutex([taken.port, taken.port, free])
+            try await withListener(LoopbackListener.startOnFreshPort(pick: { picks.withLock { $0.removeFirst() } }) { _ in
+                .reject(AcquisitionError(.network, "unused"))
+            }) { listener in
+                #expect(listener.port == free)
+                await #expect { try await LoopbackListener.start(port: taken.port) { _ in .reject(AcquisitionError(.network, "unused")) } }
+                    throws: { ($0 as? AcquisitionError)?.code == .portInUse }
+                // Only so many tries: a machine with every candidate taken gets the message, not a loop.
+                await #expect { try await LoopbackListener.startOnFreshPort(attempts: 3, pick: { taken.port }) { _ in .reject(AcquisitionError(.network, "unused")) } }
+                    throws: { ($0 as? AcquisitionError)?.code == .portInUse }
+            }
         }
-        defer { Task { await listener.close() } }
-        #expect(listener.port == free)
-        await #expect { try await LoopbackListener.start(port: taken.port) { _ in .reject(AcquisitionError(.network, "unused")) } }
-            throws: { ($0 as? AcquisitionError)?.code == .portInUse }
-        // Only so many tries: a machine with every candidate taken gets the message, not a loop.
-        await #expect { try await LoopbackListener.startOnFreshPort(attempts: 3, pick: { taken.port }) { _ in .reject(AcquisitionError(.network, "unused")) } }
-            throws: { ($0 as? AcquisitionError)?.code == .portInUse }
     }
 
     @Test func aResponseWithTheWrongStateIsRefusedAndTheSignInKeepsWaiting() async throws {
         let validator = CallbackValidator(expectedState: "right-state", issuer: "https://as.example", issRequired: false)
-        let listener = try await LoopbackListener.start { query in
+        try await withListener(LoopbackListener.start { query in
             switch validator.validate(query) {
             case .success(let code): .accept(code: code)
             case .failure(let e): .reject(e)
             }
+        }) { listener in
+            let waiting = Task { try await listener.waitForCode() }
+            let forged = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=forged&code=evil", "/callback?state=forged&error=access_denied"])
+            #expect(forged.allSatisfy { $0.hasPrefix("HTTP/1.1 400") }, "\(forged)")
+            let real = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=right-state&code=good"])
+            #expect(real.first?.hasPrefix("HTTP/1.1 200") == true, "\(real)")
+            let code = try await waiting.value
+            #expect(code == "good")
         }
-        defer { Task { await listener.close() } }
-        let waiting = Task { try await listener.waitForCode() }
-        let forged = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=forged&code=evil", "/callback?state=forged&error=access_denied"])
-        #expect(forged.allSatisfy { $0.hasPrefix("HTTP/1.1 400") }, "\(forged)")
-        let real = await LoopbackFlood.statusLines(port: listener.port, paths: ["/callback?state=right-state&code=good"])
-        #expect(real.first?.hasPrefix("HTTP/1.1 200") == true, "\(real)")
-        #expect(try await waiting.value == "good")
     }
 
     @Test func anIdleConnectionIsDropped() async throws {
-        let listener = try await LoopbackListener.start(idleTimeout: .milliseconds(300)) { _ in .reject(AcquisitionError(.stateMismatch, "x")) }
-        defer { Task { await listener.close() } }
-        // Connect and send nothing: the listener closes the connection (a read returns end of file) instead of holding it.
-        let closedAfter = await LoopbackFlood.idle(port: listener.port, waitingAtMost: 10)
-        let seconds = try #require(closedAfter, "the listener kept an idle connection open for 10 s")
-        #expect(seconds < 5)
+        try await withListener(LoopbackListener.start(idleTimeout: .milliseconds(300)) { _ in .reject(AcquisitionError(.stateMismatch, "x")) }) { listener in
+            // Connect and send nothing: the listener closes the connection (a read returns end of file) instead of holding it.
+            let closedAfter = await LoopbackFlood.idle(port: listener.port, waitingAtMost: 10)
+            let seconds = try #require(closedAfter, "the listener kept an idle connection open for 10 s")
+            #expect(seconds < 5)
+        }
     }
 }

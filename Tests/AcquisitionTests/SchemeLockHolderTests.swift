@@ -19,8 +19,12 @@ import Glibc
         SchemeLock.write(SchemeLock.record(schemeID: "s1", pid: getpid(), since: now.addingTimeInterval(-12)), fd, schemeID: "s1")
         let holder = SchemeLock.holder(fd, schemeID: "s1", now: now)
         #expect(holder?.pid == getpid())
-        // Another scheme's question about the same slot is not answered with this record.
-        #expect(SchemeLock.holder(fd, schemeID: "s2", now: now) == nil || SchemeLock.slot("s2") != SchemeLock.slot("s1"))
+        // Another scheme's question about the same slot is not answered with this record: a scheme whose id
+        // falls in s1's slot (of 4,096; found by trying ids), and one in another slot.
+        let sharing = try #require((2..<1_000_000).lazy.map { "s\($0)" }.first { SchemeLock.slot($0) == SchemeLock.slot("s1") })
+        #expect(SchemeLock.holder(fd, schemeID: sharing, now: now) == nil, "\(sharing) shares s1's slot and was answered with s1's record")
+        let elsewhere = try #require((2..<1_000_000).lazy.map { "s\($0)" }.first { SchemeLock.slot($0) != SchemeLock.slot("s1") })
+        #expect(SchemeLock.holder(fd, schemeID: elsewhere, now: now) == nil)
     }
 
     /// A holder that died left its record; its pid now belongs to a process that started later (or to none).

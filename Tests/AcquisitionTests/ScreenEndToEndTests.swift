@@ -9,14 +9,15 @@ import Testing
 @Suite(.serialized) struct ScreenEndToEndTests {
     @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
     func connectRefreshDisconnectQuit() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.accessTokenLifetime = 6; $0.revocation = true })
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bin = BinaryRunner.binary.path
-        let added = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
-        #expect(added.status == 0)
-        let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        try await TmuxSession.run(command: command) { try await steps($0, fixture) }
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.accessTokenLifetime = 6; $0.revocation = true })) { fixture in
+            let bin = BinaryRunner.binary.path
+            let added = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+            #expect(added.status == 0)
+            let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+            try await TmuxSession.run(command: command) { try await steps($0, fixture) }
+        }
     }
 
     func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {
@@ -79,14 +80,15 @@ import Testing
 
     @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
     func pasteBackSignInWithKeys() async throws {
-        let fixture = try await OAuthFixture.start()
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bin = BinaryRunner.binary.path
-        _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
-        // An SSH session: no browser opens on this machine.
-        let command = "env -u DISPLAY -u BROWSER SSH_CONNECTION='10.0.0.1 5 10.0.0.2 22' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        try await TmuxSession.run(command: command) { try await steps($0, fixture) }
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start()) { fixture in
+            let bin = BinaryRunner.binary.path
+            _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+            // An SSH session: no browser opens on this machine.
+            let command = "env -u DISPLAY -u BROWSER SSH_CONNECTION='10.0.0.1 5 10.0.0.2 22' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+            try await TmuxSession.run(command: command) { try await steps($0, fixture) }
+        }
     }
 
     func steps(_ tmux: TmuxSession, _ fixture: OAuthFixture) async throws {
@@ -117,34 +119,41 @@ import Testing
 @Suite(.serialized) struct ScreenManualClientTests {
     @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
     func refusedRegistrationThenOwnClientWithKeys() async throws {
-        let fixture = try await OAuthFixture.start(FixtureOptions { $0.registration = .closed })
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bin = BinaryRunner.binary.path
-        _ = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString, "--home", tmp.url.path])
-        let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        try await TmuxSession.run(command: command) { tmux in
-            try await tmux.waitFor("○ not connected")
-            try await tmux.send("c")
-            try await tmux.waitFor("does not allow self-registration")
-            try await tmux.send("Enter")
-            try await tmux.waitFor("m client")
-            try await tmux.send("m")
-            let form = try await tmux.waitFor("Use your own client for figma")
-            // The redirect URI the refusal named is the one the form keeps: register exactly that.
-            let uri = try #require(form.firstMatch(of: /Redirect URI\s+(http:\/\/127\.0\.0\.1:\d+\/callback)/)?.1, "\(form)")
-            fixture.preregister(clientID: "dash-42", redirectURIs: [String(uri)])
-            try await tmux.send("-l", "dash-42")
-            try await tmux.send("Enter")
-            try await tmux.waitFor("now signs in with your client")
-            try await tmux.send("c")
-            try await tmux.waitFor("✓ Connected")
-            try await tmux.send("Enter")
-            let connected = try await tmux.waitFor("● connected")
-            #expect(connected.contains("oauth (manual)") || connected.contains("dash-42"), "\(connected)")
-            #expect(fixture.counters.lastAuthorizationQuery["redirect_uri"] == String(uri))
-            try await tmux.send("q")
-            try await tmux.waitFor("SCREEN-EXITED-0")
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.registration = .closed })) { fixture in
+            let bin = BinaryRunner.binary.path
+            // The redirect port is fixed in advance from the test ports: one the refusal chose itself would lie
+            // where every sign-in running in parallel chooses its port, and was seen taken by another test's
+            // listener before the sign-in with the typed-in client (TestPort).
+            let port = try TestPort.pick()
+            let add = try await BinaryRunner.runDetached(["add", "figma", fixture.serverURL.absoluteString, "--redirect-port", "\(port)", "--home", tmp.url.path])
+            #expect(add.status == 0, "\(add.stderr)")
+            let command = "env BROWSER='\(bin) headless-browser' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+            try await TmuxSession.run(command: command) { tmux in
+                try await tmux.waitFor("○ not connected")
+                try await tmux.send("c")
+                try await tmux.waitFor("does not allow self-registration")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("m client")
+                try await tmux.send("m")
+                let form = try await tmux.waitFor("Use your own client for figma")
+                // The redirect URI the refusal named is the one the form keeps: register exactly that.
+                let uri = try #require(form.firstMatch(of: /Redirect URI\s+(http:\/\/127\.0\.0\.1:\d+\/callback)/)?.1, "\(form)")
+                #expect(uri == "http://127.0.0.1:\(port)/callback", "\(form)")
+                fixture.preregister(clientID: "dash-42", redirectURIs: [String(uri)])
+                try await tmux.send("-l", "dash-42")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("now signs in with your client")
+                try await tmux.send("c")
+                try await tmux.waitFor("✓ Connected")
+                try await tmux.send("Enter")
+                let connected = try await tmux.waitFor("● connected")
+                #expect(connected.contains("oauth (manual)") || connected.contains("dash-42"), "\(connected)")
+                #expect(fixture.counters.lastAuthorizationQuery["redirect_uri"] == String(uri))
+                try await tmux.send("q")
+                try await tmux.waitFor("SCREEN-EXITED-0")
+            }
         }
     }
 }

@@ -45,47 +45,48 @@ import Testing
     /// only closing; help lists j/k, PgUp/PgDn, g/G and the Add form's ←/→, and scrolls at 80×24.
     @Test(.enabled(if: TmuxSession.available, "tmux is installed by .ci/run"))
     func keysSayWhatTheyDo() async throws {
-        let fixture = try await OAuthFixture.start()
         let tmp = TemporaryDirectory()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bin = BinaryRunner.binary.path
-        _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
-        // A browser that takes a few seconds to sign in: `v` arrives while the sign-in waits.
-        let slow = tmp.url.appendingPathComponent("slow-browser")
-        try "#!/bin/sh\nsleep 4\nexec '\(bin)' headless-browser \"$@\"\n".write(to: slow, atomically: true, encoding: .utf8)
-        chmod(slow.path, 0o755)
-        let command = "env BROWSER='\(slow.path)' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
-        try await TmuxSession.run(command: command) { tmux in
-            try await tmux.waitFor("○ not connected")
-            try await tmux.waitFor("⏎ connect")
-            try await tmux.send("c")
-            try await tmux.waitFor("Sign in in your browser")
-            let waiting = try await tmux.capture()
-            #expect(!waiting.contains("v device code"), "the footer offers no device code the server lacks:\n\(waiting)")
-            try await tmux.send("v")
-            try await tmux.waitFor("Device code: not offered here")
-            let still = try await tmux.capture()
-            #expect(still.contains("Sign in in your browser"), "the sign-in goes on:\n\(still)")
-            try await tmux.waitFor("✓ Connected")
-            let done = try await tmux.capture()
-            #expect(done.contains("⏎/Esc close") && !done.contains("o open browser") && !done.contains("p paste"), "stale footer:\n\(done)")
-            try await tmux.send("Enter")
-            try await tmux.waitFor("● connected")
-            try await tmux.waitFor("⏎ test")
-            try await tmux.send("Enter")
-            try await tmux.waitFor("fx: ")
-            let tested = try await tmux.capture()
-            #expect(!tested.contains("Disconnect fx"), "Enter on a connected row opened Disconnect:\n\(tested)")
-            try await tmux.send("?")
-            try await tmux.waitFor("Help")
-            let help = try await tmux.capture()
-            #expect(help.contains("↑ k") && help.contains("PgUp") && help.contains("lines 1–"), Comment(rawValue: help))
-            try await tmux.send("G")
-            let end = try await tmux.waitFor("Esc ? q ⏎")
-            #expect(!end.contains("lines 1–"), "G scrolls to the end:\n\(end)")
-            try await tmux.send("Escape")
-            try await tmux.send("q")
-            try await tmux.waitFor("SCREEN-EXITED-0")
+        defer { tmp.remove() }
+        try await withFixture(OAuthFixture.start()) { fixture in
+            let bin = BinaryRunner.binary.path
+            _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString, "--home", tmp.url.path])
+            // A browser that takes a few seconds to sign in: `v` arrives while the sign-in waits.
+            let slow = tmp.url.appendingPathComponent("slow-browser")
+            try "#!/bin/sh\nsleep 4\nexec '\(bin)' headless-browser \"$@\"\n".write(to: slow, atomically: true, encoding: .utf8)
+            chmod(slow.path, 0o755)
+            let command = "env BROWSER='\(slow.path)' TERM=xterm-256color \(bin) --home \(tmp.url.path); echo SCREEN-EXITED-$?; sleep 30"
+            try await TmuxSession.run(command: command) { tmux in
+                try await tmux.waitFor("○ not connected")
+                try await tmux.waitFor("⏎ connect")
+                try await tmux.send("c")
+                try await tmux.waitFor("Sign in in your browser")
+                let waiting = try await tmux.capture()
+                #expect(!waiting.contains("v device code"), "the footer offers no device code the server lacks:\n\(waiting)")
+                try await tmux.send("v")
+                try await tmux.waitFor("Device code: not offered here")
+                let still = try await tmux.capture()
+                #expect(still.contains("Sign in in your browser"), "the sign-in goes on:\n\(still)")
+                try await tmux.waitFor("✓ Connected")
+                let done = try await tmux.capture()
+                #expect(done.contains("⏎/Esc close") && !done.contains("o open browser") && !done.contains("p paste"), "stale footer:\n\(done)")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("● connected")
+                try await tmux.waitFor("⏎ test")
+                try await tmux.send("Enter")
+                try await tmux.waitFor("fx: ")
+                let tested = try await tmux.capture()
+                #expect(!tested.contains("Disconnect fx"), "Enter on a connected row opened Disconnect:\n\(tested)")
+                try await tmux.send("?")
+                try await tmux.waitFor("Help")
+                let help = try await tmux.capture()
+                #expect(help.contains("↑ k") && help.contains("PgUp") && help.contains("lines 1–"), Comment(rawValue: help))
+                try await tmux.send("G")
+                let end = try await tmux.waitFor("Esc ? q ⏎")
+                #expect(!end.contains("lines 1–"), "G scrolls to the end:\n\(end)")
+                try await tmux.send("Escape")
+                try await tmux.send("q")
+                try await tmux.waitFor("SCREEN-EXITED-0")
+            }
         }
     }
 }

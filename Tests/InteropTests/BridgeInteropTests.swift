@@ -203,35 +203,35 @@ import Glibc
         var home = try await Self.connected(server)
         defer { server.stop(); home.remove() }
         // The screen is open too: its scheduler refreshes the same connection.
-        let screen = try await TmuxSession(command: "\(BinaryRunner.binary.path) --home \(home.directory.url.path)", width: 100, height: 30)
-        defer { Task { await screen.kill() } }
-        _ = try await screen.waitFor("connected")
-        var clients: [BridgeClient] = []
-        for _ in 0..<3 { clients.append(try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))) }
-        // 120 calls from each of three agents at once, each call a tenth of a second: several refresh floors.
-        let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
-            for client in clients {
-                group.addTask {
-                    let outcome = try await client.calls(120, "slow_echo", ["text": "load"])
-                    return "\(outcome["passed"] ?? "?") passed, \(outcome["failed"] ?? "?") failed \(outcome["errors"] ?? "")"
+        try await TmuxSession.run(command: "\(BinaryRunner.binary.path) --home \(home.directory.url.path)", width: 100, height: 30) { screen in
+            _ = try await screen.waitFor("connected")
+            var clients: [BridgeClient] = []
+            for _ in 0..<3 { clients.append(try await BridgeClient.start(mode: "legacy", bridgeArguments: Self.bridge(home))) }
+            // 120 calls from each of three agents at once, each call a tenth of a second: several refresh floors.
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for client in clients {
+                    group.addTask {
+                        let outcome = try await client.calls(120, "slow_echo", ["text": "load"])
+                        return "\(outcome["passed"] ?? "?") passed, \(outcome["failed"] ?? "?") failed \(outcome["errors"] ?? "")"
+                    }
                 }
+                var all: [String] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
             }
-            var all: [String] = []
-            for try await outcome in group { all.append(outcome) }
-            return all
-        }
-        for outcome in outcomes { #expect(outcome.hasPrefix("120 passed, 0 failed"), "\(outcome)") }
-        for client in clients { #expect(await client.quit() == 0) }
+            for outcome in outcomes { #expect(outcome.hasPrefix("120 passed, 0 failed"), "\(outcome)") }
+            for client in clients { #expect(await client.quit() == 0) }
 
-        // One refresh request per expiry: each refresh token was used once (the server rotates them, so a second
-        // use is refused), and no two refreshes answered the same expiry: successive refreshes are the refresh
-        // floor apart (less the server's rounding of expiry to whole seconds), never the milliseconds apart of
-        // two callers racing.
-        let refreshes = server.events("/token").filter { $0.grant_type == "refresh_token" }
-        #expect(refreshes.count >= 2, "the calls spanned several token lifetimes")
-        #expect(refreshes.allSatisfy { $0.status == 200 }, "\(refreshes.map(\.status))")
-        let times = refreshes.compactMap(\.t)
-        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        #expect(gaps.allSatisfy { $0 > 0.5 }, "refreshes \(gaps) apart")
+            // One refresh request per expiry: each refresh token was used once (the server rotates them, so a second
+            // use is refused), and no two refreshes answered the same expiry: successive refreshes are the refresh
+            // floor apart (less the server's rounding of expiry to whole seconds), never the milliseconds apart of
+            // two callers racing.
+            let refreshes = server.events("/token").filter { $0.grant_type == "refresh_token" }
+            #expect(refreshes.count >= 2, "the calls spanned several token lifetimes")
+            #expect(refreshes.allSatisfy { $0.status == 200 }, "\(refreshes.map(\.status))")
+            let times = refreshes.compactMap(\.t)
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+            #expect(gaps.allSatisfy { $0 > 0.5 }, "refreshes \(gaps) apart")
+        }
     }
 }

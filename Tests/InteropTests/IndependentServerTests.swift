@@ -80,7 +80,7 @@ import Testing
 
     @Test(arguments: InteropServer.Flavor.allCases)
     func staticClient(_ flavor: InteropServer.Flavor) async throws {
-        let port = try FreePort.pick()
+        let port = try TestPort.pick()
         let redirect = "http://127.0.0.1:\(port)/callback"
         let server = try await InteropServer.start(flavor, ["--registration", "off", "--static-client", "dashboard-client:s3cr3t-sbcanary",
                                                             "--static-redirect", redirect])

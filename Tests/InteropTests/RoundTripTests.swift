@@ -17,7 +17,7 @@ import Testing
 
         static func start(rttMilliseconds: Int) async throws -> Proxied {
             let python = try await InteropPython.interpreter()
-            let port = try FreePort.pick()
+            let port = try TestPort.pick()
             let server = try await InteropServer.start(.pythonSDK, ["--public-origin", "http://127.0.0.1:\(port)"])
             let accepted = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-connections-\(UUID().uuidString)")
             let proxy = try KillableChild(command: [python, InteropPython.scripts.appendingPathComponent("delay_proxy.py").path,

@@ -31,35 +31,37 @@ import Glibc
 
     @Test func badLinesGetErrorsAndTheBridgeReadsOn() async throws {
         let (fixture, tmp, home) = try await connected()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bridge = try self.bridge(home)
-        let parse = try #require(await bridge.ask("this is not json"))
-        #expect((parse["error"] as? [String: Any])?["code"] as? Int == -32700 && parse["id"] is NSNull)
-        let badID = try #require(await bridge.ask(#"{"jsonrpc":"2.0","id":{"no":1},"method":"tools/list"}"#))
-        #expect((badID["error"] as? [String: Any])?["code"] as? Int == -32600 && badID["id"] is NSNull)
-        let batch = try #require(await bridge.ask("[1,2]"))
-        #expect((batch["error"] as? [String: Any])?["code"] as? Int == -32600)
-        // A line over 4 MiB is refused without being held whole, and the next line is read as usual.
-        bridge.sendRaw(Array(repeating: UInt8(ascii: "x"), count: (4 << 20) + 10) + [0x0A])
-        let long = try #require(await bridge.nextObject())
-        #expect(((long["error"] as? [String: Any])?["message"] as? String ?? "").contains("4 MiB"))
-        let answer = try #require(await bridge.ask(Self.initialize))
-        #expect(answer["id"] as? Int == 1 && (answer["result"] as? [String: Any])?["serverInfo"] != nil, "\(answer) \(bridge.standardError)")
-        bridge.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
-        let list = try #require(await bridge.ask(#"{"jsonrpc":"2.0","id":"two","method":"tools/list"}"#))
-        #expect(list["id"] as? String == "two" && list["result"] != nil, "ids pass through as the client wrote them")
-        bridge.closeInput()
-        #expect(await bridge.wait() == 0)
-        // No token reached stdout's peer or stderr.
-        let token = try await BinaryRunner.runDetached(["token", "fx"] + home).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(!token.isEmpty && !bridge.standardError.contains(token))
+        defer { tmp.remove() }
+        try await withFixture(fixture) { fixture in
+            let bridge = try self.bridge(home)
+            let parse = try #require(await bridge.ask("this is not json"))
+            #expect((parse["error"] as? [String: Any])?["code"] as? Int == -32700 && parse["id"] is NSNull)
+            let badID = try #require(await bridge.ask(#"{"jsonrpc":"2.0","id":{"no":1},"method":"tools/list"}"#))
+            #expect((badID["error"] as? [String: Any])?["code"] as? Int == -32600 && badID["id"] is NSNull)
+            let batch = try #require(await bridge.ask("[1,2]"))
+            #expect((batch["error"] as? [String: Any])?["code"] as? Int == -32600)
+            // A line over 4 MiB is refused without being held whole, and the next line is read as usual.
+            bridge.sendRaw(Array(repeating: UInt8(ascii: "x"), count: (4 << 20) + 10) + [0x0A])
+            let long = try #require(await bridge.nextObject())
+            #expect(((long["error"] as? [String: Any])?["message"] as? String ?? "").contains("4 MiB"))
+            let answer = try #require(await bridge.ask(Self.initialize))
+            #expect(answer["id"] as? Int == 1 && (answer["result"] as? [String: Any])?["serverInfo"] != nil, "\(answer) \(bridge.standardError)")
+            bridge.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+            let list = try #require(await bridge.ask(#"{"jsonrpc":"2.0","id":"two","method":"tools/list"}"#))
+            #expect(list["id"] as? String == "two" && list["result"] != nil, "ids pass through as the client wrote them")
+            bridge.closeInput()
+            #expect(await bridge.wait() == 0)
+            // No token reached stdout's peer or stderr.
+            let token = try await BinaryRunner.runDetached(["token", "fx"] + home).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!token.isEmpty && !bridge.standardError.contains(token))
+        }
     }
 
     @Test func anUnreachableServerGivesErrorsNotAHang() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = ["--home", tmp.url.path]
-        let port = try FreePort.pick()    // nothing listens there
+        let port = try TestPort.pick()    // nothing listens there
         #expect(try await BinaryRunner.runDetached(["add", "gone", "http://127.0.0.1:\(port)/mcp", "--scheme", "none"] + home).status == 0)
         let bridge = try self.bridge(home, name: "gone")
         let answer = try #require(await bridge.ask(Self.initialize))
@@ -80,33 +82,35 @@ import Glibc
         options.rotateRefreshTokens = true
         options.accessTokenLifetime = 4
         options.tokenDelay = 1.5
-        let fixture = try await OAuthFixture.start(options)
-        defer { Task { await fixture.stop() } }
-        let tmp = TemporaryDirectory()
-        defer { tmp.remove() }
-        let home = ["--home", tmp.url.path]
-        _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home)
-        let c = try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: env)
-        try #require(c.status == 0, "\(c.stderr)")
-        try await Task.sleep(for: .seconds(4.5))    // the access token has expired
-        let before = fixture.counters.refreshes
-        let child = try bridge(home)
-        child.closeInput()
-        #expect(await child.wait() == 0, "\(child.standardError)")
-        #expect(fixture.counters.refreshes == before + 1, "the bridge refreshed at its start")
-        // The rotated refresh token was stored: another process gets a token without a sign-in.
-        let t = try await BinaryRunner.runDetached(["token", "fx"] + home)
-        #expect(t.status == 0, "\(t.stderr)")
-        #expect(fixture.counters.refreshTokenReuse == 0)
+        try await withFixture(OAuthFixture.start(options)) { fixture in
+            let tmp = TemporaryDirectory()
+            defer { tmp.remove() }
+            let home = ["--home", tmp.url.path]
+            _ = try await BinaryRunner.runDetached(["add", "fx", fixture.serverURL.absoluteString] + home)
+            let c = try await BinaryRunner.runDetached(["connect", "fx"] + home, environment: env)
+            try #require(c.status == 0, "\(c.stderr)")
+            try await Task.sleep(for: .seconds(4.5))    // the access token has expired
+            let before = fixture.counters.refreshes
+            let child = try bridge(home)
+            child.closeInput()
+            #expect(await child.wait() == 0, "\(child.standardError)")
+            #expect(fixture.counters.refreshes == before + 1, "the bridge refreshed at its start")
+            // The rotated refresh token was stored: another process gets a token without a sign-in.
+            let t = try await BinaryRunner.runDetached(["token", "fx"] + home)
+            #expect(t.status == 0, "\(t.stderr)")
+            #expect(fixture.counters.refreshTokenReuse == 0)
+        }
     }
 
     @Test func sigtermClosesTheSessionAndExitsZero() async throws {
         let (fixture, tmp, home) = try await connected()
-        defer { Task { await fixture.stop(); tmp.remove() } }
-        let bridge = try self.bridge(home)
-        #expect(await bridge.ask(Self.initialize)?["result"] != nil)
-        bridge.kill(SIGTERM)
-        #expect(await bridge.wait() == 0)
+        defer { tmp.remove() }
+        try await withFixture(fixture) { fixture in
+            let bridge = try self.bridge(home)
+            #expect(await bridge.ask(Self.initialize)?["result"] != nil)
+            bridge.kill(SIGTERM)
+            #expect(await bridge.wait() == 0)
+        }
     }
 
     /// A misbehaving server (Tests/InteropServers/hostile_mcp.py) behind a bridge: `(bridge, events, stop)`.

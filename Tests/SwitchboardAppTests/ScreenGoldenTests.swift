@@ -2,6 +2,7 @@ import Canvas
 import Foundation
 import SwitchboardApp
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 
 /// Fixed data and a fixed clock for every golden.
@@ -74,8 +75,6 @@ enum Events {
 }
 
 @Suite struct ScreenGoldenTests {
-    static let screens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Screens").standardized
-
     /// The text and the style mask, each against its golden; `noColor` adds the mask as drawn under NO_COLOR.
     static func check(_ name: String, _ state: AppState, noColor: Bool = false) {
         let buffer = MainView.render(state)
@@ -90,23 +89,7 @@ enum Events {
     }
 
     static func compare(_ fileName: String, _ rendered: String) {
-        let file = screens.appendingPathComponent(fileName)
-        if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_SCREENS"] == "1" {
-            try? rendered.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("missing golden \(fileName); record with SWITCHBOARD_RECORD_SCREENS=1 swift test --filter ScreenGoldenTests")
-            return
-        }
-        if golden != rendered {
-            let a = golden.components(separatedBy: "\n"), b = rendered.components(separatedBy: "\n")
-            var diff = "the screen differs from Screens/\(fileName)\n"
-            for i in 0..<max(a.count, b.count) where (a.indices.contains(i) ? a[i] : "") != (b.indices.contains(i) ? b[i] : "") {
-                diff += "row \(i):\n  golden:   \(a.indices.contains(i) ? a[i] : "")\n  rendered: \(b.indices.contains(i) ? b[i] : "")\n"
-            }
-            Issue.record(Comment(rawValue: diff))
-        }
+        if let mismatch = Golden.mismatch(fileName, rendered) { Issue.record(Comment(rawValue: mismatch)) }
     }
 
     @Test func emptyList() { Self.check("empty-list", AppState(now: Sample.now)) }
@@ -134,7 +117,7 @@ enum Events {
     /// Wide glyphs where a server puts them (names are ASCII, `Connection.validateName`): a CJK server host and
     /// issuer, an emoji and CJK in a server's reply, a combining mark in a host. Each wide glyph takes two columns
     /// and the columns after it still line up.
-    @Test func wideGlyphs() {
+    @Test func wideGlyphs() throws {
         var state = Sample.state()
         var info = SchemeInfo(issuer: "https://知识库.example.cn", clientID: "client-知识")
         info.lastCheck = "ok · 知识库服务 1.0 · 2026-07-28 · 3 tools 🔧"
@@ -148,11 +131,20 @@ enum Events {
         // A host is shown as the URL keeps it (punycode); the server's own words keep their glyphs in the pane.
         let pane = MainView.render(state).rows
         #expect(pane.contains { $0.contains("https://知识库.example.cn") && $0.hasSuffix("│") }, Comment(rawValue: pane.joined(separator: "\n")))
-        // The badge column lines up with the rows below it, counted in display columns.
+        // Counted in display columns, everything lines up. The list: every row's badge sits under STATUS
+        // (rows 2–10 are the nine connections; the wiki and cafe-docs rows hold their punycode hosts).
         let rows = MainView.render(state).rows
-        #expect(rows[3].displayWidth == rows[5].displayWidth || rows[3].contains("● connected"))
-        let badge = { (r: String) -> Int? in r.range(of: "●").map { String(r[..<$0.lowerBound]).displayWidth } }
-        #expect(badge(rows[3]) == badge(rows[2]), Comment(rawValue: rows[2] + "\n" + rows[3]))
+        let status = try #require(rows[1].range(of: "STATUS").map { String(rows[1][..<$0.lowerBound]).displayWidth })
+        for row in rows[2...10] {
+            let badge = row.firstIndex { "●✕◌!○".contains($0) }.map { String(row[..<$0]).displayWidth }
+            #expect(badge == status, Comment(rawValue: rows[1] + "\n" + row))
+        }
+        // The pane: its rows with wide glyphs (issuer, client, the server's reply) are as wide as its border and
+        // end in its right edge, like the rows without.
+        let box = rows[13...22]
+        #expect(box.allSatisfy { $0.displayWidth == 80 }, Comment(rawValue: box.map { "\($0.displayWidth) \($0)" }.joined(separator: "\n")))
+        #expect(box.dropFirst().dropLast().allSatisfy { $0.hasSuffix("│") }, Comment(rawValue: box.joined(separator: "\n")))
+        #expect(box.filter { $0.contains("知识") || $0.contains("🔧") }.count == 3, "the wide glyphs are in the pane")
     }
 
     /// A server issuing 1-second tokens: the detail pane says so, and how Switchboard paces its refreshes.
@@ -214,7 +206,7 @@ enum Events {
         let running = Sample.state { $0.selected = 5 }.after([.char("D")])
         Self.check("doctor-running", running)
         // The command's report less its first line (the version, which `switchboard doctor` prints and the panel does not).
-        let report = try String(contentsOf: Self.screens.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
+        let report = try String(contentsOf: Golden.directory.appendingPathComponent("doctor-report.txt"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { $0 != "switchboard VERSION" }
         let shown = running.after(then: [.doctorFinished(name: "local", lines: report)])
         Self.check("doctor-view", shown)

@@ -64,14 +64,11 @@ public final class TmuxSession: @unchecked Sendable {
         public var description: String { "`\(text)` did not appear; the screen was:\n\(screen)" }
     }
 
-    /// Runs `body` against a new session, and kills the session afterwards whatever happened.
-    public static func run(command: String, width: Int = 80, height: Int = 24, _ body: (TmuxSession) async throws -> Void) async throws {
-        let tmux = try await TmuxSession(command: command, width: width, height: height)
-        do { try await body(tmux) } catch {
-            await tmux.kill()
-            throw error
-        }
-        await tmux.kill()
+    /// Runs `body` against a new session, and waits for the session to be killed afterwards whatever happened.
+    @discardableResult
+    public static func run<T>(command: String, width: Int = 80, height: Int = 24,
+                              _ body: (TmuxSession) async throws -> T) async throws -> T {
+        try await withTearDown(TmuxSession(command: command, width: width, height: height), tearDown: { await $0.kill() }, body)
     }
 
     public func kill() async { _ = try? await Self.tmux(["kill-session", "-t", name]) }
