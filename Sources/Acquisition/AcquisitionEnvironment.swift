@@ -6,7 +6,7 @@ import SwitchboardCore
 public struct AcquisitionEnvironment: Sendable {
     public var http: any HTTPTransport
     public var browser: any BrowserOpener
-    public var integrations: IntegrationStore
+    public var integrations: ConnectionStore
     public var secrets: SecretStore
     /// The clock every wait runs on (callback timeout, device polling, the scheduler, lock polling) and the
     /// dates it stands for.
@@ -27,7 +27,7 @@ public struct AcquisitionEnvironment: Sendable {
     /// Where this process records what it did to each scheme (nil: nowhere).
     public var activity: ActivityJournal?
 
-    public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: IntegrationStore, secrets: SecretStore,
+    public init(http: any HTTPTransport, browser: any BrowserOpener, integrations: ConnectionStore, secrets: SecretStore,
                 time: TimeSource = .live, random: any RandomSource = SystemRandom(),
                 callbackTimeout: Duration = .seconds(300), clientName: String = "Switchboard",
                 logger: Logger = Logger(label: "switchboard.acquisition", factory: { _ in SwiftLogNoOpLogHandler() }),

@@ -10,7 +10,7 @@ struct ConnectFlow: Sendable {
     let choice: ClientChoice
     let options: ConnectOptions
     let emit: @Sendable (AcquisitionEvent) async -> Void
-    /// The flow's identity (`AcquisitionActor.connect`): what it holds is keyed by it, not by the scheme.
+    /// The flow's identity (`TokenKeeper.connect`): what it holds is keyed by it, not by the scheme.
     var identity: UInt64 = 0
 
     var schemeID: String { scheme.id }

@@ -62,7 +62,7 @@ public struct Doctor: Sendable {
             lines.append("Resource")
             lines.append("  metadata          \(found.resourceMetadataURL.map(shown) ?? "none (2025-03-26 fallback: the origin is the authorization server)")")
             lines.append("  resource          \(shown(found.resource))")
-            lines.append("  scope to request  \(AcquisitionActor.scopes(requested: scheme.scopes, discovery: found).map(shown) ?? "(none: the server's default)")")
+            lines.append("  scope to request  \(TokenKeeper.scopes(requested: scheme.scopes, discovery: found).map(shown) ?? "(none: the server's default)")")
             lines.append("Authorization server")
             lines.append("  issuer            \(shown(m.issuer))" + (found.usesDefaultEndpoints ? " (no metadata; default endpoints)" : " (matches the metadata URL)"))
             lines.append("  PKCE S256         \(found.usesDefaultEndpoints ? "assumed" : yes(m.codeChallengeMethodsSupported?.contains("S256") == true))")

@@ -6,10 +6,10 @@ import SwitchboardCore
 /// OAuth schemes through `validToken(for:)`, bearer schemes from the secret store, nothing for `none`.
 public struct ConnectionAuthorizer: Sendable {
     public let connection: Connection
-    let actor: AcquisitionActor
+    let actor: TokenKeeper
     let secrets: SecretStore
 
-    public init(connection: Connection, actor: AcquisitionActor, secrets: SecretStore) {
+    public init(connection: Connection, actor: TokenKeeper, secrets: SecretStore) {
         self.connection = connection
         self.actor = actor
         self.secrets = secrets

@@ -7,10 +7,10 @@ import SwitchboardText
 public struct AppState: Equatable, Sendable {
     public var connections: [Connection] {
         // Counted when the list changes (rare), not on every frame: a frame's cost follows the screen.
-        didSet { summary = IntegrationsFile.summary(connections) }
+        didSet { summary = ConnectionsFile.summary(connections) }
     }
     /// The header's figures, counted when the list changes.
-    public private(set) var summary: IntegrationsFile.Summary
+    public private(set) var summary: ConnectionsFile.Summary
     /// The next refresh the scheduler plans across all connections, for the header.
     public var nextRefresh: Date? { summary.nextRefresh }
     /// Connections that need the person now (expired, error, or a lapsed token that will not renew on use).
@@ -46,7 +46,7 @@ public struct AppState: Equatable, Sendable {
     public init(connections: [Connection] = [], now: Date) {
         self.connections = connections
         self.now = now
-        summary = IntegrationsFile.summary(connections)
+        summary = ConnectionsFile.summary(connections)
     }
 
     /// The connections the filter lets through.

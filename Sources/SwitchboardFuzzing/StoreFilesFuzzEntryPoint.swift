@@ -26,9 +26,9 @@ extension FuzzEntryPoints {
     static func indexSidecar(_ body: Data) {
         let newline = body.firstIndex(of: 0x0A) ?? body.endIndex
         let file = Data(body[newline...].dropFirst())
-        guard let index = IntegrationStore.Index.decode(Data(body[..<newline]), fileOf: file.count) else { return }
+        guard let index = ConnectionStore.Index.decode(Data(body[..<newline]), fileOf: file.count) else { return }
         for count in [0, 1, 5, 300, Int.max] {
-            guard let rows = IntegrationStore.rows(file, index: index, first: count) else { continue }
+            guard let rows = ConnectionStore.rows(file, index: index, first: count) else { continue }
             precondition(rows.total >= 0 && (0...rows.total).contains(rows.attention), "an index with impossible counts was trusted")
             precondition(rows.connections.count <= max(0, min(count, rows.total)), "more rows than asked for or counted")
         }
@@ -43,9 +43,9 @@ extension FuzzEntryPoints {
     }
 
     static func integrationsFile(_ body: Data) {
-        guard let file = try? JSONCoding.decode(IntegrationsFile.self, from: body, file: "fuzz") else { return }
+        guard let file = try? JSONCoding.decode(ConnectionsFile.self, from: body, file: "fuzz") else { return }
         let now = Date(timeIntervalSince1970: 1_900_000_000)
-        _ = IntegrationsFile.summary(file.connections)
+        _ = ConnectionsFile.summary(file.connections)
         for c in file.connections {
             for var s in c.schemes {
                 _ = StatusText.badge(s.status, kind: s.kind)
@@ -60,7 +60,7 @@ extension FuzzEntryPoints {
         }
         _ = try? StatusRows.render(file.connections, now: now)
         if let again = try? JSONCoding.encoder().encode(file) {
-            precondition((try? JSONCoding.decode(IntegrationsFile.self, from: again, file: "fuzz")) != nil, "a file read was written back unreadable")
+            precondition((try? JSONCoding.decode(ConnectionsFile.self, from: again, file: "fuzz")) != nil, "a file read was written back unreadable")
         }
     }
 

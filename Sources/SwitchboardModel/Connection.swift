@@ -33,7 +33,7 @@ public struct Connection: Codable, Equatable, Sendable, Identifiable {
 extension Connection {
     /// The one rule for a name a person typed: it names this connection whatever its case (`LINEAR` is
     /// `linear`), since `add` refuses a second name that differs only in case. Every command and the screen
-    /// find connections through `IntegrationsFile.connection(named:)`, which asks this.
+    /// find connections through `ConnectionsFile.connection(named:)`, which asks this.
     public func isNamed(_ typed: String) -> Bool {
         name.compare(typed, options: .caseInsensitive) == .orderedSame
     }

@@ -4,7 +4,7 @@ import SwitchboardModel
 /// `status --json` as bytes: a JSON array of every connection's rows.
 ///
 /// Each connection's rows are encoded on their own (one fragment per connection) and joined, so a writer
-/// that keeps the fragments of unchanged connections re-encodes only what changed: `IntegrationStore`
+/// that keeps the fragments of unchanged connections re-encodes only what changed: `ConnectionStore`
 /// writes the whole array next to `integrations.json` (`.integrations.status`, with the digest of the file
 /// it was made from), and `status --json` prints it without decoding 10,000 connections.
 public enum StatusRows {
@@ -14,7 +14,7 @@ public enum StatusRows {
 
     /// One connection's rows, as a fragment of the array (empty for a connection without schemes). Kept by the
     /// writer as long as the connection is unchanged, so they are the rows before any lapse (`now` far in the
-    /// past); the status file says from when on they no longer hold (`IntegrationsFile.Summary.lapses`).
+    /// past); the status file says from when on they no longer hold (`ConnectionsFile.Summary.lapses`).
     public static func fragment(for c: Connection, encoder: JSONEncoder) throws -> Data {
         var out = Data()
         for (i, row) in StatusRow.rows(for: c, now: .distantPast).enumerated() {

@@ -9,13 +9,13 @@ import Synchronization
 /// `status --json`), and its lines in the activity journal. A failure is recorded when it differs from the
 /// last one, so a client retrying against a server that is down does not fill the journal.
 public final class BridgePresence: Sendable {
-    let engine: Engine
+    let engine: Wiring
     let lease: BridgeLease?
     /// What is recorded when the bridge could not be listed (no lease).
     let initial: BridgeRecord
     let state = Mutex<(started: Bool, served: Bool, lastFailure: String?)>((false, false, nil))
 
-    init(engine: Engine, connection: Connection, diagnostic: @Sendable (String) -> Void) {
+    init(engine: Wiring, connection: Connection, diagnostic: @Sendable (String) -> Void) {
         self.engine = engine
         let record = BridgeRecord(pid: getpid(), scheme: connection.primaryScheme?.id ?? "", connection: connection.name, startedAt: engine.time.now())
         initial = record

@@ -24,7 +24,7 @@ public struct DemoWorld: Sendable {
 
     /// A demo connection's name already used in `home` by a connection the demo did not make there.
     public static func clash(home: String) -> String? {
-        let store = IntegrationStore(home: SwitchboardHome(directory: URL(fileURLWithPath: home)))
+        let store = ConnectionStore(home: SwitchboardHome(directory: URL(fileURLWithPath: home)))
         guard let file = try? store.load() else { return nil }
         let mine = owned(home)
         return file.connections.first { names.contains($0.name) && !mine.contains($0.id) }?.name
@@ -42,7 +42,7 @@ public struct DemoWorld: Sendable {
         figma.preregister(clientID: DemoWorld.figmaClientID)
         let world = DemoWorld(fixtures: [("notes", notes), ("shortlived", shortlived), ("once", once), ("figma", figma)])
         let h = SwitchboardHome(directory: URL(fileURLWithPath: home))
-        let integrations = Integrations(connections: IntegrationStore(home: h), secrets: SecretStore(home: h, warn: warn))
+        let integrations = ConnectionRegistry(connections: ConnectionStore(home: h), secrets: SecretStore(home: h, warn: warn))
         // A fresh demo each run (the servers' ports are new): the last demo's connections go, secrets and all,
         // through `remove`; a connection of the same name the demo did not make stops it (checked again here,
         // just before, as `clash` may have looked a while ago).

@@ -8,7 +8,7 @@ import Synchronization
 /// The screen's effects, carried out by the engine. Every result goes back to the loop as an action; nothing
 /// here touches the screen's state.
 public final class EngineScreenEffects: ScreenEffects {
-    let engine: Engine
+    let engine: Wiring
     let browser: any BrowserOpener
     /// The browser may be on another machine: flows print the address instead of opening it.
     let remote: Bool
@@ -17,7 +17,7 @@ public final class EngineScreenEffects: ScreenEffects {
     private let activityFile: FileWatch?
     private let bridges: BridgeWatch
 
-    public init(engine: Engine, browser: any BrowserOpener, remote: Bool) {
+    public init(engine: Wiring, browser: any BrowserOpener, remote: Bool) {
         self.engine = engine
         self.browser = browser
         self.remote = remote
@@ -80,7 +80,7 @@ public final class EngineScreenEffects: ScreenEffects {
                 send(.addFinished(error: nil))
             } catch let e as InvalidInput {
                 send(.addFinished(error: e.message))
-            } catch let e as IntegrationStoreError {
+            } catch let e as ConnectionStoreError {
                 send(.addFinished(error: e.said(with: KeyMap.say)))
             } catch {
                 send(.addFinished(error: "\(error)"))
@@ -114,14 +114,14 @@ public final class EngineScreenEffects: ScreenEffects {
                 // The step-up policy `check` uses: a scope challenge or a moved server signs in again.
                 summary = try await engine.check(connection, notice: { send(.notice($0)) }).summary
             } catch {
-                summary = "failed: \(Engine.describe(error))"
+                summary = "failed: \(Wiring.describe(error))"
             }
             send(.checkFinished(name: name, summary: summary))
         case .loadActivity(let schemeID):
             send(.activityLoaded(schemeID: schemeID, events: (try? engine.activity?.events(scheme: schemeID)) ?? []))
         case .doctor(let name):
             let lines: [String]
-            do { lines = try await engine.doctorReport(named: name) } catch { lines = ["✕ \(Engine.describe(error))"] }
+            do { lines = try await engine.doctorReport(named: name) } catch { lines = ["✕ \(Wiring.describe(error))"] }
             send(.doctorFinished(name: name, lines: lines))
         }
     }

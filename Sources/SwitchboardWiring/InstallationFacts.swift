@@ -8,7 +8,7 @@ import Glibc
 
 extension EnvironmentReport {
     /// This installation's facts for `switchboard doctor` (no name): version, build, system, home, settings.
-    public static func gather(home: SwitchboardHome, integrations: Integrations) -> Facts {
+    public static func gather(home: SwitchboardHome, integrations: ConnectionRegistry) -> Facts {
         var problems: [String] = []
         var count: Int?, attention: Int?
         do {

@@ -8,7 +8,7 @@ import SwitchboardCore
 public enum ScreenSession {
     /// `remote`: why the browser may be on another machine (nil for a local browser, or the demo's built-in one).
     /// `notice`: a first line for the footer (the demo says where its home is).
-    public static func run(engine: Engine, browser: any BrowserOpener, remote: String?, notice: String? = nil) async {
+    public static func run(engine: Wiring, browser: any BrowserOpener, remote: String?, notice: String? = nil) async {
         let effects = EngineScreenEffects(engine: engine, browser: browser, remote: remote != nil)
         let loop = ScreenLoop(effects: effects, time: engine.time, timeZone: TimeFormat.local, remote: remote,
                               colors: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)

@@ -88,9 +88,9 @@ extension Scenarios {
     }
 
     /// The in-process fixture and an engine whose connection `fx` is signed in to it.
-    static func connectedFixture() async throws -> (OAuthFixture, Engine, scheme: String) {
+    static func connectedFixture() async throws -> (OAuthFixture, Wiring, scheme: String) {
         let fixture = try await OAuthFixture.start(FixtureOptions())
-        let engine = Engine(home: home())
+        let engine = Wiring(home: home())
         let scheme = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
         try await engine.connect(scheme)
         return (fixture, engine, scheme)

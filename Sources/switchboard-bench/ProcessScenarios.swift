@@ -93,7 +93,7 @@ extension Scenarios {
             c.schemes[0].status = c.schemes[0].kind == .bearer ? .connected(expiresAt: nil) : .notConnected
             return c
         }
-        try IntegrationStore(home: home).update { $0.connections = list }
+        try ConnectionStore(home: home).update { $0.connections = list }
         let pty = try Child.Pty(width: 80, height: 24)
         defer { pty.close() }
         let pid = try Child.start([binary, "--home", home.directory.path], stdio: pty.slave, env: ["TERM": "xterm-256color"])

@@ -118,7 +118,7 @@ extension Scenarios {
 
         // A refresh through `token`: the stored access token made to look expired (and obtained long ago, past
         // the refresh floor), so the command must refresh at the token endpoint before it prints.
-        let integrations = IntegrationStore(home: home)
+        let integrations = ConnectionStore(home: home)
         guard let scheme = try integrations.load().connection(named: last)?.schemes.first?.id else {
             throw Child.ValidationFailure("no scheme for \(last)")
         }

@@ -40,15 +40,15 @@ enum Scenarios {
 
     /// The engine on a home against in-process fixture servers, signing in with the headless browser.
     /// The engine as every command builds it (SwitchboardWiring), with the headless browser.
-    struct Engine {
-        let wired: SwitchboardWiring.Engine
+    struct Wiring {
+        let wired: SwitchboardWiring.Wiring
         var home: SwitchboardHome { wired.home }
-        var integrations: Integrations { wired.integrations }
+        var integrations: ConnectionRegistry { wired.integrations }
         var http: AsyncHTTPTransport { wired.http }
-        var actor: AcquisitionActor { wired.actor }
+        var actor: TokenKeeper { wired.actor }
 
         init(home: SwitchboardHome, refreshConcurrency: Int = 8, recordsActivity: Bool = true) {
-            wired = SwitchboardWiring.Engine(home: home, options: EngineOptions {
+            wired = SwitchboardWiring.Wiring(home: home, options: WiringOptions {
                 $0.recordsActivity = recordsActivity
                 $0.role = "bench"
                 $0.browser = ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
@@ -112,7 +112,7 @@ enum Scenarios {
 
     static func populate(_ home: SwitchboardHome, _ n: Int) throws {
         let list = connections(n)
-        try IntegrationStore(home: home).update { $0.connections = list }
+        try ConnectionStore(home: home).update { $0.connections = list }
         try SecretStore(home: home, encryption: .disabled, warn: { _ in }).update { file in
             for (i, c) in list.enumerated() { file.schemes[c.schemes[0].id] = sampleSecrets(i) }
         }
@@ -124,7 +124,7 @@ enum Scenarios {
     /// that reuses the registration.
     static func connect(_ quick: Bool) async throws -> [Result] {
         let fixture = try await OAuthFixture.start(FixtureOptions())
-        let engine = Engine(home: home())
+        let engine = Wiring(home: home())
         defer { engine.remove() }
         let runs = quick ? 30 : 200
         // A home of 20 connections; each timed connect signs in a new one (removed afterwards, untimed).
@@ -169,7 +169,7 @@ enum Scenarios {
     /// `validToken` for a fresh cached token, per call; then proves no file is read by moving the store away.
     static func validToken(_ quick: Bool) async throws -> [Result] {
         let fixture = try await OAuthFixture.start(FixtureOptions())
-        let engine = Engine(home: home())
+        let engine = Wiring(home: home())
         defer { engine.remove() }
         let id = try engine.integrations.add(NewConnection(name: "fx", url: fixture.serverURL.absoluteString)).schemes[0].id
         try await engine.connect(id)

@@ -21,7 +21,7 @@ extension Scenarios {
     static func storm(_ quick: Bool, journal: Bool) async throws -> [Result] {
         let n = quick ? 2_000 : 10_000
         let fixture = try await OAuthFixture.start(FixtureOptions { $0.rotateRefreshTokens = true })
-        let engine = Engine(home: home(), refreshConcurrency: 64, recordsActivity: journal)
+        let engine = Wiring(home: home(), refreshConcurrency: 64, recordsActivity: journal)
         defer { engine.remove() }
         // One real sign-in gives the template (endpoints, resource, registration) every scheme copies.
         let template = try engine.integrations.add(NewConnection(name: "template", url: fixture.serverURL.absoluteString)).schemes[0].id

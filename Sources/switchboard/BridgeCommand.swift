@@ -64,7 +64,7 @@ extension Switchboard {
             await stop.value
             terminated.forEach { $0.cancel() }
             // A client that left at once may leave the first token's refresh under way: it ends (bounded) and is
-            // stored before the process exits (`Engine.shutdown` waits for any other refresh the same way).
+            // stored before the process exits (`Wiring.shutdown` waits for any other refresh the same way).
             _ = try? await withDeadline(.seconds(15), expired: { CancellationError() }) { await prefetch.value }
             presence.stopped()
             await engine.shutdown()

@@ -37,7 +37,7 @@ extension Switchboard {
 
         /// A new sign-in's reason and progress go to stderr: stdout is the command's data.
         static func notice(_ text: String) { Output.error("switchboard: \(text)") }
-        static func progress(_ event: AcquisitionEvent) { Engine.print(event, toStandardError: true) }
+        static func progress(_ event: AcquisitionEvent) { Wiring.print(event, toStandardError: true) }
     }
 
     /// `switchboard call NAME TOOL [JSON]`.

@@ -40,7 +40,7 @@ extension Switchboard {
             var last: AcquisitionEvent?
             for await event in await actor.connect(schemeID: schemeID, options: options) {
                 last = event
-                Engine.print(event)
+                Wiring.print(event)
                 if case .waitingForBrowser(_, let redirect, _) = event, remoteReason != nil {
                     Output.line("""
                           When you have signed in, the browser ends on an address that does not load
@@ -100,7 +100,7 @@ extension Switchboard {
             let engine = global.engine("disconnect", browser: NoBrowser())
             defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
-            let events = await Engine.followAll(await engine.actor.disconnect(schemeID: scheme.id))
+            let events = await Wiring.followAll(await engine.actor.disconnect(schemeID: scheme.id))
             guard case .disconnected(let revoked) = events.last else { throw ExitCode(ExitStatus.failure.rawValue) }
             if events.contains(.revoking) && !revoked {
                 Output.line("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")

@@ -61,7 +61,7 @@ extension Switchboard {
                 for name in ["notes", "shortlived", "once", "figma"] {
                     let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
                     Output.line("$ switchboard connect \(name)")
-                    _ = await Engine.follow(await engine.actor.connect(schemeID: scheme.id))
+                    _ = await Wiring.follow(await engine.actor.connect(schemeID: scheme.id))
                     Output.line("")
                 }
                 // figma's manual path, to the end: the client its "dashboard" has, then connect again.
@@ -71,7 +71,7 @@ extension Switchboard {
                 try await setClient.run()
                 Output.line("$ switchboard connect figma")
                 let (_, figma) = try engine.oauthSchemeForCommand(named: "figma")
-                _ = await Engine.follow(await engine.actor.connect(schemeID: figma.id))
+                _ = await Wiring.follow(await engine.actor.connect(schemeID: figma.id))
                 Output.line("")
                 Output.line("$ switchboard list")
                 do { try List.parse(["--home", dir]).run() } catch {

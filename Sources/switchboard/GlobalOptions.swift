@@ -10,10 +10,10 @@ struct GlobalOptions: ParsableArguments {
     var resolvedHome: SwitchboardHome { SwitchboardHome.resolve(explicit: home) }
 
     /// The two stores for this home; warnings go to stderr.
-    func integrations() -> Integrations {
+    func integrations() -> ConnectionRegistry {
         let home = resolvedHome
-        return Integrations(
-            connections: IntegrationStore(home: home),
+        return ConnectionRegistry(
+            connections: ConnectionStore(home: home),
             secrets: SecretStore(home: home, warn: { Console.warn($0) }))
     }
 }

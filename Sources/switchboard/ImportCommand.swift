@@ -63,9 +63,9 @@ extension Switchboard {
                     case .remote(let url, let token):
                         let existing = try integrations.connections.load().connections
                         let request = NewConnection(name: name, url: url, kind: token == nil ? .oauthDynamic : .bearer, bearerToken: token)
-                        // `add`'s rule (`Integrations.admission`): a known name, or a server already connected.
+                        // `add`'s rule (`ConnectionRegistry.admission`): a known name, or a server already connected.
                         // A real run reads back what it added; a dry one adds what it would have.
-                        switch Integrations.admission(of: request, into: existing, planned: dryRun ? planned : [], anotherAccount: false) {
+                        switch ConnectionRegistry.admission(of: request, into: existing, planned: dryRun ? planned : [], anotherAccount: false) {
                         case .duplicateName?:
                             Output.line("  exists  \(name)")
                             continue
@@ -87,11 +87,11 @@ extension Switchboard {
                         } else {
                             do {
                                 try integrations.add(request, anotherAccount: false)
-                            } catch IntegrationStoreError.duplicateName {
+                            } catch ConnectionStoreError.duplicateName {
                                 // Another process added it meanwhile: the store refused under its lock.
                                 Output.line("  exists  \(name)")
                                 continue
-                            } catch IntegrationStoreError.sameServer(_, let other) {
+                            } catch ConnectionStoreError.sameServer(_, let other) {
                                 Output.line("  exists  \(name) (the same server as \(other))")
                                 continue
                             }

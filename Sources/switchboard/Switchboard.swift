@@ -81,7 +81,7 @@ struct Switchboard: AsyncParsableCommand {
         case let error as InvalidInput:
             Output.error("switchboard: \(error.message)")
             Foundation.exit(ExitStatus.usage.rawValue)
-        case let error as IntegrationStoreError:
+        case let error as ConnectionStoreError:
             Output.error("switchboard: \(error)")
             switch error {
             case .duplicateName, .unknownConnection, .sameServer: Foundation.exit(ExitStatus.usage.rawValue)

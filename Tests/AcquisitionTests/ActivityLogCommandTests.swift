@@ -15,7 +15,7 @@ import Testing
     static func home() async throws -> TemporaryDirectory {
         let tmp = TemporaryDirectory()
         let home = SwitchboardHome(directory: tmp.url)
-        let integrations = Integrations(connections: IntegrationStore(home: home), secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
+        let integrations = ConnectionRegistry(connections: ConnectionStore(home: home), secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
         let notes = try integrations.add(NewConnection(name: "notes", url: "https://notes.example.com/mcp")).schemes[0].id
         let wiki = try integrations.add(NewConnection(name: "wiki", url: "https://wiki.example.com/mcp")).schemes[0].id
         let base = Date(timeIntervalSince1970: 1_795_000_000)

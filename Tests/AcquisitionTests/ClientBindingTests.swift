@@ -71,9 +71,9 @@ import Testing
         }
     }
 
-    func integrations(_ tmp: TemporaryDirectory) -> Integrations {
+    func integrations(_ tmp: TemporaryDirectory) -> ConnectionRegistry {
         let home = SwitchboardHome(directory: tmp.url)
-        return Integrations(connections: IntegrationStore(home: home), secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
+        return ConnectionRegistry(connections: ConnectionStore(home: home), secrets: SecretStore(home: home, encryption: .disabled, warn: { _ in }))
     }
 
     func secrets(_ tmp: TemporaryDirectory, _ name: String) throws -> SchemeSecrets {

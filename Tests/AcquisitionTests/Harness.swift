@@ -12,7 +12,7 @@ import Testing
 struct Harness {
     let tmp: TemporaryDirectory
     let fixture: OAuthFixture
-    let engine: Engine
+    let engine: Wiring
     let warnings: WarningSink
 
     final class WarningSink: Sendable {
@@ -28,7 +28,7 @@ struct Harness {
         let fixture = try await OAuthFixture.start(options)
         let home = SwitchboardHome(directory: tmp.path("home"))
         let sink = WarningSink()
-        let engine = Engine(home: home, options: EngineOptions {
+        let engine = Wiring(home: home, options: WiringOptions {
             $0.browser = browser ?? ClosureBrowser { url in await HeadlessBrowser.visit(url) != nil }
             $0.encryption = .disabled
             $0.warn = { m in sink.lines.withLock { $0.append(m) } }
@@ -42,9 +42,9 @@ struct Harness {
         return Harness(tmp: tmp, fixture: fixture, engine: engine, warnings: sink)
     }
 
-    var integrations: Integrations { engine.integrations }
+    var integrations: ConnectionRegistry { engine.integrations }
     var http: AsyncHTTPTransport { engine.http }
-    var actor: AcquisitionActor { engine.actor }
+    var actor: TokenKeeper { engine.actor }
     var home: SwitchboardHome { engine.home }
 
     func shutdown() async {
@@ -124,7 +124,7 @@ func withFixture<T>(_ fixture: OAuthFixture, _ body: (OAuthFixture) async throws
 
 /// Runs `body` with a second engine (another process, in effect), then waits for its shutdown.
 @discardableResult
-func withEngine<T>(_ engine: Engine, _ body: (Engine) async throws -> T) async throws -> T {
+func withEngine<T>(_ engine: Wiring, _ body: (Wiring) async throws -> T) async throws -> T {
     try await withTearDown(engine, tearDown: { await $0.shutdown() }, body)
 }
 

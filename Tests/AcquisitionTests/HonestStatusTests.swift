@@ -72,7 +72,7 @@ import Testing
             #expect(h.fixture.counters.refreshes >= 2, "retried before the token lapsed: \(h.fixture.counters.refreshes)")
             let rows = try JSONCoding.decoder().decode([StatusRow].self, from: h.integrations.connections.statusJSON(now: now))
             #expect(rows.first?.state == .expired && rows.first?.needsAttention == true, "\(rows)")
-            #expect(IntegrationsFile.summary(try h.integrations.connections.load().connections).attention(at: now) == 1)
+            #expect(ConnectionsFile.summary(try h.integrations.connections.load().connections).attention(at: now) == 1)
             // The server comes back: the next try renews it, and the row is connected again.
             h.fixture.setRefreshUnavailable(false)
             _ = try await h.actor.validToken(for: id)

@@ -191,7 +191,7 @@ import Testing
         try await withHarness(Harness.make(FixtureOptions { $0.accessTokenLifetime = 8; $0.rotateRefreshTokens = true }, time: time.source)) { h in
             let id = try h.add()
             _ = await h.connect(id)
-            try await withEngine(Engine(home: h.home, options: EngineOptions {
+            try await withEngine(Wiring(home: h.home, options: WiringOptions {
                 $0.browser = NoBrowser()
                 $0.encryption = .disabled
                 $0.time = time.source

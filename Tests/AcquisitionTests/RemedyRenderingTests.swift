@@ -13,7 +13,7 @@ import SwitchboardWiring
         var secrets = SchemeSecrets(manualClientSecret: "sek")
         secrets.manualClientIssuer = "https://old.example"
         do {
-            try AcquisitionActor.checkSecretIssuer(secrets, issuer: "https://new.example", name: name)
+            try TokenKeeper.checkSecretIssuer(secrets, issuer: "https://new.example", name: name)
         } catch let e as AcquisitionError {
             return e
         }
@@ -38,7 +38,7 @@ import SwitchboardWiring
         #expect(screen.hasPrefix("If the move is expected and the same client works there, press"))
 
         // The bridge's reader is at a terminal: command lines.
-        let bridge = Engine.bridgeText(for: e, connection: "figma")
+        let bridge = Wiring.bridgeText(for: e, connection: "figma")
         #expect(bridge.contains("`switchboard connect figma --trust-new-issuer`"), "\(bridge)")
     }
 
@@ -73,7 +73,7 @@ import SwitchboardWiring
 
     /// A store error says its remedy in each surface's words: the command in a terminal, the key on the screen.
     @Test func storeErrorsSayTheirRemedyPerSurface() {
-        let taken = IntegrationStoreError.duplicateName("figma")
+        let taken = ConnectionStoreError.duplicateName("figma")
         #expect("\(taken)".contains("run `switchboard remove figma`"), "\(taken)")
         let screen = taken.said(with: KeyMap.say)
         #expect(screen.contains("press \(KeyMap.key(for: .remove) ?? "?") to remove it") && !screen.contains("switchboard"), "\(screen)")

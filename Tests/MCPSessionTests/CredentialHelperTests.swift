@@ -91,7 +91,7 @@ import Testing
         try await withFixture(fixture) { fixture in
             // Force a refresh: the stored token is past its expiry.
             let store = SecretStore(home: SwitchboardHome(directory: tmp.url), encryption: .disabled, warn: { _ in })
-            let id = try IntegrationStore(home: SwitchboardHome(directory: tmp.url)).load().connections[0].schemes[0].id
+            let id = try ConnectionStore(home: SwitchboardHome(directory: tmp.url)).load().connections[0].schemes[0].id
             try store.updateScheme(id) { $0.tokens?.expiresAt = Date().addingTimeInterval(-10) }
             let before = fixture.counters.refreshes
             let results = try await HeavyTestGate.shared.run {

@@ -11,16 +11,16 @@ import Testing
 struct MCPHarness {
     let tmp: TemporaryDirectory
     let fixture: OAuthFixture
-    let engine: Engine
+    let engine: Wiring
     let schemeID: String
 
-    var integrations: Integrations { engine.integrations }
-    var actor: AcquisitionActor { engine.actor }
+    var integrations: ConnectionRegistry { engine.integrations }
+    var actor: TokenKeeper { engine.actor }
 
     static func make(_ options: FixtureOptions) async throws -> MCPHarness {
         let fixture = try await OAuthFixture.start(options)
         let tmp = TemporaryDirectory()
-        let engine = Engine(home: SwitchboardHome(directory: tmp.url), options: EngineOptions {
+        let engine = Wiring(home: SwitchboardHome(directory: tmp.url), options: WiringOptions {
             $0.browser = ClosureBrowser { await HeadlessBrowser.visit($0) != nil }
             $0.encryption = .disabled
             $0.http.proxy = ProxySettings(server: nil, noProxy: [])

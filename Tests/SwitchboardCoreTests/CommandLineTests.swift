@@ -14,7 +14,7 @@ import Testing
         #expect(bearer.status == 0)
         let list = try await BinaryRunner.runDetached(["list", "--json"] + home)
         #expect(list.status == 0)
-        let file = try JSONCoding.decoder().decode(IntegrationsFile.self, from: Data(list.stdout.utf8))
+        let file = try JSONCoding.decoder().decode(ConnectionsFile.self, from: Data(list.stdout.utf8))
         #expect(file.connections.map(\.name) == ["linear", "gh"])
         #expect(!list.stdout.contains("tok-canary"))
         let show = try await BinaryRunner.runDetached(["show", "gh"] + home)
@@ -171,7 +171,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let file = try IntegrationStore(home: SwitchboardHome(directory: tmp.url)).load()
+        let file = try ConnectionStore(home: SwitchboardHome(directory: tmp.url)).load()
         #expect(file.connections.count == 400)
         #expect(Set(file.connections.map(\.name)).count == 400)
     }

@@ -58,7 +58,7 @@ import Testing
     }
 }
 
-/// One rule for a new connection (`Integrations.admission`), kept by `add`, `import` and its dry run alike;
+/// One rule for a new connection (`ConnectionRegistry.admission`), kept by `add`, `import` and its dry run alike;
 /// `--since` says the forms it takes.
 @Suite struct OneRuleForNewConnectionsTests {
     /// Seen: `import --dry-run` said "would add notion" and the real run "exists notion" (the same server named in

@@ -74,7 +74,7 @@ import Testing
             #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "the client's file is never written")
         }
         let list = try await BinaryRunner.runDetached(["list", "--json"] + home)
-        let file = try JSONCoding.decoder().decode(IntegrationsFile.self, from: Data(list.stdout.utf8))
+        let file = try JSONCoding.decoder().decode(ConnectionsFile.self, from: Data(list.stdout.utf8))
         let byName = Dictionary(uniqueKeysWithValues: file.connections.map { ($0.name, $0) })
         #expect(Set(byName.keys) == ["linear", "sentry", "internal", "notion", "env-token", "github", "figma", "with-token"])
         #expect(byName["linear"]?.serverURL.absoluteString == "https://mcp.linear.app/sse")

@@ -8,7 +8,7 @@ import Testing
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.path("home"))
-        let store = IntegrationStore(home: home)
+        let store = ConnectionStore(home: home)
         let expiry = Date(timeIntervalSince1970: 1_900_000_000)
         let c = Connection(name: "linear", serverURL: URL(string: "https://mcp.linear.app/mcp")!,
                            schemes: [AuthScheme(kind: .oauthDynamic, scopes: ["read"], status: .connected(expiresAt: expiry),
@@ -18,7 +18,7 @@ import Testing
                                                 status: .error(message: "boom", remedies: .advice("do this"))),
                                      AuthScheme(kind: .none, status: .expired(reason: "gone", since: expiry))])
         try store.update { $0.connections = [c, d] }
-        let loaded = try IntegrationStore(home: home).load()
+        let loaded = try ConnectionStore(home: home).load()
         #expect(loaded.connections == [c, d])
         #expect(FileSystem.mode(of: home.directory) == 0o700)
         #expect(FileSystem.mode(of: home.integrationsFile) == 0o600)
@@ -27,7 +27,7 @@ import Testing
     @Test func missingFileIsEmpty() throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
-        #expect(try IntegrationStore(home: SwitchboardHome(directory: tmp.path("none"))).load().connections.isEmpty)
+        #expect(try ConnectionStore(home: SwitchboardHome(directory: tmp.path("none"))).load().connections.isEmpty)
     }
 
     @Test func corruptFileIsReportedAndNeverOverwritten() throws {
@@ -36,17 +36,17 @@ import Testing
         let home = SwitchboardHome(directory: tmp.url)
         let broken = Data("{\n  \"version\": 1,\n  \"connections\": [ oops ]\n}\n".utf8)
         try broken.write(to: home.integrationsFile)
-        let store = IntegrationStore(home: home)
+        let store = ConnectionStore(home: home)
         do {
             _ = try store.load()
             Issue.record("a corrupt file loaded")
-        } catch let IntegrationStoreError.corrupt(e) {
+        } catch let ConnectionStoreError.corrupt(e) {
             #expect(e.line == 3)
             #expect(e.column == 20)
             #expect(e.file.hasSuffix("integrations.json"))
-            #expect("\(IntegrationStoreError.corrupt(e))".contains("line 3, column 20"))
+            #expect("\(ConnectionStoreError.corrupt(e))".contains("line 3, column 20"))
         }
-        #expect(throws: IntegrationStoreError.self) { try store.update { $0.connections = [] } }
+        #expect(throws: ConnectionStoreError.self) { try store.update { $0.connections = [] } }
         #expect(try Data(contentsOf: home.integrationsFile) == broken)
     }
 
@@ -55,7 +55,7 @@ import Testing
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.url)
         try Data(#"{"version": 1, "connections": [{"id": "x", "name": 5}]}"#.utf8).write(to: home.integrationsFile)
-        #expect { try IntegrationStore(home: home).load() } throws: { "\($0)".contains("connections.[0].name") || "\($0)".contains("name") }
+        #expect { try ConnectionStore(home: home).load() } throws: { "\($0)".contains("connections.[0].name") || "\($0)".contains("name") }
     }
 
     @Test func homeResolution() {

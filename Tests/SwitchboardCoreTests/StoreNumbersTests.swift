@@ -23,7 +23,7 @@ import Glibc
         scheme.info.tokenLifetime = 1234.5
         let connections = [Connection(name: "c", serverURL: URL(string: "https://mcp.example.com/mcp")!, schemes: [scheme]),
                            Connection(name: "d", serverURL: URL(string: "https://d.example.com/mcp")!, schemes: [AuthScheme(kind: .bearer)])]
-        try IntegrationStore(home: home).update { $0.connections = connections }
+        try ConnectionStore(home: home).update { $0.connections = connections }
         return home
     }
 
@@ -53,10 +53,10 @@ import Glibc
         var index = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: indexURL)) as? [String: Any])
         index["ranges"] = try JSONSerialization.jsonObject(with: Data(ranges.utf8))
         try JSONSerialization.data(withJSONObject: index).write(to: indexURL)
-        let store = IntegrationStore(home: home)
+        let store = ConnectionStore(home: home)
         let first = try store.prefix(5)
         #expect(first.connections.map(\.name) == ["c", "d"] && first.total == 2)
-        #expect(try JSONCoding.decoder().decode(IntegrationsFile.self, from: store.jsonForOutput()).connections.count == 2)
+        #expect(try JSONCoding.decoder().decode(ConnectionsFile.self, from: store.jsonForOutput()).connections.count == 2)
     }
 
     @Test(arguments: [(-1, 0), (2, -1), (2, 3), (-9_223_372_036_854_775_808, 0), (9_223_372_036_854_775_807, 9_223_372_036_854_775_807), (0, 0), (1, 0)])
@@ -69,10 +69,10 @@ import Glibc
         index["count"] = count
         index["attention"] = attention
         try JSONSerialization.data(withJSONObject: index).write(to: indexURL)
-        let first = try IntegrationStore(home: home).prefix(1)
+        let first = try ConnectionStore(home: home).prefix(1)
         #expect(first.total == 2 && first.attention == 0, "the index's counts are \(count), \(attention)")
         #expect(first.connections.map(\.name) == ["c"])
-        let none = try IntegrationStore(home: home).prefix(-5)
+        let none = try ConnectionStore(home: home).prefix(-5)
         #expect(none.connections.isEmpty && none.total == 2)
     }
 
@@ -172,7 +172,7 @@ import Glibc
         defer { tmp.remove() }
         let home = try home(tmp)
         try replace("\"redirectPort\" : 43210", with: "\"redirectPort\" : \(value)", in: home.integrationsFile)
-        #expect { try IntegrationStore(home: home).load() } throws: { error in
+        #expect { try ConnectionStore(home: home).load() } throws: { error in
             "\(error)".contains("redirectPort") && "\(error)".contains("65535") && "\(error)".contains("has not changed the file")
         }
     }

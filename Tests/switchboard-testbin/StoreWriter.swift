@@ -57,7 +57,7 @@ extension TestBin {
         @Option var home: String
 
         func run() async throws {
-            let engine = Engine(home: SwitchboardHome(directory: URL(fileURLWithPath: home)), options: EngineOptions { $0.browser = NoBrowser() })
+            let engine = Wiring(home: SwitchboardHome(directory: URL(fileURLWithPath: home)), options: WiringOptions { $0.browser = NoBrowser() })
             let (_, scheme) = try engine.oauthScheme(named: name)
             for _ in 0..<max(1, times) { try await engine.actor.refresh(schemeID: scheme.id, force: true) }
             await engine.actor.flushStatus()

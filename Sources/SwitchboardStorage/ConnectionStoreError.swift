@@ -5,7 +5,7 @@ import SwitchboardSystem
 import Synchronization
 
 /// Errors from the connection store, each saying what to do.
-public enum IntegrationStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ConnectionStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file does not parse. It has been left exactly as it was.
     case corrupt(JSONFileError)
     case unknownConnection(String)

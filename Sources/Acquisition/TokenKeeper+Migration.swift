@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// SEP-2352: tokens and client registrations belong to the issuer that issued them. Returns the new
     /// authorization server when the resource's metadata no longer lists the one that issued the stored
     /// tokens; nil when it still does, or when the metadata cannot be read (then nothing is concluded).

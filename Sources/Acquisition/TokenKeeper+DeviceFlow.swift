@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     struct DeviceAuthorization: Decodable {
         var deviceCode: String
         var userCode: String

@@ -8,7 +8,7 @@ import SwitchboardSystem
 /// (its digest, count, attention count and the first connections' byte ranges: `list --json` and the
 /// screen's first frame) and `.integrations.status` (`status --json`). Each names the file it describes by
 /// its SHA-256; a reader uses one only when the current file has that digest, and decodes in full otherwise.
-extension IntegrationStore {
+extension ConnectionStore {
     /// The sidecar that lets a reader trust the file without decoding it.
     package struct Index: Codable {
         var version = 1
@@ -40,10 +40,10 @@ extension IntegrationStore {
 
     /// Written after the file, without fsync: a lost or stale index (or status file) only means a full
     /// decode next time. Both name the file they describe by its digest.
-    func writeIndex(data: Data, file: IntegrationsFile, ranges: [Range<Int>], statusRows: [Data]) {
+    func writeIndex(data: Data, file: ConnectionsFile, ranges: [Range<Int>], statusRows: [Data]) {
         let digest = Self.digest(data)
         // One pass for both: the index's count and the status rows' validity (a write used to make it twice).
-        let summary = IntegrationsFile.summary(file.connections)
+        let summary = ConnectionsFile.summary(file.connections)
         let index = Index(sha256: digest, count: file.connections.count,
                           attention: summary.attention(at: .distantPast),
                           ranges: ranges.prefix(Index.window).map { [$0.lowerBound, $0.count] })
@@ -118,6 +118,6 @@ extension IntegrationStore {
 
     private func prefix(fromFull count: Int) throws -> (connections: [Connection], total: Int, attention: Int) {
         let all = try load().connections
-        return (Array(all.prefix(count)), all.count, IntegrationsFile.attention(all))
+        return (Array(all.prefix(count)), all.count, ConnectionsFile.attention(all))
     }
 }

@@ -5,7 +5,7 @@ import SwitchboardApp
 import SwitchboardCore
 import Synchronization
 
-extension Engine {
+extension Wiring {
     /// A bridge for `connection`, serving one MCP client on stdio (run it with `run`, end it with `close`).
     /// The bridge is a process of its own in the activity journal (role `bridge`), so the refreshes it causes
     /// read `by bridge`; it is listed among the live bridges (`BridgeRegistry`) while it runs, with its
@@ -16,7 +16,7 @@ extension Engine {
         let name = connection.name
         let engine = self
         hooks.diagnostic = options.diagnostic
-        hooks.explain = { Engine.bridgeText(for: $0, connection: name) }
+        hooks.explain = { Wiring.bridgeText(for: $0, connection: name) }
         let gate = SignInGate()
         hooks.challenge = { error in
             // Requests that find the connection needs the person at once share one answer (one browser tab).
@@ -34,7 +34,7 @@ extension Engine {
     /// someone already did (a reconnect in another process); without it the request fails naming the remedy.
     func answerBridgeChallenge(_ error: any Error, connection: Connection, signIn: Bool, diagnostic: @Sendable (String) -> Void) async -> Bool {
         guard let scheme = connection.primaryScheme, scheme.kind.isOAuth else { return false }
-        let again = Engine.signInAgain(for: error)
+        let again = Wiring.signInAgain(for: error)
         if let wanted = again?.scopes, !wanted.isEmpty {
             // As `check` does: the next sign-in (here or anywhere) asks for what the server wants.
             try? widenScopes(scheme, to: wanted)
@@ -56,12 +56,12 @@ extension Engine {
         if let e = error as? AcquisitionError, e.needsReconnect {
             return "Switchboard: \(name) needs you to sign in again (\(e.message)). Run `\(reconnect.commandLine ?? "")` in a terminal, \(onScreen); \(heals)"
         }
-        if let again = Engine.signInAgain(for: error) {
+        if let again = Wiring.signInAgain(for: error) {
             return "Switchboard: \(name) \(again.why). Run `\(reconnect.commandLine ?? "")` in a terminal, \(onScreen) (or start the bridge with --sign-in to open the browser itself); \(heals)"
         }
         // The remedy as a terminal says it: the bridge's reader is an agent or a person at a terminal.
         if let e = error as? AcquisitionError { return "Switchboard: \(name): \(e.description)" }
         if let e = error as? StepUpFailed { return "Switchboard: \(name): \(e.description)" }
-        return "Switchboard: \(name): \(Engine.describe(error))"
+        return "Switchboard: \(name): \(Wiring.describe(error))"
     }
 }

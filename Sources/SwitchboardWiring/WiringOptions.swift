@@ -4,7 +4,7 @@ import Logging
 import SwitchboardCore
 
 /// How to wire an engine: every choice a command, the screen, the benchmark or a test makes, in one place.
-public struct EngineOptions: Sendable {
+public struct WiringOptions: Sendable {
     public var browser: any BrowserOpener = SystemBrowser()
     public var time: TimeSource = .live
     public var encryption: SecretsEncryption = .fromEnvironment()
@@ -18,7 +18,7 @@ public struct EngineOptions: Sendable {
     /// How long a refresh waits for another process refreshing the same connection (see `AcquisitionEnvironment.lockWait`).
     public var lockWait: Duration = .seconds(45)
     /// `SWITCHBOARD_LOG` (trace…critical) by default.
-    public var logger: Logger = EngineOptions.environmentLogger()
+    public var logger: Logger = WiringOptions.environmentLogger()
     /// Who this process is in the activity journal (`screen`, `token`, `refresh`, …).
     public var role = "switchboard"
     /// Whether to record activity (the journal in the home), and its bounds.
@@ -28,7 +28,7 @@ public struct EngineOptions: Sendable {
 
     public init() {}
 
-    public init(_ configure: (inout EngineOptions) -> Void) { configure(&self) }
+    public init(_ configure: (inout WiringOptions) -> Void) { configure(&self) }
 
     public static func environmentLogger() -> Logger {
         var logger = Logger(label: "switchboard")

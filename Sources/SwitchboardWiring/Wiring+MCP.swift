@@ -3,7 +3,7 @@ import Foundation
 import MCPSession
 import SwitchboardCore
 
-extension Engine {
+extension Wiring {
     public func authorizer(_ connection: Connection) -> ConnectionAuthorizer {
         ConnectionAuthorizer(connection: connection, actor: actor, secrets: integrations.secrets)
     }
@@ -22,7 +22,7 @@ extension Engine {
             do {
                 return try await body(MCPSessionRunner(http: http, authorizer: authorizer(connection), era: era))
             } catch {
-                guard let again = Engine.signInAgain(for: error) else { throw error }
+                guard let again = Wiring.signInAgain(for: error) else { throw error }
                 guard attempts < 2, let scheme = connection.primaryScheme, scheme.kind.isOAuth else {
                     throw StepUpFailed(message: "\(connection.name) \(again.why), and signing in again did not satisfy it.",
                                          remedy: .doctor(connection: connection.name))
@@ -51,8 +51,8 @@ extension Engine {
             record(.checked, connection) { $0.era = report.protocolVersion; $0.tools = report.tools.count }
             return report
         } catch {
-            recordCheck(connection, "failed: \(Engine.describe(error))")
-            record(.checked, connection) { $0.reason = Engine.describe(error) }
+            recordCheck(connection, "failed: \(Wiring.describe(error))")
+            record(.checked, connection) { $0.reason = Wiring.describe(error) }
             throw error
         }
     }
@@ -101,7 +101,7 @@ extension Engine {
         if let e = error as? AuthorizationRequired {
             return e.scopes.isEmpty ? "the server asks for a new sign-in" : "the server asks for \(Redact.serverText(e.scopes.joined(separator: " "), limit: 120)); reconnect to grant it"
         }
-        if let e = error as? AuthorizationServerMoved { return AcquisitionActor.movedError("this connection", to: e.to).message }
+        if let e = error as? AuthorizationServerMoved { return TokenKeeper.movedError("this connection", to: e.to).message }
         return Redact.serverText("\(error)", limit: 300)
     }
 }

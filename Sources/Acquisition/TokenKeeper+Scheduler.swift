@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Starts the proactive refresher: each scheme is refreshed shortly before it expires; a scheme that
     /// cannot be refreshed flips to expired when its token runs out. Reports what it does as events.
     public func startScheduler() {
@@ -148,7 +148,7 @@ extension AcquisitionActor {
     }
 }
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// A new session, a refresh that worked, an expiry or a disconnect: no floor from before carries over.
     func forgetSchedule(_ id: String) {
         notBefore[id] = nil

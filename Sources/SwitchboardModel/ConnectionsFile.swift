@@ -1,7 +1,7 @@
 import Foundation
 
 /// The contents of `integrations.json`.
-public struct IntegrationsFile: Codable, Equatable, Sendable {
+public struct ConnectionsFile: Codable, Equatable, Sendable {
     public var version: Int
     public var connections: [Connection]
 

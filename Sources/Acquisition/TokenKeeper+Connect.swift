@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Runs the authorization flow for a scheme; the stream ends with `.connected` or `.failed`.
     public func connect(schemeID: String, options: ConnectOptions = ConnectOptions()) -> AsyncStream<AcquisitionEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)

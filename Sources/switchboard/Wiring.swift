@@ -6,16 +6,16 @@ import SwitchboardWiring
 extension GlobalOptions {
     /// The engine for this command's home; store warnings go to stderr; `role` names this process in the
     /// activity journal (`token`, `screen`, …).
-    func engine(_ role: String, browser: any BrowserOpener = SystemBrowser()) -> Engine {
+    func engine(_ role: String, browser: any BrowserOpener = SystemBrowser()) -> Wiring {
         Self.engine(home: resolvedHome, role: role, browser: browser)
     }
 
-    static func engine(home: SwitchboardHome, role: String, browser: any BrowserOpener = SystemBrowser()) -> Engine {
-        Engine(home: home, options: EngineOptions { $0.browser = browser; $0.warn = { Console.warn($0) }; $0.role = role })
+    static func engine(home: SwitchboardHome, role: String, browser: any BrowserOpener = SystemBrowser()) -> Wiring {
+        Wiring(home: home, options: WiringOptions { $0.browser = browser; $0.warn = { Console.warn($0) }; $0.role = role })
     }
 }
 
-extension Engine {
+extension Wiring {
     static func print(_ event: AcquisitionEvent, toStandardError: Bool = false) {
         if case .failed(let e) = event {
             Output.error("✕ \(e.message)")
@@ -37,7 +37,7 @@ extension Engine {
         var events: [AcquisitionEvent] = []
         for await event in stream {
             events.append(event)
-            Engine.print(event, toStandardError: toStandardError)
+            Wiring.print(event, toStandardError: toStandardError)
         }
         return events
     }
@@ -54,7 +54,7 @@ extension Engine {
         }
         if let e = error as? NothingToSignIn { return CLIError.usage(e.message) }
         if error is CLIError { return error }
-        return CLIError.failure("\(name): \(Engine.describe(error))")
+        return CLIError.failure("\(name): \(Wiring.describe(error))")
     }
 
     /// The OAuth scheme of a connection, or a usage error.

@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Revokes (best effort, refresh token first) and deletes the tokens; keeps the client registration.
     public func disconnect(schemeID: String) -> AsyncStream<AcquisitionEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: AcquisitionEvent.self)

@@ -5,20 +5,20 @@ import SwitchboardCore
 
 /// The engine wired to a home: its two stores, live HTTP, the acquisition actor. Every command, the screen,
 /// the benchmark and the tests build it here and nowhere else.
-public struct Engine: Sendable {
+public struct Wiring: Sendable {
     public let home: SwitchboardHome
-    public let integrations: Integrations
+    public let integrations: ConnectionRegistry
     public let http: AsyncHTTPTransport
-    public let actor: AcquisitionActor
+    public let actor: TokenKeeper
     public let time: TimeSource
     /// The configured client metadata document URL (`SWITCHBOARD_CLIENT_METADATA_URL`), as the engine reads it.
     public let clientMetadataURL: String?
     /// The activity journal this engine records into (nil when it records nothing).
     public let activity: ActivityJournal?
 
-    public init(home: SwitchboardHome, options: EngineOptions = EngineOptions()) {
+    public init(home: SwitchboardHome, options: WiringOptions = WiringOptions()) {
         self.home = home
-        integrations = Integrations(connections: IntegrationStore(home: home),
+        integrations = ConnectionRegistry(connections: ConnectionStore(home: home),
                                     secrets: SecretStore(home: home, encryption: options.encryption, warn: options.warn))
         http = AsyncHTTPTransport(options: options.http)
         time = options.time
@@ -30,7 +30,7 @@ public struct Engine: Sendable {
             refreshConcurrency: options.refreshConcurrency, lockWait: options.lockWait)
         environment.activity = activity
         clientMetadataURL = environment.clientMetadataURL
-        actor = AcquisitionActor(environment: environment)
+        actor = TokenKeeper(environment: environment)
     }
 
     /// The doctor's report for a connection (discovery replayed, nothing signed in or stored).

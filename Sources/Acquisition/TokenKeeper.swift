@@ -5,7 +5,7 @@ import Synchronization
 
 /// Owns all OAuth state of this process: connect flows, the token cache, single-flight refreshes and
 /// the proactive refresh scheduler. Streams progress as `AcquisitionEvent`s.
-public actor AcquisitionActor {
+public actor TokenKeeper {
     let env: AcquisitionEnvironment
     /// Tokens known to this process, so a fresh token is returned without reading a file.
     var cache: [String: TokenSet] = [:]

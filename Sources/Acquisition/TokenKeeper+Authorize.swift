@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Announces the client choice, then signs in with the device code or the browser.
     func authorize(_ flow: ConnectFlow) async throws -> AuthorizationOutcome {
         switch flow.choice {

@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Fixes the scheme's redirect port (not a secret; the one thing a refused or manual flow keeps).
     func keepRedirectPort(_ schemeID: String, _ port: Int) async {
         guard (try? scheme(schemeID).1.redirectPort) != port else { return }
@@ -63,7 +63,7 @@ extension ClientRegistration {
     }
 }
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// Whether the person's client secret may be sent to `issuer`: it is bound to none yet, or to that one.
     static func secretMayGo(_ secrets: SchemeSecrets, to issuer: String) -> Bool {
         secrets.manualClientIssuer.map { Issuer.sameAllowingTrailingSlash($0, issuer) } ?? true

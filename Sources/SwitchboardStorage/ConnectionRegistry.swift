@@ -4,11 +4,11 @@ import SwitchboardText
 import SwitchboardSystem
 
 /// Adding and removing connections: the rules that keep the two stores consistent.
-public struct Integrations: Sendable {
-    public let connections: IntegrationStore
+public struct ConnectionRegistry: Sendable {
+    public let connections: ConnectionStore
     public let secrets: SecretStore
 
-    public init(connections: IntegrationStore, secrets: SecretStore) {
+    public init(connections: ConnectionStore, secrets: SecretStore) {
         self.connections = connections
         self.secrets = secrets
     }
@@ -18,7 +18,7 @@ public struct Integrations: Sendable {
     /// name must be new, and so must its server, unless it is a second account (`anotherAccount`). `planned`:
     /// connections a dry run would have added before this one.
     public static func admission(of request: NewConnection, into existing: [Connection], planned: [(name: String, url: String)] = [],
-                                 anotherAccount: Bool) -> IntegrationStoreError? {
+                                 anotherAccount: Bool) -> ConnectionStoreError? {
         if existing.contains(where: { $0.isNamed(request.name) }) || planned.contains(where: { $0.name == request.name }) {
             return .duplicateName(request.name)
         }
@@ -42,7 +42,7 @@ public struct Integrations: Sendable {
         scheme.redirectPort = request.redirectPort
         let connection = Connection(name: request.name, serverURL: url, schemes: [scheme])
         try connections.update { file in
-            if file.connection(named: request.name) != nil { throw IntegrationStoreError.duplicateName(request.name) }
+            if file.connection(named: request.name) != nil { throw ConnectionStoreError.duplicateName(request.name) }
             if !anotherAccount, let refused = Self.admission(of: request, into: file.connections, anotherAccount: false) { throw refused }
             file.connections.append(connection)
         }
@@ -74,7 +74,7 @@ public struct Integrations: Sendable {
         if clientSecret != nil, clientIssuer == nil { throw NewConnection.unboundSecret }
         if let redirectPort { try AuthScheme.validateRedirectPort(redirectPort) }
         let scheme: AuthScheme = try connections.update { file in
-            guard let index = file.index(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
+            guard let index = file.index(named: name) else { throw ConnectionStoreError.unknownConnection(name) }
             guard let s = file.connections[index].schemes.first, s.kind.isOAuth else {
                 throw InvalidInput("`\(name)` does not use OAuth; only an OAuth connection takes a client id")
             }
@@ -102,7 +102,7 @@ public struct Integrations: Sendable {
     @discardableResult
     public func remove(named name: String) throws -> Connection {
         let removed: Connection = try connections.update { file in
-            guard let c = file.connection(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
+            guard let c = file.connection(named: name) else { throw ConnectionStoreError.unknownConnection(name) }
             file.connections.removeAll { $0.id == c.id }
             return c
         }
@@ -114,7 +114,7 @@ public struct Integrations: Sendable {
     }
 
     public func connection(named name: String) throws -> Connection {
-        guard let c = try connections.load().connection(named: name) else { throw IntegrationStoreError.unknownConnection(name) }
+        guard let c = try connections.load().connection(named: name) else { throw ConnectionStoreError.unknownConnection(name) }
         return c
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// connection's byte range. A reader whose bytes match the digest can trust the file without decoding
 /// it all: `list --json` copies it, the screen decodes only the rows it shows first. Any other file
 /// (edited by hand, written by an older version) is decoded in full, as before.
-public final class IntegrationStore: Sendable {
+public final class ConnectionStore: Sendable {
     public let home: SwitchboardHome
     private let lock: FileLock
     /// The last files read or written, by the file's identity: an unchanged file is decoded once. Two are
@@ -20,7 +20,7 @@ public final class IntegrationStore: Sendable {
     private let cache = Mutex<[Cached]>([])
     struct Cached {
         var stamp: FileSystem.Stamp
-        var file: IntegrationsFile
+        var file: ConnectionsFile
         /// Where each scheme is, built on first use.
         var schemes: [String: (Int, Int)]?
     }
@@ -50,18 +50,18 @@ public final class IntegrationStore: Sendable {
     public var fileURL: URL { home.integrationsFile }
 
     /// Reads the file; a missing file is an empty list.
-    public func load() throws -> IntegrationsFile { try loadStamped().file }
+    public func load() throws -> ConnectionsFile { try loadStamped().file }
 
     /// The file, and the identity it is cached under (nil when it changed while being read, or is absent).
-    private func loadStamped() throws -> (file: IntegrationsFile, stamp: FileSystem.Stamp?) {
+    private func loadStamped() throws -> (file: ConnectionsFile, stamp: FileSystem.Stamp?) {
         let before = FileSystem.stamp(of: fileURL)
         if let before, let hit = cache.withLock({ c in c.first { $0.stamp == before }?.file }) { return (hit, before) }
-        guard let data = try FileSystem.read(fileURL) else { return (IntegrationsFile(), nil) }
-        let file: IntegrationsFile
+        guard let data = try FileSystem.read(fileURL) else { return (ConnectionsFile(), nil) }
+        let file: ConnectionsFile
         do {
-            file = try JSONCoding.decode(IntegrationsFile.self, from: data, file: fileURL.path)
+            file = try JSONCoding.decode(ConnectionsFile.self, from: data, file: fileURL.path)
         } catch {
-            throw IntegrationStoreError.corrupt(error)
+            throw ConnectionStoreError.corrupt(error)
         }
         // Cache only when nothing replaced the file while it was read.
         guard let before, before == FileSystem.stamp(of: fileURL) else { return (file, nil) }
@@ -69,7 +69,7 @@ public final class IntegrationStore: Sendable {
         return (file, before)
     }
 
-    private func remember(_ stamp: FileSystem.Stamp, _ file: IntegrationsFile) {
+    private func remember(_ stamp: FileSystem.Stamp, _ file: ConnectionsFile) {
         cache.withLock { c in
             c.removeAll { $0.stamp == stamp }
             c.insert(Cached(stamp: stamp, file: file), at: 0)
@@ -93,7 +93,7 @@ public final class IntegrationStore: Sendable {
 
     /// Read-modify-write under the file lock; a file that does not parse is never overwritten.
     @discardableResult
-    public func update<T>(_ body: (inout IntegrationsFile) throws -> T) throws -> T {
+    public func update<T>(_ body: (inout ConnectionsFile) throws -> T) throws -> T {
         try home.ensureExists()
         return try lock.withLock {
             var file = try load()
@@ -112,7 +112,7 @@ public final class IntegrationStore: Sendable {
 
     /// The file's bytes, built from each connection's own JSON (re-encoded only when it changed), where
     /// each connection sits in them, and each connection's `status --json` rows (kept the same way).
-    public func encode(_ file: IntegrationsFile) throws -> (data: Data, ranges: [Range<Int>], statusRows: [Data]) {
+    public func encode(_ file: ConnectionsFile) throws -> (data: Data, ranges: [Range<Int>], statusRows: [Data]) {
         let encoder = JSONCoding.encoder()
         var memo = encoded.withLock { $0 }
         var out = Data("{\n  \"connections\" : [\n".utf8)
@@ -151,7 +151,7 @@ public final class IntegrationStore: Sendable {
 
     /// Applies grouped changes in order, finding each scheme through one map built for the batch (a search
     /// per change made a refresh storm's status writes quadratic: 10,000 changes × 10,000 connections).
-    static func apply(_ changes: [SchemeChange], to file: inout IntegrationsFile) {
+    static func apply(_ changes: [SchemeChange], to file: inout ConnectionsFile) {
         if changes.count < 8 {
             for change in changes { if let (ci, si) = file.index(ofScheme: change.schemeID) { change.body(&file.connections[ci].schemes[si]) } }
             return

@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-extension AcquisitionActor {
+extension TokenKeeper {
     /// A valid access token for an OAuth scheme: the cached one while usable (no file read), else a refresh,
     /// at most one per `RefreshPolicy.floor` (an expired token within the floor waits it out on the clock).
     /// With no way to refresh, an expired token is never returned: the scheme flips to expired and this
