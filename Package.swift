@@ -131,10 +131,46 @@ let package = Package(
         .target(name: "HostileFixtures", dependencies: ["SwitchboardFixtures"], path: "Tests/HostileFixtures", swiftSettings: strict),
         .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "Canvas", "SwitchboardApp", .product(name: "Clocks", package: "swift-clocks")],
                 path: "Tests/SwitchboardTestSupport", swiftSettings: strict),
+        // An engine on a fixture server, for the tests of every target that drives one (`Harness`, `withHarness`).
+        .target(
+            name: "EngineTestSupport",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/EngineTestSupport", swiftSettings: strict),
+        // The engine: discovery, the flows, refresh, the scheduler, deadlines, the loopback listener.
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "SwitchboardFuzzing", "switchboard",
-                           "SwitchboardApp", "Canvas", .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "EngineTestSupport",
+                           "SwitchboardWiring", "switchboard", "switchboard-testbin", "SwitchboardApp",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
+            swiftSettings: strict),
+        // The command line as a person and a script meet it: the real binary, its words and goldens.
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "EngineTestSupport",
+                           "SwitchboardWiring", "switchboard"],
+            swiftSettings: strict),
+        // The screen end to end: the real binary in tmux.
+        .testTarget(
+            name: "ScreenEndToEndTests",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "EngineTestSupport", "switchboard"],
+            swiftSettings: strict),
+        // No secret reaches a screen, a log, an error or a file it should not.
+        .testTarget(
+            name: "LeakScanTests",
+            dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardApp", "Canvas", "SwitchboardFixtures", "HostileFixtures",
+                           "SwitchboardTestSupport", "EngineTestSupport", "SwitchboardWiring", "switchboard", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        // The fuzzers' saved crashes, replayed.
+        .testTarget(
+            name: "SwitchboardFuzzingTests",
+            dependencies: ["SwitchboardFuzzing", "Acquisition", "SwitchboardCore"],
+            swiftSettings: strict),
+        // The screen loop driving a real engine.
+        .testTarget(
+            name: "SwitchboardWiringTests",
+            dependencies: ["SwitchboardApp", "SwitchboardWiring", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport",
+                           "EngineTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "MCPSessionTests",

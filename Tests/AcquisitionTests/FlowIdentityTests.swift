@@ -1,4 +1,5 @@
 @testable import Acquisition
+import EngineTestSupport
 import Foundation
 import SwitchboardCore
 import SwitchboardFixtures

@@ -1,4 +1,5 @@
 import Acquisition
+import EngineTestSupport
 import Foundation
 import SwitchboardCore
 import HostileFixtures

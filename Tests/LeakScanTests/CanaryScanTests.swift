@@ -1,5 +1,6 @@
 import Acquisition
 import Canvas
+import EngineTestSupport
 import Foundation
 import Logging
 import SwitchboardApp

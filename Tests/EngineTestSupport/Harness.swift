@@ -9,19 +9,19 @@ import Synchronization
 import Testing
 
 /// A fixture server, a fresh home with real stores, and the engine wired to the headless browser.
-struct Harness {
-    let tmp: TemporaryDirectory
-    let fixture: OAuthFixture
-    let engine: Wiring
-    let warnings: WarningSink
+public struct Harness: Sendable {
+    public let tmp: TemporaryDirectory
+    public let fixture: OAuthFixture
+    public let engine: Wiring
+    public let warnings: WarningSink
 
-    final class WarningSink: Sendable {
-        let lines = Mutex<[String]>([])
-        var all: [String] { lines.withLock { $0 } }
+    public final class WarningSink: Sendable {
+        public let lines = Mutex<[String]>([])
+        public var all: [String] { lines.withLock { $0 } }
     }
 
     /// `time`: the engine's clock (a `TestTime` to advance instead of sleeping).
-    static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
+    public static func make(_ options: FixtureOptions = FixtureOptions(), browser: (any BrowserOpener)? = nil,
                      timeout: Duration = .seconds(15), callbackTimeout: Duration = .seconds(10),
                      time: TimeSource = .live, logger: Logger? = nil, lockWait: Duration = .seconds(30)) async throws -> Harness {
         let tmp = TemporaryDirectory()
@@ -42,12 +42,12 @@ struct Harness {
         return Harness(tmp: tmp, fixture: fixture, engine: engine, warnings: sink)
     }
 
-    var integrations: ConnectionRegistry { engine.integrations }
-    var http: AsyncHTTPTransport { engine.http }
-    var actor: TokenKeeper { engine.actor }
-    var home: SwitchboardHome { engine.home }
+    public var integrations: ConnectionRegistry { engine.integrations }
+    public var http: AsyncHTTPTransport { engine.http }
+    public var actor: TokenKeeper { engine.actor }
+    public var home: SwitchboardHome { engine.home }
 
-    func shutdown() async {
+    public func shutdown() async {
         await engine.shutdown()
         await fixture.stop()
         tmp.remove()
@@ -56,14 +56,14 @@ struct Harness {
     /// Adds the fixture's server as a connection; returns the scheme id. A client secret is bound to `issuer`,
     /// by default the fixture's (as `add` binds it to the issuer discovery finds when it is entered).
     @discardableResult
-    func add(_ name: String = "fixture", kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil, secret: String? = nil,
+    public func add(_ name: String = "fixture", kind: AuthScheme.Kind = .oauthDynamic, clientID: String? = nil, secret: String? = nil,
              issuer: String? = nil, scopes: [String] = [], url: URL? = nil) throws -> String {
         try integrations.add(NewConnection(name: name, url: (url ?? fixture.serverURL).absoluteString, kind: kind,
                                            clientID: clientID, clientSecret: secret, scopes: scopes,
                                            clientIssuer: secret == nil ? nil : issuer ?? fixture.issuer)).schemes[0].id
     }
 
-    func connect(_ schemeID: String, options: ConnectOptions = ConnectOptions()) async -> [AcquisitionEvent] {
+    public func connect(_ schemeID: String, options: ConnectOptions = ConnectOptions()) async -> [AcquisitionEvent] {
         var events: [AcquisitionEvent] = []
         for await e in await actor.connect(schemeID: schemeID, options: options) { events.append(e) }
         return events
@@ -71,7 +71,7 @@ struct Harness {
 
     /// Connects, and once the flow waits for the browser (the browser has already been and gone), moves `time`
     /// past the callback timeout: a flow that got no usable callback times out without anyone waiting for it.
-    func connect(_ schemeID: String, timingOutWith time: TestTime, after timeout: Duration) async -> [AcquisitionEvent] {
+    public func connect(_ schemeID: String, timingOutWith time: TestTime, after timeout: Duration) async -> [AcquisitionEvent] {
         var events: [AcquisitionEvent] = []
         for await e in await actor.connect(schemeID: schemeID) {
             events.append(e)
@@ -80,31 +80,31 @@ struct Harness {
         return events
     }
 
-    func disconnect(_ schemeID: String) async -> [AcquisitionEvent] {
+    public func disconnect(_ schemeID: String) async -> [AcquisitionEvent] {
         var events: [AcquisitionEvent] = []
         for await e in await actor.disconnect(schemeID: schemeID) { events.append(e) }
         return events
     }
 
-    func status(_ schemeID: String) throws -> SchemeStatus {
+    public func status(_ schemeID: String) throws -> SchemeStatus {
         let file = try integrations.connections.load()
         let (ci, si) = file.index(ofScheme: schemeID)!
         return file.connections[ci].schemes[si].status
     }
 
-    func secrets(_ schemeID: String) throws -> SchemeSecrets { try integrations.secrets.secrets(for: schemeID) }
+    public func secrets(_ schemeID: String) throws -> SchemeSecrets { try integrations.secrets.secrets(for: schemeID) }
 
     /// The raw bytes of the secrets file (nil if absent), to prove a failed flow stored nothing.
-    func secretsFileBytes() -> Data? { try? Data(contentsOf: home.secretsFile) }
+    public func secretsFileBytes() -> Data? { try? Data(contentsOf: home.secretsFile) }
 }
 
 extension [AcquisitionEvent] {
-    var failure: AcquisitionError? {
+    public var failure: AcquisitionError? {
         for e in self { if case .failed(let err) = e { return err } }
         return nil
     }
 
-    var connected: Bool { contains { if case .connected = $0 { true } else { false } } }
+    public var connected: Bool { contains { if case .connected = $0 { true } else { false } } }
 }
 
 // What a test starts, stopped before the test ends: `defer` cannot await, so each kind has a `with…` that runs
@@ -112,24 +112,24 @@ extension [AcquisitionEvent] {
 
 /// Runs `body` with `harness`, then waits for its shutdown (engine, fixture server, home).
 @discardableResult
-func withHarness<T>(_ harness: Harness, _ body: (Harness) async throws -> T) async throws -> T {
+public func withHarness<T>(_ harness: Harness, _ body: (Harness) async throws -> T) async throws -> T {
     try await withTearDown(harness, tearDown: { await $0.shutdown() }, body)
 }
 
 /// Runs `body` with `fixture`, then waits for the fixture server to stop.
 @discardableResult
-func withFixture<T>(_ fixture: OAuthFixture, _ body: (OAuthFixture) async throws -> T) async throws -> T {
+public func withFixture<T>(_ fixture: OAuthFixture, _ body: (OAuthFixture) async throws -> T) async throws -> T {
     try await withTearDown(fixture, tearDown: { await $0.stop() }, body)
 }
 
 /// Runs `body` with a second engine (another process, in effect), then waits for its shutdown.
 @discardableResult
-func withEngine<T>(_ engine: Wiring, _ body: (Wiring) async throws -> T) async throws -> T {
+public func withEngine<T>(_ engine: Wiring, _ body: (Wiring) async throws -> T) async throws -> T {
     try await withTearDown(engine, tearDown: { await $0.shutdown() }, body)
 }
 
 /// Runs `body` with a callback listener, then waits for it to close.
 @discardableResult
-func withListener<T>(_ listener: LoopbackListener, _ body: (LoopbackListener) async throws -> T) async throws -> T {
+public func withListener<T>(_ listener: LoopbackListener, _ body: (LoopbackListener) async throws -> T) async throws -> T {
     try await withTearDown(listener, tearDown: { await $0.close() }, body)
 }

@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
