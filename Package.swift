@@ -142,13 +142,13 @@ let package = Package(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "EngineTestSupport",
                            "SwitchboardWiring", "switchboard", "switchboard-testbin", "SwitchboardApp",
-                           .product(name: "Logging", package: "swift-log"), .product(name: "Clocks", package: "swift-clocks")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict),
         // The command line as a person and a script meet it: the real binary, its words and goldens.
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "EngineTestSupport",
-                           "SwitchboardWiring", "switchboard"],
+                           "switchboard"],
             swiftSettings: strict),
         // The screen end to end: the real binary in tmux.
         .testTarget(
@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "LeakScanTests",
             dependencies: ["Acquisition", "SwitchboardCore", "SwitchboardApp", "Canvas", "SwitchboardFixtures", "HostileFixtures",
-                           "SwitchboardTestSupport", "EngineTestSupport", "SwitchboardWiring", "switchboard", .product(name: "Logging", package: "swift-log")],
+                           "SwitchboardTestSupport", "EngineTestSupport", "switchboard", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         // The fuzzers' saved crashes, replayed.
         .testTarget(

@@ -44,10 +44,28 @@ extension TokenKeeper {
     @discardableResult
     public func refresh(schemeID: String, force: Bool = false, rejected: String? = nil) async throws -> TokenSet {
         if let running = refreshes[schemeID] { return try await running.value }
-        let task = Task { try await self.performRefresh(schemeID: schemeID, force: force, rejected: rejected) }
+        let task = Task {
+            do {
+                return try await self.performRefresh(schemeID: schemeID, force: force, rejected: rejected)
+            } catch {
+                await self.reportUnpublishedFailure(schemeID, error)
+                throw error
+            }
+        }
         refreshes[schemeID] = task
         defer { refreshes[schemeID] = nil }
         return try await task.value
+    }
+
+    /// A refresh that failed without publishing how it ended (a store that could not be written, a cancel) ends
+    /// the `refreshing` a screen shows: a final event with the file's status. Refusals and network failures
+    /// published theirs (`expired`, `failed`) already; a lock another process held changed nothing to say.
+    func reportUnpublishedFailure(_ schemeID: String, _ error: any Error) {
+        if let e = error as? AcquisitionError, [.needsReconnect, .network, .busy].contains(e.code) { return }
+        if error is RefreshFloor { return }
+        let e = error as? AcquisitionError ?? (error is CancellationError ? AcquisitionError(.cancelled, "The refresh was cancelled.")
+                                                                         : AcquisitionError(.storage, "The refresh did not finish: \(error)"))
+        broadcast(schemeID, .failed(e))
     }
 
     /// A scheme with no tokens, for `token`, `headers` and `refresh` alike: why, when the scheme knows (a refused

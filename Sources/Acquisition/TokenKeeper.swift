@@ -23,8 +23,6 @@ public actor TokenKeeper {
     var sleeper: Task<Void, Never>?
     /// The scheduler's refreshes in flight, each on its own: a slow server delays only its own scheme.
     var scheduled: [String: Task<Void, Never>] = [:]
-    /// The status this process last wrote per scheme, until a final event carries it (`shownStatus`).
-    var lastWritten: [String: SchemeStatus] = [:]
     /// This process's own refresh floor per scheme, after failures the status file may not have recorded.
     var notBefore: [String: Date] = [:]
     var localFailures: [String: Int] = [:]
@@ -66,28 +64,28 @@ public actor TokenKeeper {
         subscribers = [:]
     }
 
-    /// Tells subscribers about an event. A status-changing event carries the revision its write put on disk.
-    /// A final event carries the revision of the last status this process put on disk for the scheme.
+    /// Tells subscribers about an event. An event `publish` sends carries its own write's status and revision; a
+    /// final event that wrote nothing (a cancel, a busy lock, a failed disconnect) carries the file's status with
+    /// the file's revision for it, read together; progress carries the status shown meanwhile and no revision.
     func broadcast(_ schemeID: String, _ event: AcquisitionEvent, revision: Int? = nil, status: SchemeStatus? = nil) {
         // One log line per event: Switchboard's own line breaks folded, anything else shown, never obeyed.
         env.logger.debug("\(schemeID.prefix(8)) \(TerminalText.safe(Redact.event(event).summary.replacingOccurrences(of: "\n", with: " ")))")
-        let revision = revision ?? (event.isTerminal ? revisions[schemeID] : nil)
-        let status = status ?? shownStatus(schemeID, event)
-        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision, status: status)) }
-    }
-
-    /// The status an update carries: for a final event, the one this process last wrote for the scheme (or, when
-    /// the event wrote none — a cancel, a busy lock — the file's); for progress, the one shown meanwhile.
-    func shownStatus(_ schemeID: String, _ event: AcquisitionEvent) -> SchemeStatus? {
-        guard event.isTerminal else {
-            switch event {
-            case .probing: return .connecting
-            case .refreshing: return .refreshing
-            default: return nil
+        var revision = revision
+        var status = status
+        if status == nil {
+            if event.isTerminal {
+                let stored = try? scheme(schemeID).1
+                status = stored?.status
+                revision = stored?.statusRevision
+            } else {
+                switch event {
+                case .probing: status = .connecting
+                case .refreshing: status = .refreshing
+                default: break
+                }
             }
         }
-        if let written = lastWritten.removeValue(forKey: schemeID) { return written }
-        return try? scheme(schemeID).1.status
+        for c in subscribers.values { c.yield(SchemeUpdate(schemeID: schemeID, event: event, revision: revision, status: status)) }
     }
 
     // MARK: - Publishing a status
@@ -103,13 +101,13 @@ public actor TokenKeeper {
                  deliver: FlowDelivery? = nil) async {
         if batched {
             Task {
-                try? await write.ticket.wait()
-                await self.sendPublished(write, event, deliver: deliver)
+                let landed = await self.settle(write.ticket)
+                await self.sendPublished(write, event, landed: landed, deliver: deliver)
             }
             return
         }
-        await settle(write.ticket)
-        await sendPublished(write, event, deliver: deliver)
+        let landed = await settle(write.ticket)
+        await sendPublished(write, event, landed: landed, deliver: deliver)
     }
 
     /// `writeStatus` and `publish` in one step.
@@ -119,11 +117,16 @@ public actor TokenKeeper {
         await publish(writeStatus(schemeID, status, redirectPort: redirectPort, info: info), event, batched: batched, deliver: deliver)
     }
 
-    private func sendPublished(_ write: StatusWrite, _ event: AcquisitionEvent, deliver: FlowDelivery?) async {
-        // Revisions only go up: a batched refresh's write can land (and its task run) after a later one's.
-        if let written = write.written { revisions[write.schemeID] = max(revisions[write.schemeID] ?? 0, written) }
-        // The event carries its own write's status and revision, whatever was written for the scheme meanwhile.
-        if let deliver { await deliver(event, write.status, write.written) } else { broadcast(write.schemeID, event, revision: write.written, status: write.status) }
+    private func sendPublished(_ write: StatusWrite, _ event: AcquisitionEvent, landed: Bool, deliver: FlowDelivery?) async {
+        // A write that did not reach the disk reports no status of its own: the event carries the file's.
+        // One older than a status this process already published (a batched refresh's task running after a later
+        // write's) does not carry its stale status either. Revisions only go up.
+        let prior = revisions[write.schemeID] ?? 0
+        let current = landed && (write.written ?? -1) >= prior
+        if landed, let written = write.written { revisions[write.schemeID] = max(prior, written) }
+        let status: SchemeStatus? = current ? write.status : nil
+        let revision: Int? = current ? write.written : nil
+        if let deliver { await deliver(event, status, revision) } else { broadcast(write.schemeID, event, revision: revision, status: status) }
     }
 
     // MARK: - Activity
@@ -162,7 +165,6 @@ public actor TokenKeeper {
             if let redirectPort { s.redirectPort = redirectPort }
             info?(&s.info)
         }
-        lastWritten[schemeID] = status
         lastStatusWrite = ticket
         return StatusWrite(schemeID: schemeID, status: status, ticket: ticket, revision: revision)
     }
@@ -172,8 +174,16 @@ public actor TokenKeeper {
         if let last = lastStatusWrite { await settle(last) }
     }
 
-    private func settle(_ ticket: CommitTicket) async {
-        do { try await ticket.wait() } catch { env.logger.error("could not record the status: \(error)") }
+    /// Waits for a status write; false when it did not reach the disk (logged).
+    @discardableResult
+    private func settle(_ ticket: CommitTicket) async -> Bool {
+        do {
+            try await ticket.wait()
+            return true
+        } catch {
+            env.logger.error("could not record the status: \(error)")
+            return false
+        }
     }
 
     func loadSecrets(_ schemeID: String) throws -> SchemeSecrets {

@@ -191,7 +191,7 @@ public enum KeyMap {
 
     /// What Enter does on a row: the next step its status calls for. A working connection is tested (Enter used
     /// to open Disconnect while the footer called it "open").
-    public static func enterCommand(for s: AuthScheme, now: Date) -> ScreenCommand {
+    public static func enterCommand(for s: AuthScheme, now: Date) -> KeyCommand {
         switch s.status {
         case .connected, .refreshing: return s.standing(at: now).lapse == .needsSignIn ? .reconnect : .check
         case .expired, .error: return .reconnect
@@ -259,14 +259,14 @@ public enum KeyMap {
 
     /// The key a person presses for `command` on the main list, as the footer names it: text that names a
     /// key (a remedy, a hint) takes it from here, never from a literal.
-    public static func key(for command: ScreenCommand, in table: [KeyBinding] = main) -> String? {
+    public static func key(for command: KeyCommand, in table: [KeyBinding] = main) -> String? {
         table.first { $0.command == command }?.hint?.key
     }
 
     /// A remedy as the screen says it: the key that carries it out, from the table it is pressed in (never a
     /// literal). What no key does (a new port, sealing the store) is said as the command, to run in a terminal.
     public static func say(_ remedy: Remedy) -> String {
-        func press(_ command: ScreenCommand, in table: [KeyBinding] = main, _ what: String) -> String? {
+        func press(_ command: KeyCommand, in table: [KeyBinding] = main, _ what: String) -> String? {
             key(for: command, in: table).map { "Press \($0) \(what)" }
         }
         let said: String? = switch remedy {
@@ -291,7 +291,7 @@ public enum KeyMap {
         return said ?? remedy.commandLine.map { "In a terminal, run `\($0)`" } ?? ""
     }
 
-    public static func command(for key: Key, in table: [KeyBinding]) -> ScreenCommand? {
+    public static func command(for key: Key, in table: [KeyBinding]) -> KeyCommand? {
         table.first { $0.keys.contains(key) }?.command
     }
 }

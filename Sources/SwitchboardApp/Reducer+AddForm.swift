@@ -4,7 +4,7 @@ import SwitchboardModel
 import SwitchboardText
 
 /// The Add form's commands (typing goes to `formKey`).
-func runAddForm(_ command: ScreenCommand, _ form: inout AddForm, _ state: inout AppState) -> [AppEffect] {
+func runAddForm(_ command: KeyCommand, _ form: inout AddForm, _ state: inout AppState) -> [AppEffect] {
     switch command {
     case .nextField: form.move(1)
     case .previousField: form.move(-1)

@@ -14,7 +14,7 @@ func openClientForm(_ state: inout AppState) -> [AppEffect] {
     return []
 }
 
-func runClientForm(_ command: ScreenCommand, _ form: inout ClientForm, _ state: inout AppState) -> [AppEffect] {
+func runClientForm(_ command: KeyCommand, _ form: inout ClientForm, _ state: inout AppState) -> [AppEffect] {
     switch command {
     case .nextField: form.move(1)
     case .previousField: form.move(-1)

@@ -4,7 +4,7 @@ import SwitchboardModel
 import SwitchboardText
 
 /// The Connect / Reconnect checklist: the browser again, paste-back, device code, cancel.
-func runConnectPanel(_ command: ScreenCommand, _ p: inout ConnectPanel, _ state: inout AppState) -> [AppEffect] {
+func runConnectPanel(_ command: KeyCommand, _ p: inout ConnectPanel, _ state: inout AppState) -> [AppEffect] {
     switch command {
     case .openBrowserAgain:
         return p.authorizationURL.map { [.openURL($0)] } ?? []

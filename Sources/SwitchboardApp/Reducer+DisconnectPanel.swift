@@ -4,7 +4,7 @@ import SwitchboardModel
 import SwitchboardText
 
 /// Disconnect: y confirms, then the result stays until closed.
-func runDisconnectPanel(_ command: ScreenCommand, _ p: inout DisconnectPanel, _ state: inout AppState) -> [AppEffect] {
+func runDisconnectPanel(_ command: KeyCommand, _ p: inout DisconnectPanel, _ state: inout AppState) -> [AppEffect] {
     switch (command, p.phase) {
     case (.confirm, .confirm):
         p.phase = .running

@@ -4,7 +4,7 @@ import SwitchboardModel
 import SwitchboardText
 
 /// The doctor's report: scroll, run again, close.
-func runDoctorPanel(_ command: ScreenCommand, _ p: inout DoctorPanel, _ state: inout AppState) -> [AppEffect] {
+func runDoctorPanel(_ command: KeyCommand, _ p: inout DoctorPanel, _ state: inout AppState) -> [AppEffect] {
     let page = max(1, DoctorPanel.visibleLines(height: state.height))
     let inner = DoctorPanel.frame(width: state.width, height: state.height).width - 4
     let last = max(0, p.displayLines(width: inner).count - page)

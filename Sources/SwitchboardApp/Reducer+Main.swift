@@ -3,7 +3,7 @@ import Foundation
 import SwitchboardModel
 import SwitchboardText
 
-func mainCommand(_ command: ScreenCommand, _ state: inout AppState) -> [AppEffect] {
+func mainCommand(_ command: KeyCommand, _ state: inout AppState) -> [AppEffect] {
     let count = state.visible.count
     let page = max(1, listHeight(state))
     switch command {
@@ -45,7 +45,7 @@ func runCheck(_ state: inout AppState) -> [AppEffect] {
 
 /// Enter does the row's next step, as the footer names it (`KeyMap.enterCommand`): connect, reconnect, or test a
 /// working connection (never a disconnect: that is `d`, and asks first); c/r/d ask for one explicitly.
-func openPanel(_ command: ScreenCommand, _ state: inout AppState) -> [AppEffect] {
+func openPanel(_ command: KeyCommand, _ state: inout AppState) -> [AppEffect] {
     guard let c = state.selectedConnection, let s = c.primaryScheme else { return [] }
     guard s.kind.isOAuth else {
         state.message = "\(c.name) uses \(s.kind.label) authorization; there is nothing to sign in to."

@@ -4,7 +4,7 @@ import SwitchboardModel
 import SwitchboardText
 
 /// A command, by the panel that is open. Each panel's commands live in the file named for it.
-func run(_ command: ScreenCommand, _ state: inout AppState) -> [AppEffect] {
+func run(_ command: KeyCommand, _ state: inout AppState) -> [AppEffect] {
     state.message = nil
     switch state.panel {
     case .connect(var p): return runConnectPanel(command, &p, &state)

@@ -11,7 +11,7 @@ func openTimeline(_ state: inout AppState) -> [AppEffect] {
 }
 
 /// The timeline's commands: scroll, back to the newest, close.
-func runTimelinePanel(_ command: ScreenCommand, _ p: inout TimelinePanel, _ state: inout AppState) -> [AppEffect] {
+func runTimelinePanel(_ command: KeyCommand, _ p: inout TimelinePanel, _ state: inout AppState) -> [AppEffect] {
     let page = max(1, TimelinePanel.visibleRows(height: state.height))
     let last = max(0, (p.events?.count ?? 0) - page)
     if command == .close {
@@ -24,7 +24,7 @@ func runTimelinePanel(_ command: ScreenCommand, _ p: inout TimelinePanel, _ stat
 }
 
 /// ↑ ↓ PgUp PgDn and g (back to the top) on a scrollable panel; false for any other command.
-func scroll(_ command: ScreenCommand, _ offset: inout Int, page: Int, last: Int) -> Bool {
+func scroll(_ command: KeyCommand, _ offset: inout Int, page: Int, last: Int) -> Bool {
     switch command {
     case .up: offset = max(0, offset - 1)
     case .down: offset = min(last, offset + 1)

@@ -43,7 +43,9 @@ extension Remedy: Codable {
         case "list": this = .list
         case "remove": this = .remove(connection: try name())
         case "removeAndAddAgain":
-            this = .removeAndAddAgain(connection: try name(), scheme: try c.decodeIfPresent(String.self, forKey: .scheme))
+            // A scheme kind's word, or none (it goes into a command line).
+            let kind = try c.decodeIfPresent(String.self, forKey: .scheme).flatMap { AuthScheme.Kind(rawValue: $0) }
+            this = .removeAndAddAgain(connection: try name(), scheme: kind?.rawValue)
         case "pasteAddress": this = .pasteAddress(connection: try optionalName())
         case "sealSecrets": this = .sealSecrets(seal: try c.decodeIfPresent(Bool.self, forKey: .seal) ?? true)
         case "advice": this = .advice(text(try c.decode(String.self, forKey: .text)))

@@ -65,7 +65,8 @@ extension SchemeStatus: Codable {
                 let sentence: String? = try? c.decode(String.self, forKey: .remedy)
                 remedies = .advice(sentence.map { String($0.prefix(Remedy.adviceLimit)) })
             }
-            self = .error(message: try c.decodeIfPresent(String.self, forKey: .message) ?? "error", remedies: remedies)
+            let message = (try c.decodeIfPresent(String.self, forKey: .message)).map { String($0.prefix(Remedy.adviceLimit)) }
+            self = .error(message: message ?? "error", remedies: remedies)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .state, in: c,
                 debugDescription: "unknown state `\(other)`; expected not_connected, connecting, connected, refreshing, expired or error")

@@ -21,6 +21,7 @@ public enum ScreenSession {
         InputWatcher.start(keysReady: { done in inbox.keysReady(done: done) }, terminate: { inbox.terminate() })
         if let notice { inbox.send(.notice(notice)) }
         await loop.run(on: terminal)
-        await engine.actor.stopScheduler()
+        // Quitting waits for a refresh under way (its rotated token stored), the statuses queued and the journal.
+        await engine.shutdown()
     }
 }

@@ -48,6 +48,8 @@ public struct Wiring: Sendable {
         // A refresh under way (a bridge's first token, a client gone mid-request) ends before the HTTP client
         // does, so a rotated refresh token is stored, not lost.
         await actor.drainRefreshes()
+        // Every status queued (a refresh among many returns before its status is on disk) is written before exit.
+        await actor.flushStatus()
         await activity?.flush()
         await http.shutdown()
     }

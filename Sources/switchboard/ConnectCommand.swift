@@ -98,9 +98,9 @@ extension Switchboard {
 
         func run() async throws {
             let engine = global.engine("disconnect", browser: NoBrowser())
-            defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             let events = await Wiring.followAll(await engine.actor.disconnect(schemeID: scheme.id))
+            await engine.shutdown()
             guard case .disconnected(let revoked) = events.last else { throw ExitCode(ExitStatus.failure.rawValue) }
             if events.contains(.revoking) && !revoked {
                 Output.line("  The server did not confirm the revocation: the tokens are deleted here, but may stay valid there until they expire.")

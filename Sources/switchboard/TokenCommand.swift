@@ -41,14 +41,14 @@ extension Switchboard {
 
         func run() async throws {
             let engine = global.engine("refresh", browser: NoBrowser())
-            defer { Task { await engine.shutdown() } }
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             do {
                 let tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true)
-                await engine.actor.flushStatus()
+                await engine.shutdown()
                 let until = tokens.expiresAt.map { " until " + TimeFormat.clock($0, in: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch {
+                await engine.shutdown()
                 throw engine.cliError(error, name: name)
             }
         }
