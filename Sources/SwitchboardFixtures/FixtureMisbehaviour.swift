@@ -19,6 +19,10 @@ public protocol FixtureMisbehaviour: Sendable {
     func adjustRegistration(_ answer: inout [String: Any])
     /// Changes the answer to a code exchange or a refresh.
     func adjustTokenAnswer(_ answer: inout [String: Any])
+    /// Answers a token request (a POST to the token endpoint) in the server's place, after the server has recorded
+    /// it (`lastTokenForm`, `lastTokenAuthorizationHeader`) and before it authenticates the client; nil lets the
+    /// server answer.
+    func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse?
 }
 
 extension FixtureMisbehaviour {
@@ -28,4 +32,5 @@ extension FixtureMisbehaviour {
     public func adjustAuthorizationAnswer(_ answer: inout [(String, String)], fixture: OAuthFixture) {}
     public func adjustRegistration(_ answer: inout [String: Any]) {}
     public func adjustTokenAnswer(_ answer: inout [String: Any]) {}
+    public func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse? { nil }
 }

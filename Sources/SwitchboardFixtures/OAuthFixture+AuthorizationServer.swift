@@ -94,6 +94,7 @@ extension OAuthFixture {
     func token(_ request: FixtureRequest) -> FixtureResponse {
         let form = request.form
         state.withLock { $0.counters.lastTokenForm = form; $0.counters.lastTokenAuthorizationHeader = request.header("Authorization") }
+        if let answer = options.misbehaviour?.value.answerTokenRequest(request, fixture: self) { return answer }
         if options.tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
         let clientID: String
         switch authenticate(request, form: form) {

@@ -65,7 +65,6 @@ struct HostileServer: FixtureMisbehaviour {
         case .hugeMetadata where isASMetadata: return huge()
         case .malformedMetadata where isASMetadata: return raw("{\"issuer\": ")
         case .htmlMetadata where isASMetadata: return raw("<html>hello</html>", type: "text/html")
-        case .tokenRedirect where isToken: return .respond(FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]))
         case .prmNoAuthorizationServers where isPRM: return .respond(.json(["resource": fixture.serverURL.absoluteString, "authorization_servers": [String]()]))
         case .prmMalformed where isPRM: return raw("{\"resource\": \"")
         case .prmHuge where isPRM: return huge()
@@ -94,6 +93,11 @@ struct HostileServer: FixtureMisbehaviour {
         case .tokenErrorWithStatus200 where isToken: return .respond(.json(["error": "invalid_request"]))
         default: return .normal
         }
+    }
+
+    /// A POST to the token endpoint, once the server has recorded it (the tests read `lastTokenForm`).
+    func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse? {
+        behaviour == .tokenRedirect ? FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) : nil
     }
 
     func adjustAuthorizationMetadata(_ m: inout [String: Any], fixture: OAuthFixture) {
