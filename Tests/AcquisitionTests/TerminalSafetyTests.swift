@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import HostileFixtures
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport

@@ -21,20 +21,72 @@ public enum HostileBehaviour: String, Sendable, CaseIterable {
     case tokenTypeNotBearer, tokenAccessTokenNotString, tokenEmptyAccessToken, tokenZeroExpiresIn
 }
 
+/// Hostile `tools/list` paging: the same cursor on every page, or a new cursor forever.
+public enum HostileToolPaging: String, Sendable { case repeatCursor, endless }
+
 extension FixtureOptions {
     public typealias Hostile = HostileBehaviour
+    public typealias ToolPaging = HostileToolPaging
+
+    /// The rules this server breaks, as one misbehaviour (each switch below sets its part; all off: none).
+    var hostileServer: HostileServer {
+        get { misbehaviour?.value as? HostileServer ?? HostileServer() }
+        set { misbehaviour = newValue.breaksNoRule ? nil : Misbehaviour(newValue) }
+    }
 
     /// The one rule this server breaks (nil: none).
     public var hostile: HostileBehaviour? {
-        get { (misbehaviour?.value as? HostileServer)?.behaviour }
-        set { misbehaviour = newValue.map { Misbehaviour(HostileServer(behaviour: $0)) } }
+        get { hostileServer.behaviour }
+        set { hostileServer.behaviour = newValue }
+    }
+
+    /// Text a hostile server embeds in every string it controls (registered client id, token scope,
+    /// device user code and verification URI, an auth method, server name and version, tool names and
+    /// descriptions, tool results).
+    public var nastyText: String? {
+        get { hostileServer.nastyText }
+        set { hostileServer.nastyText = newValue }
+    }
+
+    /// Put control characters into the access token (a token no header or terminal may carry).
+    public var controlCharactersInAccessToken: Bool {
+        get { hostileServer.controlCharactersInAccessToken }
+        set { hostileServer.controlCharactersInAccessToken = newValue }
+    }
+
+    /// The token endpoint answers `invalid_client` to every client (a server that breaks its own registrations).
+    public var tokenRefusesClients: Bool {
+        get { hostileServer.tokenRefusesClients }
+        set { hostileServer.tokenRefusesClients = newValue }
+    }
+
+    /// Hostile `tools/list` paging (nil: one page).
+    public var toolPaging: HostileToolPaging? {
+        get { hostileServer.toolPaging }
+        set { hostileServer.toolPaging = newValue }
     }
 }
 
-/// A fixture server that breaks one rule.
+/// A fixture server that breaks rules: at most one `HostileBehaviour`, and any of the switches beside it.
 struct HostileServer: FixtureMisbehaviour {
-    let behaviour: HostileBehaviour
-    var name: String { behaviour.rawValue }
+    var behaviour: HostileBehaviour?
+    var nastyText: String?
+    var controlCharactersInAccessToken = false
+    var tokenRefusesClients = false
+    var toolPaging: HostileToolPaging?
+
+    var breaksNoRule: Bool {
+        behaviour == nil && nastyText == nil && !controlCharactersInAccessToken && !tokenRefusesClients && toolPaging == nil
+    }
+
+    var name: String {
+        var parts: [String] = behaviour.map { [$0.rawValue] } ?? []
+        if let nastyText { parts.append("nastyText=\(nastyText.debugDescription)") }
+        if controlCharactersInAccessToken { parts.append("controlCharactersInAccessToken") }
+        if tokenRefusesClients { parts.append("tokenRefusesClients") }
+        if let toolPaging { parts.append("toolPaging=\(toolPaging.rawValue)") }
+        return parts.joined(separator: "+")
+    }
 
     static let hugeBody: Data = {
         var d = Data("{\"issuer\":\"".utf8)
@@ -97,10 +149,30 @@ struct HostileServer: FixtureMisbehaviour {
 
     /// A POST to the token endpoint, once the server has recorded it (the tests read `lastTokenForm`).
     func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse? {
-        behaviour == .tokenRedirect ? FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) : nil
+        if behaviour == .tokenRedirect { return FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) }
+        if tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
+        return nil
+    }
+
+    func decorate(_ text: String, _ field: FixtureTextField) -> String {
+        text + (nastyText ?? "")
+    }
+
+    func adjustMCPResult(_ result: inout [String: Any], method: String, params: [String: Any]) {
+        guard method == "tools/list" else { return }
+        switch toolPaging {
+        case .repeatCursor: result["nextCursor"] = "again"
+        case .endless:
+            let page = Int((params["cursor"] as? String)?.dropFirst() ?? "") ?? 0
+            result["nextCursor"] = "p\(page + 1)"
+        case nil: break
+        }
     }
 
     func adjustAuthorizationMetadata(_ m: inout [String: Any], fixture: OAuthFixture) {
+        if let nastyText, let methods = m["token_endpoint_auth_methods_supported"] as? [String] {
+            m["token_endpoint_auth_methods_supported"] = methods + ["private_key_jwt" + nastyText]
+        }
         switch behaviour {
         case .issuerMismatch: m["issuer"] = "https://evil.example"
         case .insecureEndpoints: m["authorization_endpoint"] = "http://auth.example.com/authorize"
@@ -135,6 +207,8 @@ struct HostileServer: FixtureMisbehaviour {
     }
 
     func adjustTokenAnswer(_ out: inout [String: Any]) {
+        if let nastyText, let scope = out["scope"] as? String { out["scope"] = scope + " x" + nastyText }
+        if controlCharactersInAccessToken, let access = out["access_token"] as? String { out["access_token"] = access + "\u{1B}[2J" }
         switch behaviour {
         case .tokenWithoutAccessToken: out["access_token"] = nil
         case .tokenWithoutType: out["token_type"] = nil
