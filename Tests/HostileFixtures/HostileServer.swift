@@ -109,7 +109,9 @@ struct HostileServer: FixtureMisbehaviour {
             change(&m)
             return .respond(.json(m))
         }
-        let isPRM = endpoint == .resourceMetadata, isASMetadata = endpoint == .authorizationMetadata && request.method == "GET"
+        // The metadata answers that replace the document's bytes take a GET only; the others any request to its address.
+        let isPRM = endpoint == .resourceMetadata, atASMetadata = endpoint == .authorizationMetadata
+        let isASMetadata = atASMetadata && request.method == "GET"
         let isMCP = endpoint == .mcp, isRegister = endpoint == .register, isToken = endpoint == .token
         switch behaviour {
         case .silentToken where isToken: return await silence(answering: false)
@@ -124,14 +126,14 @@ struct HostileServer: FixtureMisbehaviour {
             return .respond(.json(["resource": fixture.serverURL.absoluteString, "authorization_servers": ["http://auth.example.com"]]))
         case .prmSilent where isPRM: return await silence()
         case .probeSilent where isMCP: return await silence()
-        case .metadataRedirect where isASMetadata: return .respond(FixtureResponse(status: 302, headers: [("Location", "https://evil.example/.well-known/oauth-authorization-server")]))
-        case .metadataNotObject where isASMetadata: return raw("[\"issuer\"]")
-        case .metadataWithoutAuthorizationEndpoint where isASMetadata: return metadata { $0["authorization_endpoint"] = nil }
-        case .metadataWithoutTokenEndpoint where isASMetadata: return metadata { $0["token_endpoint"] = nil }
-        case .plainPKCEOnly where isASMetadata: return metadata { $0["code_challenge_methods_supported"] = ["plain"] }
-        case .insecureTokenEndpoint where isASMetadata: return metadata { $0["token_endpoint"] = "http://auth.example.com/token" }
-        case .issuerTrailingSlash where isASMetadata: return metadata { $0["issuer"] = fixture.issuer + "/" }
-        case .issuerTwoTrailingSlashes where isASMetadata: return metadata { $0["issuer"] = fixture.issuer + "//" }
+        case .metadataRedirect where atASMetadata: return .respond(FixtureResponse(status: 302, headers: [("Location", "https://evil.example/.well-known/oauth-authorization-server")]))
+        case .metadataNotObject where atASMetadata: return raw("[\"issuer\"]")
+        case .metadataWithoutAuthorizationEndpoint where atASMetadata: return metadata { $0["authorization_endpoint"] = nil }
+        case .metadataWithoutTokenEndpoint where atASMetadata: return metadata { $0["token_endpoint"] = nil }
+        case .plainPKCEOnly where atASMetadata: return metadata { $0["code_challenge_methods_supported"] = ["plain"] }
+        case .insecureTokenEndpoint where atASMetadata: return metadata { $0["token_endpoint"] = "http://auth.example.com/token" }
+        case .issuerTrailingSlash where atASMetadata: return metadata { $0["issuer"] = fixture.issuer + "/" }
+        case .issuerTwoTrailingSlashes where atASMetadata: return metadata { $0["issuer"] = fixture.issuer + "//" }
         case .registrationServerError where isRegister: return raw("<h1>Internal Server Error</h1>", type: "text/html", status: 500)
         case .registrationMalformed where isRegister: return raw("{\"client_id\": ", status: 201)
         case .registrationHuge where isRegister: return huge()
