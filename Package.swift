@@ -174,7 +174,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "MCPSessionTests",
-            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard",
+            dependencies: ["MCPSession", "Acquisition", "SwitchboardCore", "SwitchboardFixtures", "HostileFixtures", "SwitchboardTestSupport", "SwitchboardWiring", "switchboard",
                            "switchboard-testbin"],
             swiftSettings: strict),
         .testTarget(

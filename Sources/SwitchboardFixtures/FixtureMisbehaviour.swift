@@ -19,6 +19,15 @@ public protocol FixtureMisbehaviour: Sendable {
     func adjustRegistration(_ answer: inout [String: Any])
     /// Changes the answer to a code exchange or a refresh.
     func adjustTokenAnswer(_ answer: inout [String: Any])
+    /// Answers a token request (a POST to the token endpoint) in the server's place, after the server has recorded
+    /// it (`lastTokenForm`, `lastTokenAuthorizationHeader`) and before it authenticates the client; nil lets the
+    /// server answer.
+    func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse?
+    /// Changes a string the server hands out before it stores or sends it (a registered client id is stored as
+    /// changed, so the server knows the id it gave).
+    func decorate(_ text: String, _ field: FixtureTextField) -> String
+    /// Changes the result of an MCP request (`tools/list`, `tools/call`, `initialize`, …) before it is sent.
+    func adjustMCPResult(_ result: inout [String: Any], method: String, params: [String: Any])
 }
 
 extension FixtureMisbehaviour {
@@ -28,4 +37,7 @@ extension FixtureMisbehaviour {
     public func adjustAuthorizationAnswer(_ answer: inout [(String, String)], fixture: OAuthFixture) {}
     public func adjustRegistration(_ answer: inout [String: Any]) {}
     public func adjustTokenAnswer(_ answer: inout [String: Any]) {}
+    public func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse? { nil }
+    public func decorate(_ text: String, _ field: FixtureTextField) -> String { text }
+    public func adjustMCPResult(_ result: inout [String: Any], method: String, params: [String: Any]) {}
 }

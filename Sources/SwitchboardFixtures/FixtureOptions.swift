@@ -64,20 +64,9 @@ public struct FixtureOptions: Sendable, Equatable {
     public var clientIDMetadataDocuments = false
     /// A scope `tools/list` and `tools/call` demand; tokens without it get 403 `insufficient_scope` (step-up).
     public var requiredScope: String?
-    /// Text a hostile server embeds in every string it controls (registered client id, token scope,
-    /// device user code and verification URI, an auth method, server name and version, tool names and
-    /// descriptions, tool results).
-    public var nastyText: String?
-    /// Hostile `tools/list` paging: the same cursor on every page, or a new cursor forever.
-    public enum ToolPaging: String, Sendable { case repeatCursor, endless }
-    public var toolPaging: ToolPaging?
-    /// Put control characters into the access token (a token no header or terminal may carry).
-    public var controlCharactersInAccessToken = false
     /// Let `initialize` (and notifications) through without a token, and challenge `tools/*` with 401 naming
     /// this scope unless the token carries it (servers that authorize per request, not at the handshake).
     public var challengeAfterInitialize: String?
-    /// The token endpoint answers `invalid_client` to every client (a server that breaks its own registrations).
-    public var tokenRefusesClients = false
     /// How long a silent server waits before giving up on its own (so tests end).
     public var silenceSeconds: Int = 30
     /// Seconds the token endpoint waits before it answers, after it has done the work (issued the tokens and,

@@ -26,7 +26,7 @@ extension OAuthFixture {
             return .json(["error": "invalid_client_metadata", "error_description": "unsupported token_endpoint_auth_method"], status: 400)
         default: break
         }
-        let id = nextID("client") + (options.nastyText ?? "")
+        let id = decorate(nextID("client"), .clientID)
         let secret = method == "none" ? nil : nextID("secret")
         state.withLock { s in
             s.counters.registrations += 1
@@ -94,7 +94,7 @@ extension OAuthFixture {
     func token(_ request: FixtureRequest) -> FixtureResponse {
         let form = request.form
         state.withLock { $0.counters.lastTokenForm = form; $0.counters.lastTokenAuthorizationHeader = request.header("Authorization") }
-        if options.tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
+        if let answer = options.misbehaviour?.value.answerTokenRequest(request, fixture: self) { return answer }
         let clientID: String
         switch authenticate(request, form: form) {
         case .failure(let r): return r
@@ -159,9 +159,9 @@ extension OAuthFixture {
         let form = request.form
         guard case .success(let clientID) = authenticate(request, form: form) else { return .json(["error": "invalid_client"], status: 401) }
         let code = nextID("device")
-        let user = String(nextID("U").suffix(8)).uppercased() + (options.nastyText ?? "")
+        let user = decorate(String(nextID("U").suffix(8)).uppercased(), .userCode)
         state.withLock { $0.devices[code] = (clientID, 0, form["resource"], form["scope"]) }
-        return .json(["device_code": code, "user_code": user, "verification_uri": authOrigin + "/activate" + (options.nastyText ?? ""),
+        return .json(["device_code": code, "user_code": user, "verification_uri": decorate(authOrigin + "/activate", .verificationURI),
                       "verification_uri_complete": authOrigin + "/activate?user_code=" + user, "expires_in": 600, "interval": 1])
     }
 
@@ -175,8 +175,7 @@ extension OAuthFixture {
         var out: [String: Any] = ["access_token": access, "token_type": "bearer"]
         if let lifetime { out["expires_in"] = lifetime }
         if let refresh { out["refresh_token"] = refresh }
-        if let scope { out["scope"] = scope + (options.nastyText.map { " x" + $0 } ?? "") }
-        if options.controlCharactersInAccessToken { out["access_token"] = access + "\u{1B}[2J" }
+        if let scope { out["scope"] = scope }
         options.misbehaviour?.value.adjustTokenAnswer(&out)
         return .json(out, headers: [("Cache-Control", "no-store")])
     }

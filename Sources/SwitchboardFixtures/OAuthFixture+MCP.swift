@@ -42,24 +42,16 @@ extension OAuthFixture {
         case "initialize":
             let asked = (message["params"] as? [String: Any])?["protocolVersion"] as? String ?? "2025-06-18"
             result = ["protocolVersion": asked, "capabilities": ["tools": ["listChanged": false]],
-                      "serverInfo": ["name": "switchboard-fixture" + (options.nastyText ?? ""), "version": "1.0.0" + (options.nastyText ?? "")]]
+                      "serverInfo": ["name": decorate("switchboard-fixture", .serverName), "version": decorate("1.0.0", .serverVersion)]]
         case "tools/list":
-            let nasty = options.nastyText ?? ""
-            result = ["tools": [["name": "echo", "description": "Echoes its text" + nasty, "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
-                                ["name": "add" + nasty, "description": "Adds two numbers",
+            result = ["tools": [["name": "echo", "description": decorate("Echoes its text", .toolDescription), "inputSchema": ["type": "object", "properties": ["text": ["type": "string"]]]],
+                                ["name": decorate("add", .toolName), "description": "Adds two numbers",
                                  "inputSchema": ["type": "object", "properties": ["a": ["type": "number"], "b": ["type": "number"]], "required": ["a", "b"]]]]]
-            switch options.toolPaging {
-            case .repeatCursor: result["nextCursor"] = "again"
-            case .endless:
-                let page = Int(((message["params"] as? [String: Any])?["cursor"] as? String)?.dropFirst() ?? "") ?? 0
-                result["nextCursor"] = "p\(page + 1)"
-            case nil: break
-            }
         case "tools/call":
             let params = message["params"] as? [String: Any] ?? [:]
             let args = params["arguments"] as? [String: Any] ?? [:]
             if params["name"] as? String == "echo" {
-                result = ["content": [["type": "text", "text": (args["text"] as? String ?? "") + (options.nastyText ?? "")]], "isError": false]
+                result = ["content": [["type": "text", "text": decorate(args["text"] as? String ?? "", .toolResult)]], "isError": false]
             } else if params["name"] as? String == "add" {
                 // Every tool it lists, it answers (the demo's `check` listed `add` and `call add` said unknown tool).
                 if let a = (args["a"] as? NSNumber)?.doubleValue, let b = (args["b"] as? NSNumber)?.doubleValue, (a + b).isFinite {
@@ -77,6 +69,7 @@ extension OAuthFixture {
         default:
             return reply(["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "method not found"]])
         }
+        options.misbehaviour?.value.adjustMCPResult(&result, method: method, params: message["params"] as? [String: Any] ?? [:])
         return reply(["jsonrpc": "2.0", "id": id, "result": result], session: method == "initialize")
     }
 

@@ -56,9 +56,6 @@ extension OAuthFixture {
         case .postOnly: m["token_endpoint_auth_methods_supported"] = ["client_secret_post"]
         default: m["token_endpoint_auth_methods_supported"] = ["none", "client_secret_basic", "client_secret_post"]
         }
-        if let nasty = options.nastyText, let methods = m["token_endpoint_auth_methods_supported"] as? [String] {
-            m["token_endpoint_auth_methods_supported"] = methods + ["private_key_jwt" + nasty]
-        }
         if options.revocation { m["revocation_endpoint"] = base + "/revoke" }
         if options.issParameter { m["authorization_response_iss_parameter_supported"] = true }
         if options.deviceFlow != nil {

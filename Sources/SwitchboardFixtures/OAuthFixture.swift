@@ -210,6 +210,11 @@ public final class OAuthFixture: Sendable {
         return .notFound
     }
 
+    /// `text` as the misbehaviour (if any) changes it before the server hands it out.
+    func decorate(_ text: String, _ field: FixtureTextField) -> String {
+        options.misbehaviour?.value.decorate(text, field) ?? text
+    }
+
     /// Which endpoint `request` reached, as a misbehaviour sees it.
     func endpoint(of request: FixtureRequest, role: Role, servesAuth: Bool) -> FixtureEndpoint {
         if role == .resource, request.path == options.mcpPath { return .mcp }

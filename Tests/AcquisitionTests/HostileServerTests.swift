@@ -89,6 +89,24 @@ import Testing
         }
     }
 
+    /// The token redirect answers only a POST to the token endpoint, and only once the server has recorded it
+    /// (`lastTokenForm`, `lastTokenAuthorizationHeader`), as before it moved into HostileFixtures.
+    @Test func tokenRedirectAnswersARecordedPostOnly() async throws {
+        try await withFixture(OAuthFixture.start(FixtureOptions { $0.hostile = .tokenRedirect })) { fixture in
+            let http = AsyncHTTPTransport()
+            let url = URL(string: fixture.issuer + "/token")!
+            let get = try await http.send(HTTPRequestSpec(url: url))
+            #expect(get.status == 404, "a GET is not redirected")
+            let post = try await http.send(HTTPRequestSpec(method: "POST", url: url,
+                                                           headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic eDp5")],
+                                                           body: Data("grant_type=authorization_code&code=c1".utf8)))
+            #expect(post.status == 307)
+            #expect(post.headers.first { $0.0.lowercased() == "location" }?.1 == "https://evil.example/token")
+            #expect(fixture.counters.lastTokenForm == ["grant_type": "authorization_code", "code": "c1"])
+            #expect(fixture.counters.lastTokenAuthorizationHeader == "Basic eDp5")
+        }
+    }
+
     @Test func replayedCodeIsRefusedAndNothingChanges() async throws {
         // First sign-in: remember the callback address the browser was sent to (code + state).
         let first = Mutex<String?>(nil)

@@ -1,6 +1,7 @@
 import Acquisition
 import EngineTestSupport
 import Foundation
+import HostileFixtures
 import SwitchboardCore
 import SwitchboardFixtures
 import SwitchboardTestSupport

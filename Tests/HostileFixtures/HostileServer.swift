@@ -21,20 +21,72 @@ public enum HostileBehaviour: String, Sendable, CaseIterable {
     case tokenTypeNotBearer, tokenAccessTokenNotString, tokenEmptyAccessToken, tokenZeroExpiresIn
 }
 
+/// Hostile `tools/list` paging: the same cursor on every page, or a new cursor forever.
+public enum HostileToolPaging: String, Sendable { case repeatCursor, endless }
+
 extension FixtureOptions {
     public typealias Hostile = HostileBehaviour
+    public typealias ToolPaging = HostileToolPaging
+
+    /// The rules this server breaks, as one misbehaviour (each switch below sets its part; all off: none).
+    var hostileServer: HostileServer {
+        get { misbehaviour?.value as? HostileServer ?? HostileServer() }
+        set { misbehaviour = newValue.breaksNoRule ? nil : Misbehaviour(newValue) }
+    }
 
     /// The one rule this server breaks (nil: none).
     public var hostile: HostileBehaviour? {
-        get { (misbehaviour?.value as? HostileServer)?.behaviour }
-        set { misbehaviour = newValue.map { Misbehaviour(HostileServer(behaviour: $0)) } }
+        get { hostileServer.behaviour }
+        set { hostileServer.behaviour = newValue }
+    }
+
+    /// Text a hostile server embeds in every string it controls (registered client id, token scope,
+    /// device user code and verification URI, an auth method, server name and version, tool names and
+    /// descriptions, tool results).
+    public var nastyText: String? {
+        get { hostileServer.nastyText }
+        set { hostileServer.nastyText = newValue }
+    }
+
+    /// Put control characters into the access token (a token no header or terminal may carry).
+    public var controlCharactersInAccessToken: Bool {
+        get { hostileServer.controlCharactersInAccessToken }
+        set { hostileServer.controlCharactersInAccessToken = newValue }
+    }
+
+    /// The token endpoint answers `invalid_client` to every client (a server that breaks its own registrations).
+    public var tokenRefusesClients: Bool {
+        get { hostileServer.tokenRefusesClients }
+        set { hostileServer.tokenRefusesClients = newValue }
+    }
+
+    /// Hostile `tools/list` paging (nil: one page).
+    public var toolPaging: HostileToolPaging? {
+        get { hostileServer.toolPaging }
+        set { hostileServer.toolPaging = newValue }
     }
 }
 
-/// A fixture server that breaks one rule.
+/// A fixture server that breaks rules: at most one `HostileBehaviour`, and any of the switches beside it.
 struct HostileServer: FixtureMisbehaviour {
-    let behaviour: HostileBehaviour
-    var name: String { behaviour.rawValue }
+    var behaviour: HostileBehaviour?
+    var nastyText: String?
+    var controlCharactersInAccessToken = false
+    var tokenRefusesClients = false
+    var toolPaging: HostileToolPaging?
+
+    var breaksNoRule: Bool {
+        behaviour == nil && nastyText == nil && !controlCharactersInAccessToken && !tokenRefusesClients && toolPaging == nil
+    }
+
+    var name: String {
+        var parts: [String] = behaviour.map { [$0.rawValue] } ?? []
+        if let nastyText { parts.append("nastyText=\(nastyText.debugDescription)") }
+        if controlCharactersInAccessToken { parts.append("controlCharactersInAccessToken") }
+        if tokenRefusesClients { parts.append("tokenRefusesClients") }
+        if let toolPaging { parts.append("toolPaging=\(toolPaging.rawValue)") }
+        return parts.joined(separator: "+")
+    }
 
     static let hugeBody: Data = {
         var d = Data("{\"issuer\":\"".utf8)
@@ -57,7 +109,9 @@ struct HostileServer: FixtureMisbehaviour {
             change(&m)
             return .respond(.json(m))
         }
-        let isPRM = endpoint == .resourceMetadata, isASMetadata = endpoint == .authorizationMetadata && request.method == "GET"
+        // The metadata answers that replace the document's bytes take a GET only; the others any request to its address.
+        let isPRM = endpoint == .resourceMetadata, atASMetadata = endpoint == .authorizationMetadata
+        let isASMetadata = atASMetadata && request.method == "GET"
         let isMCP = endpoint == .mcp, isRegister = endpoint == .register, isToken = endpoint == .token
         switch behaviour {
         case .silentToken where isToken: return await silence(answering: false)
@@ -65,7 +119,6 @@ struct HostileServer: FixtureMisbehaviour {
         case .hugeMetadata where isASMetadata: return huge()
         case .malformedMetadata where isASMetadata: return raw("{\"issuer\": ")
         case .htmlMetadata where isASMetadata: return raw("<html>hello</html>", type: "text/html")
-        case .tokenRedirect where isToken: return .respond(FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]))
         case .prmNoAuthorizationServers where isPRM: return .respond(.json(["resource": fixture.serverURL.absoluteString, "authorization_servers": [String]()]))
         case .prmMalformed where isPRM: return raw("{\"resource\": \"")
         case .prmHuge where isPRM: return huge()
@@ -73,14 +126,14 @@ struct HostileServer: FixtureMisbehaviour {
             return .respond(.json(["resource": fixture.serverURL.absoluteString, "authorization_servers": ["http://auth.example.com"]]))
         case .prmSilent where isPRM: return await silence()
         case .probeSilent where isMCP: return await silence()
-        case .metadataRedirect where isASMetadata: return .respond(FixtureResponse(status: 302, headers: [("Location", "https://evil.example/.well-known/oauth-authorization-server")]))
-        case .metadataNotObject where isASMetadata: return raw("[\"issuer\"]")
-        case .metadataWithoutAuthorizationEndpoint where isASMetadata: return metadata { $0["authorization_endpoint"] = nil }
-        case .metadataWithoutTokenEndpoint where isASMetadata: return metadata { $0["token_endpoint"] = nil }
-        case .plainPKCEOnly where isASMetadata: return metadata { $0["code_challenge_methods_supported"] = ["plain"] }
-        case .insecureTokenEndpoint where isASMetadata: return metadata { $0["token_endpoint"] = "http://auth.example.com/token" }
-        case .issuerTrailingSlash where isASMetadata: return metadata { $0["issuer"] = fixture.issuer + "/" }
-        case .issuerTwoTrailingSlashes where isASMetadata: return metadata { $0["issuer"] = fixture.issuer + "//" }
+        case .metadataRedirect where atASMetadata: return .respond(FixtureResponse(status: 302, headers: [("Location", "https://evil.example/.well-known/oauth-authorization-server")]))
+        case .metadataNotObject where atASMetadata: return raw("[\"issuer\"]")
+        case .metadataWithoutAuthorizationEndpoint where atASMetadata: return metadata { $0["authorization_endpoint"] = nil }
+        case .metadataWithoutTokenEndpoint where atASMetadata: return metadata { $0["token_endpoint"] = nil }
+        case .plainPKCEOnly where atASMetadata: return metadata { $0["code_challenge_methods_supported"] = ["plain"] }
+        case .insecureTokenEndpoint where atASMetadata: return metadata { $0["token_endpoint"] = "http://auth.example.com/token" }
+        case .issuerTrailingSlash where atASMetadata: return metadata { $0["issuer"] = fixture.issuer + "/" }
+        case .issuerTwoTrailingSlashes where atASMetadata: return metadata { $0["issuer"] = fixture.issuer + "//" }
         case .registrationServerError where isRegister: return raw("<h1>Internal Server Error</h1>", type: "text/html", status: 500)
         case .registrationMalformed where isRegister: return raw("{\"client_id\": ", status: 201)
         case .registrationHuge where isRegister: return huge()
@@ -96,7 +149,32 @@ struct HostileServer: FixtureMisbehaviour {
         }
     }
 
+    /// A POST to the token endpoint, once the server has recorded it (the tests read `lastTokenForm`).
+    func answerTokenRequest(_ request: FixtureRequest, fixture: OAuthFixture) -> FixtureResponse? {
+        if behaviour == .tokenRedirect { return FixtureResponse(status: 307, headers: [("Location", "https://evil.example/token")]) }
+        if tokenRefusesClients { return .json(["error": "invalid_client", "error_description": "Missing client_id"], status: 401) }
+        return nil
+    }
+
+    func decorate(_ text: String, _ field: FixtureTextField) -> String {
+        text + (nastyText ?? "")
+    }
+
+    func adjustMCPResult(_ result: inout [String: Any], method: String, params: [String: Any]) {
+        guard method == "tools/list" else { return }
+        switch toolPaging {
+        case .repeatCursor: result["nextCursor"] = "again"
+        case .endless:
+            let page = Int((params["cursor"] as? String)?.dropFirst() ?? "") ?? 0
+            result["nextCursor"] = "p\(page + 1)"
+        case nil: break
+        }
+    }
+
     func adjustAuthorizationMetadata(_ m: inout [String: Any], fixture: OAuthFixture) {
+        if let nastyText, let methods = m["token_endpoint_auth_methods_supported"] as? [String] {
+            m["token_endpoint_auth_methods_supported"] = methods + ["private_key_jwt" + nastyText]
+        }
         switch behaviour {
         case .issuerMismatch: m["issuer"] = "https://evil.example"
         case .insecureEndpoints: m["authorization_endpoint"] = "http://auth.example.com/authorize"
@@ -131,6 +209,8 @@ struct HostileServer: FixtureMisbehaviour {
     }
 
     func adjustTokenAnswer(_ out: inout [String: Any]) {
+        if let nastyText, let scope = out["scope"] as? String { out["scope"] = scope + " x" + nastyText }
+        if controlCharactersInAccessToken, let access = out["access_token"] as? String { out["access_token"] = access + "\u{1B}[2J" }
         switch behaviour {
         case .tokenWithoutAccessToken: out["access_token"] = nil
         case .tokenWithoutType: out["token_type"] = nil

@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import HostileFixtures
 import MCPSession
 import SwitchboardCore
 import SwitchboardFixtures

@@ -135,12 +135,16 @@ import Testing
     }
 
     /// What the hostile servers answer (an HTML token error, a forged redirect target, terminal escapes) is not in
-    /// the built binary's bytes.
+    /// the built binary's bytes, nor the names of the switches that make them.
     @Test func theBuiltBinaryHoldsNoHostileAnswer() throws {
         let binary = try Data(contentsOf: BinaryRunner.binary)
         #expect(binary.count > 1_000_000)
-        for text in ["upstream exploded", "https://evil.example", "forged-state", "31mpwned", "HostileBehaviour"] {
-            #expect(binary.range(of: Data(text.utf8)) == nil, "the shipped binary holds \(text)")
+        let answers = ["upstream exploded", "https://evil.example", "forged-state", "31mpwned", "HostileBehaviour",
+                       // tokenRefusesClients' refusal, the clear-screen escape controlCharactersInAccessToken appended to access
+                       // tokens, and the switches' names (FixtureOptions' fields and tool paging's cases, kept as reflection metadata).
+                       "Missing client_id", "\u{1B}[2J", "nastyText", "controlCharactersInAccessToken", "tokenRefusesClients", "repeatCursor"]
+        for text in answers {
+            #expect(binary.range(of: Data(text.utf8)) == nil, "the shipped binary holds \(text.debugDescription)")
         }
         // The check can see: a string every build holds is found.
         #expect(binary.range(of: Data("integrations.json".utf8)) != nil)
