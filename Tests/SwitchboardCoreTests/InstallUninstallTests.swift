@@ -36,10 +36,10 @@ import Glibc
             chmod(manifest.path, 0o644)
         }
 
-        func uninstall(prefix text: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        func uninstall(prefix text: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
             var env = ProcessInfo.processInfo.environment
             env["PREFIX"] = text ?? prefix.path
-            let r = try Spawned.run(["/bin/bash", InstallUninstallTests.script.path, "--uninstall"], stdin: nil, environment: env)
+            let r = try await Spawned.runDetached(["/bin/bash", InstallUninstallTests.script.path, "--uninstall"], environment: env)
             return (r.status, String(decoding: r.stdout, as: UTF8.self), String(decoding: r.stderr, as: UTF8.self))
         }
 
@@ -49,11 +49,11 @@ import Glibc
         }
     }
 
-    @Test func aCleanManifestRemovesExactlyWhatItLists() throws {
+    @Test func aCleanManifestRemovesExactlyWhatItLists() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.binary.path, f.page.path, f.prefix.path + "/share/zsh/site-functions/_switchboard"])
-        let r = try f.uninstall()
+        let r = try await f.uninstall()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!f.exists(f.binary) && !f.exists(f.page) && !f.exists(f.manifest))
         #expect(f.exists(f.outside))
@@ -61,11 +61,11 @@ import Glibc
     }
 
     @Test(arguments: ["/../outside-victim", "/share/../../outside-victim", "/bin/../../outside-victim", "/./bin/../../outside-victim"])
-    func aLineClimbingOutOfPrefixIsRefusedAndNothingIsRemoved(_ tail: String) throws {
+    func aLineClimbingOutOfPrefixIsRefusedAndNothingIsRemoved(_ tail: String) async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.binary.path, f.prefix.path + tail])
-        let r = try f.uninstall()
+        let r = try await f.uninstall()
         #expect(f.exists(f.outside), "a file outside PREFIX was deleted")
         #expect(r.status != 0)
         #expect(r.stderr.contains("refus"), "\(r.stderr)")
@@ -73,7 +73,7 @@ import Glibc
         #expect(f.exists(f.binary) && f.exists(f.manifest), "a refused manifest removes nothing")
     }
 
-    @Test func aSymlinkedFolderIsNeverFollowed() throws {
+    @Test func aSymlinkedFolderIsNeverFollowed() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         // share/man is a link to a folder outside PREFIX that holds a file of the same name.
@@ -84,40 +84,40 @@ import Glibc
         try FileManager.default.removeItem(at: f.prefix.appendingPathComponent("share/man"))
         try FileManager.default.createSymbolicLink(atPath: f.prefix.appendingPathComponent("share/man").path, withDestinationPath: elsewhere.path)
         try f.list([f.binary.path, f.page.path])
-        let r = try f.uninstall()
+        let r = try await f.uninstall()
         #expect(f.exists(victim), "a file was deleted through a symlinked folder")
         #expect(r.status != 0)
         #expect(r.stderr.contains("symbolic link") && r.stderr.contains("share/man"), "\(r.stderr)")
         #expect(f.exists(f.binary))
     }
 
-    @Test func aListedSymlinkIsRemovedButNotItsTarget() throws {
+    @Test func aListedSymlinkIsRemovedButNotItsTarget() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try FileManager.default.removeItem(at: f.binary)
         try FileManager.default.createSymbolicLink(atPath: f.binary.path, withDestinationPath: f.outside.path)
         try f.list([f.binary.path])
-        let r = try f.uninstall()
+        let r = try await f.uninstall()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!f.exists(f.binary), "the link itself is removed")
         #expect(f.exists(f.outside), "the link's target was deleted")
     }
 
-    @Test func aManifestOthersCouldHaveWrittenIsRefused() throws {
+    @Test func aManifestOthersCouldHaveWrittenIsRefused() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.binary.path])
         chmod(f.manifest.path, 0o666)
-        var r = try f.uninstall()
+        var r = try await f.uninstall()
         #expect(r.status != 0 && f.exists(f.binary), "a world-writable manifest was used")
         #expect(r.stderr.contains("writable") && r.stderr.contains("install-manifest"), "\(r.stderr)")
         chmod(f.manifest.path, 0o664)
-        r = try f.uninstall()
+        r = try await f.uninstall()
         #expect(r.status != 0 && f.exists(f.binary), "a group-writable manifest was used")
         chmod(f.manifest.path, 0o644)
         if geteuid() == 0 {
             chown(f.manifest.path, 65534, 65534)
-            r = try f.uninstall()
+            r = try await f.uninstall()
             #expect(r.status != 0 && f.exists(f.binary), "someone else's manifest was used")
             #expect(r.stderr.contains("belongs to user 65534"), "\(r.stderr)")
             chown(f.manifest.path, 0, 0)
@@ -126,38 +126,38 @@ import Glibc
         let real = f.tmp.path("real-manifest")
         try FileManager.default.moveItem(at: f.manifest, to: real)
         try FileManager.default.createSymbolicLink(atPath: f.manifest.path, withDestinationPath: real.path)
-        r = try f.uninstall()
+        r = try await f.uninstall()
         #expect(r.status != 0 && f.exists(f.binary) && f.exists(real), "a symlinked manifest was used")
         #expect(r.stderr.contains("symbolic link"), "\(r.stderr)")
     }
 
-    @Test func aListedFolderIsRefused() throws {
+    @Test func aListedFolderIsRefused() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.prefix.path + "/share/man"])
-        let r = try f.uninstall()
+        let r = try await f.uninstall()
         #expect(r.status != 0 && f.exists(f.page), "\(r.stderr)")
         #expect(r.stderr.contains("not a file"), "\(r.stderr)")
     }
 
     // MARK: - The manifest's folders, a partial uninstall, a PREFIX with a trailing slash
 
-    @Test func aManifestFolderOthersCanWriteIsRefused() throws {
+    @Test func aManifestFolderOthersCanWriteIsRefused() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.binary.path])
         for (folder, mode) in [("share/switchboard", 0o775), ("share/switchboard", 0o757), ("share", 0o777), ("share", 0o2775)] {
             let path = f.prefix.appendingPathComponent(folder).path
             chmod(path, mode_t(mode))
-            let r = try f.uninstall()
+            let r = try await f.uninstall()
             #expect(r.status != 0 && f.exists(f.binary) && f.exists(f.manifest), "a manifest in a folder others can write (\(folder) \(String(mode, radix: 8))) was used")
             #expect(r.stderr.contains(folder) && r.stderr.contains("writable"), "\(r.stderr)")
             chmod(path, 0o755)
         }
-        #expect(try f.uninstall().status == 0)
+        #expect(try await f.uninstall().status == 0)
     }
 
-    @Test func aRemovalThatFailsKeepsTheManifestForARetry() throws {
+    @Test func aRemovalThatFailsKeepsTheManifestForARetry() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         try f.list([f.binary.path, f.page.path])
@@ -173,7 +173,7 @@ import Glibc
             unstick = { chmod(stuck, 0o755) }
         }
         defer { unstick() }
-        var r = try f.uninstall()
+        var r = try await f.uninstall()
         #expect(r.status != 0)
         #expect(!f.exists(f.binary) && f.exists(f.page))
         #expect(f.exists(f.manifest), "the manifest was deleted although a file it lists is still there")
@@ -181,24 +181,24 @@ import Glibc
         #expect(left == f.page.path + "\n", "the kept manifest lists what is left: \(left)")
         #expect(r.stderr.contains("run --uninstall again"), "\(r.stderr)")
         unstick()
-        r = try f.uninstall()
+        r = try await f.uninstall()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!f.exists(f.page) && !f.exists(f.manifest))
     }
 
-    @Test func anOldManifestWrittenWithATrailingSlashInPrefixIsUninstalled() throws {
+    @Test func anOldManifestWrittenWithATrailingSlashInPrefixIsUninstalled() async throws {
         let f = try Fixture()
         defer { f.tmp.remove() }
         // What the install wrote for PREFIX=/…/prefix/ before PREFIX was normalised: `//` at the join.
         try f.list([f.prefix.path + "//bin/switchboard", f.prefix.path + "//share/man/man1/switchboard.1"])
-        let r = try f.uninstall(prefix: f.prefix.path + "/")
+        let r = try await f.uninstall(prefix: f.prefix.path + "/")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!f.exists(f.binary) && !f.exists(f.page) && !f.exists(f.manifest))
         // `//` anywhere else is still refused.
         try FileManager.default.createDirectory(at: f.manifest.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: f.binary)
         try f.list([f.prefix.path + "/bin//switchboard"])
-        #expect(try f.uninstall().status != 0 && f.exists(f.binary))
+        #expect(try await f.uninstall().status != 0 && f.exists(f.binary))
     }
 
     // MARK: - Install, with the build replaced by a stand-in (the real script, in a copy of .ci/)
@@ -248,7 +248,7 @@ import Glibc
         var manifestText: String { (try? String(contentsOf: base.manifest, encoding: .utf8)) ?? "" }
     }
 
-    @Test func anInstallThenUninstallLeavesThePrefixAsItWas() throws {
+    @Test func anInstallThenUninstallLeavesThePrefixAsItWas() async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         try FileManager.default.removeItem(at: i.base.prefix)
@@ -257,24 +257,24 @@ import Glibc
         #expect(i.manifestText.contains(i.base.prefix.path + "/bin/switchboard\n"))
         var st = stat()
         #expect(lstat(i.base.manifest.path, &st) == 0 && st.st_mode & 0o7777 == 0o644)
-        let u = try i.base.uninstall()
+        let u = try await i.base.uninstall()
         #expect(u.status == 0, "\(u.stderr)")
         #expect(!i.base.exists(i.base.binary) && !i.base.exists(i.base.manifest))
     }
 
     @Test(arguments: ["/", "//"])
-    func aPrefixWithATrailingSlashInstallsAndUninstalls(_ tail: String) throws {
+    func aPrefixWithATrailingSlashInstallsAndUninstalls(_ tail: String) async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         let r = try i.install(prefix: i.base.prefix.path + tail)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!i.manifestText.contains("//") && i.manifestText.contains(i.base.prefix.path + "/bin/switchboard\n"), "\(i.manifestText)")
-        let u = try i.base.uninstall(prefix: i.base.prefix.path + tail)
+        let u = try await i.base.uninstall(prefix: i.base.prefix.path + tail)
         #expect(u.status == 0, "\(u.stderr)")
         #expect(!i.base.exists(i.base.binary) && !i.base.exists(i.base.manifest))
     }
 
-    @Test func anOldManifestThatIsASymlinkIsRefusedBeforeTheBuild() throws {
+    @Test func anOldManifestThatIsASymlinkIsRefusedBeforeTheBuild() async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         let secret = i.tmp.path("shadow")
@@ -290,7 +290,7 @@ import Glibc
         #expect((try? String(contentsOf: secret, encoding: .utf8)) == "root:SECRET-HASH:19000::::::\n")
     }
 
-    @Test func anOldManifestOfSomeoneElseIsRefused() throws {
+    @Test func anOldManifestOfSomeoneElseIsRefused() async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         try i.base.list([i.base.binary.path])
@@ -300,7 +300,7 @@ import Glibc
         #expect(r.stderr.contains("writable") && r.stderr.contains("install-manifest"), "\(r.stderr)")
     }
 
-    @Test func foreignLinesOfAnOldManifestAreDropped() throws {
+    @Test func foreignLinesOfAnOldManifestAreDropped() async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         let stale = i.base.prefix.appendingPathComponent("share/man/man1/switchboard.gone.1")
@@ -312,12 +312,12 @@ import Glibc
         #expect(text.contains(stale.path + "\n"), "an earlier install's file is kept: \(text)")
         #expect(!text.contains("outside-victim") && !text.contains("/etc/passwd"), "\(text)")
         #expect(r.stderr.contains("/etc/passwd"), "\(r.stderr)")
-        let u = try i.base.uninstall()
+        let u = try await i.base.uninstall()
         #expect(u.status == 0, "\(u.stderr)")
         #expect(!i.base.exists(stale) && i.base.exists(i.base.outside))
     }
 
-    @Test func anInstallThroughASymlinkedFolderIsRefusedBeforeTheBuild() throws {
+    @Test func anInstallThroughASymlinkedFolderIsRefusedBeforeTheBuild() async throws {
         let i = try InstallFixture()
         defer { i.tmp.remove() }
         let elsewhere = i.tmp.path("elsewhere-bin")

@@ -184,12 +184,12 @@ import Glibc
         #expect(storedSecretText(home.directory).contains("plain-on-purpose"))
     }
 
-    @Test func decryptSaysTheKeyFileStillSealsANewStore() throws {
+    @Test func decryptSaysTheKeyFileStillSealsANewStore() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let env = ["SWITCHBOARD_HOME": tmp.path("home").path, "XDG_DATA_HOME": tmp.path("data").path]
-        #expect(try BinaryRunner.run(["secrets", "encrypt"], environment: env).status == 0)
-        let r = try BinaryRunner.run(["secrets", "decrypt"], environment: env)
+        #expect(try await BinaryRunner.runDetached(["secrets", "encrypt"], environment: env).status == 0)
+        let r = try await BinaryRunner.runDetached(["secrets", "decrypt"], environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         let keyFile = tmp.path("data/switchboard/secrets.key").path
         #expect(r.stdout.contains(keyFile) && r.stdout.contains("sealed"), "decrypt does not say the key file stays: \(r.stdout)")

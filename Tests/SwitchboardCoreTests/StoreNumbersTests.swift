@@ -34,8 +34,9 @@ import Glibc
         chmod(url.path, 0o600)
     }
 
-    func run(_ home: SwitchboardHome, _ arguments: [String]) throws -> BinaryRunner.Result {
-        try BinaryRunner.run(arguments, environment: ["SWITCHBOARD_HOME": home.directory.path, "XDG_DATA_HOME": home.directory.appendingPathComponent("../data").path])
+    /// Off the cooperative pool (`runDetached`): a test that blocks a pool thread on a child starves the others.
+    func run(_ home: SwitchboardHome, _ arguments: [String]) async throws -> BinaryRunner.Result {
+        try await BinaryRunner.runDetached(arguments, environment: ["SWITCHBOARD_HOME": home.directory.path, "XDG_DATA_HOME": home.directory.appendingPathComponent("../data").path])
     }
 
     // MARK: The index sidecar
@@ -60,7 +61,7 @@ import Glibc
     }
 
     @Test(arguments: [(-1, 0), (2, -1), (2, 3), (-9_223_372_036_854_775_808, 0), (9_223_372_036_854_775_807, 9_223_372_036_854_775_807), (0, 0), (1, 0)])
-    func anIndexWithImpossibleCountsIsNotTrusted(count: Int, attention: Int) throws {
+    func anIndexWithImpossibleCountsIsNotTrusted(count: Int, attention: Int) async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = try home(tmp)
@@ -80,7 +81,7 @@ import Glibc
 
     /// The reported input: a snapshot of generation Int.max made the next write's generation overflow.
     @Test(arguments: ["9223372036854775807", "9007199254740993", "-1", "-9223372036854775808"])
-    func aSnapshotGenerationSwitchboardNeverWritesIsDamageNotACrash(_ generation: String) throws {
+    func aSnapshotGenerationSwitchboardNeverWritesIsDamageNotACrash(_ generation: String) async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.path("home"))
@@ -107,7 +108,7 @@ import Glibc
     }
 
     /// The largest generation accepted still has a next one.
-    @Test func theLargestAcceptedGenerationStillAdvances() throws {
+    @Test func theLargestAcceptedGenerationStillAdvances() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = SwitchboardHome(directory: tmp.path("home"))
@@ -129,14 +130,14 @@ import Glibc
     /// The reported input (`tokenLifetime` -1e300 crashed `show`) and its neighbours: every command either works
     /// or says what is wrong and what to do, and the file is left as it was.
     @Test(arguments: StoreNumbersTests.edgeDoubles)
-    func aTokenLifetimeOfAnyValueNeverCrashes(_ value: String) throws {
+    func aTokenLifetimeOfAnyValueNeverCrashes(_ value: String) async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = try home(tmp)
         try replace("\"tokenLifetime\" : 1234.5", with: "\"tokenLifetime\" : \(value)", in: home.integrationsFile)
         let before = try Data(contentsOf: home.integrationsFile)
         for command in [["show", "c"], ["list"], ["list", "--json"], ["status", "--json"]] {
-            let r = try run(home, command)
+            let r = try await run(home, command)
             #expect(r.status == 0 || r.status == 1, "`\(command.joined(separator: " "))` with tokenLifetime \(value) ended with status \(r.status): \(r.stderr)")
             if r.status == 1 {
                 // The field is named, except for numbers beyond Double's range, which Foundation's decoder reports without it.
@@ -145,19 +146,19 @@ import Glibc
         }
         #expect(try Data(contentsOf: home.integrationsFile) == before, "the file was rewritten")
         if value.hasPrefix("-"), value != "-0.0" {
-            #expect(try run(home, ["show", "c"]).status == 1, "a negative lifetime is refused")
+            #expect(try await run(home, ["show", "c"]).status == 1, "a negative lifetime is refused")
         }
     }
 
     /// `acquiredRevision` Int.max made the next status change overflow (`set-client`, any sign-in or refresh).
     @Test(arguments: StoreNumbersTests.edgeInts)
-    func aStatusRevisionOfAnyValueNeverCrashes(_ value: String) throws {
+    func aStatusRevisionOfAnyValueNeverCrashes(_ value: String) async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = try home(tmp)
         try replace("\"acquiredRevision\" : 77", with: "\"acquiredRevision\" : \(value)", in: home.integrationsFile)
         let before = try Data(contentsOf: home.integrationsFile)
-        let r = try run(home, ["set-client", "c", "--client-id", "my-client"])
+        let r = try await run(home, ["set-client", "c", "--client-id", "my-client"])
         #expect(r.status == 1, "set-client with acquiredRevision \(value) ended with status \(r.status): \(r.stderr)")
         // The field is named, except for numbers that are no Int at all, which Foundation's decoder reports without it.
         let named = Int(value) != nil
@@ -167,7 +168,7 @@ import Glibc
 
     /// A redirect port outside 1…65535 trapped when the listener bound it.
     @Test(arguments: ["0", "65536", "-1", "9223372036854775807", "-9223372036854775808"])
-    func aRedirectPortOutOfRangeIsRefusedWhenRead(_ value: String) throws {
+    func aRedirectPortOutOfRangeIsRefusedWhenRead(_ value: String) async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = try home(tmp)
@@ -179,7 +180,7 @@ import Glibc
 
     // MARK: The activity journal
 
-    @Test func activityLinesWithImpossibleNumbersAreSkipped() throws {
+    @Test func activityLinesWithImpossibleNumbersAreSkipped() async throws {
         let tmp = TemporaryDirectory()
         defer { tmp.remove() }
         let home = try home(tmp)
@@ -198,7 +199,7 @@ import Glibc
         chmod(journal.path, 0o600)
         let events = try ActivityJournal(home: home, role: "test").events()
         #expect(events.map(\.id) == ["1.1.1", "1.7.1"])
-        let r = try run(home, ["log"])
+        let r = try await run(home, ["log"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stdout.contains(" -"), "a negative count was shown: \(r.stdout)")
     }

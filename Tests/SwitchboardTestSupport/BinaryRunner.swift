@@ -91,6 +91,14 @@ public enum Spawned {
     }
 
     /// Runs `argv` to completion, feeding `stdin` and collecting both outputs. Blocks.
+    /// `run` on a thread of its own: a test awaiting a child never holds a cooperative thread (on 2 cores the pool
+    /// has 2, and every in-process server and deadline in the run needs them).
+    public static func runDetached(_ argv: [String], stdin: Data? = nil, environment: [String: String]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try run(argv, stdin: stdin, environment: environment) }) }.start()
+        }
+    }
+
     public static func run(_ argv: [String], stdin: Data?, environment: [String: String]) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }

@@ -64,10 +64,15 @@ public final class InteropServer: Sendable {
         self.eventsFile = eventsFile
     }
 
+    /// Ends the server. The wait for it to exit runs on a thread of its own: a test's `defer` never holds a
+    /// cooperative thread while a server shuts down gracefully.
     public func stop() {
         child.kill(SIGTERM)
-        child.wait()
-        try? FileManager.default.removeItem(at: eventsFile)
+        let (child, eventsFile) = (child, eventsFile)
+        Thread {
+            child.wait()
+            try? FileManager.default.removeItem(at: eventsFile)
+        }.start()
     }
 
     /// One request the server served.
