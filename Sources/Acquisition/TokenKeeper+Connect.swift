@@ -28,9 +28,7 @@ extension TokenKeeper {
                 continuation.yield(event)
                 await self.broadcastIfCurrent(schemeID, identity, event, status: status, revision: revision)
             }
-            await self.runConnect(schemeID: schemeID, options: options, identity: identity, finish: finish) { raw in
-                await finish(raw, nil, nil)
-            }
+            await self.runConnect(schemeID: schemeID, options: options, identity: identity, finish: finish)
             continuation.finish()
         }
         flows[schemeID] = task
@@ -76,9 +74,9 @@ extension TokenKeeper {
         }
     }
 
-    func runConnect(schemeID: String, options: ConnectOptions, identity: UInt64 = 0, finish: FlowDelivery? = nil,
-                    emit: @escaping @Sendable (AcquisitionEvent) async -> Void) async {
-        let finish = finish ?? { event, _, _ in await emit(event) }
+    /// `finish` sends every event of the flow: progress with no status, the final one with its write's.
+    func runConnect(schemeID: String, options: ConnectOptions, identity: UInt64, finish: @escaping FlowDelivery) async {
+        let emit: @Sendable (AcquisitionEvent) async -> Void = { await finish($0, nil, nil) }
         // `connecting` reaches this process's screen through the events, and is not written: a flow killed
         // midway must not leave a scheme "connecting" in the file forever. A cancel leaves the file as it was.
         do {

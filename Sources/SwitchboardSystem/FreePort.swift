@@ -20,9 +20,10 @@ public enum FreePort {
     /// Read once per process.
     static let ephemeralRangeLow = ephemeralLow()
 
+    /// Where `pick` chooses: just below the kernel's ephemeral range, so a chosen port stays free for the next sign-in.
+    public static let range: Range<Int> = max(1024, min(20000, ephemeralRangeLow - 4096))..<max(1025, ephemeralRangeLow)
+
     public static func pick() throws -> Int {
-        let low = ephemeralRangeLow
-        let range = max(1024, min(20000, low - 4096))..<max(1025, low)
         for _ in 0..<64 {
             let candidate = Int.random(in: range)
             if let port = bind(candidate) { return port }
@@ -39,6 +40,9 @@ public enum FreePort {
               low > 1024 else { return 32768 }
         return low
     }
+
+    /// Whether 127.0.0.1:`port` can be bound now, as the listener will bind it (with SO_REUSEADDR).
+    public static func isFree(_ port: Int) -> Bool { port > 0 && bind(port) == port }
 
     /// Binds 127.0.0.1:`port` (as the listener will, with SO_REUSEADDR) and releases it; the bound port, or nil.
     static func bind(_ port: Int) -> Int? {

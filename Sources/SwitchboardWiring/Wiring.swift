@@ -43,6 +43,19 @@ public struct Wiring: Sendable {
     }
 
     /// Stops the refresher, writes out the activity recorded so far, and closes the HTTP client.
+    /// Runs a command's work, then shuts the engine down whether the work returned or threw: a refresh it started
+    /// ends (its rotated token stored) and its statuses are on disk before the process exits.
+    public func closing<T>(_ work: () async throws -> T) async rethrows -> T {
+        do {
+            let value = try await work()
+            await shutdown()
+            return value
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+
     public func shutdown() async {
         await actor.stopScheduler()
         // A refresh under way (a bridge's first token, a client gone mid-request) ends before the HTTP client

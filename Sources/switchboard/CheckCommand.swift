@@ -23,14 +23,11 @@ extension Switchboard {
             let connection = try engine.integrations.connection(named: name)
             let report: CheckReport
             do {
-                report = try await engine.check(connection, era: era, notice: Self.notice, onEvent: Self.progress)
+                // A refresh the session started (a token that lapsed mid-session) ends before the process does.
+                report = try await engine.closing { try await engine.check(connection, era: era, notice: Self.notice, onEvent: Self.progress) }
             } catch {
-                await engine.shutdown()
                 throw engine.cliError(error, name: name)
             }
-            // A refresh the session started (a token that lapsed mid-session) ends, and its rotated token is
-            // stored, before the process exits.
-            await engine.shutdown()
             if json { return try Output.printJSON(report) }
             // The era's label from its one copy (`StatusText.era`), as the pane and `show` say it.
             Output.line("\(report.serverName) \(report.serverVersion) · MCP \(StatusText.era(report.protocolVersion))")
@@ -62,18 +59,17 @@ extension Switchboard {
             let connection = try engine.integrations.connection(named: name)
             let result: (text: String, json: String, isError: Bool, era: MCPEra)
             do {
-                result = try await engine.withAuthorization(connection, era: era, notice: Check.notice, onEvent: Check.progress) { runner in
-                    try await runner.call(tool: tool, argumentsJSON: arguments)
+                result = try await engine.closing {
+                    try await engine.withAuthorization(connection, era: era, notice: Check.notice, onEvent: Check.progress) { runner in
+                        try await runner.call(tool: tool, argumentsJSON: arguments)
+                    }
                 }
             } catch let e as InvalidInput {
-                await engine.shutdown()
                 throw CLIError.usage(e.message)
             } catch {
-                await engine.shutdown()
                 throw engine.cliError(error, name: name)
             }
             engine.rememberEra(connection, result.era)
-            await engine.shutdown()
             if result.isError { throw CLIError.failure("the tool `\(tool)` failed: \(result.text)") }
             Output.line(json ? result.json : result.text)
         }

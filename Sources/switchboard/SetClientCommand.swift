@@ -56,11 +56,8 @@ extension GlobalOptions {
         if let named { return try ClientBinding.namedIssuer(named) }
         let engine = engine("set-client", browser: NoBrowser())
         do {
-            let issuer = try await ClientBinding.discoverIssuer(for: serverURL, http: engine.http, naming: naming)
-            await engine.shutdown()
-            return issuer
+            return try await engine.closing { try await ClientBinding.discoverIssuer(for: serverURL, http: engine.http, naming: naming) }
         } catch {
-            await engine.shutdown()
             let e = AcquisitionError.network(error, doing: "Discovery")
             throw CLIError.failure(e.description)
         }

@@ -43,12 +43,10 @@ extension Switchboard {
             let engine = global.engine("refresh", browser: NoBrowser())
             let (_, scheme) = try engine.oauthSchemeForCommand(named: name)
             do {
-                let tokens = try await engine.actor.refresh(schemeID: scheme.id, force: true)
-                await engine.shutdown()
+                let tokens = try await engine.closing { try await engine.actor.refresh(schemeID: scheme.id, force: true) }
                 let until = tokens.expiresAt.map { " until " + TimeFormat.clock($0, in: .current) } ?? ""
                 Output.line("Refreshed \(name); the new token is valid\(until.isEmpty ? " (the server gave no expiry)" : until).")
             } catch {
-                await engine.shutdown()
                 throw engine.cliError(error, name: name)
             }
         }

@@ -143,16 +143,12 @@ import Testing
                        "Missing client_id", "\u{1B}[2J", "nastyText", "controlCharactersInAccessToken", "tokenRefusesClients", "repeatCursor"]
         // The binary is over 100 MB: read and searched on a thread of its own, never on the cooperative
         // pool, whose two threads the deadline tests running beside it need.
-        let found: [String: Bool] = try await withCheckedThrowingContinuation { c in
-            Thread {
-                c.resume(with: Result {
-                    let binary = try Data(contentsOf: BinaryRunner.binary, options: .alwaysMapped)
-                    guard binary.count > 1_000_000 else { return [:] }
-                    var found: [String: Bool] = [:]
-                    for text in answers + ["integrations.json"] { found[text] = binary.range(of: Data(text.utf8)) != nil }
-                    return found
-                })
-            }.start()
+        let found: [String: Bool] = try await offThePool {
+            let binary = try Data(contentsOf: BinaryRunner.binary, options: .alwaysMapped)
+            guard binary.count > 1_000_000 else { return [:] }
+            var found: [String: Bool] = [:]
+            for text in answers + ["integrations.json"] { found[text] = binary.range(of: Data(text.utf8)) != nil }
+            return found
         }
         #expect(!found.isEmpty, "the binary is not over 1 MB")
         for text in answers {

@@ -54,22 +54,16 @@ extension BinaryRunner {
     @discardableResult
     public static func runDetached(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                                    binary: URL = binary) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment, binary: binary) }) }.start()
-        }
+        try await offThePool { try run(arguments, stdin: stdin, environment: environment, binary: binary) }
     }
 }
 
 extension BinaryRunner {
     /// Runs `sh -c script` on a dispatch thread; returns its standard output.
     public static func runShellDetached(_ script: String, arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result {
-                    String(decoding: try Spawned.run(["/bin/sh", "-c", script] + arguments, stdin: nil,
-                                                     environment: ProcessInfo.processInfo.environment).stdout, as: UTF8.self)
-                })
-            }.start()
+        try await offThePool {
+            String(decoding: try Spawned.run(["/bin/sh", "-c", script] + arguments, stdin: nil,
+                                             environment: ProcessInfo.processInfo.environment).stdout, as: UTF8.self)
         }
     }
 }
@@ -90,15 +84,12 @@ public enum Spawned {
         public var stderr: Data
     }
 
-    /// Runs `argv` to completion, feeding `stdin` and collecting both outputs. Blocks.
-    /// `run` on a thread of its own: a test awaiting a child never holds a cooperative thread (on 2 cores the pool
-    /// has 2, and every in-process server and deadline in the run needs them).
+    /// `run` off the cooperative pool (`offThePool`).
     public static func runDetached(_ argv: [String], stdin: Data? = nil, environment: [String: String]) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try run(argv, stdin: stdin, environment: environment) }) }.start()
-        }
+        try await offThePool { try run(argv, stdin: stdin, environment: environment) }
     }
 
+    /// Runs `argv` to completion, feeding `stdin` and collecting both outputs. Blocks.
     public static func run(_ argv: [String], stdin: Data?, environment: [String: String]) throws -> Output {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
